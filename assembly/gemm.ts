@@ -1,0 +1,203 @@
+// Single-precision GEMM: C = alpha·op(A)·op(B) + beta·C, row-major, byte offsets.
+// op(A) is (M, K): A stored (M, K) with row stride lda, or (K, M) when transA.
+// op(B) is (K, N): B stored (K, N) with row stride ldb, or (N, K) when transB.
+// C is (M, N) with row stride ldc. beta = 0 never reads C (it may hold NaN garbage).
+// `work` is scratch of f32_gemm_workspace_bytes(M, N, K) bytes; it must not overlap A, B or C.
+//
+// Structure (Goto/BLIS): op(B) is packed per (KC × NC) block into NR-wide column panels, so the
+// micro-kernel streams it contiguously whatever the transpose; A is read in place (packing A did
+// not pay for the shapes of these networks). The micro-kernel computes an MR × NR tile of C in
+// registers over one k-block, then scales and merges it into C.
+
+// NOTE: MR × NR = 4 × 8 is eight f32x4 accumulators plus two B vectors and one A splat: 11 of the
+// 15 xmm registers V8 gives wasm SIMD code. 5×8 or 8×8 tiles spill and run at half speed.
+const MR = 4;
+const NR = 8;
+const KC = 256; // a packed panel, KC × NR floats = 8 KiB, stays in L1 while A streams past it
+const MC = 128; // rows of A per pass over the panels: MC × KC floats = 128 KiB, stays in L2
+const NC = 2048; // columns of B packed at once: at most KC × NC floats = 2 MiB of workspace
+
+@inline function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
+@inline function off(i: i32): usize { return <usize>i << 2; }
+
+// Bytes of scratch f32_gemm needs: one packed block of op(B) and one MR × NR edge tile.
+export function f32_gemm_workspace_bytes(M: i32, N: i32, K: i32): i32 {
+  return (packedBlockFloats(N, K) + MR * NR) << 2;
+}
+
+@inline function packedBlockFloats(N: i32, K: i32): i32 {
+  return min(K, KC) * roundUp(min(N, NC), NR);
+}
+
+export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+                         a: usize, lda: i32, b: usize, ldb: i32, beta: f32,
+                         c: usize, ldc: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    scaleC(c, ldc, M, N, beta);
+    return;
+  }
+  // op(A)[i, k] sits at a + i·aRow + k·aK bytes
+  const aRow: usize = transA ? 4 : off(lda);
+  const aK: usize = transA ? off(lda) : 4;
+  const tile = work + off(packedBlockFloats(N, K));
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      packB(transB, b, ldb, pc, kc, jc, nc, work);
+      // later k-blocks accumulate onto what the first one wrote
+      const betaBlock: f32 = pc == 0 ? beta : 1;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mEnd = min(ic + MC, M);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = work + off(jr * kc);
+          for (let i = ic; i < mEnd; i += MR) {
+            const mr = min(MR, M - i);
+            // Rows past M repeat the last real row, so the micro-kernel never branches; their
+            // results are dropped at the store.
+            const a0 = a + <usize>i * aRow + <usize>pc * aK;
+            const a1 = mr > 1 ? a0 + aRow : a0;
+            const a2 = mr > 2 ? a1 + aRow : a1;
+            const a3 = mr > 3 ? a2 + aRow : a2;
+            microKernel(a0, a1, a2, a3, aK, pb, kc, c + off(i * ldc + jc + jr), off(ldc), mr, nr, alpha, betaBlock, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline
+function microKernel(a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: usize, kc: i32,
+                     cp: usize, ldcBytes: usize, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(a0);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a1);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a2);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0));
+    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a3);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0));
+    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    a0 += aK; a1 += aK; a2 += aK; a3 += aK;
+    pb += NR << 2;
+  }
+  if (mr == MR && nr == NR) {
+    storeRow(cp, c00, c01, alpha, beta);
+    storeRow(cp + ldcBytes, c10, c11, alpha, beta);
+    storeRow(cp + 2 * ldcBytes, c20, c21, alpha, beta);
+    storeRow(cp + 3 * ldcBytes, c30, c31, alpha, beta);
+    return;
+  }
+  // Edge tile: park it in scratch and merge only the rows and columns that exist.
+  v128.store(tile, c00, 0); v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  for (let r = 0; r < mr; r++) {
+    const cr = cp + <usize>r * ldcBytes;
+    const tr = tile + off(r * NR);
+    for (let j = 0; j < nr; j++) {
+      const v = alpha * load<f32>(tr + off(j));
+      store<f32>(cr + off(j), beta == 0 ? v : v + beta * load<f32>(cr + off(j)));
+    }
+  }
+}
+
+@inline
+function storeRow(p: usize, x0: v128, x1: v128, alpha: f32, beta: f32): void {
+  const va = f32x4.splat(alpha);
+  x0 = f32x4.mul(x0, va);
+  x1 = f32x4.mul(x1, va);
+  if (beta == 0) {
+    v128.store(p, x0);
+    v128.store(p, x1, 16);
+  } else if (beta == 1) {
+    v128.store(p, f32x4.add(v128.load(p), x0));
+    v128.store(p, f32x4.add(v128.load(p, 16), x1), 16);
+  } else {
+    const vb = f32x4.splat(beta);
+    v128.store(p, f32x4.add(f32x4.mul(v128.load(p), vb), x0));
+    v128.store(p, f32x4.add(f32x4.mul(v128.load(p, 16), vb), x1), 16);
+  }
+}
+
+// Packs op(B)[pc : pc+kc, jc : jc+nc] into panels of NR columns, each kc rows of NR floats
+// (k-major), zero-padding the last panel's missing columns.
+function packB(transB: i32, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
+  const ldbBytes = off(ldb);
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const d = dst + off(jr * kc);
+    const j = jc + jr;
+    if (!transB) {
+      // op(B) row k is B row pc + k: NR contiguous floats per k
+      let src = b + <usize>pc * ldbBytes + off(j);
+      if (nr == NR) {
+        for (let k = 0; k < kc; k++, src += ldbBytes) {
+          const dk = d + off(k * NR);
+          v128.store(dk, v128.load(src));
+          v128.store(dk, v128.load(src, 16), 16);
+        }
+      } else {
+        for (let k = 0; k < kc; k++, src += ldbBytes) {
+          const dk = d + off(k * NR);
+          for (let q = 0; q < NR; q++) store<f32>(dk + off(q), q < nr ? load<f32>(src + off(q)) : 0);
+        }
+      }
+    } else {
+      // op(B) column j + q is B row j + q: transpose 4 × 4 blocks of two groups of four rows
+      const src = b + <usize>j * ldbBytes + off(pc);
+      let k = 0;
+      if (nr == NR) {
+        for (; k + 4 <= kc; k += 4) {
+          const s = src + off(k);
+          transpose4(s, ldbBytes, d + off(k * NR));
+          transpose4(s + 4 * ldbBytes, ldbBytes, d + off(k * NR + 4));
+        }
+      }
+      for (; k < kc; k++) {
+        const dk = d + off(k * NR);
+        for (let q = 0; q < NR; q++) store<f32>(dk + off(q), q < nr ? load<f32>(src + <usize>q * ldbBytes + off(k)) : 0);
+      }
+    }
+  }
+}
+
+// Reads 4 rows × 4 floats at s (row stride in bytes) and writes them transposed: output row k
+// (4 floats) goes to d + k·NR floats.
+@inline
+function transpose4(s: usize, stride: usize, d: usize): void {
+  const r0 = v128.load(s);
+  const r1 = v128.load(s + stride);
+  const r2 = v128.load(s + 2 * stride);
+  const r3 = v128.load(s + 3 * stride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), 0);
+  v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), NR << 2);
+  v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), NR << 3);
+  v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), (NR << 3) + (NR << 2));
+}
+
+// C = beta·C (the K = 0 product)
+function scaleC(c: usize, ldc: i32, M: i32, N: i32, beta: f32): void {
+  for (let i = 0; i < M; i++) {
+    const cr = c + off(i * ldc);
+    for (let j = 0; j < N; j++) store<f32>(cr + off(j), beta == 0 ? 0 : beta * load<f32>(cr + off(j)));
+  }
+}

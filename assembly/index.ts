@@ -1,0 +1,8 @@
+// The module's exports: every kernel the host calls. Kernel names follow XNNPACK's pattern
+// dtype_operation_pass, so a name says what the kernel computes.
+export * from './layout';
+export * from './elementwise';
+export * from './bias';
+export * from './activation';
+export * from './softmax';
+export * from './gemm';

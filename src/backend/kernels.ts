@@ -1,0 +1,11 @@
+// The kernel interface, derived from the AssemblyScript sources: the compiler's raw bindings
+// (build/scratchnet.d.ts) declare every export with its parameters, so the wasm module is the one
+// source of truth and the pure-JS twin (`implements Kernels`) fails to type-check if it drifts.
+// Every pointer argument is a byte offset into the shared linear memory, a multiple of 4.
+import type { instantiate } from '../../build/scratchnet.js';
+
+export type WasmExports = Awaited<ReturnType<typeof instantiate>>;
+
+export type Kernels = Omit<WasmExports, 'memory' | 'heap_base'>;
+
+export type BackendName = 'wasm' | 'js';

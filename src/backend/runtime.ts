@@ -1,0 +1,165 @@
+// The process-wide runtime: the one linear memory, its allocator, and the active kernel backend.
+// `init()` creates them; everything that touches tensor data goes through here.
+import { instantiate } from '../../build/scratchnet.js';
+import { ALIGN, Allocator } from './allocator.js';
+import { createJsKernels } from './js.js';
+import type { BackendName, Kernels } from './kernels.js';
+import { compileWasm, type WasmSource } from './load.js';
+
+// NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
+// and kernels never allocate) sits below this address; tensors start above it. init() checks
+// the module's __heap_base against it.
+const RESERVED_BYTES = 65536;
+const INITIAL_PAGES = 256; // 16 MiB; grows on demand
+
+export interface InitOptions {
+  /** Kernel backend to activate: 'wasm' (default) or 'js' (pure JavaScript; skips loading wasm). */
+  backend?: BackendName;
+  /** Where to get the kernels' .wasm, if not from next to this file (bytes, a compiled Module or a URL). */
+  wasm?: WasmSource;
+}
+
+interface Runtime {
+  memory: WebAssembly.Memory;
+  allocator: Allocator;
+  js: Kernels;
+  wasm?: Kernels;
+  active: BackendName;
+  heap: Float32Array;
+  workspace: { offset: number; bytes: number };
+}
+
+let rt: Runtime | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the wasm kernels and creates the linear memory. Safe to call more than once. */
+export async function init(options: InitOptions = {}): Promise<void> {
+  const backend = options.backend ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'js') {
+    throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
+  }
+  const first = !rt;
+  if (!rt) createRuntime();
+  if (backend === 'wasm' && !rt!.wasm) {
+    loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
+    await loading;
+  }
+  // a repeated init() keeps the backend the user chose since, unless it names one
+  if (first || options.backend) setBackend(backend);
+}
+
+function createRuntime(): void {
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES });
+  const state: Runtime = {
+    memory,
+    allocator: new Allocator(memory, RESERVED_BYTES),
+    js: createJsKernels(() => heapF32()),
+    active: 'js',
+    heap: new Float32Array(memory.buffer),
+    workspace: { offset: 0, bytes: 0 },
+  };
+  rt = state;
+}
+
+async function loadWasm(source: WasmSource | undefined): Promise<void> {
+  const state = rt!;
+  const module = await compileWasm(source);
+  const exports = await instantiate(module, { env: { memory: state.memory, abort: abortFrom(state.memory) } });
+  const heapBase = exports.heap_base();
+  if (heapBase > RESERVED_BYTES) {
+    throw new Error(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
+  }
+  state.wasm = exports;
+}
+
+// AssemblyScript's abort(message, fileName, line, column): strings are UTF-16 with their byte
+// length in the 4 bytes before them. Only debug builds can abort (release builds drop asserts).
+function abortFrom(memory: WebAssembly.Memory) {
+  const text = (ptr: number): string => {
+    if (!ptr) return '';
+    const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
+    return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
+  };
+  return (message: number, file: number, line: number, column: number): never => {
+    throw new Error(`scratchnet kernel aborted: ${text(message)} at ${text(file)}:${line}:${column}`);
+  };
+}
+
+function runtime(caller: string): Runtime {
+  if (!rt) throw new Error(`${caller}: scratchnet is not initialized; call \`await init()\` first`);
+  return rt;
+}
+
+/** Switches the kernel backend. Tensors stay where they are: both backends use the same memory. */
+export function setBackend(name: BackendName): void {
+  const state = runtime('setBackend');
+  if (name !== 'wasm' && name !== 'js') {
+    throw new Error(`setBackend: expected 'wasm' or 'js', got ${JSON.stringify(name)}`);
+  }
+  if (name === 'wasm' && !state.wasm) {
+    throw new Error("setBackend: the wasm kernels are not loaded; call `await init()` without backend: 'js'");
+  }
+  state.active = name;
+}
+
+export function getBackend(): BackendName {
+  return runtime('getBackend').active;
+}
+
+/** The active backend's kernels. */
+export function kernels(): Kernels {
+  const state = runtime('kernels');
+  return state.active === 'wasm' ? state.wasm! : state.js;
+}
+
+/** Both backends' kernels, for tests and benchmarks that compare them. */
+export function backendKernels(name: BackendName): Kernels {
+  const state = runtime('backendKernels');
+  if (name === 'js') return state.js;
+  if (!state.wasm) throw new Error('backendKernels: the wasm kernels are not loaded');
+  return state.wasm;
+}
+
+export function allocator(): Allocator {
+  return runtime('allocator').allocator;
+}
+
+/**
+ * A Float32Array over the whole linear memory. NOTE: growing the memory detaches old views, so
+ * this re-derives the view when the buffer changed; never keep it across a call that allocates.
+ */
+export function heapF32(): Float32Array {
+  const state = runtime('heapF32');
+  if (state.heap.buffer !== state.memory.buffer) state.heap = new Float32Array(state.memory.buffer);
+  return state.heap;
+}
+
+export function memoryBuffer(): ArrayBuffer {
+  return runtime('memoryBuffer').memory.buffer;
+}
+
+/** Scratch space for kernels (GEMM packing). One block, grown when a call needs more; reused. */
+export function workspace(bytes: number): number {
+  const state = runtime('workspace');
+  const ws = state.workspace;
+  if (bytes > ws.bytes) {
+    if (ws.bytes > 0) state.allocator.free(ws.offset);
+    const size = Math.ceil(bytes / ALIGN) * ALIGN;
+    ws.offset = state.allocator.alloc(size);
+    ws.bytes = size;
+  }
+  return ws.offset;
+}
+
+export interface MemoryStats {
+  /** Bytes in live blocks (tensors, layer buffers, kernel scratch). */
+  liveBytes: number;
+  liveBlocks: number;
+  /** Size of the linear memory. */
+  memoryBytes: number;
+}
+
+export function memoryStats(): MemoryStats {
+  const a = runtime('memoryStats').allocator;
+  return { liveBytes: a.liveBytes, liveBlocks: a.liveBlocks, memoryBytes: a.memoryBytes };
+}

@@ -1,0 +1,52 @@
+// Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
+import { kernels, workspace } from '../backend/runtime.js';
+import { checkTensor, empty, type Tensor } from '../tensor.js';
+import { formatShape } from '../shape.js';
+
+export interface GemmOptions {
+  transA?: boolean;
+  transB?: boolean;
+  alpha?: number;
+  beta?: number;
+}
+
+/** c = alpha·op(a)·op(b) + beta·c, in place. op transposes when the flag is set. */
+export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {}): Tensor {
+  const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+  const [M, K, N] = productShape('gemm', a, b, transA, transB);
+  checkTensor('gemm: c', c);
+  if (c.shape.length !== 2 || c.shape[0] !== M || c.shape[1] !== N) {
+    throw new Error(`gemm: c must be (${M}, ${N}) for a${transA ? 'ᵀ' : ''}${formatShape(a.shape)} · ` +
+      `b${transB ? 'ᵀ' : ''}${formatShape(b.shape)}, got ${formatShape(c.shape)}`);
+  }
+  for (const [name, v] of [['alpha', alpha], ['beta', beta]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`gemm: ${name} must be a finite number, got ${v}`);
+  }
+  if (c === a || c === b) throw new Error('gemm: c must not be one of the inputs');
+  const k = kernels();
+  const work = workspace(k.f32_gemm_workspace_bytes(M, N, K));
+  k.f32_gemm(+transA, +transB, M, N, K, alpha, a.offset, a.shape[1], b.offset, b.shape[1], beta, c.offset, N, work);
+  return c;
+}
+
+/** A new tensor op(a)·op(b). */
+export function matmul(a: Tensor, b: Tensor, options: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  const [M, , N] = productShape('matmul', a, b, options.transA ?? false, options.transB ?? false);
+  const c = empty([M, N]);
+  return gemm(a, b, c, options);
+}
+
+// [M, K, N] of op(a)·op(b), or a clear error.
+function productShape(caller: string, a: Tensor, b: Tensor, transA: boolean, transB: boolean): [number, number, number] {
+  checkTensor(`${caller}: a`, a);
+  checkTensor(`${caller}: b`, b);
+  if (a.shape.length !== 2 || b.shape.length !== 2) {
+    throw new Error(`${caller}: expected 2-D tensors, got a${formatShape(a.shape)} and b${formatShape(b.shape)}`);
+  }
+  const [M, Ka] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [Kb, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (Ka !== Kb) {
+    throw new Error(`${caller}: inner dimensions differ: a${transA ? 'ᵀ' : ''} is (${M}, ${Ka}), b${transB ? 'ᵀ' : ''} is (${Kb}, ${N})`);
+  }
+  return [M, Ka, N];
+}

@@ -1,0 +1,164 @@
+// Tensor: a shape plus a block of float32 in the linear memory the kernels work on.
+import { allocator, kernels, memoryBuffer } from './backend/runtime.js';
+import { createRng, type Rng } from './rng.js';
+import { checkShape, describe, formatShape, shapeSize, type Shape } from './shape.js';
+
+// A block of linear memory shared by a tensor and its reshaped views; freed when the last of
+// them is disposed (or garbage-collected without being disposed).
+interface Storage {
+  offset: number;
+  refs: number;
+}
+
+function release(storage: Storage): void {
+  if (--storage.refs === 0) allocator().free(storage.offset);
+}
+
+// NOTE: a safety net, not the plan: tensors dropped without dispose() give their memory back when
+// the garbage collector gets to them. Layers and networks dispose what they own explicitly.
+const finalizer = new FinalizationRegistry<Storage>(release);
+
+export class Tensor {
+  readonly shape: Shape;
+  readonly size: number;
+  readonly #storage: Storage;
+  #disposed = false;
+  #view: Float32Array | undefined;
+
+  /** Internal: use tensor(), zeros(), ones(), randn() or empty(). */
+  constructor(storage: Storage, shape: Shape) {
+    this.shape = shape;
+    this.size = shapeSize(shape);
+    this.#storage = storage;
+    storage.refs++;
+    finalizer.register(this, storage, this);
+  }
+
+  /** Byte offset of the data in linear memory (what kernels take). */
+  get offset(): number {
+    if (this.#disposed) throw new Error(`Tensor${formatShape(this.shape)}: used after dispose()`);
+    return this.#storage.offset;
+  }
+
+  /**
+   * The values, as a view over linear memory: writes go straight into the tensor.
+   * NOTE: re-created after the memory grows (growth detaches old views), so read `data` again
+   * after anything that may allocate instead of keeping the array.
+   */
+  get data(): Float32Array {
+    const offset = this.offset;
+    const buffer = memoryBuffer();
+    if (this.#view === undefined || this.#view.buffer !== buffer) {
+      this.#view = new Float32Array(buffer, offset, this.size);
+    }
+    return this.#view;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  toArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** A view with another shape over the same data (one dimension may be -1). No copy. */
+  reshape(shape: readonly number[]): Tensor {
+    this.offset; // throws if disposed
+    const resolved = resolveReshape(this, shape);
+    return new Tensor(this.#storage, resolved);
+  }
+
+  /** A copy with its own memory. */
+  clone(): Tensor {
+    const copy = empty(this.shape);
+    kernels().f32_copy(this.offset, copy.offset, this.size);
+    return copy;
+  }
+
+  /** Returns the memory (once the last view of it is disposed). Safe to call twice. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#view = undefined;
+    finalizer.unregister(this);
+    release(this.#storage);
+  }
+
+  toString(): string {
+    return this.#disposed ? `Tensor${formatShape(this.shape)} (disposed)` : `Tensor${formatShape(this.shape)}`;
+  }
+}
+
+function resolveReshape(t: Tensor, shape: readonly number[]): Shape {
+  const caller = `Tensor${formatShape(t.shape)}.reshape`;
+  if (!Array.isArray(shape)) throw new Error(`${caller}: expected an array of integers, got ${describe(shape)}`);
+  const free = shape.filter((d) => d === -1).length;
+  if (free > 1) throw new Error(`${caller}: at most one dimension may be -1, got [${shape.join(', ')}]`);
+  const known = checkShape(caller, shape.filter((d) => d !== -1));
+  const knownSize = shapeSize(known);
+  const resolved = free ? shape.map((d) => (d === -1 ? (knownSize === 0 ? 0 : t.size / knownSize) : d)) : shape;
+  if (!resolved.every(Number.isInteger) || shapeSize(resolved) !== t.size) {
+    throw new Error(`${caller}: cannot reshape ${t.size} elements into [${shape.join(', ')}]`);
+  }
+  return Object.freeze([...resolved]);
+}
+
+/** Throws unless `value` is a live Tensor; `what` names it in the message (e.g. "Affine.forward: x"). */
+export function checkTensor(what: string, value: unknown): Tensor {
+  if (!(value instanceof Tensor)) throw new Error(`${what}: expected a Tensor, got ${describe(value)}`);
+  if (value.disposed) throw new Error(`${what}: the Tensor${formatShape(value.shape)} was disposed`);
+  return value;
+}
+
+/** A tensor with uninitialized contents (whatever the memory held). */
+export function empty(shape: readonly number[]): Tensor {
+  const s = checkShape('empty', shape);
+  const storage: Storage = { offset: allocator().alloc(shapeSize(s) * 4), refs: 0 };
+  return new Tensor(storage, s);
+}
+
+/** Copies `values` into a new tensor of the given shape (default: one dimension). */
+export function tensor(values: ArrayLike<number>, shape?: readonly number[]): Tensor {
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
+    throw new Error(`tensor: expected an array or typed array of numbers, got ${describe(values)}`);
+  }
+  const s = checkShape('tensor', shape ?? [values.length]);
+  if (shapeSize(s) !== values.length) {
+    throw new Error(`tensor: shape ${formatShape(s)} needs ${shapeSize(s)} values, got ${values.length}`);
+  }
+  if (!ArrayBuffer.isView(values)) {
+    for (let i = 0; i < values.length; i++) {
+      if (typeof values[i] !== 'number') {
+        throw new Error(`tensor: expected numbers, got ${describe(values[i])} at index ${i}`);
+      }
+    }
+  }
+  const t = empty(s);
+  t.data.set(values);
+  return t;
+}
+
+export function full(shape: readonly number[], value: number): Tensor {
+  const t = empty(shape);
+  kernels().f32_fill(t.offset, t.size, value);
+  return t;
+}
+
+export function zeros(shape: readonly number[]): Tensor {
+  return full(shape, 0);
+}
+
+export function ones(shape: readonly number[]): Tensor {
+  return full(shape, 1);
+}
+
+const defaultRng = createRng();
+
+/** Standard normal values from `rng` (seed it with createRng(seed) for reproducible draws). */
+export function randn(shape: readonly number[], rng: Rng = defaultRng): Tensor {
+  const t = empty(shape);
+  const data = t.data;
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return t;
+}

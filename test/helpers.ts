@@ -1,0 +1,43 @@
+// Test helpers: raw regions of linear memory (at chosen misalignments) and comparisons.
+import { allocator, heapF32 } from '../src/backend/runtime.js';
+import { createRng } from '../src/rng.js';
+
+export const rng = createRng(12345);
+
+/** Byte offset of n floats, `misalign` bytes (0, 4, 8 or 12) past a 64-byte boundary. */
+export function region(n: number, misalign = 0): number {
+  return allocator().alloc(n * 4 + 16) + misalign;
+}
+
+export function write(offset: number, values: ArrayLike<number>): void {
+  heapF32().set(values, offset >> 2);
+}
+
+export function read(offset: number, n: number): Float32Array {
+  return heapF32().slice(offset >> 2, (offset >> 2) + n);
+}
+
+export function randomValues(n: number, lo = -1, hi = 1): Float32Array {
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = lo + (hi - lo) * rng.uniform();
+  return v;
+}
+
+/**
+ * Asserts |actual - expected| <= abs + rel·|expected| elementwise (NaN must match NaN) and
+ * reports the worst element on failure.
+ */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, abs = 0, label = ''): void {
+  if (actual.length !== expected.length) throw new Error(`${label}: length ${actual.length} != ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i], e = expected[i];
+    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (!(Math.abs(a - e) <= abs + rel * Math.abs(e))) {
+      throw new Error(`${label}: element ${i}: got ${a}, expected ${e} (tolerance ${abs} + ${rel}·|e|)`);
+    }
+  }
+}
+
+/** Sizes around the SIMD width and the GEMM tile edges, plus one large size. */
+export const EDGE_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 1000];
+export const MISALIGNMENTS = [0, 4, 8, 12];
