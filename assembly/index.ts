@@ -6,3 +6,4 @@ export * from './bias';
 export * from './activation';
 export * from './softmax';
 export * from './gemm';
+export * from './gather';

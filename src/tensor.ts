@@ -18,7 +18,13 @@ function release(storage: Storage): void {
 // the garbage collector gets to them. Layers and networks dispose what they own explicitly.
 const finalizer = new FinalizationRegistry<Storage>(release);
 
+let viewOfStorage: (base: Tensor, shape: Shape) => Tensor;
+
 export class Tensor {
+  static {
+    viewOfStorage = (base, shape) => new Tensor(base.#storage, shape);
+  }
+
   readonly shape: Shape;
   readonly size: number;
   readonly #storage: Storage;
@@ -102,6 +108,18 @@ function resolveReshape(t: Tensor, shape: readonly number[]): Shape {
     throw new Error(`${caller}: cannot reshape ${t.size} elements into [${shape.join(', ')}]`);
   }
   return Object.freeze([...resolved]);
+}
+
+/**
+ * Internal: a tensor of `shape` over the first elements of `base`'s memory (a prefix view). Layers
+ * use it to serve any batch size from one buffer sized for the largest batch seen.
+ */
+export function prefixView(base: Tensor, shape: Shape): Tensor {
+  base.offset; // throws if disposed
+  if (shapeSize(shape) > base.size) {
+    throw new Error(`prefixView: ${formatShape(shape)} does not fit in ${base.size} elements`);
+  }
+  return viewOfStorage(base, shape);
 }
 
 /** Throws unless `value` is a live Tensor; `what` names it in the message (e.g. "Affine.forward: x"). */

@@ -2,7 +2,7 @@
 // and misalignment, out of place and in place.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/index.js';
-import { backendKernels } from '../src/backend/runtime.js';
+import { backendKernels, heapF32 } from '../src/backend/runtime.js';
 import type { Kernels } from '../src/backend/kernels.js';
 import { EDGE_SIZES, MISALIGNMENTS, expectClose, randomValues, read, region, write } from './helpers.js';
 
@@ -140,4 +140,30 @@ test('NaN passes through relu and tanh on both backends', () => {
     k.f32_tanh_fwd(x, y, 5);
     expect(Number.isNaN(read(y, 5)[2])).toBe(true);
   }
+});
+
+describe.each(BACKENDS)('%s data movement', (backend) => {
+  test.each([1, 3, 5, 17, 63, 784])('gather_rows copies the indexed rows of %i floats', (cols) => {
+    const k = backendKernels(backend);
+    const rows = 7, n = 9;
+    const src = region(rows * cols, 4), dst = region(n * cols, 8), idxAt = region(n);
+    const sv = randomValues(rows * cols);
+    write(src, sv);
+    const idx = [6, 0, 3, 3, 1, 6, 2, 5, 4];
+    new Int32Array(heapF32().buffer, idxAt, n).set(idx);
+    k.f32_gather_rows(src, idxAt, dst, n, cols);
+    const expected = idx.flatMap((r) => Array.from(sv.subarray(r * cols, (r + 1) * cols)));
+    expectClose(read(dst, n * cols), expected, 0, 0, 'gather');
+  });
+
+  test.each([0, 1, 3, 15, 16, 17, 33, 1000])('from_u8 divides %i bytes at any byte offset exactly as float32 b / 255', (n) => {
+    const k = backendKernels(backend);
+    for (const shift of [0, 1, 3]) {
+      const src = region(n) + shift, dst = region(n, 4);
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + shift) % 256);
+      new Uint8Array(heapF32().buffer, src, n).set(bytes);
+      k.f32_from_u8(src, dst, n, 255);
+      expectClose(read(dst, n), Array.from(bytes, (b) => Math.fround(b / 255)), 0, 0, 'from_u8');
+    }
+  });
 });

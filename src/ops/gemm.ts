@@ -23,10 +23,16 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {})
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`gemm: ${name} must be a finite number, got ${v}`);
   }
   if (c === a || c === b) throw new Error('gemm: c must not be one of the inputs');
+  gemmRaw(transA, transB, M, N, K, alpha, a.offset, a.shape[1], b.offset, b.shape[1], beta, c.offset, N);
+  return c;
+}
+
+/** Internal: the kernel call with its scratch, for callers that checked shapes themselves. */
+export function gemmRaw(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+                        a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): void {
   const k = kernels();
   const work = workspace(k.f32_gemm_workspace_bytes(M, N, K));
-  k.f32_gemm(+transA, +transB, M, N, K, alpha, a.offset, a.shape[1], b.offset, b.shape[1], beta, c.offset, N, work);
-  return c;
+  k.f32_gemm(+transA, +transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work);
 }
 
 /** A new tensor op(a)·op(b). */

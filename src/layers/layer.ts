@@ -1,0 +1,17 @@
+// What every tensor layer offers. A network is a list of these plus a loss layer; its gradient()
+// runs backward through them in reverse and reads each layer's grads: no hand-written key lists.
+import type { Tensor } from '../tensor.js';
+
+export interface Layer {
+  /** Forward pass; `train` switches Dropout and BatchNormalization between modes. The output
+   *  belongs to the layer and stays valid until its next forward. */
+  forward(x: Tensor, train?: boolean): Tensor;
+  /** Backward pass from the gradient of the output; returns dx (owned by the layer). */
+  backward(dout: Tensor): Tensor;
+  /** Learnable parameters by their short names (W, b, gamma, beta); shared, not copied. */
+  readonly params: Readonly<Record<string, Tensor>>;
+  /** Gradients of the parameters, same names, set by backward. */
+  readonly grads: Readonly<Record<string, Tensor>>;
+  /** Frees the layer's buffers and gradients (not the parameters, which the caller owns). */
+  dispose(): void;
+}

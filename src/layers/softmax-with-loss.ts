@@ -1,0 +1,61 @@
+// Softmax followed by the cross-entropy loss, as one layer: its backward is simply (y - t) / N.
+import { kernels } from '../backend/runtime.js';
+import { checkLabels, type LabelForm } from '../labels.js';
+import { checkTensor, type Tensor } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import { LayerBuffer } from './buffer.js';
+
+export class SoftmaxWithLoss {
+  readonly #y = new LayerBuffer();
+  readonly #dx = new LayerBuffer();
+  #state: { y: Tensor; t: Tensor; form: LabelForm } | undefined;
+  /** The mean loss of the last forward. */
+  loss = NaN;
+
+  /** Softmax of the scores x (N, C) and the mean cross-entropy against t. */
+  forward(x: Tensor, t: Tensor): number {
+    checkTensor('SoftmaxWithLoss.forward: x', x);
+    if (x.shape.length !== 2 || x.shape[0] === 0 || x.shape[1] === 0) {
+      throw new Error(`SoftmaxWithLoss.forward: x must be (N, C) scores with N, C >= 1, got ${formatShape(x.shape)}`);
+    }
+    const [n, classes] = x.shape;
+    const form = checkLabels('SoftmaxWithLoss.forward', t, n, classes);
+    const y = this.#y.get(x.shape);
+    const k = kernels();
+    k.f32_softmax_fwd(x.offset, y.offset, n, classes);
+    const sum = form === 'indices'
+      ? k.f32_xent_labels_fwd(y.offset, t.offset, n, classes)
+      : k.f32_xent_onehot_fwd(y.offset, t.offset, n, classes);
+    this.#state = { y, t, form };
+    this.loss = sum / n;
+    return this.loss;
+  }
+
+  /** (y - onehot(t))·dout / N, in the shape of x. */
+  backward(dout = 1): Tensor {
+    const state = this.#state;
+    if (!state || state.y.disposed) throw new Error('SoftmaxWithLoss.backward: call forward first');
+    if (state.t.disposed) throw new Error('SoftmaxWithLoss.backward: the labels t were disposed after forward');
+    if (typeof dout !== 'number' || !Number.isFinite(dout)) {
+      throw new Error(`SoftmaxWithLoss.backward: dout must be a finite number, got ${String(dout)}`);
+    }
+    const { y, t, form } = state;
+    const [n, classes] = y.shape;
+    const dx = this.#dx.get(y.shape);
+    const k = kernels();
+    if (form === 'indices') k.f32_softmax_xent_labels_bwd(y.offset, t.offset, dx.offset, n, classes, dout / n);
+    else k.f32_softmax_xent_onehot_bwd(y.offset, t.offset, dx.offset, n, classes, dout / n);
+    return dx;
+  }
+
+  /** The softmax output of the last forward (owned by the layer). */
+  get y(): Tensor | undefined {
+    return this.#state?.y;
+  }
+
+  dispose(): void {
+    this.#y.dispose();
+    this.#dx.dispose();
+    this.#state = undefined;
+  }
+}

@@ -1,0 +1,128 @@
+// What the book's networks share: a stack of layers with named parameters, a SoftmaxWithLoss on
+// top, predict/loss/accuracy, and gradient() as one backward sweep in reverse.
+import { kernels } from '../backend/runtime.js';
+import { numericalGradient } from '../gradient.js';
+import { checkLabels, labelIndices } from '../labels.js';
+import { LayerBuffer } from '../layers/buffer.js';
+import type { Layer } from '../layers/layer.js';
+import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
+import { checkTensor, type Tensor } from '../tensor.js';
+import { formatShape, shapeSize, type Shape } from '../shape.js';
+
+export interface Network {
+  readonly params: Readonly<Record<string, Tensor>>;
+  predict(x: Tensor, train?: boolean): Tensor;
+  loss(x: Tensor, t: Tensor, train?: boolean): number;
+  accuracy(x: Tensor, t: Tensor): number;
+  gradient(x: Tensor, t: Tensor): Record<string, Tensor>;
+  numericalGradient(x: Tensor, t: Tensor, h?: number): Record<string, Tensor>;
+  dispose(): void;
+}
+
+interface Binding {
+  name: string; // the network's name for the parameter: W1, b1, gamma1, ...
+  layer: Layer;
+  local: string; // the layer's own name for it: W, b, gamma, ...
+}
+
+export abstract class LayerNet implements Network {
+  readonly params: Record<string, Tensor> = {};
+  protected readonly layers: Layer[] = [];
+  protected readonly lastLayer = new SoftmaxWithLoss();
+  readonly #bindings: Binding[] = [];
+  readonly #grads: Record<string, Tensor> = {};
+  readonly #predicted = new LayerBuffer();
+
+  /** `inputShape` is one sample's shape: [784] or [1, 28, 28]. */
+  protected constructor(private readonly name: string, readonly inputShape: Shape, readonly classes: number) {}
+
+  /** Appends a layer; `names` maps its parameters to the network's names ({ W: 'W1', b: 'b1' }). */
+  protected addLayer(layer: Layer, names: Record<string, string> = {}): void {
+    this.layers.push(layer);
+    for (const [local, name] of Object.entries(names)) {
+      this.params[name] = layer.params[local];
+      this.#bindings.push({ name, layer, local });
+    }
+  }
+
+  /** Class scores (N, classes), as a new tensor the caller owns. */
+  predict(x: Tensor, train = false): Tensor {
+    return this.scores('predict', x, train).clone();
+  }
+
+  /** Mean cross-entropy of the batch (plus any regularization a subclass adds). */
+  loss(x: Tensor, t: Tensor, train = false): number {
+    const caller = `${this.name}.loss`;
+    const n = this.checkX(caller, x);
+    checkLabels(caller, t, n, this.classes);
+    return this.lastLayer.forward(this.scores(caller, x, train), t) + this.penalty();
+  }
+
+  /** Fraction of samples whose highest score is their label. */
+  accuracy(x: Tensor, t: Tensor): number {
+    const caller = `${this.name}.accuracy`;
+    const n = this.checkX(caller, x);
+    const form = checkLabels(caller, t, n, this.classes);
+    const y = this.scores(caller, x, false);
+    const predicted = this.#predicted.get([n]);
+    kernels().f32_argmax_rows(y.offset, predicted.offset, n, this.classes);
+    const labels = labelIndices(t, form);
+    const p = predicted.data;
+    let correct = 0;
+    for (let i = 0; i < n; i++) if (p[i] === labels[i]) correct++;
+    return correct / n;
+  }
+
+  /** Backprop gradients by parameter name. The tensors belong to the layers and are overwritten
+   *  by the next call; clone them to keep them. */
+  gradient(x: Tensor, t: Tensor): Record<string, Tensor> {
+    this.loss(x, t, true);
+    let dout = this.lastLayer.backward(1);
+    for (let i = this.layers.length - 1; i >= 0; i--) dout = this.layers[i].backward(dout);
+    for (const { name, layer, local } of this.#bindings) this.#grads[name] = layer.grads[local];
+    this.addPenaltyGradients(this.#grads);
+    return this.#grads;
+  }
+
+  /** Gradients by central differences (slow: two losses per parameter element); new tensors. */
+  numericalGradient(x: Tensor, t: Tensor, h?: number): Record<string, Tensor> {
+    const grads: Record<string, Tensor> = {};
+    for (const [name, p] of Object.entries(this.params)) grads[name] = numericalGradient(() => this.loss(x, t, true), p, h);
+    return grads;
+  }
+
+  /** Frees the parameters and every layer buffer. The network is unusable afterwards. */
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+    for (const p of Object.values(this.params)) p.dispose();
+    this.lastLayer.dispose();
+    this.#predicted.dispose();
+  }
+
+  /** Extra loss terms (weight decay); none by default. */
+  protected penalty(): number {
+    return 0;
+  }
+
+  /** Gradients of penalty(), added into the layers' gradients; none by default. */
+  protected addPenaltyGradients(_grads: Record<string, Tensor>): void {}
+
+  private scores(caller: string, x: Tensor, train: boolean): Tensor {
+    this.checkX(caller, x);
+    let out = x;
+    for (const layer of this.layers) out = layer.forward(out, train);
+    return out;
+  }
+
+  // x must be (N, ...inputShape) or (N, features) with N >= 1; returns N.
+  private checkX(caller: string, x: Tensor): number {
+    checkTensor(`${caller}: x`, x);
+    const features = shapeSize(this.inputShape);
+    const n = x.shape[0];
+    if (x.shape.length < 2 || !(n >= 1) || x.size / n !== features) {
+      throw new Error(`${caller}: x must be (N, ${this.inputShape.join(', ')}) with N >= 1 ` +
+        `(${features} features per sample), got ${formatShape(x.shape)}`);
+    }
+    return n;
+  }
+}

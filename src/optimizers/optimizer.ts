@@ -1,0 +1,28 @@
+// What every optimizer offers, and the check all of them run before changing anything.
+import { checkTensor, type Tensor } from '../tensor.js';
+import { formatShape, sameShape } from '../shape.js';
+
+export interface Optimizer {
+  /** Updates every parameter in place from the gradient of the same name. */
+  update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void;
+}
+
+/** Checks that params and grads name the same tensors with the same shapes; returns the names.
+ *  Throws before anything is updated. */
+export function checkUpdate(caller: string, params: Record<string, Tensor>, grads: Record<string, Tensor>): string[] {
+  if (params === null || typeof params !== 'object') throw new Error(`${caller}: params must be an object of tensors, got ${String(params)}`);
+  if (grads === null || typeof grads !== 'object') throw new Error(`${caller}: grads must be an object of tensors, got ${String(grads)}`);
+  const names = Object.keys(params);
+  for (const name of names) {
+    const p = checkTensor(`${caller}: params.${name}`, params[name]);
+    if (!(name in grads)) throw new Error(`${caller}: grads has no '${name}' (params has [${names.join(', ')}], grads has [${Object.keys(grads).join(', ')}])`);
+    const g = checkTensor(`${caller}: grads.${name}`, grads[name]);
+    if (!sameShape(p.shape, g.shape)) {
+      throw new Error(`${caller}: grads.${name} is ${formatShape(g.shape)} but params.${name} is ${formatShape(p.shape)}`);
+    }
+  }
+  for (const name of Object.keys(grads)) {
+    if (!(name in params)) throw new Error(`${caller}: grads has '${name}', which params does not`);
+  }
+  return names;
+}
