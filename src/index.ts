@@ -20,3 +20,4 @@ export { SGD } from './optimizers/sgd.js';
 export type { Optimizer } from './optimizers/optimizer.js';
 export { loadMnist } from './data/mnist.js';
 export type { Mnist, MnistFiles, MnistOptions } from './data/mnist.js';
+export { MiniBatches } from './data/batches.js';

@@ -32,6 +32,7 @@ export abstract class LayerNet implements Network {
   readonly #bindings: Binding[] = [];
   readonly #grads: Record<string, Tensor> = {};
   readonly #predicted = new LayerBuffer();
+  #lastLoss = NaN;
 
   /** `inputShape` is one sample's shape: [784] or [1, 28, 28]. */
   protected constructor(private readonly name: string, readonly inputShape: Shape, readonly classes: number) {}
@@ -47,7 +48,7 @@ export abstract class LayerNet implements Network {
 
   /** Class scores (N, classes), as a new tensor the caller owns. */
   predict(x: Tensor, train = false): Tensor {
-    return this.scores('predict', x, train).clone();
+    return this.scores(`${this.name}.predict`, x, train).clone();
   }
 
   /** Mean cross-entropy of the batch (plus any regularization a subclass adds). */
@@ -55,7 +56,13 @@ export abstract class LayerNet implements Network {
     const caller = `${this.name}.loss`;
     const n = this.checkX(caller, x);
     checkLabels(caller, t, n, this.classes);
-    return this.lastLayer.forward(this.scores(caller, x, train), t) + this.penalty();
+    this.#lastLoss = this.lastLayer.forward(this.scores(caller, x, train), t) + this.penalty();
+    return this.#lastLoss;
+  }
+
+  /** The loss of the last loss() or gradient() call (gradient computes it on the way). */
+  get lastLoss(): number {
+    return this.#lastLoss;
   }
 
   /** Fraction of samples whose highest score is their label. */
