@@ -8,6 +8,9 @@ import { formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
 
+type Run = (k: Kernels, x: number, y: number, n: number) => void;
+type Derive = (k: Kernels, y: number, dy: number, dx: number, n: number) => void;
+
 abstract class Activation implements Layer {
   readonly params = {};
   readonly grads = {};
@@ -15,10 +18,7 @@ abstract class Activation implements Layer {
   readonly #dx = new LayerBuffer();
   #y: Tensor | undefined;
 
-  constructor(private readonly name: string) {}
-
-  protected abstract run(k: Kernels, x: number, y: number, n: number): void;
-  protected abstract derive(k: Kernels, y: number, dy: number, dx: number, n: number): void;
+  constructor(private readonly name: string, private readonly run: Run, private readonly derive: Derive) {}
 
   forward(x: Tensor): Tensor {
     checkTensor(`${this.name}.forward: x`, x);
@@ -49,37 +49,19 @@ abstract class Activation implements Layer {
 
 export class Relu extends Activation {
   constructor() {
-    super('Relu');
-  }
-  protected run(k: Kernels, x: number, y: number, n: number): void {
-    k.f32_relu_fwd(x, y, n);
-  }
-  protected derive(k: Kernels, y: number, dy: number, dx: number, n: number): void {
-    k.f32_relu_bwd(y, dy, dx, n);
+    super('Relu', (k, x, y, n) => k.f32_relu_fwd(x, y, n), (k, y, dy, dx, n) => k.f32_relu_bwd(y, dy, dx, n));
   }
 }
 
 export class Sigmoid extends Activation {
   constructor() {
-    super('Sigmoid');
-  }
-  protected run(k: Kernels, x: number, y: number, n: number): void {
-    k.f32_sigmoid_fwd(x, y, n);
-  }
-  protected derive(k: Kernels, y: number, dy: number, dx: number, n: number): void {
-    k.f32_sigmoid_bwd(y, dy, dx, n);
+    super('Sigmoid', (k, x, y, n) => k.f32_sigmoid_fwd(x, y, n), (k, y, dy, dx, n) => k.f32_sigmoid_bwd(y, dy, dx, n));
   }
 }
 
 export class Tanh extends Activation {
   constructor() {
-    super('Tanh');
-  }
-  protected run(k: Kernels, x: number, y: number, n: number): void {
-    k.f32_tanh_fwd(x, y, n);
-  }
-  protected derive(k: Kernels, y: number, dy: number, dx: number, n: number): void {
-    k.f32_tanh_bwd(y, dy, dx, n);
+    super('Tanh', (k, x, y, n) => k.f32_tanh_fwd(x, y, n), (k, y, dy, dx, n) => k.f32_tanh_bwd(y, dy, dx, n));
   }
 }
 
@@ -92,29 +74,15 @@ function checkAlpha(caller: string, alpha: number): number {
 }
 
 export class LeakyRelu extends Activation {
-  readonly alpha: number;
-  constructor(alpha = 0.01) {
-    super('LeakyRelu');
-    this.alpha = checkAlpha('LeakyRelu', alpha);
-  }
-  protected run(k: Kernels, x: number, y: number, n: number): void {
-    k.f32_leaky_relu_fwd(x, y, n, this.alpha);
-  }
-  protected derive(k: Kernels, y: number, dy: number, dx: number, n: number): void {
-    k.f32_leaky_relu_bwd(y, dy, dx, n, this.alpha);
+  constructor(readonly alpha = 0.01) {
+    checkAlpha('LeakyRelu', alpha);
+    super('LeakyRelu', (k, x, y, n) => k.f32_leaky_relu_fwd(x, y, n, alpha), (k, y, dy, dx, n) => k.f32_leaky_relu_bwd(y, dy, dx, n, alpha));
   }
 }
 
 export class Elu extends Activation {
-  readonly alpha: number;
-  constructor(alpha = 1.0) {
-    super('Elu');
-    this.alpha = checkAlpha('Elu', alpha);
-  }
-  protected run(k: Kernels, x: number, y: number, n: number): void {
-    k.f32_elu_fwd(x, y, n, this.alpha);
-  }
-  protected derive(k: Kernels, y: number, dy: number, dx: number, n: number): void {
-    k.f32_elu_bwd(y, dy, dx, n, this.alpha);
+  constructor(readonly alpha = 1.0) {
+    checkAlpha('Elu', alpha);
+    super('Elu', (k, x, y, n) => k.f32_elu_fwd(x, y, n, alpha), (k, y, dy, dx, n) => k.f32_elu_bwd(y, dy, dx, n, alpha));
   }
 }
