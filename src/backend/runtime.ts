@@ -2,7 +2,7 @@
 // `init()` creates them; everything that touches tensor data goes through here.
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
-import { createJsKernels } from './js.js';
+import { createJsKernels } from './js/index.js';
 import type { BackendName, Kernels } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 

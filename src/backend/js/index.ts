@@ -1,0 +1,24 @@
+// The pure-JS twin of the wasm kernels: plain loops over the same linear memory, one function
+// per wasm export with the same arguments, one file per assembly/ file. It is the oracle the wasm
+// kernels are tested against and the "pure JavaScript" baseline the benchmarks compare with, so
+// it is written for clarity first and decent speed second (good loop order, no allocation per
+// call, no closures per element). Arithmetic runs in float64 and rounds once when stored.
+import type { Kernels } from '../kernels.js';
+import { activationKernels } from './activation.js';
+import { biasKernels } from './bias.js';
+import { elementwiseKernels } from './elementwise.js';
+import { gatherKernels } from './gather.js';
+import { gemmKernels } from './gemm.js';
+import type { Heap } from './part.js';
+import { softmaxKernels } from './softmax.js';
+
+export function createJsKernels(heap: Heap): Kernels {
+  return {
+    ...elementwiseKernels(heap),
+    ...biasKernels(heap),
+    ...activationKernels(heap),
+    ...softmaxKernels(heap),
+    ...gatherKernels(heap),
+    ...gemmKernels(heap),
+  };
+}
