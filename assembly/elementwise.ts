@@ -32,3 +32,10 @@ export function f32_axpy(x: usize, y: usize, n: i32, alpha: f32): void {
   }
   for (; i < n; i++) store<f32>(y + off(i), load<f32>(y + off(i)) + load<f32>(x + off(i)) * alpha);
 }
+
+// z[i] = x[i]·y[i]; z may alias x or y
+export function f32_mul(x: usize, y: usize, z: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(z + off(i), f32x4.mul(v128.load(x + off(i)), v128.load(y + off(i))));
+  for (; i < n; i++) store<f32>(z + off(i), load<f32>(x + off(i)) * load<f32>(y + off(i)));
+}

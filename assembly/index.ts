@@ -7,3 +7,7 @@ export * from './activation';
 export * from './softmax';
 export * from './gemm';
 export * from './gather';
+export * from './optim';
+export * from './batchnorm';
+export * from './dropout';
+export * from './reduce';

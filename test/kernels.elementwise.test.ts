@@ -82,7 +82,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     });
   });
 
-  test.each(EDGE_SIZES)('fill, copy, scale and axpy match their definitions for n = %i', (n) => {
+  test.each(EDGE_SIZES)('fill, copy, scale, axpy and mul match their definitions for n = %i', (n) => {
     const k = backendKernels(backend);
     for (const mis of MISALIGNMENTS) {
       const x = region(n, mis), y = region(n, (16 - mis) % 16);
@@ -98,6 +98,8 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       write(y, yv);
       k.f32_axpy(x, y, n, 0.5);
       expectClose(read(y, n), Array.from(xv, (v, i) => yv[i] + 0.5 * v), 1e-6, 1e-7, 'axpy');
+      k.f32_mul(x, y, y, n);
+      expectClose(read(y, n), Array.from(xv, (v, i) => (yv[i] + 0.5 * v) * v), 1e-6, 1e-7, 'mul in place');
     }
   });
 

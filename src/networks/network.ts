@@ -93,9 +93,16 @@ export abstract class LayerNet implements Network {
 
   /** Gradients by central differences (slow: two losses per parameter element); new tensors. */
   numericalGradient(x: Tensor, t: Tensor, h?: number): Record<string, Tensor> {
-    const grads: Record<string, Tensor> = {};
-    for (const [name, p] of Object.entries(this.params)) grads[name] = numericalGradient(() => this.loss(x, t, true), p, h);
-    return grads;
+    // Dropout must keep one mask while x ± h are compared, or the difference measures the masks.
+    const stochastic = this.layers.filter((l) => l.replayRandomness !== undefined);
+    for (const l of stochastic) l.replayRandomness = true;
+    try {
+      const grads: Record<string, Tensor> = {};
+      for (const [name, p] of Object.entries(this.params)) grads[name] = numericalGradient(() => this.loss(x, t, true), p, h);
+      return grads;
+    } finally {
+      for (const l of stochastic) l.replayRandomness = false;
+    }
   }
 
   /** Frees the parameters and every layer buffer. The network is unusable afterwards. */

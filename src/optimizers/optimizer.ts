@@ -3,8 +3,12 @@ import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
 
 export interface Optimizer {
+  /** Learning rate; writable, so schedules can change it between updates. */
+  lr: number;
   /** Updates every parameter in place from the gradient of the same name. */
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void;
+  /** Frees the optimizer's state. */
+  dispose(): void;
 }
 
 /** Checks that params and grads name the same tensors with the same shapes; returns the names.

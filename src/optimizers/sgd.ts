@@ -1,14 +1,14 @@
 // Stochastic gradient descent: p -= lr·g, one kernel call per parameter.
 import { kernels } from '../backend/runtime.js';
 import type { Tensor } from '../tensor.js';
+import { positive } from './hyper.js';
 import { checkUpdate, type Optimizer } from './optimizer.js';
 
 export class SGD implements Optimizer {
-  readonly lr: number;
+  lr: number;
 
   constructor({ lr = 0.01 }: { lr?: number } = {}) {
-    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) throw new Error(`SGD: lr must be a positive number, got ${String(lr)}`);
-    this.lr = lr;
+    this.lr = positive('SGD', 'lr', lr);
   }
 
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
@@ -16,4 +16,6 @@ export class SGD implements Optimizer {
     const k = kernels();
     for (const name of names) k.f32_axpy(grads[name].offset, params[name].offset, params[name].size, -this.lr);
   }
+
+  dispose(): void {}
 }

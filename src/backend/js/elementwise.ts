@@ -20,5 +20,9 @@ export function elementwiseKernels(heap: Heap) {
       const xi = x >> 2, yi = y >> 2;
       for (let i = 0; i < n; i++) h[yi + i] += a * h[xi + i];
     },
+    f32_mul(x, y, z, n) {
+      const h = heap();
+      for (let i = 0, X = x >> 2, Y = y >> 2, Z = z >> 2; i < n; i++) h[Z + i] = h[X + i] * h[Y + i];
+    },
   } satisfies KernelPart;
 }

@@ -9,6 +9,10 @@ import { biasKernels } from './bias.js';
 import { elementwiseKernels } from './elementwise.js';
 import { gatherKernels } from './gather.js';
 import { gemmKernels } from './gemm.js';
+import { optimKernels } from './optim.js';
+import { batchnormKernels } from './batchnorm.js';
+import { dropoutKernels } from './dropout.js';
+import { reduceKernels } from './reduce.js';
 import type { Heap } from './part.js';
 import { softmaxKernels } from './softmax.js';
 
@@ -20,5 +24,9 @@ export function createJsKernels(heap: Heap): Kernels {
     ...softmaxKernels(heap),
     ...gatherKernels(heap),
     ...gemmKernels(heap),
+    ...reduceKernels(heap),
+    ...dropoutKernels(heap),
+    ...batchnormKernels(heap),
+    ...optimKernels(heap),
   };
 }

@@ -1,0 +1,102 @@
+// Optimizer updates, one pass over a whole parameter each: p (params), g (grads) and the state
+// vectors are n floats at byte offsets. The book's rules (common/optimizer.py), eps = 1e-7.
+
+@inline function off(i: i32): usize { return <usize>i << 2; }
+
+// v = m·v - lr·g; p += v
+export function f32_momentum_step(p: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32): void {
+  const vlr = f32x4.splat(lr), vm = f32x4.splat(momentum);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const vv = f32x4.sub(f32x4.mul(vm, v128.load(v + off(i))), f32x4.mul(vlr, v128.load(g + off(i))));
+    v128.store(v + off(i), vv);
+    v128.store(p + off(i), f32x4.add(v128.load(p + off(i)), vv));
+  }
+  for (; i < n; i++) {
+    const vv = momentum * load<f32>(v + off(i)) - lr * load<f32>(g + off(i));
+    store<f32>(v + off(i), vv);
+    store<f32>(p + off(i), load<f32>(p + off(i)) + vv);
+  }
+}
+
+// The book's Nesterov, in its order: p += m²·v; p -= (1 + m)·lr·g; v = m·v - lr·g
+export function f32_nesterov_step(p: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32): void {
+  const m2 = momentum * momentum, glr = (<f32>1 + momentum) * lr;
+  const vm = f32x4.splat(momentum), vm2 = f32x4.splat(m2), vglr = f32x4.splat(glr), vlr = f32x4.splat(lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const vv = v128.load(v + off(i)), vg = v128.load(g + off(i));
+    const pv = f32x4.sub(f32x4.add(v128.load(p + off(i)), f32x4.mul(vm2, vv)), f32x4.mul(vglr, vg));
+    v128.store(p + off(i), pv);
+    v128.store(v + off(i), f32x4.sub(f32x4.mul(vm, vv), f32x4.mul(vlr, vg)));
+  }
+  for (; i < n; i++) {
+    const vv = load<f32>(v + off(i)), vg = load<f32>(g + off(i));
+    store<f32>(p + off(i), load<f32>(p + off(i)) + m2 * vv - glr * vg);
+    store<f32>(v + off(i), momentum * vv - lr * vg);
+  }
+}
+
+// h += g²; p -= lr·g / (√h + 1e-7)
+export function f32_adagrad_step(p: usize, g: usize, h: usize, n: i32, lr: f32): void {
+  const vlr = f32x4.splat(lr), eps = f32x4.splat(1e-7);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const vg = v128.load(g + off(i));
+    const vh = f32x4.add(v128.load(h + off(i)), f32x4.mul(vg, vg));
+    v128.store(h + off(i), vh);
+    const step = f32x4.div(f32x4.mul(vlr, vg), f32x4.add(f32x4.sqrt(vh), eps));
+    v128.store(p + off(i), f32x4.sub(v128.load(p + off(i)), step));
+  }
+  for (; i < n; i++) {
+    const vg = load<f32>(g + off(i));
+    const vh = load<f32>(h + off(i)) + vg * vg;
+    store<f32>(h + off(i), vh);
+    store<f32>(p + off(i), load<f32>(p + off(i)) - lr * vg / (Mathf.sqrt(vh) + <f32>1e-7));
+  }
+}
+
+// h = d·h + (1 - d)·g²; p -= lr·g / (√h + 1e-7)
+export function f32_rmsprop_step(p: usize, g: usize, h: usize, n: i32, lr: f32, decay: f32): void {
+  const vlr = f32x4.splat(lr), vd = f32x4.splat(decay), v1d = f32x4.splat(<f32>1 - decay), eps = f32x4.splat(1e-7);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const vg = v128.load(g + off(i));
+    const vh = f32x4.add(f32x4.mul(vd, v128.load(h + off(i))), f32x4.mul(v1d, f32x4.mul(vg, vg)));
+    v128.store(h + off(i), vh);
+    const step = f32x4.div(f32x4.mul(vlr, vg), f32x4.add(f32x4.sqrt(vh), eps));
+    v128.store(p + off(i), f32x4.sub(v128.load(p + off(i)), step));
+  }
+  for (; i < n; i++) {
+    const vg = load<f32>(g + off(i));
+    const vh = decay * load<f32>(h + off(i)) + (<f32>1 - decay) * (vg * vg);
+    store<f32>(h + off(i), vh);
+    store<f32>(p + off(i), load<f32>(p + off(i)) - lr * vg / (Mathf.sqrt(vh) + <f32>1e-7));
+  }
+}
+
+// m += (1 - β1)(g - m); v += (1 - β2)(g² - v); p -= lrT·m / (√v + 1e-7), where the host passes
+// the bias-corrected lrT = lr·√(1 - β2ᵗ) / (1 - β1ᵗ)
+export function f32_adam_step(p: usize, g: usize, m: usize, v: usize, n: i32, lrT: f32, beta1: f32, beta2: f32): void {
+  const vlr = f32x4.splat(lrT), vb1 = f32x4.splat(<f32>1 - beta1), vb2 = f32x4.splat(<f32>1 - beta2), eps = f32x4.splat(1e-7);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const vg = v128.load(g + off(i));
+    let vm = v128.load(m + off(i));
+    let vv = v128.load(v + off(i));
+    vm = f32x4.add(vm, f32x4.mul(vb1, f32x4.sub(vg, vm)));
+    vv = f32x4.add(vv, f32x4.mul(vb2, f32x4.sub(f32x4.mul(vg, vg), vv)));
+    v128.store(m + off(i), vm);
+    v128.store(v + off(i), vv);
+    const step = f32x4.div(f32x4.mul(vlr, vm), f32x4.add(f32x4.sqrt(vv), eps));
+    v128.store(p + off(i), f32x4.sub(v128.load(p + off(i)), step));
+  }
+  for (; i < n; i++) {
+    const vg = load<f32>(g + off(i));
+    const vm = load<f32>(m + off(i)) + (<f32>1 - beta1) * (vg - load<f32>(m + off(i)));
+    const vv = load<f32>(v + off(i)) + (<f32>1 - beta2) * (vg * vg - load<f32>(v + off(i)));
+    store<f32>(m + off(i), vm);
+    store<f32>(v + off(i), vv);
+    store<f32>(p + off(i), load<f32>(p + off(i)) - lrT * vm / (Mathf.sqrt(vv) + <f32>1e-7));
+  }
+}

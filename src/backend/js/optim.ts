@@ -1,0 +1,49 @@
+// Twin of assembly/optim.ts: the same update rules, computed in float64 and stored as float32.
+import type { Heap, KernelPart } from './part.js';
+
+export function optimKernels(heap: Heap) {
+  return {
+    f32_momentum_step(p, g, v, n, lr, momentum) {
+      const h = heap();
+      const P = p >> 2, G = g >> 2, V = v >> 2;
+      for (let i = 0; i < n; i++) {
+        h[V + i] = momentum * h[V + i] - lr * h[G + i];
+        h[P + i] += h[V + i];
+      }
+    },
+    f32_nesterov_step(p, g, v, n, lr, momentum) {
+      const h = heap();
+      const P = p >> 2, G = g >> 2, V = v >> 2;
+      for (let i = 0; i < n; i++) {
+        h[P + i] += momentum * momentum * h[V + i] - (1 + momentum) * lr * h[G + i];
+        h[V + i] = momentum * h[V + i] - lr * h[G + i];
+      }
+    },
+    f32_adagrad_step(p, g, hs, n, lr) {
+      const h = heap();
+      const P = p >> 2, G = g >> 2, H = hs >> 2;
+      for (let i = 0; i < n; i++) {
+        h[H + i] += h[G + i] * h[G + i];
+        h[P + i] -= lr * h[G + i] / (Math.sqrt(h[H + i]) + 1e-7);
+      }
+    },
+    f32_rmsprop_step(p, g, hs, n, lr, decay) {
+      const h = heap();
+      const P = p >> 2, G = g >> 2, H = hs >> 2;
+      for (let i = 0; i < n; i++) {
+        h[H + i] = decay * h[H + i] + (1 - decay) * h[G + i] * h[G + i];
+        h[P + i] -= lr * h[G + i] / (Math.sqrt(h[H + i]) + 1e-7);
+      }
+    },
+    f32_adam_step(p, g, m, v, n, lrT, beta1, beta2) {
+      const h = heap();
+      const P = p >> 2, G = g >> 2, M = m >> 2, V = v >> 2;
+      for (let i = 0; i < n; i++) {
+        const gi = h[G + i];
+        h[M + i] += (1 - beta1) * (gi - h[M + i]);
+        h[V + i] += (1 - beta2) * (gi * gi - h[V + i]);
+        h[P + i] -= lrT * h[M + i] / (Math.sqrt(h[V + i]) + 1e-7);
+      }
+    },
+  } satisfies KernelPart;
+}

@@ -1,0 +1,102 @@
+// Batch normalization (the book's BatchNormalization): per-feature statistics over the batch.
+// An (N, C, H, W) input is read as (N, C·H·W), so gamma and beta have C·H·W entries, as in the book.
+// NOTE: eps = 1e-6 inside the square root (the book writes 10e-7).
+import { kernels } from '../backend/runtime.js';
+import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
+import { formatShape, sameShape } from '../shape.js';
+import { LayerBuffer } from './buffer.js';
+import type { Layer } from './layer.js';
+
+const EPS = 1e-6;
+
+export class BatchNormalization implements Layer {
+  readonly gamma: Tensor;
+  readonly beta: Tensor;
+  readonly momentum: number;
+  readonly runningMean: Tensor;
+  readonly runningVar: Tensor;
+  readonly dgamma: Tensor;
+  readonly dbeta: Tensor;
+  readonly params: { gamma: Tensor; beta: Tensor };
+  readonly grads: { gamma: Tensor; beta: Tensor };
+  readonly #mean: Tensor; // the last training batch's statistics
+  readonly #variance: Tensor;
+  readonly #xn = new LayerBuffer();
+  readonly #out = new LayerBuffer();
+  readonly #dx = new LayerBuffer();
+  #trained: { xn: Tensor; shape: readonly number[] } | undefined;
+
+  constructor(gamma: Tensor, beta: Tensor, momentum = 0.9, runningMean?: Tensor, runningVar?: Tensor) {
+    checkTensor('BatchNormalization: gamma', gamma);
+    checkTensor('BatchNormalization: beta', beta);
+    const d = gamma.size;
+    if (gamma.shape.length !== 1 || !sameShape(beta.shape, gamma.shape)) {
+      throw new Error(`BatchNormalization: gamma and beta must be 1-D of the same length, got ${formatShape(gamma.shape)} and ${formatShape(beta.shape)}`);
+    }
+    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
+      throw new Error(`BatchNormalization: momentum must be a number in [0, 1], got ${String(momentum)}`);
+    }
+    for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar]] as const) {
+      if (t !== undefined && (checkTensor(`BatchNormalization: ${name}`, t), t.size !== d)) {
+        throw new Error(`BatchNormalization: ${name} must have ${d} entries like gamma, got ${formatShape(t.shape)}`);
+      }
+    }
+    this.gamma = gamma;
+    this.beta = beta;
+    this.momentum = momentum;
+    // the book starts the running statistics at zero
+    this.runningMean = runningMean ?? zeros([d]);
+    this.runningVar = runningVar ?? zeros([d]);
+    this.dgamma = empty([d]);
+    this.dbeta = empty([d]);
+    this.#mean = empty([d]);
+    this.#variance = empty([d]);
+    this.params = { gamma, beta };
+    this.grads = { gamma: this.dgamma, beta: this.dbeta };
+  }
+
+  forward(x: Tensor, train = true): Tensor {
+    checkTensor('BatchNormalization.forward: x', x);
+    const d = this.gamma.size;
+    const n = x.shape[0];
+    if (x.shape.length < 2 || !(n >= 1) || x.size / n !== d) {
+      throw new Error(`BatchNormalization.forward: expected x of shape (N, ${d}) or (N, ...) with ${d} features per sample ` +
+        `and N >= 1, got ${formatShape(x.shape)}`);
+    }
+    const k = kernels();
+    const y = this.#out.get(x.shape);
+    if (train) {
+      const xn = this.#xn.get(x.shape);
+      k.f32_col_mean_var(x.offset, this.#mean.offset, this.#variance.offset, n, d);
+      k.f32_batchnorm_fwd(x.offset, this.#mean.offset, this.#variance.offset, this.gamma.offset, this.beta.offset, xn.offset, y.offset, n, d, EPS);
+      k.f32_ema(this.#mean.offset, this.runningMean.offset, d, this.momentum);
+      k.f32_ema(this.#variance.offset, this.runningVar.offset, d, this.momentum);
+      this.#trained = { xn, shape: x.shape };
+    } else {
+      k.f32_batchnorm_fwd(x.offset, this.runningMean.offset, this.runningVar.offset, this.gamma.offset, this.beta.offset, 0, y.offset, n, d, EPS);
+    }
+    return y;
+  }
+
+  backward(dout: Tensor): Tensor {
+    const state = this.#trained;
+    if (!state || state.xn.disposed) throw new Error('BatchNormalization.backward: call forward(x, true) first');
+    checkTensor('BatchNormalization.backward: dout', dout);
+    if (!sameShape(dout.shape, state.shape)) {
+      throw new Error(`BatchNormalization.backward: dout must have the input's shape ${formatShape(state.shape)}, got ${formatShape(dout.shape)}`);
+    }
+    const d = this.gamma.size;
+    const dx = this.#dx.get(dout.shape);
+    kernels().f32_batchnorm_bwd(dout.offset, state.xn.offset, this.#variance.offset, this.gamma.offset, dx.offset,
+      this.dgamma.offset, this.dbeta.offset, dout.shape[0], d, EPS);
+    return dx;
+  }
+
+  dispose(): void {
+    for (const t of [this.dgamma, this.dbeta, this.#mean, this.#variance]) t.dispose();
+    this.#xn.dispose();
+    this.#out.dispose();
+    this.#dx.dispose();
+    this.#trained = undefined;
+  }
+}

@@ -1,0 +1,69 @@
+// Dropout, with the book's semantics (not "inverted"): in training each element survives with
+// probability 1 - ratio and is passed unscaled; at test time every element is scaled by 1 - ratio.
+// The mask is drawn in wasm from a counter-based generator keyed by this layer's seeded stream.
+import { kernels } from '../backend/runtime.js';
+import { createRng, type Rng } from '../rng.js';
+import { checkTensor, type Tensor } from '../tensor.js';
+import { formatShape, sameShape } from '../shape.js';
+import { LayerBuffer } from './buffer.js';
+import type { Layer } from './layer.js';
+
+export class Dropout implements Layer {
+  readonly params = {};
+  readonly grads = {};
+  readonly dropoutRatio: number;
+  /** When true, training passes reuse the last mask instead of drawing a new one (numerical
+   *  gradients need the same function at x + h and x - h). */
+  replayRandomness = false;
+  readonly #rng: Rng;
+  readonly #mask = new LayerBuffer();
+  readonly #out = new LayerBuffer();
+  readonly #dx = new LayerBuffer();
+  #lastMask: Tensor | undefined;
+
+  constructor(dropoutRatio = 0.5, { seed }: { seed?: number } = {}) {
+    if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
+      throw new Error(`Dropout: dropoutRatio must be a number in [0, 1), got ${String(dropoutRatio)}`);
+    }
+    this.dropoutRatio = dropoutRatio;
+    this.#rng = createRng(seed);
+  }
+
+  forward(x: Tensor, train = true): Tensor {
+    checkTensor('Dropout.forward: x', x);
+    const y = this.#out.get(x.shape);
+    const k = kernels();
+    if (!train) {
+      k.f32_scale(x.offset, y.offset, x.size, 1 - this.dropoutRatio);
+      return y;
+    }
+    const last = this.#lastMask;
+    if (this.replayRandomness && last && !last.disposed && sameShape(last.shape, x.shape)) {
+      k.f32_mul(x.offset, last.offset, y.offset, x.size);
+      return y;
+    }
+    const mask = this.#mask.get(x.shape);
+    k.f32_dropout_fwd(x.offset, mask.offset, y.offset, x.size, this.dropoutRatio, this.#rng.nextUint32() | 0);
+    this.#lastMask = mask;
+    return y;
+  }
+
+  backward(dout: Tensor): Tensor {
+    const mask = this.#lastMask;
+    if (!mask || mask.disposed) throw new Error('Dropout.backward: call forward(x, true) first');
+    checkTensor('Dropout.backward: dout', dout);
+    if (!sameShape(dout.shape, mask.shape)) {
+      throw new Error(`Dropout.backward: dout must have the input's shape ${formatShape(mask.shape)}, got ${formatShape(dout.shape)}`);
+    }
+    const dx = this.#dx.get(dout.shape);
+    kernels().f32_mul(dout.offset, mask.offset, dx.offset, dout.size);
+    return dx;
+  }
+
+  dispose(): void {
+    this.#mask.dispose();
+    this.#out.dispose();
+    this.#dx.dispose();
+    this.#lastMask = undefined;
+  }
+}

@@ -1,0 +1,32 @@
+// Adam, with the book's bias correction folded into the step size:
+// t += 1; lr_t = lr·√(1 - β2ᵗ) / (1 - β1ᵗ); m += (1 - β1)(g - m); v += (1 - β2)(g² - v);
+// p -= lr_t·m / (√v + 1e-7).
+import type { Kernels } from '../backend/kernels.js';
+import type { Tensor } from '../tensor.js';
+import { fraction, positive } from './hyper.js';
+import { StatefulOptimizer } from './stateful.js';
+
+export class Adam extends StatefulOptimizer {
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  /** Updates done so far (the book's iter). */
+  t = 0;
+  #lrT = 0;
+
+  constructor({ lr = 0.001, beta1 = 0.9, beta2 = 0.999 }: { lr?: number; beta1?: number; beta2?: number } = {}) {
+    super('Adam', 2);
+    this.lr = positive('Adam', 'lr', lr);
+    this.beta1 = fraction('Adam', 'beta1', beta1);
+    this.beta2 = fraction('Adam', 'beta2', beta2);
+  }
+
+  protected override beginUpdate(): void {
+    this.t++;
+    this.#lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
+  }
+
+  protected step(k: Kernels, p: number, g: number, [m, v]: Tensor[], n: number): void {
+    k.f32_adam_step(p, g, m.offset, v.offset, n, this.#lrT, this.beta1, this.beta2);
+  }
+}

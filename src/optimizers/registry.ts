@@ -1,0 +1,26 @@
+// Optimizers by name, as the book's Trainer takes them ('sgd', 'momentum', ..., case-insensitive).
+import { AdaGrad } from './adagrad.js';
+import { Adam } from './adam.js';
+import { Momentum } from './momentum.js';
+import { Nesterov } from './nesterov.js';
+import type { Optimizer } from './optimizer.js';
+import { RMSprop } from './rmsprop.js';
+import { SGD } from './sgd.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const OPTIMIZERS: Record<string, new (options: any) => Optimizer> = {
+  sgd: SGD,
+  momentum: Momentum,
+  nesterov: Nesterov,
+  adagrad: AdaGrad,
+  rmsprop: RMSprop,
+  adam: Adam,
+};
+
+export type OptimizerName = 'SGD' | 'Momentum' | 'Nesterov' | 'AdaGrad' | 'RMSprop' | 'Adam';
+
+export function createOptimizer(name: string, options: Record<string, number> = {}): Optimizer {
+  const make = OPTIMIZERS[String(name).toLowerCase()];
+  if (!make) throw new Error(`createOptimizer: unknown optimizer ${JSON.stringify(name)}; expected one of SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam`);
+  return new make(options);
+}

@@ -1,0 +1,20 @@
+// RMSprop: h = d·h + (1 - d)·g²; p -= lr·g / (√h + 1e-7).
+import type { Kernels } from '../backend/kernels.js';
+import type { Tensor } from '../tensor.js';
+import { fraction, positive } from './hyper.js';
+import { StatefulOptimizer } from './stateful.js';
+
+export class RMSprop extends StatefulOptimizer {
+  lr: number;
+  readonly decayRate: number;
+
+  constructor({ lr = 0.01, decayRate = 0.99 }: { lr?: number; decayRate?: number } = {}) {
+    super('RMSprop', 1);
+    this.lr = positive('RMSprop', 'lr', lr);
+    this.decayRate = fraction('RMSprop', 'decayRate', decayRate);
+  }
+
+  protected step(k: Kernels, p: number, g: number, [h]: Tensor[], n: number): void {
+    k.f32_rmsprop_step(p, g, h.offset, n, this.lr, this.decayRate);
+  }
+}

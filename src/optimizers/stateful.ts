@@ -1,0 +1,37 @@
+// The shape every optimizer with state shares: check params and grads, then one kernel call per
+// parameter with that parameter's state tensors (created as zeros on first use).
+import { kernels } from '../backend/runtime.js';
+import type { Kernels } from '../backend/kernels.js';
+import type { Tensor } from '../tensor.js';
+import { checkUpdate, type Optimizer } from './optimizer.js';
+import { OptimizerState } from './state.js';
+
+export abstract class StatefulOptimizer implements Optimizer {
+  abstract lr: number;
+  readonly #state: OptimizerState;
+
+  protected constructor(private readonly name: string, slotsPerParam: number) {
+    this.#state = new OptimizerState(name, slotsPerParam);
+  }
+
+  /** One parameter's update: p and g are byte offsets of n floats; state as created. */
+  protected abstract step(k: Kernels, p: number, g: number, state: Tensor[], n: number): void;
+
+  /** Called once per update() before the steps (Adam counts its iterations here). */
+  protected beginUpdate(): void {}
+
+  update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
+    const names = checkUpdate(`${this.name}.update`, params, grads);
+    this.#state.check(params);
+    this.beginUpdate();
+    const k = kernels();
+    for (const name of names) {
+      const p = params[name];
+      this.step(k, p.offset, grads[name].offset, this.#state.get(name, p), p.size);
+    }
+  }
+
+  dispose(): void {
+    this.#state.dispose();
+  }
+}
