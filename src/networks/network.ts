@@ -16,6 +16,8 @@ export interface Network {
   accuracy(x: Tensor, t: Tensor): number;
   gradient(x: Tensor, t: Tensor): Record<string, Tensor>;
   numericalGradient(x: Tensor, t: Tensor, h?: number): Record<string, Tensor>;
+  /** The loss of the last loss() or gradient() call. */
+  readonly lastLoss: number;
   dispose(): void;
 }
 

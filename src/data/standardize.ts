@@ -1,0 +1,58 @@
+// Feature standardization: (x - mean) / std per feature, with mean and std fitted on the training
+// set and applied unchanged to the test set.
+import { kernels } from '../backend/runtime.js';
+import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
+import { formatShape } from '../shape.js';
+
+// NOTE: a feature constant over the training set (MNIST's corner pixels) would divide by zero;
+// like scikit-learn, it keeps a scale of 1 and is only centred.
+const MIN_STD = 1e-8;
+
+export class Standardizer {
+  #stats: { mean: Tensor; variance: Tensor; ones: Tensor; zeros: Tensor } | undefined;
+
+  /** Learns each feature's mean and std from x (N, ...features). */
+  fit(x: Tensor): this {
+    const [n, d] = rows('Standardizer.fit', x);
+    const mean = empty([d]), variance = empty([d]);
+    kernels().f32_col_mean_var(x.offset, mean.offset, variance.offset, n, d);
+    const v = variance.data;
+    for (let i = 0; i < d; i++) if (Math.sqrt(v[i]) < MIN_STD) v[i] = 1;
+    this.dispose();
+    this.#stats = { mean, variance, ones: ones([d]), zeros: zeros([d]) };
+    return this;
+  }
+
+  /** A new tensor (the caller owns it): (x - mean) / std with the fitted statistics. */
+  transform(x: Tensor): Tensor {
+    const stats = this.#stats;
+    if (!stats) throw new Error('Standardizer.transform: call fit() first');
+    const [n, d] = rows('Standardizer.transform', x);
+    if (d !== stats.mean.size) {
+      throw new Error(`Standardizer.transform: fitted on ${stats.mean.size} features, got ${formatShape(x.shape)}`);
+    }
+    const y = empty(x.shape);
+    kernels().f32_batchnorm_fwd(x.offset, stats.mean.offset, stats.variance.offset, stats.ones.offset, stats.zeros.offset, 0, y.offset, n, d, 0);
+    return y;
+  }
+
+  fitTransform(x: Tensor): Tensor {
+    return this.fit(x).transform(x);
+  }
+
+  get mean(): Tensor | undefined {
+    return this.#stats?.mean;
+  }
+
+  dispose(): void {
+    if (this.#stats) for (const t of Object.values(this.#stats)) t.dispose();
+    this.#stats = undefined;
+  }
+}
+
+function rows(caller: string, x: Tensor): [number, number] {
+  checkTensor(`${caller}: x`, x);
+  const n = x.shape[0];
+  if (x.shape.length < 2 || !(n >= 1)) throw new Error(`${caller}: x must be (N, ...features) with N >= 1, got ${formatShape(x.shape)}`);
+  return [n, x.size / n];
+}

@@ -1,0 +1,54 @@
+// Progress of long work. On a terminal in Node: a cli-progress bar with ETA, log lines above it.
+// Elsewhere (a pipe, CI, a browser console): plain lines, a status line at most every few seconds.
+
+export interface Progress {
+  update(value: number, fields?: Record<string, string>): void;
+  log(line: string): void;
+  stop(): void;
+}
+
+/** A progress display for `total` steps; `fields` name the values shown beside the bar. */
+export async function createProgress(label: string, total: number, fields: string[] = []): Promise<Progress> {
+  const proc = (globalThis as { process?: { stderr?: { isTTY?: boolean } } }).process;
+  if (proc?.stderr?.isTTY) {
+    try {
+      return await terminalBar(label, total, fields);
+    } catch {
+      // cli-progress unavailable: fall back to lines
+    }
+  }
+  return plainLines(label, total);
+}
+
+async function terminalBar(label: string, total: number, fields: string[]): Promise<Progress> {
+  // NOTE: a variable module name keeps browser bundlers from pulling a Node-only package in.
+  const name = 'cli-progress';
+  const { MultiBar, Presets } = (await import(/* @vite-ignore */ name)) as typeof import('cli-progress');
+  const bars = new MultiBar({
+    format: `${label} |{bar}| {value}/{total}${fields.map((f) => ` | ${f} {${f}}`).join('')} | ETA {eta_formatted}`,
+    hideCursor: true,
+  }, Presets.shades_classic);
+  const bar = bars.create(total, 0, Object.fromEntries(fields.map((f) => [f, '-'])));
+  return {
+    update: (value, values) => bar.update(value, values),
+    log: (line) => bars.log(line + '\n'),
+    stop: () => bars.stop(),
+  };
+}
+
+function plainLines(label: string, total: number, everyMs = 5000): Progress {
+  const start = Date.now();
+  let last = start;
+  return {
+    update(value, fields = {}) {
+      const now = Date.now();
+      if (now - last < everyMs && value < total) return;
+      last = now;
+      const eta = value > 0 ? ((now - start) / value) * (total - value) / 1000 : NaN;
+      const extra = Object.entries(fields).map(([k, v]) => ` | ${k} ${v}`).join('');
+      console.error(`${label} ${value}/${total}${extra} | ETA ${Number.isFinite(eta) ? eta.toFixed(0) : '?'} s`);
+    },
+    log: (line) => console.log(line),
+    stop() {},
+  };
+}
