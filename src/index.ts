@@ -40,3 +40,6 @@ export { stepDecay, cosineDecay } from './training/schedules.js';
 export type { LrSchedule } from './training/schedules.js';
 export { createProgress } from './training/progress.js';
 export type { Progress } from './training/progress.js';
+export { saveParams, loadParams, serializeParams, deserializeParams } from './io/params.js';
+export { serialize, deserialize } from './io/safetensors.js';
+export type { NamedArray, Decoded } from './io/safetensors.js';

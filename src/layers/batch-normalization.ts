@@ -19,12 +19,14 @@ export class BatchNormalization implements Layer {
   readonly dbeta: Tensor;
   readonly params: { gamma: Tensor; beta: Tensor };
   readonly grads: { gamma: Tensor; beta: Tensor };
+  readonly buffers: { runningMean: Tensor; runningVar: Tensor };
   readonly #mean: Tensor; // the last training batch's statistics
   readonly #variance: Tensor;
   readonly #xn = new LayerBuffer();
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
   #trained: { xn: Tensor; shape: readonly number[] } | undefined;
+  readonly #ownsRunning: boolean;
 
   constructor(gamma: Tensor, beta: Tensor, momentum = 0.9, runningMean?: Tensor, runningVar?: Tensor) {
     checkTensor('BatchNormalization: gamma', gamma);
@@ -45,6 +47,7 @@ export class BatchNormalization implements Layer {
     this.beta = beta;
     this.momentum = momentum;
     // the book starts the running statistics at zero
+    this.#ownsRunning = runningMean === undefined;
     this.runningMean = runningMean ?? zeros([d]);
     this.runningVar = runningVar ?? zeros([d]);
     this.dgamma = empty([d]);
@@ -53,6 +56,7 @@ export class BatchNormalization implements Layer {
     this.#variance = empty([d]);
     this.params = { gamma, beta };
     this.grads = { gamma: this.dgamma, beta: this.dbeta };
+    this.buffers = { runningMean: this.runningMean, runningVar: this.runningVar };
   }
 
   forward(x: Tensor, train = true): Tensor {
@@ -94,6 +98,10 @@ export class BatchNormalization implements Layer {
 
   dispose(): void {
     for (const t of [this.dgamma, this.dbeta, this.#mean, this.#variance]) t.dispose();
+    if (this.#ownsRunning) {
+      this.runningMean.dispose();
+      this.runningVar.dispose();
+    }
     this.#xn.dispose();
     this.#out.dispose();
     this.#dx.dispose();

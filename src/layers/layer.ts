@@ -12,6 +12,8 @@ export interface Layer {
   readonly params: Readonly<Record<string, Tensor>>;
   /** Gradients of the parameters, same names, set by backward. */
   readonly grads: Readonly<Record<string, Tensor>>;
+  /** State that is not a parameter but is needed to predict (batch-norm running statistics). */
+  readonly buffers?: Readonly<Record<string, Tensor>>;
   /** Stochastic layers (Dropout) only: reuse the last random draw while true. */
   replayRandomness?: boolean;
   /** Frees the layer's buffers and gradients (not the parameters, which the caller owns). */

@@ -58,7 +58,8 @@ abstract class FullyConnectedNet extends LayerNet {
       this.addLayer(new Affine(W, zeros([sizes[idx]])), { W: `W${idx}`, b: `b${idx}` });
       if (idx === sizes.length - 1) break; // the last Affine feeds SoftmaxWithLoss directly
       if (extended && o.useBatchnorm) {
-        this.addLayer(new BatchNormalization(ones([sizes[idx]]), zeros([sizes[idx]])), { gamma: `gamma${idx}`, beta: `beta${idx}` });
+        this.addLayer(new BatchNormalization(ones([sizes[idx]]), zeros([sizes[idx]])), { gamma: `gamma${idx}`, beta: `beta${idx}` },
+          { runningMean: `runningMean${idx}`, runningVar: `runningVar${idx}` });
       }
       this.addLayer(o.makeActivation());
       if (extended && o.useDropout) this.addLayer(new Dropout(o.dropoutRatio, { seed: rng.nextUint32() }));

@@ -11,6 +11,9 @@ import { formatShape, shapeSize, type Shape } from '../shape.js';
 
 export interface Network {
   readonly params: Readonly<Record<string, Tensor>>;
+  /** State that is not learned by gradients but is needed to predict (batch-norm running
+   *  statistics), by name; saved with the parameters. */
+  readonly buffers?: Readonly<Record<string, Tensor>>;
   predict(x: Tensor, train?: boolean): Tensor;
   loss(x: Tensor, t: Tensor, train?: boolean): number;
   accuracy(x: Tensor, t: Tensor): number;
@@ -29,6 +32,7 @@ interface Binding {
 
 export abstract class LayerNet implements Network {
   readonly params: Record<string, Tensor> = {};
+  readonly buffers: Record<string, Tensor> = {};
   protected readonly layers: Layer[] = [];
   protected readonly lastLayer = new SoftmaxWithLoss();
   readonly #bindings: Binding[] = [];
@@ -39,13 +43,15 @@ export abstract class LayerNet implements Network {
   /** `inputShape` is one sample's shape: [784] or [1, 28, 28]. */
   protected constructor(private readonly name: string, readonly inputShape: Shape, readonly classes: number) {}
 
-  /** Appends a layer; `names` maps its parameters to the network's names ({ W: 'W1', b: 'b1' }). */
-  protected addLayer(layer: Layer, names: Record<string, string> = {}): void {
+  /** Appends a layer; `names` maps its parameters to the network's names ({ W: 'W1', b: 'b1' }),
+   *  `bufferNames` its buffers ({ runningMean: 'runningMean1' }). */
+  protected addLayer(layer: Layer, names: Record<string, string> = {}, bufferNames: Record<string, string> = {}): void {
     this.layers.push(layer);
     for (const [local, name] of Object.entries(names)) {
       this.params[name] = layer.params[local];
       this.#bindings.push({ name, layer, local });
     }
+    for (const [local, name] of Object.entries(bufferNames)) this.buffers[name] = layer.buffers![local];
   }
 
   /** Class scores (N, classes), as a new tensor the caller owns. */
@@ -111,6 +117,7 @@ export abstract class LayerNet implements Network {
   dispose(): void {
     for (const layer of this.layers) layer.dispose();
     for (const p of Object.values(this.params)) p.dispose();
+    for (const b of Object.values(this.buffers)) b.dispose();
     this.lastLayer.dispose();
     this.#predicted.dispose();
   }
