@@ -169,3 +169,21 @@ describe.each(BACKENDS)('%s data movement', (backend) => {
     }
   });
 });
+
+describe.each(BACKENDS)('%s channel bias', (backend) => {
+  test.each([[1, 1, 1], [2, 3, 5], [3, 4, 16], [2, 30, 17], [1, 2, 63]])('bias add and sum per channel for N=%i C=%i HW=%i', (N, C, HW) => {
+    const k = backendKernels(backend);
+    const n = N * C * HW;
+    const x = region(n, 4), b = region(C, 8), y = region(n, 12), s = region(C);
+    const xv = randomValues(n), bv = randomValues(C);
+    write(x, xv);
+    write(b, bv);
+    k.f32_bias_add_channels(x, b, y, N, C, HW);
+    const channel = (i: number) => Math.floor(i / HW) % C;
+    expectClose(read(y, n), Array.from(xv, (v, i) => v + bv[channel(i)]), 1e-7, 1e-7, 'bias add channels');
+    k.f32_sum_channels(x, s, N, C, HW);
+    const sums = new Array(C).fill(0);
+    xv.forEach((v, i) => (sums[channel(i)] += v));
+    expectClose(read(s, C), sums, 1e-5, 1e-5, 'sum channels');
+  });
+});

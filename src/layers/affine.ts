@@ -49,19 +49,32 @@ export class Affine implements Layer {
   }
 
   backward(dout: Tensor): Tensor {
+    const x = this.#parameterGradients('Affine.backward', dout);
+    const [inputs, outputs] = this.W.shape;
+    const n = x.shape[0];
+    const dx = this.#dx.get(x.shape);
+    gemmRaw(false, true, n, inputs, outputs, 1, dout.offset, outputs, this.W.offset, outputs, 0, dx.offset, inputs);
+    return dx;
+  }
+
+  /** dW and db only: a network's first layer has no use for dx. */
+  backwardParams(dout: Tensor): void {
+    this.#parameterGradients('Affine.backwardParams', dout);
+  }
+
+  // dW = x2dᵀ·dout, db = Σ_rows dout; returns the forward input
+  #parameterGradients(caller: string, dout: Tensor): Tensor {
     const x = this.#x;
-    if (!x || x.disposed) throw new Error('Affine.backward: call forward first (or the input was disposed)');
-    checkTensor('Affine.backward: dout', dout);
+    if (!x || x.disposed) throw new Error(`${caller}: call forward first (or the input was disposed)`);
+    checkTensor(`${caller}: dout`, dout);
     const [inputs, outputs] = this.W.shape;
     const n = x.shape[0];
     if (dout.shape.length !== 2 || dout.shape[0] !== n || dout.shape[1] !== outputs) {
-      throw new Error(`Affine.backward: dout must be (${n}, ${outputs}), got ${formatShape(dout.shape)}`);
+      throw new Error(`${caller}: dout must be (${n}, ${outputs}), got ${formatShape(dout.shape)}`);
     }
-    const dx = this.#dx.get(x.shape);
-    gemmRaw(false, true, n, inputs, outputs, 1, dout.offset, outputs, this.W.offset, outputs, 0, dx.offset, inputs);
     gemmRaw(true, false, inputs, outputs, n, 1, x.offset, inputs, dout.offset, outputs, 0, this.dW.offset, outputs);
     kernels().f32_sum_rows(dout.offset, this.db.offset, n, outputs);
-    return dx;
+    return x;
   }
 
   dispose(): void {

@@ -8,6 +8,9 @@ export interface Layer {
   forward(x: Tensor, train?: boolean): Tensor;
   /** Backward pass from the gradient of the output; returns dx (owned by the layer). */
   backward(dout: Tensor): Tensor;
+  /** Layers with parameters may offer this: their gradients without dx, for a network's first
+   *  layer, whose dx nobody uses (a third of an Affine's or a convolution's backward work). */
+  backwardParams?(dout: Tensor): void;
   /** Learnable parameters by their short names (W, b, gamma, beta); shared, not copied. */
   readonly params: Readonly<Record<string, Tensor>>;
   /** Gradients of the parameters, same names, set by backward. */

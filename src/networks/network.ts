@@ -93,7 +93,10 @@ export abstract class LayerNet implements Network {
   gradient(x: Tensor, t: Tensor): Record<string, Tensor> {
     this.loss(x, t, true);
     let dout = this.lastLayer.backward(1);
-    for (let i = this.layers.length - 1; i >= 0; i--) dout = this.layers[i].backward(dout);
+    for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout);
+    const first = this.layers[0];
+    if (first.backwardParams) first.backwardParams(dout);
+    else first.backward(dout);
     for (const { name, layer, local } of this.#bindings) this.#grads[name] = layer.grads[local];
     this.addPenaltyGradients(this.#grads);
     return this.#grads;
@@ -137,12 +140,15 @@ export abstract class LayerNet implements Network {
     return out;
   }
 
-  // x must be (N, ...inputShape) or (N, features) with N >= 1; returns N.
+  // x must be (N, ...inputShape) with N >= 1; a flat inputShape also takes (N, ...) of the same
+  // size per sample (Affine flattens), an image shape must match exactly. Returns N.
   private checkX(caller: string, x: Tensor): number {
     checkTensor(`${caller}: x`, x);
     const features = shapeSize(this.inputShape);
     const n = x.shape[0];
-    if (x.shape.length < 2 || !(n >= 1) || x.size / n !== features) {
+    const image = this.inputShape.length > 1;
+    if (x.shape.length < 2 || !(n >= 1) || x.size / n !== features ||
+        (image && (x.shape.length !== this.inputShape.length + 1 || this.inputShape.some((d, i) => x.shape[i + 1] !== d)))) {
       throw new Error(`${caller}: x must be (N, ${this.inputShape.join(', ')}) with N >= 1 ` +
         `(${features} features per sample), got ${formatShape(x.shape)}`);
     }

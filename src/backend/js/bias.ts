@@ -19,5 +19,22 @@ export function biasKernels(heap: Heap) {
         h[oi + c] = s;
       }
     },
+    f32_bias_add_channels(x, b, y, N, C, HW) {
+      const h = heap();
+      for (let n = 0; n < N; n++) {
+        for (let c = 0; c < C; c++) {
+          const start = (n * C + c) * HW, bc = h[(b >> 2) + c];
+          for (let i = 0; i < HW; i++) h[(y >> 2) + start + i] = h[(x >> 2) + start + i] + bc;
+        }
+      }
+    },
+    f32_sum_channels(x, out, N, C, HW) {
+      const h = heap();
+      for (let c = 0; c < C; c++) {
+        let s = 0;
+        for (let n = 0; n < N; n++) for (let i = 0, start = (x >> 2) + (n * C + c) * HW; i < HW; i++) s += h[start + i];
+        h[(out >> 2) + c] = s;
+      }
+    },
   } satisfies KernelPart;
 }

@@ -1,0 +1,62 @@
+// The book's DeepConvNet (chapter 8): six 3×3 convolutions (16, 16, 32, 32, 64, 64 filters) with
+// ReLU and a 2×2 max pool after each pair, then affine 50 - relu - dropout - affine 10 - dropout,
+// He initialization. Its fourth convolution pads by 2, as the book's does (14 → 16 → pool 8).
+import { Relu } from '../layers/activations.js';
+import { Affine } from '../layers/affine.js';
+import { Convolution } from '../layers/convolution.js';
+import { Dropout } from '../layers/dropout.js';
+import { Pooling } from '../layers/pooling.js';
+import { gaussian } from '../init.js';
+import { createRng } from '../rng.js';
+import { zeros } from '../tensor.js';
+import type { ConvParam } from './simple-conv-net.js';
+import { LayerNet } from './network.js';
+
+export interface DeepConvNetOptions {
+  inputDim?: [number, number, number];
+  convParams?: ConvParam[];
+  hiddenSize?: number;
+  outputSize?: number;
+  dropoutRatio?: number;
+  seed?: number;
+}
+
+const BOOK_CONV: ConvParam[] = [16, 16, 32, 32, 64, 64].map((filterNum, i) => ({ filterNum, filterSize: 3, pad: i === 3 ? 2 : 1, stride: 1 }));
+
+export class DeepConvNet extends LayerNet {
+  constructor({ inputDim = [1, 28, 28], convParams = BOOK_CONV, hiddenSize = 50, outputSize = 10, dropoutRatio = 0.5, seed }: DeepConvNetOptions = {}) {
+    const name = 'DeepConvNet';
+    if (convParams.length !== 6) throw new Error(`${name}: expected 6 convolution settings, got ${convParams.length}`);
+    // sizes through the network, checked before anything is allocated
+    let [C, H, W] = inputDim;
+    const convShapes: { C: number; p: ConvParam }[] = [];
+    convParams.forEach((p, i) => {
+      convShapes.push({ C, p });
+      H = 1 + (H + 2 * p.pad - p.filterSize) / p.stride;
+      W = 1 + (W + 2 * p.pad - p.filterSize) / p.stride;
+      C = p.filterNum;
+      if (!Number.isInteger(H) || !Number.isInteger(W) || H < 1 || W < 1) throw new Error(`${name}: convolution ${i + 1} does not fit its ${H}×${W} input`);
+      if (i % 2 === 1) {
+        if (H % 2 || W % 2) throw new Error(`${name}: pooling after convolution ${i + 1} needs even sides, got ${H}×${W}`);
+        H /= 2;
+        W /= 2;
+      }
+    });
+    const flat = C * H * W;
+    super(name, inputDim, outputSize);
+    const rng = createRng(seed);
+    // He: √(2 / fan-in) for every layer, as the book's weight_init_scales
+    convShapes.forEach(({ C: cin, p }, i) => {
+      const fanIn = cin * p.filterSize * p.filterSize;
+      const Wt = gaussian([p.filterNum, cin, p.filterSize, p.filterSize], Math.sqrt(2 / fanIn), rng);
+      this.addLayer(new Convolution(Wt, zeros([p.filterNum]), p.stride, p.pad), { W: `W${i + 1}`, b: `b${i + 1}` });
+      this.addLayer(new Relu());
+      if (i % 2 === 1) this.addLayer(new Pooling(2, 2, 2));
+    });
+    this.addLayer(new Affine(gaussian([flat, hiddenSize], Math.sqrt(2 / flat), rng), zeros([hiddenSize])), { W: 'W7', b: 'b7' });
+    this.addLayer(new Relu());
+    this.addLayer(new Dropout(dropoutRatio, { seed: rng.nextUint32() }));
+    this.addLayer(new Affine(gaussian([hiddenSize, outputSize], Math.sqrt(2 / hiddenSize), rng), zeros([outputSize])), { W: 'W8', b: 'b8' });
+    this.addLayer(new Dropout(dropoutRatio, { seed: rng.nextUint32() }));
+  }
+}
