@@ -4,10 +4,13 @@
 // C is (M, N) with row stride ldc. beta = 0 never reads C (it may hold NaN garbage).
 // `work` is scratch of f32_gemm_workspace_bytes(M, N, K) bytes; it must not overlap A, B or C.
 //
-// Structure (Goto/BLIS): op(B) is packed per (KC × NC) block into NR-wide column panels, so the
-// micro-kernel streams it contiguously whatever the transpose; A is read in place (packing A did
-// not pay for the shapes of these networks). The micro-kernel computes an MR × NR tile of C in
-// registers over one k-block, then scales and merges it into C.
+// Structure (Goto/BLIS): the micro-kernel computes an MR × NR tile of C in registers over one
+// k-block of KC, then scales and merges it into C. It reads NR = 8 consecutive floats of op(B)
+// per k: when B is not transposed those are already consecutive in B, so full panels are read in
+// place (a row stride apart) and only the ragged last panel is packed with zero padding; a
+// transposed B is packed per (KC × NC) block into NR-wide panels (a SIMD 4×4 transpose). NOTE:
+// packing a non-transposed B cost as much as the product itself in a convolution, where each
+// per-sample product has few rows of A to reuse it. A is read in place.
 
 // NOTE: MR × NR = 4 × 8 is eight f32x4 accumulators plus two B vectors and one A splat: 11 of the
 // 15 xmm registers V8 gives wasm SIMD code. 5×8 or 8×8 tiles spill and run at half speed.
@@ -16,6 +19,10 @@ const NR = 8;
 const KC = 256; // a packed panel, KC × NR floats = 8 KiB, stays in L1 while A streams past it
 const MC = 128; // rows of A per pass over the panels: MC × KC floats = 128 KiB, stays in L2
 const NC = 2048; // columns of B packed at once: at most KC × NC floats = 2 MiB of workspace
+// NOTE: read B in place only when few row blocks of A reuse each panel: a packed panel is
+// contiguous, while an in-place one strides through memory (and a power-of-two ldb maps its rows
+// onto a few cache sets).
+const IN_PLACE_MAX_M = 64;
 
 @inline function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
 @inline function off(i: i32): usize { return <usize>i << 2; }
@@ -45,14 +52,18 @@ export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
-      packB(transB, b, ldb, pc, kc, jc, nc, work);
+      const bInPlace = !transB && M <= IN_PLACE_MAX_M;
+      if (!bInPlace) packB(transB, b, ldb, pc, kc, jc, nc, work);
+      else if (nc % NR) packB(transB, b, ldb, pc, kc, jc + nc - nc % NR, nc % NR, work + off((nc - nc % NR) * kc));
       // later k-blocks accumulate onto what the first one wrote
       const betaBlock: f32 = pc == 0 ? beta : 1;
       for (let ic = 0; ic < M; ic += MC) {
         const mEnd = min(ic + MC, M);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pb = work + off(jr * kc);
+          const inPlace = bInPlace && nr == NR;
+          const pb = inPlace ? b + <usize>pc * off(ldb) + off(jc + jr) : work + off(jr * kc);
+          const bStep: usize = inPlace ? off(ldb) : NR << 2;
           for (let i = ic; i < mEnd; i += MR) {
             const mr = min(MR, M - i);
             // Rows past M repeat the last real row, so the micro-kernel never branches; their
@@ -61,7 +72,7 @@ export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
             const a1 = mr > 1 ? a0 + aRow : a0;
             const a2 = mr > 2 ? a1 + aRow : a1;
             const a3 = mr > 3 ? a2 + aRow : a2;
-            microKernel(a0, a1, a2, a3, aK, pb, kc, c + off(i * ldc + jc + jr), off(ldc), mr, nr, alpha, betaBlock, tile);
+            microKernel(a0, a1, a2, a3, aK, pb, bStep, kc, c + off(i * ldc + jc + jr), off(ldc), mr, nr, alpha, betaBlock, tile);
           }
         }
       }
@@ -70,7 +81,7 @@ export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
 }
 
 @inline
-function microKernel(a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: usize, kc: i32,
+function microKernel(a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: usize, bStep: usize, kc: i32,
                      cp: usize, ldcBytes: usize, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -92,7 +103,7 @@ function microKernel(a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: 
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
     a0 += aK; a1 += aK; a2 += aK; a3 += aK;
-    pb += NR << 2;
+    pb += bStep;
   }
   if (mr == MR && nr == NR) {
     storeRow(cp, c00, c01, alpha, beta);

@@ -7,6 +7,8 @@ export * from './activation';
 export * from './softmax';
 export * from './gemm';
 export * from './gather';
+export * from './im2col';
+export * from './pool';
 export * from './optim';
 export * from './batchnorm';
 export * from './dropout';

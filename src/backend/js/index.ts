@@ -9,6 +9,8 @@ import { biasKernels } from './bias.js';
 import { elementwiseKernels } from './elementwise.js';
 import { gatherKernels } from './gather.js';
 import { gemmKernels } from './gemm.js';
+import { im2colKernels } from './im2col.js';
+import { poolKernels } from './pool.js';
 import { optimKernels } from './optim.js';
 import { batchnormKernels } from './batchnorm.js';
 import { dropoutKernels } from './dropout.js';
@@ -24,6 +26,8 @@ export function createJsKernels(heap: Heap): Kernels {
     ...softmaxKernels(heap),
     ...gatherKernels(heap),
     ...gemmKernels(heap),
+    ...im2colKernels(heap),
+    ...poolKernels(heap),
     ...reduceKernels(heap),
     ...dropoutKernels(heap),
     ...batchnormKernels(heap),

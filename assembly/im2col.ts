@@ -1,0 +1,122 @@
+// im2col and its adjoint col2im, the book's common/util.py over NCHW images (byte offsets).
+// col is (N·OH·OW, C·FH·FW) row-major: row (n, oy, ox), column (c, ky, kx), and
+//   col[(n, oy, ox), (c, ky, kx)] = x[n, c, oy·stride + ky − pad, ox·stride + kx − pad]
+// with 0 where that position lies in the padding. OH = 1 + (H + 2·pad − FH) / stride, likewise
+// OW; the host checks that stride divides. A filter larger than the padded image gives no rows.
+// col and x must not overlap.
+//
+// A col row holds C·FH runs of FW floats, and each run is FW consecutive floats of one image row
+// whatever the stride: those runs are what the SIMD code copies (im2col) or adds (col2im).
+
+@inline function off(i: i32): usize { return <usize>i << 2; }
+
+// 1 + (size + 2·pad − filter) / stride, or 0 when the filter does not fit the padded size
+@inline function outSize(size: i32, filter: i32, stride: i32, pad: i32): i32 {
+  const room = size + 2 * pad - filter;
+  return room < 0 ? 0 : room / stride + 1;
+}
+
+// dst[0..n) = src[0..n). NOTE: for n >= 4 the last vector overlaps the previous one instead of
+// running a scalar tail; overlapping stores write the same values, and nothing outside the run
+// is touched.
+@inline function copyRun(src: usize, dst: usize, n: i32): void {
+  if (n >= 4) {
+    let k = 0;
+    for (; k + 4 <= n; k += 4) v128.store(dst + off(k), v128.load(src + off(k)));
+    if (k < n) v128.store(dst + off(n - 4), v128.load(src + off(n - 4)));
+  } else {
+    for (let k = 0; k < n; k++) store<f32>(dst + off(k), load<f32>(src + off(k)));
+  }
+}
+
+@inline function zeroRun(dst: usize, n: i32): void {
+  if (n >= 4) {
+    const z = f32x4.splat(0);
+    let k = 0;
+    for (; k + 4 <= n; k += 4) v128.store(dst + off(k), z);
+    if (k < n) v128.store(dst + off(n - 4), z);
+  } else {
+    for (let k = 0; k < n; k++) store<f32>(dst + off(k), 0);
+  }
+}
+
+// dst[0..n) += src[0..n); the tail is scalar (an overlapping vector would add twice).
+@inline function addRun(src: usize, dst: usize, n: i32): void {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) v128.store(dst + off(k), f32x4.add(v128.load(dst + off(k)), v128.load(src + off(k))));
+  for (; k < n; k++) store<f32>(dst + off(k), load<f32>(dst + off(k)) + load<f32>(src + off(k)));
+}
+
+export function f32_im2col(x: usize, col: usize, N: i32, C: i32, H: i32, W: i32,
+                           FH: i32, FW: i32, stride: i32, pad: i32): void {
+  const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
+  if (OH == 0 || OW == 0) return;
+  const plane = off(H * W);
+  let dst = col; // col is written front to back
+  for (let n = 0; n < N; n++) {
+    const img = x + <usize>n * <usize>C * plane;
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * stride - pad;
+      for (let ox = 0; ox < OW; ox++) {
+        const ix0 = ox * stride - pad;
+        const inside = ix0 >= 0 && ix0 + FW <= W; // the whole kx run lies in the image row
+        for (let c = 0; c < C; c++) {
+          const xc = img + <usize>c * plane;
+          for (let ky = 0; ky < FH; ky++, dst += off(FW)) {
+            const iy = iy0 + ky;
+            if (iy < 0 || iy >= H) {
+              zeroRun(dst, FW);
+            } else if (inside) {
+              copyRun(xc + off(iy * W + ix0), dst, FW);
+            } else {
+              const xr = xc + off(iy * W);
+              for (let kx = 0; kx < FW; kx++) {
+                const ix = ix0 + kx;
+                store<f32>(dst + off(kx), ix >= 0 && ix < W ? load<f32>(xr + off(ix)) : 0);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// x = col2im(col): x is zeroed, then every col element is added at its image position (windows
+// that overlap add up; padding positions are dropped). The adjoint of f32_im2col:
+// ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩. NOTE: additions land in a fixed order (col front to back),
+// so the result does not depend on the backend.
+export function f32_col2im(col: usize, x: usize, N: i32, C: i32, H: i32, W: i32,
+                           FH: i32, FW: i32, stride: i32, pad: i32): void {
+  memory.fill(x, 0, <usize>N * <usize>C * off(H * W));
+  const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
+  if (OH == 0 || OW == 0) return;
+  const plane = off(H * W);
+  let src = col;
+  for (let n = 0; n < N; n++) {
+    const img = x + <usize>n * <usize>C * plane;
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * stride - pad;
+      for (let ox = 0; ox < OW; ox++) {
+        const ix0 = ox * stride - pad;
+        const inside = ix0 >= 0 && ix0 + FW <= W;
+        for (let c = 0; c < C; c++) {
+          const xc = img + <usize>c * plane;
+          for (let ky = 0; ky < FH; ky++, src += off(FW)) {
+            const iy = iy0 + ky;
+            if (iy < 0 || iy >= H) continue;
+            if (inside) {
+              addRun(src, xc + off(iy * W + ix0), FW);
+            } else {
+              const xr = xc + off(iy * W);
+              for (let kx = 0; kx < FW; kx++) {
+                const ix = ix0 + kx;
+                if (ix >= 0 && ix < W) store<f32>(xr + off(ix), load<f32>(xr + off(ix)) + load<f32>(src + off(kx)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,194 @@
+// Max and average pooling over NCHW images (byte offsets). Each of the N·C planes (H, W) is
+// pooled by PH × PW windows at `stride` with `pad`: y is (N, C, OH, OW) with
+// OH = 1 + (H + 2·pad − PH) / stride, likewise OW (the host checks that stride divides).
+// As in the book's Pooling (im2col with zero padding, then the max or mean of each row), a window
+// counts its padding positions as zeros: a partly padded window of negative values has max 0,
+// and the mean always divides by PH·PW. (The book's output size ignores pad; ours honours it,
+// which gives the same numbers at pad 0.) Outputs must not overlap inputs.
+//
+// Forward passes run four horizontally adjacent windows as one f32x4 when all four lie wholly
+// inside the image; windows touching the padding take the scalar path. Both compute the same
+// operations in the same order, so every output gets the same value on either path.
+
+@inline function off(i: i32): usize { return <usize>i << 2; }
+
+// 1 + (size + 2·pad − filter) / stride, or 0 when the window does not fit the padded size
+@inline function outSize(size: i32, filter: i32, stride: i32, pad: i32): i32 {
+  const room = size + 2 * pad - filter;
+  return room < 0 ? 0 : room / stride + 1;
+}
+
+// The output columns [lo, hi) whose windows lie wholly inside the image row.
+@inline function insideFrom(pad: i32, stride: i32, OW: i32): i32 { return min((pad + stride - 1) / stride, OW); }
+@inline function insideTo(W: i32, PW: i32, stride: i32, pad: i32): i32 {
+  const room = W + pad - PW;
+  return room < 0 ? 0 : room / stride + 1;
+}
+
+// The floats at p, p + s, p + 2s, p + 3s (p a byte offset, s = stride in floats).
+// NOTE: stride 2 loads p[0..3] and p[3..6] and picks 0, 2, 4, 6, so it never reads past p[6],
+// the last float the four windows own.
+@inline function load4(p: usize, stride: i32): v128 {
+  if (stride == 1) return v128.load(p);
+  if (stride == 2) return v128.shuffle<f32>(v128.load(p), v128.load(p, 12), 0, 2, 5, 7);
+  const s = off(stride);
+  let v = f32x4.splat(load<f32>(p));
+  v = f32x4.replace_lane(v, 1, load<f32>(p + s));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * s));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * s));
+}
+
+// NOTE: np.argmax semantics, as the book's Pooling: the first maximum in (ky, kx) order wins (only
+// a strictly greater value replaces it), and NaN counts as the maximum (the first NaN wins and
+// the output is NaN), so a diverging network stays visible.
+@inline function beats(v: f32, best: f32): bool { return v > best || (v != v && best == best); }
+@inline function beats4(v: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(v, best), v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best)));
+}
+
+// y = the max of each window; argmax (i32, one per output) = where it came from, as the flat
+// index iy·W + ix within the input plane, or −1 when the window's first maximum is padding.
+export function f32_maxpool_fwd(x: usize, y: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32,
+                                PH: i32, PW: i32, stride: i32, pad: i32): void {
+  const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
+  if (OH == 0 || OW == 0) return;
+  const lo = insideFrom(pad, stride, OW), hi = insideTo(W, PW, stride, pad);
+  const laneStep = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(stride));
+  for (let p = 0; p < N * C; p++) {
+    const xp = x + <usize>p * off(H * W);
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * stride - pad;
+      const o = (p * OH + oy) * OW; // output index of (p, oy, 0)
+      let ox = 0;
+      if (iy0 >= 0 && iy0 + PH <= H) {
+        for (; ox < lo; ox++) maxWindow(xp, H, W, iy0, ox * stride - pad, PH, PW, y + off(o + ox), argmax + off(o + ox));
+        for (; ox + 4 <= hi; ox += 4) {
+          const base = iy0 * W + ox * stride - pad;
+          let best = load4(xp + off(base), stride);
+          let at = i32x4.add(i32x4.splat(base), laneStep);
+          for (let ky = 0; ky < PH; ky++) {
+            for (let kx = 0; kx < PW; kx++) {
+              if ((ky | kx) == 0) continue;
+              const q = base + ky * W + kx;
+              const v = load4(xp + off(q), stride);
+              const m = beats4(v, best);
+              best = v128.bitselect(v, best, m);
+              at = v128.bitselect(i32x4.add(i32x4.splat(q), laneStep), at, m);
+            }
+          }
+          v128.store(y + off(o + ox), best);
+          v128.store(argmax + off(o + ox), at);
+        }
+      }
+      for (; ox < OW; ox++) maxWindow(xp, H, W, iy0, ox * stride - pad, PH, PW, y + off(o + ox), argmax + off(o + ox));
+    }
+  }
+}
+
+// One window of a max pool, any part of it in the padding.
+function maxWindow(xp: usize, H: i32, W: i32, iy0: i32, ix0: i32, PH: i32, PW: i32, y: usize, argmax: usize): void {
+  let best: f32 = 0, at: i32 = -1;
+  for (let ky = 0; ky < PH; ky++) {
+    const iy = iy0 + ky;
+    const rowIn = iy >= 0 && iy < H;
+    for (let kx = 0; kx < PW; kx++) {
+      const ix = ix0 + kx;
+      const inside = rowIn && ix >= 0 && ix < W;
+      const v: f32 = inside ? load<f32>(xp + off(iy * W + ix)) : 0;
+      if ((ky | kx) == 0 || beats(v, best)) {
+        best = v;
+        at = inside ? iy * W + ix : -1;
+      }
+    }
+  }
+  store<f32>(y, best);
+  store<i32>(argmax, at);
+}
+
+// dx = 0, then dx[plane, argmax] += dy for every output (overlapping windows add; −1 is dropped).
+// OH and OW are the forward output's size; argmax is the forward's. NOTE: additions land in
+// output order, so the result does not depend on the backend.
+export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, N: i32, C: i32, H: i32, W: i32,
+                                OH: i32, OW: i32): void {
+  memory.fill(dx, 0, <usize>N * <usize>C * off(H * W));
+  const outPlane = OH * OW;
+  for (let p = 0; p < N * C; p++) {
+    const dxp = dx + <usize>p * off(H * W);
+    const o = p * outPlane;
+    for (let i = 0; i < outPlane; i++) {
+      const at = load<i32>(argmax + off(o + i));
+      if (at >= 0) store<f32>(dxp + off(at), load<f32>(dxp + off(at)) + load<f32>(dy + off(o + i)));
+    }
+  }
+}
+
+// y = (sum of the window's in-image values) / (PH·PW), summed in (ky, kx) order.
+export function f32_avgpool_fwd(x: usize, y: usize, N: i32, C: i32, H: i32, W: i32,
+                                PH: i32, PW: i32, stride: i32, pad: i32): void {
+  const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
+  if (OH == 0 || OW == 0) return;
+  const lo = insideFrom(pad, stride, OW), hi = insideTo(W, PW, stride, pad);
+  const area = <f32>(PH * PW);
+  const varea = f32x4.splat(area);
+  for (let p = 0; p < N * C; p++) {
+    const xp = x + <usize>p * off(H * W);
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * stride - pad;
+      const o = (p * OH + oy) * OW;
+      let ox = 0;
+      if (iy0 >= 0 && iy0 + PH <= H) {
+        for (; ox < lo; ox++) avgWindow(xp, H, W, iy0, ox * stride - pad, PH, PW, area, y + off(o + ox));
+        for (; ox + 4 <= hi; ox += 4) {
+          const base = iy0 * W + ox * stride - pad;
+          let sum = f32x4.splat(0);
+          for (let ky = 0; ky < PH; ky++) {
+            for (let kx = 0; kx < PW; kx++) sum = f32x4.add(sum, load4(xp + off(base + ky * W + kx), stride));
+          }
+          v128.store(y + off(o + ox), f32x4.div(sum, varea));
+        }
+      }
+      for (; ox < OW; ox++) avgWindow(xp, H, W, iy0, ox * stride - pad, PH, PW, area, y + off(o + ox));
+    }
+  }
+}
+
+function avgWindow(xp: usize, H: i32, W: i32, iy0: i32, ix0: i32, PH: i32, PW: i32, area: f32, y: usize): void {
+  let sum: f32 = 0;
+  for (let ky = 0; ky < PH; ky++) {
+    const iy = iy0 + ky;
+    if (iy < 0 || iy >= H) continue;
+    for (let kx = 0; kx < PW; kx++) {
+      const ix = ix0 + kx;
+      if (ix >= 0 && ix < W) sum += load<f32>(xp + off(iy * W + ix));
+    }
+  }
+  store<f32>(y, sum / area);
+}
+
+// dx = 0, then each window adds dy / (PH·PW) to each of its in-image positions: the adjoint of
+// f32_avgpool_fwd. Scalar: a scatter of a few floats per window.
+export function f32_avgpool_bwd(dy: usize, dx: usize, N: i32, C: i32, H: i32, W: i32,
+                                PH: i32, PW: i32, stride: i32, pad: i32): void {
+  memory.fill(dx, 0, <usize>N * <usize>C * off(H * W));
+  const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
+  if (OH == 0 || OW == 0) return;
+  const area = <f32>(PH * PW);
+  for (let p = 0; p < N * C; p++) {
+    const dxp = dx + <usize>p * off(H * W);
+    for (let oy = 0; oy < OH; oy++) {
+      const iy0 = oy * stride - pad;
+      for (let ox = 0; ox < OW; ox++) {
+        const ix0 = ox * stride - pad;
+        const g = load<f32>(dy + off((p * OH + oy) * OW + ox)) / area;
+        for (let ky = 0; ky < PH; ky++) {
+          const iy = iy0 + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < PW; kx++) {
+            const ix = ix0 + kx;
+            if (ix >= 0 && ix < W) store<f32>(dxp + off(iy * W + ix), load<f32>(dxp + off(iy * W + ix)) + g);
+          }
+        }
+      }
+    }
+  }
+}
