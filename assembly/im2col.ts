@@ -120,3 +120,103 @@ export function f32_col2im(col: usize, x: usize, N: i32, C: i32, H: i32, W: i32,
     }
   }
 }
+
+// ---- the transposed layout: one (C·FH·FW, OH·OW) block per sample -------------------------------
+// f32_im2col_t writes, per sample n, the transpose of f32_im2col's block: col is
+// (N, C·FH·FW, OH·OW) row-major, row (c, ky, kx), column (oy, ox), and
+//   col[n, (c, ky, kx), (oy, ox)] = x[n, c, oy·stride + ky − pad, ox·stride + kx − pad]
+// (0 in the padding). A convolution is then out_n (FN, OH·OW) = W (FN, C·FH·FW) · col_n, a plain
+// product that lands in NCHW order. Row (c, ky, kx) is, for each oy, a run of OW floats that at
+// stride 1 is a contiguous piece of one image row (clipped at the borders): those are the SIMD
+// copies (im2col_t) and adds (col2im_t). Other strides gather one float at a time.
+// col and x must not overlap.
+
+// The first output index o with o·stride + k − pad >= 0 (inside the image), clipped to [0, O].
+@inline function firstInside(k: i32, stride: i32, pad: i32, O: i32): i32 {
+  const d = pad - k;
+  return min(d <= 0 ? 0 : (d + stride - 1) / stride, O);
+}
+
+// One past the last output index o with o·stride + k − pad <= size − 1, clipped to [lo, O].
+@inline function endInside(size: i32, k: i32, stride: i32, pad: i32, O: i32, lo: i32): i32 {
+  const d = size - 1 - k + pad;
+  return max(min(d < 0 ? 0 : d / stride + 1, O), lo);
+}
+
+export function f32_im2col_t(x: usize, col: usize, N: i32, C: i32, H: i32, W: i32,
+                             FH: i32, FW: i32, stride: i32, pad: i32): void {
+  const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
+  if (OH == 0 || OW == 0) return;
+  const plane = off(H * W), rowStep = off(stride * W);
+  let dst = col; // col is written front to back, one (OH, OW) row of col at a time
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const xc = x + (<usize>n * <usize>C + <usize>c) * plane;
+      for (let ky = 0; ky < FH; ky++) {
+        // output rows [oyLo, oyHi) read image rows; the others lie in the padding
+        const oyLo = firstInside(ky, stride, pad, OH), oyHi = endInside(H, ky, stride, pad, OH, oyLo);
+        for (let kx = 0; kx < FW; kx++) {
+          const oxLo = firstInside(kx, stride, pad, OW), oxHi = endInside(W, kx, stride, pad, OW, oxLo);
+          const run = oxHi - oxLo, tail = OW - oxHi;
+          zeroRun(dst, oyLo * OW);
+          let d = dst + off(oyLo * OW);
+          // x[iy, ix] of the first element of the run; only read when the run is not empty
+          let s = xc + off((oyLo * stride + ky - pad) * W + oxLo * stride + kx - pad);
+          if (stride == 1) {
+            for (let oy = oyLo; oy < oyHi; oy++, d += off(OW), s += rowStep) {
+              zeroRun(d, oxLo);
+              copyRun(s, d + off(oxLo), run);
+              zeroRun(d + off(oxHi), tail);
+            }
+          } else {
+            for (let oy = oyLo; oy < oyHi; oy++, d += off(OW), s += rowStep) {
+              zeroRun(d, oxLo);
+              const dr = d + off(oxLo);
+              for (let ox = 0; ox < run; ox++) store<f32>(dr + off(ox), load<f32>(s + off(ox * stride)));
+              zeroRun(d + off(oxHi), tail);
+            }
+          }
+          zeroRun(d, (OH - oyHi) * OW);
+          dst += off(OH * OW);
+        }
+      }
+    }
+  }
+}
+
+// x = col2im_t(col), the adjoint of f32_im2col_t: x is zeroed, then every col element is added
+// at its image position (padding positions are dropped). NOTE: additions land in a fixed order
+// (col front to back), so the result does not depend on the backend.
+export function f32_col2im_t(col: usize, x: usize, N: i32, C: i32, H: i32, W: i32,
+                             FH: i32, FW: i32, stride: i32, pad: i32): void {
+  memory.fill(x, 0, <usize>N * <usize>C * off(H * W));
+  const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
+  if (OH == 0 || OW == 0) return;
+  const plane = off(H * W), rowStep = off(stride * W);
+  let src = col;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const xc = x + (<usize>n * <usize>C + <usize>c) * plane;
+      for (let ky = 0; ky < FH; ky++) {
+        const oyLo = firstInside(ky, stride, pad, OH), oyHi = endInside(H, ky, stride, pad, OH, oyLo);
+        for (let kx = 0; kx < FW; kx++) {
+          const oxLo = firstInside(kx, stride, pad, OW), oxHi = endInside(W, kx, stride, pad, OW, oxLo);
+          const run = oxHi - oxLo;
+          let s = src + off(oyLo * OW + oxLo);
+          let d = xc + off((oyLo * stride + ky - pad) * W + oxLo * stride + kx - pad);
+          if (stride == 1) {
+            for (let oy = oyLo; oy < oyHi; oy++, s += off(OW), d += rowStep) addRun(s, d, run);
+          } else {
+            for (let oy = oyLo; oy < oyHi; oy++, s += off(OW), d += rowStep) {
+              for (let ox = 0; ox < run; ox++) {
+                const p = d + off(ox * stride);
+                store<f32>(p, load<f32>(p) + load<f32>(s + off(ox)));
+              }
+            }
+          }
+          src += off(OH * OW);
+        }
+      }
+    }
+  }
+}

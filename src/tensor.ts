@@ -18,24 +18,26 @@ function release(storage: Storage): void {
 // the garbage collector gets to them. Layers and networks dispose what they own explicitly.
 const finalizer = new FinalizationRegistry<Storage>(release);
 
-let viewOfStorage: (base: Tensor, shape: Shape) => Tensor;
+let viewOfStorage: (base: Tensor, start: number, shape: Shape) => Tensor;
 
 export class Tensor {
   static {
-    viewOfStorage = (base, shape) => new Tensor(base.#storage, shape);
+    viewOfStorage = (base, start, shape) => new Tensor(base.#storage, shape, base.#start + start);
   }
 
   readonly shape: Shape;
   readonly size: number;
   readonly #storage: Storage;
+  readonly #start: number; // first element within the storage (views of a part of it)
   #disposed = false;
   #view: Float32Array | undefined;
 
   /** Internal: use tensor(), zeros(), ones(), randn() or empty(). */
-  constructor(storage: Storage, shape: Shape) {
+  constructor(storage: Storage, shape: Shape, start = 0) {
     this.shape = shape;
     this.size = shapeSize(shape);
     this.#storage = storage;
+    this.#start = start;
     storage.refs++;
     finalizer.register(this, storage, this);
   }
@@ -43,7 +45,7 @@ export class Tensor {
   /** Byte offset of the data in linear memory (what kernels take). */
   get offset(): number {
     if (this.#disposed) throw new Error(`Tensor${formatShape(this.shape)}: used after dispose()`);
-    return this.#storage.offset;
+    return this.#storage.offset + this.#start * 4;
   }
 
   /**
@@ -72,7 +74,7 @@ export class Tensor {
   reshape(shape: readonly number[]): Tensor {
     this.offset; // throws if disposed
     const resolved = resolveReshape(this, shape);
-    return new Tensor(this.#storage, resolved);
+    return new Tensor(this.#storage, resolved, this.#start);
   }
 
   /** A copy with its own memory. */
@@ -119,7 +121,18 @@ export function prefixView(base: Tensor, shape: Shape): Tensor {
   if (shapeSize(shape) > base.size) {
     throw new Error(`prefixView: ${formatShape(shape)} does not fit in ${base.size} elements`);
   }
-  return viewOfStorage(base, shape);
+  return viewOfStorage(base, 0, shape);
+}
+
+/** Internal: rows [start, start + count) of `base` along its first dimension, without a copy. */
+export function rowsView(base: Tensor, start: number, count: number): Tensor {
+  base.offset; // throws if disposed
+  const n = base.shape[0];
+  if (!(start >= 0 && count >= 0 && start + count <= n)) {
+    throw new Error(`rowsView: rows [${start}, ${start + count}) are outside the ${n} rows of ${formatShape(base.shape)}`);
+  }
+  const rowSize = n ? base.size / n : 0;
+  return viewOfStorage(base, start * rowSize, [count, ...base.shape.slice(1)]);
 }
 
 /** Throws unless `value` is a live Tensor; `what` names it in the message (e.g. "Affine.forward: x"). */

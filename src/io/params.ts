@@ -17,18 +17,19 @@ function networkName(network: Network): string {
   return network.constructor?.name ?? 'Network';
 }
 
-/** The network's state as safetensors bytes (for browsers, or any storage). */
-export function serializeParams(network: Network): Uint8Array {
+/** The network's state as safetensors bytes (for browsers, or any storage), with optional string
+ *  metadata (an epoch count, a note) stored beside it. */
+export function serializeParams(network: Network, metadata: Record<string, string> = {}): Uint8Array {
   const arrays: Record<string, NamedArray> = {};
   for (const [name, t] of Object.entries(stateOf(network))) {
     checkTensor(`serializeParams: ${name}`, t);
     arrays[name] = { shape: [...t.shape], data: t.data };
   }
-  return serialize(arrays, { format: 'scratchnet', network: networkName(network) });
+  return serialize(arrays, { ...metadata, format: 'scratchnet', network: networkName(network) });
 }
 
-/** Loads safetensors bytes into the network, all or nothing. */
-export function deserializeParams(network: Network, bytes: Uint8Array, source = 'deserializeParams'): void {
+/** Loads safetensors bytes into the network, all or nothing; returns the file's metadata. */
+export function deserializeParams(network: Network, bytes: Uint8Array, source = 'deserializeParams'): Record<string, string> {
   const state = stateOf(network);
   const { arrays, metadata } = deserialize(bytes, source);
   const name = networkName(network);
@@ -46,6 +47,7 @@ export function deserializeParams(network: Network, bytes: Uint8Array, source = 
     if (!(key in state)) throw new Error(`${source}: the file has '${key}', which the ${name} does not`);
   }
   for (const [key, t] of Object.entries(state)) t.data.set(arrays[key].data);
+  return metadata;
 }
 
 async function nodeFs(caller: string) {
@@ -58,8 +60,8 @@ async function nodeFs(caller: string) {
 }
 
 /** Writes the network's parameters to a .safetensors file, atomically. */
-export async function saveParams(network: Network, path: string): Promise<void> {
-  const bytes = serializeParams(network);
+export async function saveParams(network: Network, path: string, metadata: Record<string, string> = {}): Promise<void> {
+  const bytes = serializeParams(network, metadata);
   const fs = await nodeFs('saveParams');
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
@@ -77,8 +79,9 @@ export async function saveParams(network: Network, path: string): Promise<void> 
   }
 }
 
-/** Reads a .safetensors file into the network; on any error the network is left as it was. */
-export async function loadParams(network: Network, path: string): Promise<void> {
+/** Reads a .safetensors file into the network; on any error the network is left as it was.
+ *  Returns the file's metadata. */
+export async function loadParams(network: Network, path: string): Promise<Record<string, string>> {
   const fs = await nodeFs('loadParams');
   let bytes: Uint8Array;
   try {
@@ -86,5 +89,5 @@ export async function loadParams(network: Network, path: string): Promise<void> 
   } catch (e) {
     throw new Error(`loadParams: could not read ${path}: ${(e as Error).message}`);
   }
-  deserializeParams(network, bytes, `loadParams(${path})`);
+  return deserializeParams(network, bytes, `loadParams(${path})`);
 }

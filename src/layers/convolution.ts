@@ -1,6 +1,10 @@
 // Convolution (cross-correlation, as the book's): W (FN, C, FH, FW), b (FN), output (N, FN, OH, OW).
-// im2col, then one matrix product per sample: out_n (FN, OH·OW) = W (FN, C·FH·FW) · col_nᵀ, which
-// lands in NCHW order directly, without the book's reshape and transpose of the output.
+// The book's im2col + one matrix product, done one sample at a time in the transposed layout:
+// col_n (C·FH·FW, OH·OW) = im2col_t(x_n), then out_n (FN, OH·OW) = W (FN, C·FH·FW) · col_n lands in
+// NCHW order directly, without the book's reshape and transpose. NOTE: a sample's col (under 1 MiB
+// for these networks) stays in cache between im2col and the product; the whole batch's col
+// (45 MB for DeepConvNet's second layer) would be written to memory and read back, and the backward
+// pass rebuilds col_n rather than keeping it.
 import { kernels } from '../backend/runtime.js';
 import { gemmRaw } from '../ops/gemm.js';
 import { outputSize } from '../ops/conv.js';
@@ -18,11 +22,12 @@ export class Convolution implements Layer {
   readonly db: Tensor;
   readonly params: { W: Tensor; b: Tensor };
   readonly grads: { W: Tensor; b: Tensor };
-  readonly #col = new LayerBuffer();
+  readonly #col = new LayerBuffer(); // one sample's col (K, P)
   readonly #dcol = new LayerBuffer();
+  readonly #dWt = new LayerBuffer(); // dWᵀ (K, FN), accumulated over the samples
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  #cache: { x: Tensor; col: Tensor; OH: number; OW: number } | undefined;
+  #cache: { x: Tensor; OH: number; OW: number } | undefined;
 
   constructor(W: Tensor, b: Tensor, stride = 1, pad = 0) {
     checkTensor('Convolution: W', W);
@@ -51,59 +56,62 @@ export class Convolution implements Layer {
     const [N, CX, H, Wd] = x.shape;
     if (CX !== C) throw new Error(`Convolution.forward: x has ${CX} channels but W ${formatShape(this.W.shape)} expects ${C}`);
     const k = kernels();
-    const K = C * FH * FW, P = OH * OW;
-    const col = this.#col.get([N * P, K]);
-    k.f32_im2col(x.offset, col.offset, N, C, H, Wd, FH, FW, this.stride, this.pad);
+    const K = C * FH * FW, P = OH * OW, sampleBytes = C * H * Wd * 4;
+    const col = this.#col.get([K, P]);
     const out = this.#out.get([N, FN, OH, OW]);
     for (let n = 0; n < N; n++) {
-      gemmRaw(false, true, FN, P, K, 1, this.W.offset, K, col.offset + n * P * K * 4, K, 0, out.offset + n * FN * P * 4, P);
+      k.f32_im2col_t(x.offset + n * sampleBytes, col.offset, 1, C, H, Wd, FH, FW, this.stride, this.pad);
+      gemmRaw(false, false, FN, P, K, 1, this.W.offset, K, col.offset, P, 0, out.offset + n * FN * P * 4, P);
     }
     k.f32_bias_add_channels(out.offset, this.b.offset, out.offset, N, FN, P);
-    this.#cache = { x, col, OH, OW };
+    this.#cache = { x, OH, OW };
     return out;
   }
 
   backward(dout: Tensor): Tensor {
-    const { x, col } = this.#parameterGradients('Convolution.backward', dout);
-    const [FN, C, FH, FW] = this.W.shape;
-    const [N, , H, Wd] = x.shape;
-    const K = C * FH * FW, P = dout.shape[2] * dout.shape[3];
-    // dcol_n (OH·OW, K) = dout_nᵀ · W, then col2im adds the columns back into the image
-    const dcol = this.#dcol.get(col.shape);
-    for (let n = 0; n < N; n++) {
-      gemmRaw(true, false, P, K, FN, 1, dout.offset + n * FN * P * 4, P, this.W.offset, K, 0, dcol.offset + n * P * K * 4, K);
-    }
-    const dx = this.#dx.get(x.shape);
-    kernels().f32_col2im(dcol.offset, dx.offset, N, C, H, Wd, FH, FW, this.stride, this.pad);
-    return dx;
+    return this.#backward('Convolution.backward', dout, true)!;
   }
 
   /** dW and db only: a network's first layer has no use for dx. */
   backwardParams(dout: Tensor): void {
-    this.#parameterGradients('Convolution.backwardParams', dout);
+    this.#backward('Convolution.backwardParams', dout, false);
   }
 
-  // dW = Σ_n dout_n (FN, OH·OW) · col_n (OH·OW, K); db = Σ over samples and positions.
-  #parameterGradients(caller: string, dout: Tensor) {
+  // Per sample: col_n again; dWᵀ (K, FN) += col_n · dout_nᵀ (packing only dout_n, FN × P, not col_n);
+  // and for dx: dcol_n (K, P) = Wᵀ · dout_n, added back into the image by col2im_t.
+  #backward(caller: string, dout: Tensor, needDx: boolean): Tensor | undefined {
     const cache = this.#cache;
-    if (!cache || cache.col.disposed) throw new Error(`${caller}: call forward first`);
+    if (!cache || cache.x.disposed) throw new Error(`${caller}: call forward first (or its input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
     const [FN, C, FH, FW] = this.W.shape;
-    const N = cache.x.shape[0];
-    const expected = [N, FN, cache.OH, cache.OW];
+    const { x, OH, OW } = cache;
+    const [N, , H, Wd] = x.shape;
+    const expected = [N, FN, OH, OW];
     if (dout.shape.length !== 4 || dout.shape.some((d, i) => d !== expected[i])) {
       throw new Error(`${caller}: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
     }
-    const K = C * FH * FW, P = cache.OH * cache.OW;
+    const k = kernels();
+    const K = C * FH * FW, P = OH * OW, sampleBytes = C * H * Wd * 4;
+    const col = this.#col.get([K, P]);
+    const dWt = this.#dWt.get([K, FN]);
+    const dcol = needDx ? this.#dcol.get([K, P]) : undefined;
+    const dx = needDx ? this.#dx.get(x.shape) : undefined;
     for (let n = 0; n < N; n++) {
-      gemmRaw(false, false, FN, K, P, 1, dout.offset + n * FN * P * 4, P, cache.col.offset + n * P * K * 4, K, n === 0 ? 0 : 1, this.dW.offset, K);
+      const doutN = dout.offset + n * FN * P * 4;
+      k.f32_im2col_t(x.offset + n * sampleBytes, col.offset, 1, C, H, Wd, FH, FW, this.stride, this.pad);
+      gemmRaw(false, true, K, FN, P, 1, col.offset, P, doutN, P, n === 0 ? 0 : 1, dWt.offset, FN);
+      if (dcol && dx) {
+        gemmRaw(true, false, K, P, FN, 1, this.W.offset, K, doutN, P, 0, dcol.offset, P);
+        k.f32_col2im_t(dcol.offset, dx.offset + n * sampleBytes, 1, C, H, Wd, FH, FW, this.stride, this.pad);
+      }
     }
-    kernels().f32_sum_channels(dout.offset, this.db.offset, N, FN, P);
-    return cache;
+    k.f32_transpose(dWt.offset, this.dW.offset, K, FN);
+    k.f32_sum_channels(dout.offset, this.db.offset, N, FN, P);
+    return dx;
   }
 
   dispose(): void {
-    for (const b of [this.#col, this.#dcol, this.#out, this.#dx]) b.dispose();
+    for (const b of [this.#col, this.#dcol, this.#dWt, this.#out, this.#dx]) b.dispose();
     this.dW.dispose();
     this.db.dispose();
     this.#cache = undefined;

@@ -6,7 +6,7 @@ import { checkLabels, labelIndices } from '../labels.js';
 import { LayerBuffer } from '../layers/buffer.js';
 import type { Layer } from '../layers/layer.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
-import { checkTensor, type Tensor } from '../tensor.js';
+import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { formatShape, shapeSize, type Shape } from '../shape.js';
 
 export interface Network {
@@ -54,9 +54,18 @@ export abstract class LayerNet implements Network {
     for (const [local, name] of Object.entries(bufferNames)) this.buffers[name] = layer.buffers![local];
   }
 
-  /** Class scores (N, classes), as a new tensor the caller owns. */
+  /** Class scores (N, classes), as a new tensor the caller owns. Large inputs run in chunks of
+   *  evalBatchSize samples, so layer buffers stay the size of one chunk. */
   predict(x: Tensor, train = false): Tensor {
-    return this.scores(`${this.name}.predict`, x, train).clone();
+    const caller = `${this.name}.predict`;
+    const n = this.checkX(caller, x);
+    const out = empty([n, this.classes]);
+    const k = kernels();
+    this.#chunks(n, (start, count) => {
+      const y = this.scores(caller, rowsView(x, start, count), train);
+      k.f32_copy(y.offset, out.offset + start * this.classes * 4, y.size);
+    });
+    return out;
   }
 
   /** Mean cross-entropy of the batch (plus any regularization a subclass adds). */
@@ -73,19 +82,31 @@ export abstract class LayerNet implements Network {
     return this.#lastLoss;
   }
 
-  /** Fraction of samples whose highest score is their label. */
+  /** Fraction of samples whose highest score is their label (in chunks, as predict). */
   accuracy(x: Tensor, t: Tensor): number {
     const caller = `${this.name}.accuracy`;
     const n = this.checkX(caller, x);
-    const form = checkLabels(caller, t, n, this.classes);
-    const y = this.scores(caller, x, false);
+    const labels = labelIndices(t, checkLabels(caller, t, n, this.classes));
     const predicted = this.#predicted.get([n]);
-    kernels().f32_argmax_rows(y.offset, predicted.offset, n, this.classes);
-    const labels = labelIndices(t, form);
+    const k = kernels();
+    this.#chunks(n, (start, count) => {
+      const y = this.scores(caller, rowsView(x, start, count), false);
+      k.f32_argmax_rows(y.offset, predicted.offset + start * 4, count, this.classes);
+    });
     const p = predicted.data;
     let correct = 0;
     for (let i = 0; i < n; i++) if (p[i] === labels[i]) correct++;
     return correct / n;
+  }
+
+  /** Samples per forward pass in predict() and accuracy(): the usual training batch, so the
+   *  layers reuse the buffers training already sized (a convolution over 10 000 images at once
+   *  would need gigabytes for its im2col matrix). */
+  evalBatchSize = 100;
+
+  #chunks(n: number, run: (start: number, count: number) => void): void {
+    const size = Math.max(1, Math.floor(this.evalBatchSize));
+    for (let start = 0; start < n; start += size) run(start, Math.min(size, n - start));
   }
 
   /** Backprop gradients by parameter name. The tensors belong to the layers and are overwritten

@@ -22,6 +22,8 @@ export interface TrainerOptions {
   verbose?: boolean;
   /** Called after every iteration, and with accuracies at every epoch. */
   onProgress?: (event: TrainerEvent) => void;
+  /** Called (and awaited) after the last iteration of every epoch, e.g. to save a checkpoint. */
+  onEpochEnd?: (epoch: number, result: TrainResult) => void | Promise<void>;
   /** Sets the optimizer's lr from the fractional epoch before every update. */
   lrSchedule?: LrSchedule;
   /** Seed of the mini-batch draws. */
@@ -79,7 +81,7 @@ export class Trainer {
   }
 
   async train(): Promise<TrainResult> {
-    const { verbose = true, onProgress, lrSchedule, seed, evaluateSampleNumPerEpoch } = this.#options;
+    const { verbose = true, onProgress, onEpochEnd, lrSchedule, seed, evaluateSampleNumPerEpoch } = this.#options;
     const batches = new MiniBatches(this.xTrain, this.tTrain, this.batchSize, createRng(seed));
     const progress: Progress | undefined = verbose ? await createProgress('train', this.maxIter, ['epoch', 'loss']) : undefined;
     const result: TrainResult = { trainLossList: [], trainAccList: [], testAccList: [], testAcc: NaN };
@@ -107,6 +109,7 @@ export class Trainer {
         }
         progress?.update(i + 1, { epoch: String(epoch + 1), loss: loss.toFixed(4) });
         onProgress?.(event);
+        if ((i + 1) % this.iterPerEpoch === 0) await onEpochEnd?.(epoch, result);
       }
       result.testAcc = this.network.accuracy(this.xTest, this.tTest);
       progress?.log(`=============== Final Test Accuracy ===============\ntest acc: ${result.testAcc.toFixed(4)}`);

@@ -1,0 +1,119 @@
+// The book's batch_norm_test.py (chapter 6.3): a six-layer ReLU network
+// (784-100-100-100-100-100-10) trained with and without batch normalization on the first 1000
+// MNIST training images, from 16 weight scales logspace(0, -4, 16) (the std of the Gaussian
+// initial weights), by SGD (lr 0.01, batch 100) for 20 epochs of 10 iterations. Without batch
+// normalization only the scales near He's (√(2/100) ≈ 0.14) learn, and scales of 0.01 and below
+// stay at chance; with it nearly every scale learns, and faster. Prints each scale's final train
+// accuracy with and without; draws a 4×4 grid of the train accuracy per epoch.
+//   node out/examples/batch_norm_test.js [--seed N] [--out DIR] [--quick]
+import { parseArgs } from 'node:util';
+import type { TopLevelSpec } from 'vega-lite';
+import { createRng, init, loadMnist, MiniBatches, MultiLayerNetExtend, type MultiLayerNetExtendOptions, SGD, tensor } from 'scratchnet';
+import { savePlot } from './plot.js';
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '0' },
+    out: { type: 'string', default: 'output' },
+    // 5 epochs instead of 20, for the test suite: every scale, and the two sides already part
+    quick: { type: 'boolean', default: false },
+  },
+});
+const seed = Number(values.seed);
+if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+
+const trainSize = 1000, batchSize = 100, learningRate = 0.01;
+const maxEpochs = values.quick ? 5 : 20;
+const iterPerEpoch = Math.max(trainSize / batchSize, 1); // 10
+// np.logspace(0, -4, num=16)
+const weightScales = Array.from({ length: 16 }, (_, i) => 10 ** (-4 * i / 15));
+
+await init();
+const mnist = await loadMnist({ normalize: true, oneHotLabel: false });
+// x_train[:1000], t_train[:1000]; tensor() copies out of the full set's memory
+const xTrain = tensor(mnist.xTrain.data.subarray(0, trainSize * 784), [trainSize, 784]);
+const tTrain = tensor(mnist.tTrain.data.subarray(0, trainSize), [trainSize]);
+for (const t of Object.values(mnist)) t.dispose();
+
+interface Result { scale: number; bn: number[]; plain: number[] }
+
+/** The book's __train: both networks see the same mini-batches; after the update of every
+ *  iteration i with i % 10 == 0 (the first one included), both are evaluated on all 1000 images,
+ *  until 20 evaluations are recorded. */
+function train(scale: number, index: number): Result {
+  const options: MultiLayerNetExtendOptions = { inputSize: 784, hiddenSizeList: [100, 100, 100, 100, 100], outputSize: 10, activation: 'relu', weightInitStd: scale };
+  // NOTE: the same seed for both networks: the same Gaussian draws, so the two differ by batch
+  // normalization alone; each scale gets its own seed, as the book draws fresh weights each time
+  const bnNetwork = new MultiLayerNetExtend({ ...options, useBatchnorm: true, seed: seed * 1000 + index });
+  const network = new MultiLayerNetExtend({ ...options, useBatchnorm: false, seed: seed * 1000 + index });
+  const optimizer = new SGD({ lr: learningRate });
+  const batches = new MiniBatches(xTrain, tTrain, batchSize, createRng(seed * 1000 + 500 + index));
+  const result: Result = { scale, bn: [], plain: [] };
+  for (let i = 0; result.bn.length < maxEpochs; i++) {
+    const [x, t] = batches.sample();
+    for (const net of [bnNetwork, network]) optimizer.update(net.params, net.gradient(x, t));
+    if (i % iterPerEpoch === 0) {
+      result.plain.push(network.accuracy(xTrain, tTrain));
+      result.bn.push(bnNetwork.accuracy(xTrain, tTrain));
+    }
+  }
+  batches.dispose();
+  optimizer.dispose();
+  bnNetwork.dispose();
+  network.dispose();
+  return result;
+}
+
+console.log(`MultiLayerNetExtend 784-100x5-10 (ReLU) with and without batch norm, ${trainSize} training images, ` +
+  `SGD lr ${learningRate}, batch ${batchSize}, ${maxEpochs} epochs of ${iterPerEpoch} iterations, seed ${seed}`);
+console.log('train accuracy on the 1000 images, at the last epoch and the best of all epochs:');
+console.log(' #  weight std   with BN  without BN   best BN  best w/o');
+const started = performance.now();
+const results = weightScales.map((scale, i) => {
+  const r = train(scale, i);
+  console.log(`${String(i + 1).padStart(2)}  ${scale.toExponential(3).padStart(10)}  ${r.bn[r.bn.length - 1].toFixed(3).padStart(8)}  ` +
+    `${r.plain[r.plain.length - 1].toFixed(3).padStart(10)}  ${Math.max(...r.bn).toFixed(3).padStart(8)}  ${Math.max(...r.plain).toFixed(3).padStart(8)}`);
+  return r;
+});
+const seconds = (performance.now() - started) / 1000;
+console.log(`trained ${2 * weightScales.length} networks in ${seconds.toFixed(1)} s`);
+xTrain.dispose();
+tTrain.dispose();
+
+const BN = 'Batch Normalization', PLAIN = 'Normal (without BatchNorm)';
+const rows = results.flatMap(({ scale, bn, plain }, i) => [
+  ...bn.map((accuracy, epoch) => ({ panel: i, title: `W std ${scale.toPrecision(3)}`, network: BN, epoch, accuracy })),
+  ...plain.map((accuracy, epoch) => ({ panel: i, title: `W std ${scale.toPrecision(3)}`, network: PLAIN, epoch, accuracy })),
+]);
+const titles = results.map(({ scale }) => `W std ${scale.toPrecision(3)}`);
+const spec: TopLevelSpec = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title: {
+    text: 'Batch normalization against the initial weight scale',
+    subtitle: [
+      `MultiLayerNetExtend 784-100×5-10 (ReLU), the first ${trainSize} MNIST training images, SGD lr ${learningRate}, batch ${batchSize}, seed ${seed}`,
+      'one panel per std of the initial weights, logspace(0, -4, 16); y: train accuracy on the 1000 images after each epoch',
+    ],
+  },
+  data: { values: rows },
+  facet: {
+    field: 'title', type: 'ordinal', sort: titles, title: null,
+    header: { labelFontSize: 12, labelFontWeight: 'bold', labelPadding: 4 },
+  },
+  columns: 4,
+  spec: {
+    width: 180,
+    height: 110,
+    mark: { type: 'line', strokeWidth: 1.8, point: { size: 14, filled: true } },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epochs', scale: { domain: [0, maxEpochs - 1], nice: false }, axis: { tickCount: 5 } },
+      y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] }, axis: { tickCount: 5 } },
+      color: { field: 'network', type: 'nominal', title: null, scale: { domain: [BN, PLAIN], range: ['#1f77b4', '#ff7f0e'] } },
+      strokeDash: { field: 'network', type: 'nominal', title: null, scale: { domain: [BN, PLAIN], range: [[1, 0], [5, 3]] } },
+    },
+  },
+  config: { legend: { orient: 'top', labelFontSize: 12, labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 600 } },
+};
+
+const files = await savePlot(spec, 'batch_norm_test', values.out);
+console.log(`wrote ${files.svg} and ${files.png}`);

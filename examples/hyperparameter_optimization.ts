@@ -1,0 +1,170 @@
+// The book's hyperparameter_optimization.py (chapter 6.5): random search over the learning rate
+// and the weight decay of the overfitting network (784-[100]×6-10, ReLU, He init). The first 500
+// MNIST training images are shuffled and split into 100 for validation and 400 for training; each
+// of 100 trials draws weight decay 10^U(-8, -4) and lr 10^U(-6, -2), trains with SGD (batch 100,
+// 50 epochs of 4 iterations) and records train and validation accuracy each epoch. Prints every
+// trial, then the best 20 by final validation accuracy as the book does, and draws their curves
+// (validation solid, train dashed) as a 5×4 grid, plus a scatter of all trials over (lr, weight
+// decay) coloured by validation accuracy.
+//   node out/examples/hyperparameter_optimization.js [--trials N] [--epochs N] [--seed N] [--out DIR] [--quick]
+import { parseArgs } from 'node:util';
+import type { TopLevelSpec } from 'vega-lite';
+import { createRng, init, loadMnist, MultiLayerNet, Trainer, zeros, type Tensor } from 'scratchnet';
+import { savePlot } from './plot.js';
+
+const { values } = parseArgs({
+  options: {
+    trials: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string', default: '0' },
+    out: { type: 'string', default: 'output' },
+    // 6 trials of 5 epochs, for the test suite (accuracies stay near chance; the output's form is the point)
+    quick: { type: 'boolean', default: false },
+  },
+});
+const seed = Number(values.seed);
+const trials = Number(values.trials ?? (values.quick ? 6 : 100));
+const epochs = Number(values.epochs ?? (values.quick ? 5 : 50));
+if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
+if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a positive integer, got ${values.epochs}`);
+
+const dataSize = 500, validationRate = 0.2, batchSize = 100;
+const hiddenSizeList = [100, 100, 100, 100, 100, 100];
+const LR_RANGE = [-6, -2] as const, WD_RANGE = [-8, -4] as const; // exponents of 10
+const graphDrawNum = 20, colNum = 5;
+
+/** The rows `indices` of x, in that order, as a new tensor. */
+function takeRows(x: Tensor, indices: number[]): Tensor {
+  const row = x.size / x.shape[0];
+  const out = zeros([indices.length, ...x.shape.slice(1)]);
+  // NOTE: both views are taken after the allocation, which may grow (and detach) the memory
+  const src = x.data, dst = out.data;
+  indices.forEach((r, i) => dst.set(src.subarray(r * row, (r + 1) * row), i * row));
+  return out;
+}
+
+await init();
+const mnist = await loadMnist({ normalize: true });
+// the book's shuffle_dataset: a random permutation of the 500, then the first 20% for validation
+const rng = createRng(seed);
+const order = Array.from({ length: dataSize }, (_, i) => i);
+for (let i = dataSize - 1; i > 0; i--) {
+  const j = rng.int(i + 1);
+  [order[i], order[j]] = [order[j], order[i]];
+}
+const validationNum = Math.floor(dataSize * validationRate);
+const xVal = takeRows(mnist.xTrain, order.slice(0, validationNum)), tVal = takeRows(mnist.tTrain, order.slice(0, validationNum));
+const xTrain = takeRows(mnist.xTrain, order.slice(validationNum)), tTrain = takeRows(mnist.tTrain, order.slice(validationNum));
+for (const t of Object.values(mnist)) t.dispose();
+
+interface Trial {
+  trial: number;
+  lr: number;
+  weightDecay: number;
+  valAcc: number[];
+  trainAcc: number[];
+}
+
+const fmt = (v: number) => (v < 1e-3 ? v.toExponential(2) : v.toPrecision(3));
+console.log(`${dataSize - validationNum} train / ${validationNum} validation images (first ${dataSize} of MNIST, shuffled), ` +
+  `784-${hiddenSizeList.join('-')}-10 ReLU/He, SGD, batch ${batchSize}, ${epochs} epochs, ${trials} trials, seed ${seed}`);
+const results: Trial[] = [];
+const t0 = performance.now();
+for (let trial = 0; trial < trials; trial++) {
+  // the book's order: weight decay first, then lr
+  const weightDecay = 10 ** (WD_RANGE[0] + (WD_RANGE[1] - WD_RANGE[0]) * rng.uniform());
+  const lr = 10 ** (LR_RANGE[0] + (LR_RANGE[1] - LR_RANGE[0]) * rng.uniform());
+  const network = new MultiLayerNet({ inputSize: 784, hiddenSizeList, outputSize: 10, weightDecayLambda: weightDecay, seed: rng.nextUint32() });
+  const trainer = new Trainer(network, xTrain, tTrain, xVal, tVal,
+    { epochs, miniBatchSize: batchSize, optimizer: 'SGD', optimizerParam: { lr }, verbose: false, seed: rng.nextUint32() });
+  try {
+    const { testAccList, trainAccList } = await trainer.train();
+    results.push({ trial: trial + 1, lr, weightDecay, valAcc: testAccList, trainAcc: trainAccList });
+    console.log(`trial ${String(trial + 1).padStart(3)}: val acc:${testAccList.at(-1)!.toFixed(2)} | lr:${fmt(lr)}, weight decay:${fmt(weightDecay)}`);
+  } finally {
+    trainer.optimizer.dispose();
+    network.dispose();
+  }
+}
+const seconds = (performance.now() - t0) / 1000;
+
+console.log('=========== Hyper-Parameter Optimization Result ===========');
+// stable: ties keep the order of the trials, as the book's sorted() over its dict
+const ranked = [...results].sort((a, b) => b.valAcc.at(-1)! - a.valAcc.at(-1)!);
+const best = ranked.slice(0, graphDrawNum);
+best.forEach((r, i) => {
+  console.log(`Best-${i + 1} (val acc:${r.valAcc.at(-1)!.toFixed(2)}) | lr:${fmt(r.lr)}, weight decay:${fmt(r.weightDecay)} ` +
+    `| train acc:${r.trainAcc.at(-1)!.toFixed(4)}, trial ${r.trial}`);
+});
+const range = (xs: number[]) => `${fmt(Math.min(...xs))} … ${fmt(Math.max(...xs))}`;
+console.log(`best ${best.length}: lr ${range(best.map((r) => r.lr))}, weight decay ${range(best.map((r) => r.weightDecay))}`);
+const learned = results.filter((r) => r.valAcc.at(-1)! >= 0.5);
+console.log(`${learned.length} of ${trials} trials reached val acc 0.5; their lr ${learned.length ? range(learned.map((r) => r.lr)) : '-'}`);
+console.log(`${trials} trials in ${seconds.toFixed(1)} s (${(seconds / trials).toFixed(2)} s per trial)`);
+
+// Small multiples of the best trials: validation solid, train dashed, as the book's figure.
+const panel = (r: Trial, i: number) => `Best-${i + 1}: val ${r.valAcc.at(-1)!.toFixed(2)}|lr ${r.lr.toExponential(1)}, wd ${r.weightDecay.toExponential(1)}`;
+const curves = best.flatMap((r, i) => r.valAcc.flatMap((val, epoch) => [
+  { panel: panel(r, i), rank: i + 1, epoch, accuracy: val, set: 'validation' },
+  { panel: panel(r, i), rank: i + 1, epoch, accuracy: r.trainAcc[epoch], set: 'train' },
+]));
+const bestTrials = new Set(best.map((r) => r.trial));
+const scatter = results.map((r) => ({
+  lr: r.lr, weightDecay: r.weightDecay, valAcc: r.valAcc.at(-1)!, best: bestTrials.has(r.trial) ? `best ${graphDrawNum}` : 'other',
+}));
+const decades = ([lo, hi]: readonly [number, number]) => Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+const spec: TopLevelSpec = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title: {
+    text: `Random search of lr and weight decay (${trials} trials, ${epochs} epochs each)`,
+    // NOTE: without a canvas Vega estimates text widths generously; short lines keep the figure tight
+    subtitle: [
+      `784-${hiddenSizeList.join('-')}-10 ReLU, He init, SGD, batch ${batchSize}, seed ${seed}`,
+      `${dataSize - validationNum} train / ${validationNum} validation images of MNIST`,
+    ],
+  },
+  spacing: 30,
+  resolve: { scale: { color: 'independent', strokeDash: 'independent', shape: 'independent' } },
+  vconcat: [
+    {
+      title: { text: `The best ${best.length} by final validation accuracy (validation solid, train dashed)`, anchor: 'start', fontSize: 13 },
+      data: { values: curves },
+      facet: {
+        field: 'panel', type: 'nominal', title: null, sort: { field: 'rank', op: 'min' },
+        header: { labelExpr: "split(datum.value, '|')", labelFontSize: 10, labelPadding: 4 },
+      },
+      columns: colNum,
+      spacing: { column: 16, row: 12 },
+      spec: {
+        width: 140,
+        height: 80,
+        mark: { type: 'line', strokeWidth: 1.3 },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative', title: null, scale: { domain: [0, epochs - 1], nice: false }, axis: { tickCount: 3 } },
+          y: { field: 'accuracy', type: 'quantitative', title: null, scale: { domain: [0, 1] }, axis: { tickCount: 3 } },
+          strokeDash: { field: 'set', type: 'nominal', title: null, sort: 'descending', scale: { range: [[1, 0], [4, 3]] } },
+          color: { field: 'set', type: 'nominal', title: null, sort: 'descending', scale: { range: ['#1f77b4', '#ff7f0e'] } },
+        },
+      },
+    },
+    {
+      title: { text: 'All trials: final validation accuracy over lr and weight decay', anchor: 'start', fontSize: 13 },
+      data: { values: scatter },
+      width: 420,
+      height: 280,
+      mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
+      encoding: {
+        x: { field: 'lr', type: 'quantitative', title: 'learning rate', scale: { type: 'log', domain: [10 ** LR_RANGE[0], 10 ** LR_RANGE[1]] }, axis: { values: decades(LR_RANGE), format: '.0e' } },
+        y: { field: 'weightDecay', type: 'quantitative', title: 'weight decay λ', scale: { type: 'log', domain: [10 ** WD_RANGE[0], 10 ** WD_RANGE[1]] }, axis: { values: decades(WD_RANGE), format: '.0e' } },
+        color: { field: 'valAcc', type: 'quantitative', title: 'val acc', scale: { scheme: 'viridis', domain: [0, 1] } },
+        shape: { field: 'best', type: 'nominal', title: null, sort: 'ascending', scale: { range: ['diamond', 'circle'] } },
+        stroke: { value: 'black' },
+        strokeWidth: { condition: { test: `datum.best !== 'other'`, value: 1 }, value: 0 },
+      },
+    },
+  ],
+  config: { legend: { labelFontSize: 11, labelLimit: 300 } },
+};
+const files = await savePlot(spec, 'hyperparameter_optimization', values.out);
+console.log(`wrote ${files.svg} and ${files.png}`);
