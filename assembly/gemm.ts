@@ -24,6 +24,8 @@ const NC = 2048; // columns of B packed at once: at most KC × NC floats = 2 MiB
 // onto a few cache sets).
 const IN_PLACE_MAX_M = 64;
 
+import { transpose4x4 } from './transpose';
+
 @inline function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
@@ -175,8 +177,8 @@ function packB(transB: i32, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i
       if (nr == NR) {
         for (; k + 4 <= kc; k += 4) {
           const s = src + off(k);
-          transpose4(s, ldbBytes, d + off(k * NR));
-          transpose4(s + 4 * ldbBytes, ldbBytes, d + off(k * NR + 4));
+          transpose4x4(s, ldbBytes, d + off(k * NR), NR << 2);
+          transpose4x4(s + 4 * ldbBytes, ldbBytes, d + off(k * NR + 4), NR << 2);
         }
       }
       for (; k < kc; k++) {
@@ -185,24 +187,6 @@ function packB(transB: i32, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i
       }
     }
   }
-}
-
-// Reads 4 rows × 4 floats at s (row stride in bytes) and writes them transposed: output row k
-// (4 floats) goes to d + k·NR floats.
-@inline
-function transpose4(s: usize, stride: usize, d: usize): void {
-  const r0 = v128.load(s);
-  const r1 = v128.load(s + stride);
-  const r2 = v128.load(s + 2 * stride);
-  const r3 = v128.load(s + 3 * stride);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), 0);
-  v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), NR << 2);
-  v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), NR << 3);
-  v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), (NR << 3) + (NR << 2));
 }
 
 // C = beta·C (the K = 0 product)

@@ -9,7 +9,7 @@ const TILE = 32; // a multiple of 4 (32 measured a little faster than 16, 64 and
 // Reads 4 rows × 4 floats at s (row stride ss bytes) and writes them transposed at d (row stride
 // ds bytes): d row k = s column k.
 @inline
-function transpose4x4(s: usize, ss: usize, d: usize, ds: usize): void {
+export function transpose4x4(s: usize, ss: usize, d: usize, ds: usize): void {
   const r0 = v128.load(s);
   const r1 = v128.load(s + ss);
   const r2 = v128.load(s + 2 * ss);

@@ -123,7 +123,7 @@ test('batch_norm_test: with batch norm small weight scales learn; without, they 
   expect(small).toHaveLength(11);
   for (const r of small) {
     expect(r.bestPlain, `std ${r.scale}`).toBeLessThan(0.2);
-    expect(r.bn, `std ${r.scale}`).toBeGreaterThan(r.plain + 0.2);
+    expect(r.bn, `std ${r.scale}`).toBeGreaterThan(r.plain + 0.15);
   }
   // Around 0.01 batch norm is already far along after a few epochs.
   for (const r of rows.filter((r) => r.scale > 0.005 && r.scale < 0.02)) expect(r.bn, `std ${r.scale}`).toBeGreaterThan(0.7);
