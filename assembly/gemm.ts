@@ -24,7 +24,7 @@ const NC = 2048; // columns of B packed at once: at most KC × NC floats = 2 MiB
 // onto a few cache sets).
 const IN_PLACE_MAX_M = 64;
 
-import { transpose4x4 } from './transpose';
+import { transpose4x4 } from './shuffle';
 
 @inline function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
 @inline function off(i: i32): usize { return <usize>i << 2; }

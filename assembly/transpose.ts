@@ -4,25 +4,9 @@
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
-const TILE = 32; // a multiple of 4 (32 measured a little faster than 16, 64 and 256)
+import { transpose4x4 } from './shuffle';
 
-// Reads 4 rows × 4 floats at s (row stride ss bytes) and writes them transposed at d (row stride
-// ds bytes): d row k = s column k.
-@inline
-export function transpose4x4(s: usize, ss: usize, d: usize, ds: usize): void {
-  const r0 = v128.load(s);
-  const r1 = v128.load(s + ss);
-  const r2 = v128.load(s + 2 * ss);
-  const r3 = v128.load(s + 3 * ss);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(d + ds, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-  v128.store(d + 2 * ds, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-  v128.store(d + 3 * ds, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
-}
+const TILE = 32; // a multiple of 4 (32 measured a little faster than 16, 64 and 256)
 
 export function f32_transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
   if (rows <= 0 || cols <= 0) return;

@@ -1,17 +1,12 @@
 // The chapter-7/8 scripts in short runs: train_convnet saves parameters that visualize_filter
 // draws, and train_deepnet saves after every epoch and resumes from its file.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-
-const run = (script: string, ...args: string[]) =>
-  execFileSync(process.execPath, [`out/examples/${script}.js`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const isPng = (file: string) => readFileSync(file).subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+import { isPng, runScript as run, tempDir } from './scripts.js';
 
 test('train_convnet learns from 1 000 images in one epoch, and visualize_filter draws its filters', () => {
-  const out = mkdtempSync(join(tmpdir(), 'scratchnet-convnet-'));
+  const out = tempDir('convnet');
   const log = run('train_convnet', '--epochs', '1', '--train-size', '1000', '--test-size', '2000', '--out', out);
   const accuracy = Number(/test accuracy ([\d.]+)/.exec(log)?.[1]);
   expect(accuracy).toBeGreaterThan(0.3); // 10 Adam steps from 0.1 (chance)
@@ -22,7 +17,7 @@ test('train_convnet learns from 1 000 images in one epoch, and visualize_filter 
 }, 120_000);
 
 test('train_deepnet saves after each epoch and resumes where it stopped', () => {
-  const params = join(mkdtempSync(join(tmpdir(), 'scratchnet-deepnet-')), 'deep.safetensors');
+  const params = join(tempDir('deepnet'), 'deep.safetensors');
   const small = ['--train-size', '200', '--test-size', '200', '--params', params];
   const first = run('train_deepnet', '--epochs', '1', ...small);
   expect(first).toMatch(/epoch 1\/1: .* saved/);

@@ -1,11 +1,7 @@
 // The example scripts double as tests: they run as a user runs them (compiled, through the
 // package's own exports) and their printed results are checked.
-import { execFileSync } from 'node:child_process';
 import { expect, test } from 'vitest';
-
-function run(script: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [`out/examples/${script}.js`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+import { runScript as run } from './scripts.js';
 
 test("buy_apple_orange prints the book's numbers", () => {
   expect(run('buy_apple_orange').trim().split('\n')).toEqual([

@@ -1,28 +1,15 @@
 // The book's chapter-6 training experiments (optimizers, weight initialization, batch
 // normalization), run as a user runs them (compiled, `--quick`, figures into a temporary folder);
 // their printed tables are checked for what the book's figures show.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, expect, test } from 'vitest';
+import { expectFigure as expectFigureIn, runExperiment as runExperimentIn, tempDir } from './scripts.js';
 
-const outDir = mkdtempSync(join(tmpdir(), 'scratchnet-experiments-training-'));
+const outDir = tempDir('experiments-training');
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-/** Runs out/examples/<name>.js in quick mode with figures going to a temporary folder; returns stdout. */
-function runExperiment(name: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [`out/examples/${name}.js`, '--quick', '--out', outDir, ...args],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Checks that `<name>.svg` and `<name>.png` were written and look like what they claim to be. */
-function expectFigure(name: string): void {
-  const svg = join(outDir, `${name}.svg`), png = join(outDir, `${name}.png`);
-  expect(existsSync(svg), svg).toBe(true);
-  expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s>]/);
-  expect([...readFileSync(png).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-}
+const runExperiment = (name: string, ...args: string[]) => runExperimentIn(outDir, name, ...args);
+const expectFigure = (name: string) => expectFigureIn(outDir, name);
 
 const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/;
 
