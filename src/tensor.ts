@@ -165,8 +165,11 @@ export function tensor(values: ArrayLike<number>, shape?: readonly number[]): Te
       }
     }
   }
+  // NOTE: a view of the linear memory (another tensor's data) is detached if allocating grows the
+  // memory, so copy it out first.
+  const source = ArrayBuffer.isView(values) && (values as Float32Array).buffer === memoryBuffer() ? (values as Float32Array).slice() : values;
   const t = empty(s);
-  t.data.set(values);
+  t.data.set(source);
   return t;
 }
 

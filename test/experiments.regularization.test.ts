@@ -1,28 +1,16 @@
 // The book's chapter-6 experiments on overfitting and hyper-parameters (and the MLP lab table), run
 // as a user runs them (compiled, `--quick`, figures into a temporary folder); their printed results
 // are checked for what the figures show.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { expectFigure as expectFigureIn, runExperiment as runExperimentIn, tempDir } from './scripts.js';
 
-const outDir = mkdtempSync(join(tmpdir(), 'scratchnet-regularization-'));
+const outDir = tempDir('regularization');
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-/** Runs out/examples/<name>.js in quick mode with figures going to a temporary folder; returns stdout. */
-function runExperiment(name: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [`out/examples/${name}.js`, '--quick', '--out', outDir, ...args],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Checks that `<name>.svg` and `<name>.png` were written and look like what they claim to be. */
-function expectFigure(name: string): void {
-  const svg = join(outDir, `${name}.svg`), png = join(outDir, `${name}.png`);
-  expect(existsSync(svg), svg).toBe(true);
-  expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s>]/);
-  expect([...readFileSync(png).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-}
+const runExperiment = (name: string, ...args: string[]) => runExperimentIn(outDir, name, ...args);
+const expectFigure = (name: string) => expectFigureIn(outDir, name);
 
 /** The `final <key>=<value>: train A test B gap C` lines, by value. */
 function finals(out: string): Map<string, { train: number; test: number; gap: number }> {

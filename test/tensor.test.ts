@@ -1,6 +1,6 @@
 // Tensors in linear memory: creation, views, copies, disposal, growth, seeded randomness, errors.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createRng, empty, getBackend, init, memoryStats, ones, randn, setBackend, tensor, Tensor, zeros } from '../src/index.js';
+import { createRng, empty, full, getBackend, init, memoryStats, ones, randn, setBackend, tensor, Tensor, zeros } from '../src/index.js';
 
 beforeAll(() => init());
 
@@ -153,4 +153,19 @@ describe('seeded randomness', () => {
 
 test('Tensor is exported as a class for instanceof checks', () => {
   expect(zeros([1])).toBeInstanceOf(Tensor);
+});
+
+test('tensor() copies a view of another tensor even when its own allocation grows the memory', () => {
+  const big = full([262_144], 3);
+  const start = memoryStats().memoryBytes;
+  const copies = [];
+  // copy until a copy's allocation grows the memory (which detaches big.data's old buffer)
+  while (memoryStats().memoryBytes === start) {
+    const c = tensor(big.data);
+    expect(c.data[0]).toBe(3);
+    expect(c.data[262_143]).toBe(3);
+    copies.push(c);
+  }
+  for (const c of copies) c.dispose();
+  big.dispose();
 });

@@ -45,6 +45,8 @@ export class DeepConvNet extends LayerNet {
     const flat = C * H * W;
     super(name, inputDim, outputSize);
     const rng = createRng(seed);
+    // a stream of its own, so the dropout ratio does not change the initial weights
+    const dropoutSeeds = createRng(seed === undefined ? undefined : seed + 0x9e3779b9);
     // He: √(2 / fan-in) for every layer, as the book's weight_init_scales
     convShapes.forEach(({ C: cin, p }, i) => {
       const fanIn = cin * p.filterSize * p.filterSize;
@@ -55,8 +57,8 @@ export class DeepConvNet extends LayerNet {
     });
     this.addLayer(new Affine(gaussian([flat, hiddenSize], Math.sqrt(2 / flat), rng), zeros([hiddenSize])), { W: 'W7', b: 'b7' });
     this.addLayer(new Relu());
-    this.addLayer(new Dropout(dropoutRatio, { seed: rng.nextUint32() }));
+    this.addLayer(new Dropout(dropoutRatio, { seed: dropoutSeeds.nextUint32() }));
     this.addLayer(new Affine(gaussian([hiddenSize, outputSize], Math.sqrt(2 / hiddenSize), rng), zeros([outputSize])), { W: 'W8', b: 'b8' });
-    this.addLayer(new Dropout(dropoutRatio, { seed: rng.nextUint32() }));
+    this.addLayer(new Dropout(dropoutRatio, { seed: dropoutSeeds.nextUint32() }));
   }
 }

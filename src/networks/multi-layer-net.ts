@@ -52,6 +52,8 @@ abstract class FullyConnectedNet extends LayerNet {
     const sizes = [o.inputSize, ...o.hiddenSizeList, o.outputSize];
     const stds = sizes.slice(1).map((_, i) => initStd(name, o.weightInitStd, sizes[i])); // all checked before allocating
     const rng = createRng(o.seed);
+    // a stream of its own, so adding dropout does not change the initial weights
+    const dropoutSeeds = createRng(o.seed === undefined ? undefined : o.seed + 0x9e3779b9);
     for (let idx = 1; idx < sizes.length; idx++) {
       const W = gaussian([sizes[idx - 1], sizes[idx]], stds[idx - 1], rng);
       this.#weights.push(W);
@@ -62,7 +64,7 @@ abstract class FullyConnectedNet extends LayerNet {
           { runningMean: `runningMean${idx}`, runningVar: `runningVar${idx}` });
       }
       this.addLayer(o.makeActivation());
-      if (extended && o.useDropout) this.addLayer(new Dropout(o.dropoutRatio, { seed: rng.nextUint32() }));
+      if (extended && o.useDropout) this.addLayer(new Dropout(o.dropoutRatio, { seed: dropoutSeeds.nextUint32() }));
     }
   }
 
