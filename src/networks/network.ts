@@ -61,8 +61,8 @@ export abstract class LayerNet implements Network {
     const n = this.checkX(caller, x);
     const out = empty([n, this.classes]);
     const k = kernels();
-    this.#chunks(n, (start, count) => {
-      const y = this.scores(caller, rowsView(x, start, count), train);
+    this.#chunks(x, (chunk, start) => {
+      const y = this.scores(caller, chunk, train);
       k.f32_copy(y.offset, out.offset + start * this.classes * 4, y.size);
     });
     return out;
@@ -89,9 +89,9 @@ export abstract class LayerNet implements Network {
     const labels = labelIndices(t, checkLabels(caller, t, n, this.classes));
     const predicted = this.#predicted.get([n]);
     const k = kernels();
-    this.#chunks(n, (start, count) => {
-      const y = this.scores(caller, rowsView(x, start, count), false);
-      k.f32_argmax_rows(y.offset, predicted.offset + start * 4, count, this.classes);
+    this.#chunks(x, (chunk, start) => {
+      const y = this.scores(caller, chunk, false);
+      k.f32_argmax_rows(y.offset, predicted.offset + start * 4, chunk.shape[0], this.classes);
     });
     const p = predicted.data;
     let correct = 0;
@@ -104,9 +104,19 @@ export abstract class LayerNet implements Network {
    *  would need gigabytes for its im2col matrix). */
   evalBatchSize = 100;
 
-  #chunks(n: number, run: (start: number, count: number) => void): void {
+  // Runs `run` on views of consecutive rows of x; each view is disposed after use, so disposing x
+  // frees its memory at once rather than when the views are garbage-collected.
+  #chunks(x: Tensor, run: (chunk: Tensor, start: number) => void): void {
+    const n = x.shape[0];
     const size = Math.max(1, Math.floor(this.evalBatchSize));
-    for (let start = 0; start < n; start += size) run(start, Math.min(size, n - start));
+    for (let start = 0; start < n; start += size) {
+      const chunk = rowsView(x, start, Math.min(size, n - start));
+      try {
+        run(chunk, start);
+      } finally {
+        chunk.dispose();
+      }
+    }
   }
 
   /** Backprop gradients by parameter name. The tensors belong to the layers and are overwritten

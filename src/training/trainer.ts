@@ -5,7 +5,7 @@ import type { Network } from '../networks/network.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { createOptimizer } from '../optimizers/registry.js';
 import { createRng } from '../rng.js';
-import { checkTensor, prefixView, type Tensor } from '../tensor.js';
+import { checkTensor, rowsView, type Tensor } from '../tensor.js';
 import { createProgress, type Progress } from './progress.js';
 import type { LrSchedule } from './schedules.js';
 
@@ -85,9 +85,17 @@ export class Trainer {
     const batches = new MiniBatches(this.xTrain, this.tTrain, this.batchSize, createRng(seed));
     const progress: Progress | undefined = verbose ? await createProgress('train', this.maxIter, ['epoch', 'loss']) : undefined;
     const result: TrainResult = { trainLossList: [], trainAccList: [], testAccList: [], testAcc: NaN };
-    const sample = (x: Tensor, t: Tensor): [Tensor, Tensor] => {
+    // accuracy on the first evaluateSampleNumPerEpoch samples (views, disposed after use)
+    const accuracyOnSample = (x: Tensor, t: Tensor): number => {
       const n = Math.min(evaluateSampleNumPerEpoch ?? x.shape[0], x.shape[0]);
-      return n === x.shape[0] ? [x, t] : [prefixView(x, [n, ...x.shape.slice(1)]), prefixView(t, [n, ...t.shape.slice(1)])];
+      if (n === x.shape[0]) return this.network.accuracy(x, t);
+      const [xs, ts] = [rowsView(x, 0, n), rowsView(t, 0, n)];
+      try {
+        return this.network.accuracy(xs, ts);
+      } finally {
+        xs.dispose();
+        ts.dispose();
+      }
     };
     try {
       for (let i = 0; i < this.maxIter; i++) {
@@ -101,8 +109,8 @@ export class Trainer {
         const epoch = Math.floor(i / this.iterPerEpoch);
         const event: TrainerEvent = { iteration: i + 1, maxIter: this.maxIter, epoch, loss, lr: this.optimizer.lr };
         if (i % this.iterPerEpoch === 0) {
-          event.trainAcc = this.network.accuracy(...sample(this.xTrain, this.tTrain));
-          event.testAcc = this.network.accuracy(...sample(this.xTest, this.tTest));
+          event.trainAcc = accuracyOnSample(this.xTrain, this.tTrain);
+          event.testAcc = accuracyOnSample(this.xTest, this.tTest);
           result.trainAccList.push(event.trainAcc);
           result.testAccList.push(event.testAcc);
           progress?.log(`=== epoch ${epoch + 1}, train acc ${event.trainAcc.toFixed(4)}, test acc ${event.testAcc.toFixed(4)} ===`);
