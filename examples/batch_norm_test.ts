@@ -6,23 +6,16 @@
 // stay at chance; with it nearly every scale learns, and faster. Prints each scale's final train
 // accuracy with and without; draws a 4×4 grid of the train accuracy per epoch.
 //   node out/examples/batch_norm_test.js [--seed N] [--out DIR] [--quick]
-import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
-import { createRng, init, loadMnist, MiniBatches, MultiLayerNetExtend, type MultiLayerNetExtendOptions, SGD, tensor } from 'scratchnet';
+import { createRng, init, loadMnist, MiniBatches, MultiLayerNetExtend, type MultiLayerNetExtendOptions, SGD } from 'scratchnet';
+import { parseExperimentArgs } from './cli.js';
+import { firstRows } from './mnist-subset.js';
 import { savePlot } from './plot.js';
 
-const { values } = parseArgs({
-  options: {
-    seed: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'output' },
-    // 5 epochs instead of 20, for the test suite: every scale, and the two sides already part
-    quick: { type: 'boolean', default: false },
-  },
-});
-const seed = Number(values.seed);
-if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+const { values, seed } = parseExperimentArgs({});
 
 const trainSize = 1000, batchSize = 100, learningRate = 0.01;
+// --quick: 5 epochs instead of 20, for the test suite: every scale, and the two sides already part
 const maxEpochs = values.quick ? 5 : 20;
 const iterPerEpoch = Math.max(trainSize / batchSize, 1); // 10
 // np.logspace(0, -4, num=16)
@@ -30,9 +23,8 @@ const weightScales = Array.from({ length: 16 }, (_, i) => 10 ** (-4 * i / 15));
 
 await init();
 const mnist = await loadMnist({ normalize: true, oneHotLabel: false });
-// x_train[:1000], t_train[:1000]; tensor() copies out of the full set's memory
-const xTrain = tensor(mnist.xTrain.data.subarray(0, trainSize * 784), [trainSize, 784]);
-const tTrain = tensor(mnist.tTrain.data.subarray(0, trainSize), [trainSize]);
+// x_train[:1000], t_train[:1000], as copies: the full sets are freed right away
+const xTrain = firstRows(mnist.xTrain, trainSize), tTrain = firstRows(mnist.tTrain, trainSize);
 for (const t of Object.values(mnist)) t.dispose();
 
 interface Result { scale: number; bn: number[]; plain: number[] }

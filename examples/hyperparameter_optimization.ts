@@ -7,27 +7,15 @@
 // (validation solid, train dashed) as a 5×4 grid, plus a scatter of all trials over (lr, weight
 // decay) coloured by validation accuracy.
 //   node out/examples/hyperparameter_optimization.js [--trials N] [--epochs N] [--seed N] [--out DIR] [--quick]
-import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
 import { createRng, init, loadMnist, MultiLayerNet, Trainer, zeros, type Tensor } from 'scratchnet';
+import { parseExperimentArgs, positiveIntegerOption } from './cli.js';
 import { savePlot } from './plot.js';
 
-const { values } = parseArgs({
-  options: {
-    trials: { type: 'string' },
-    epochs: { type: 'string' },
-    seed: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'output' },
-    // 6 trials of 5 epochs, for the test suite (accuracies stay near chance; the output's form is the point)
-    quick: { type: 'boolean', default: false },
-  },
-});
-const seed = Number(values.seed);
-const trials = Number(values.trials ?? (values.quick ? 6 : 100));
-const epochs = Number(values.epochs ?? (values.quick ? 5 : 50));
-if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
-if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
-if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a positive integer, got ${values.epochs}`);
+const { values, seed } = parseExperimentArgs({ trials: { type: 'string' }, epochs: { type: 'string' } });
+// --quick: 6 trials of 5 epochs, for the test suite (accuracies stay near chance; the output's form is the point)
+const trials = positiveIntegerOption('--trials', values.trials, values.quick ? 6 : 100);
+const epochs = positiveIntegerOption('--epochs', values.epochs, values.quick ? 5 : 50);
 
 const dataSize = 500, validationRate = 0.2, batchSize = 100;
 const hiddenSizeList = [100, 100, 100, 100, 100, 100];

@@ -7,24 +7,15 @@
 //   node out/examples/mlp_lab.js [--epochs N] [--seed N] [--out DIR] [--quick]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
-import { init, loadMnist, MultiLayerNet, MultiLayerNetExtend, Trainer, zeros, type Tensor, type WeightInit } from 'scratchnet';
+import { init, MultiLayerNet, MultiLayerNetExtend, Trainer, type WeightInit } from 'scratchnet';
+import { parseExperimentArgs, positiveIntegerOption } from './cli.js';
+import { loadMnistSubset } from './mnist-subset.js';
 import { savePlot } from './plot.js';
 
-const { values } = parseArgs({
-  options: {
-    epochs: { type: 'string' },
-    seed: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'output' },
-    // 1 epoch on the first 4 000 training images (40 iterations per model), for the test suite
-    quick: { type: 'boolean', default: false },
-  },
-});
-const seed = Number(values.seed);
-const epochs = Number(values.epochs ?? (values.quick ? 1 : 10));
-if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
-if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a positive integer, got ${values.epochs}`);
+const { values, seed } = parseExperimentArgs({ epochs: { type: 'string' } });
+// --quick: 1 epoch on the first 4 000 training images (40 iterations per model), for the test suite
+const epochs = positiveIntegerOption('--epochs', values.epochs, values.quick ? 1 : 10);
 const trainSize = values.quick ? 4000 : 60000;
 const batchSize = 100;
 
@@ -46,20 +37,8 @@ const models: Model[] = [
 const arch = (m: Model) => [784, ...m.hidden, 10].join('→');
 const initName = (m: Model) => (m.init === 'xavier' ? 'Xavier' : 'He (default)');
 
-/** Rows [start, start + n) of x as a new tensor. */
-function sliceRows(x: Tensor, start: number, n: number): Tensor {
-  const row = x.size / x.shape[0];
-  const out = zeros([n, ...x.shape.slice(1)]);
-  // NOTE: both views are taken after the allocation, which may grow (and detach) the memory
-  out.data.set(x.data.subarray(start * row, (start + n) * row));
-  return out;
-}
-
 await init();
-const mnist = await loadMnist({ normalize: true });
-const { xTest, tTest } = mnist;
-const xTrain = trainSize === mnist.xTrain.shape[0] ? mnist.xTrain : sliceRows(mnist.xTrain, 0, trainSize);
-const tTrain = trainSize === mnist.tTrain.shape[0] ? mnist.tTrain : sliceRows(mnist.tTrain, 0, trainSize);
+const { xTrain, tTrain, xTest, tTest } = await loadMnistSubset({ normalize: true, trainSize });
 
 interface Row extends Model {
   testAcc: number;

@@ -5,21 +5,15 @@
 // Momentum but less. Prints each optimizer's final point and f, with numbers that describe the
 // path's shape; draws the paths over contour lines of f.
 //   node out/examples/optimizer_compare_naive.js [--out DIR] [--quick] [--seed N]
-import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
 import { AdaGrad, Adam, init, Momentum, Nesterov, type Optimizer, RMSprop, SGD, tensor } from 'scratchnet';
+import { parseExperimentArgs } from './cli.js';
 import { savePlot } from './plot.js';
 
-const { values } = parseArgs({
-  options: {
-    out: { type: 'string', default: 'output' },
-    // NOTE: the experiment takes milliseconds and draws nothing at random: --quick and --seed are
-    // accepted so that all the chapter-6 experiments share one command line, and change nothing.
-    quick: { type: 'boolean', default: false },
-    seed: { type: 'string', default: '0' },
-  },
-});
-if (!Number.isInteger(Number(values.seed))) throw new Error(`--seed must be an integer, got ${values.seed}`);
+// NOTE: the experiment takes milliseconds and draws nothing at random: --quick and --seed are
+// accepted (and --seed checked) so that all the chapter-6 experiments share one command line, and
+// change nothing.
+const { values } = parseExperimentArgs({});
 
 const f = (x: number, y: number): number => (x * x) / 20 + y * y;
 const start = [-7, 2] as const;

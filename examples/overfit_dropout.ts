@@ -6,43 +6,20 @@
 // weights and on the same batches, prints both curves and the final gaps, and draws them side by
 // side.
 //   node out/examples/overfit_dropout.js [--ratio R] [--seed N] [--out DIR] [--quick]
-import { parseArgs } from 'node:util';
-import type { TopLevelSpec } from 'vega-lite';
-import { init, loadMnist, MultiLayerNetExtend, Trainer, zeros, type Tensor } from 'scratchnet';
+import { init, MultiLayerNetExtend } from 'scratchnet';
+import { parseExperimentArgs } from './cli.js';
+import { hiddenSizeList, loadOverfittingData, overfittingSpec, printAccuracyTable, printSetup, trainRecordingAccuracies } from './overfitting.js';
 import { savePlot } from './plot.js';
 
-const { values } = parseArgs({
-  options: {
-    ratio: { type: 'string', default: '0.2' },
-    seed: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'output' },
-    // 40 epochs and 2 000 test images, for the test suite: enough for the overfitting to show
-    quick: { type: 'boolean', default: false },
-  },
-});
-const seed = Number(values.seed), dropoutRatio = Number(values.ratio);
-if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+const { values, seed } = parseExperimentArgs({ ratio: { type: 'string', default: '0.2' } });
+const dropoutRatio = Number(values.ratio);
 if (!(dropoutRatio > 0 && dropoutRatio < 1)) throw new Error(`--ratio must be a number in (0, 1), got ${values.ratio}`);
-
-const trainSize = 300, batchSize = 100, lr = 0.01;
+// --quick: 40 epochs (and 2 000 test images), for the test suite: enough for the overfitting to show
 const epochs = values.quick ? 40 : 301;
-const testSize = values.quick ? 2000 : 10000;
-const hiddenSizeList = [100, 100, 100, 100, 100, 100];
-
-/** Rows [start, start + n) of x as a new tensor. */
-function sliceRows(x: Tensor, start: number, n: number): Tensor {
-  const row = x.size / x.shape[0];
-  const out = zeros([n, ...x.shape.slice(1)]);
-  // NOTE: both views are taken after the allocation, which may grow (and detach) the memory
-  out.data.set(x.data.subarray(start * row, (start + n) * row));
-  return out;
-}
 
 await init();
-const mnist = await loadMnist({ normalize: true });
-const xTrain = sliceRows(mnist.xTrain, 0, trainSize), tTrain = sliceRows(mnist.tTrain, 0, trainSize);
-const xTest = testSize === mnist.xTest.shape[0] ? mnist.xTest : sliceRows(mnist.xTest, 0, testSize);
-const tTest = testSize === mnist.tTest.shape[0] ? mnist.tTest : sliceRows(mnist.tTest, 0, testSize);
+const data = await loadOverfittingData(values.quick);
+const testSize = data.xTest.shape[0];
 
 const makeNet = (useDropout: boolean) => new MultiLayerNetExtend({
   inputSize: 784, hiddenSizeList, outputSize: 10, activation: 'relu', weightInitStd: 'relu', useDropout, dropoutRatio, seed,
@@ -53,77 +30,13 @@ const withDropout = makeNet(true), without = makeNet(false);
 // makes the two runs start from the same point.
 for (const [name, p] of Object.entries(withDropout.params)) without.params[name].data.set(p.data);
 
-interface Run {
-  dropout: boolean;
-  trainAcc: number[];
-  testAcc: number[];
-  seconds: number;
-}
+const runs = [
+  { key: 'dropout=0', legend: 'no dropout', ...await trainRecordingAccuracies(without, data, epochs, seed) },
+  { key: `dropout=${dropoutRatio}`, legend: `dropout ratio ${dropoutRatio}`, ...await trainRecordingAccuracies(withDropout, data, epochs, seed) },
+];
 
-async function run(network: MultiLayerNetExtend, dropout: boolean): Promise<Run> {
-  const t0 = performance.now();
-  const trainer = new Trainer(network, xTrain, tTrain, xTest, tTest,
-    { epochs, miniBatchSize: batchSize, optimizer: 'SGD', optimizerParam: { lr }, verbose: false, seed: seed + 1 });
-  try {
-    const result = await trainer.train();
-    return { dropout, trainAcc: result.trainAccList, testAcc: result.testAccList, seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    trainer.optimizer.dispose();
-    network.dispose();
-  }
-}
+printSetup(testSize, epochs, seed);
+printAccuracyTable(runs, epochs > 50 ? 25 : 5, ['plain train', 'plain test', 'plain gap', 'dropout train', 'dropout test', 'dropout gap']);
 
-const runs = [await run(without, false), await run(withDropout, true)];
-const [plain, dropped] = runs;
-
-console.log(`${trainSize} train images, ${testSize} test images, 784-${hiddenSizeList.join('-')}-10 ReLU/He, ` +
-  `SGD lr ${lr}, batch ${batchSize}, ${epochs} epochs, seed ${seed}`);
-const f = (v: number) => v.toFixed(4);
-console.log('epoch  plain train  plain test  plain gap  dropout train  dropout test  dropout gap');
-const step = epochs > 50 ? 25 : 5;
-for (let e = 0; e < epochs; e++) {
-  if (e % step !== 0 && e !== epochs - 1) continue;
-  console.log(`${String(e).padStart(5)}  ${f(plain.trainAcc[e]).padStart(11)}  ${f(plain.testAcc[e]).padStart(10)}  ` +
-    `${f(plain.trainAcc[e] - plain.testAcc[e]).padStart(9)}  ${f(dropped.trainAcc[e]).padStart(13)}  ` +
-    `${f(dropped.testAcc[e]).padStart(12)}  ${f(dropped.trainAcc[e] - dropped.testAcc[e]).padStart(11)}`);
-}
-for (const r of runs) {
-  const train = r.trainAcc.at(-1)!, test = r.testAcc.at(-1)!;
-  console.log(`final ${r.dropout ? `dropout=${dropoutRatio}` : 'dropout=0'}: train ${f(train)} test ${f(test)} gap ${f(train - test)} ` +
-    `(best test ${f(Math.max(...r.testAcc))}; ${r.seconds.toFixed(1)} s)`);
-}
-
-const label = (r: Run) => {
-  const gap = r.trainAcc.at(-1)! - r.testAcc.at(-1)!;
-  return `${r.dropout ? `dropout ratio ${dropoutRatio}` : 'no dropout'}: final gap ${gap.toFixed(3)}`;
-};
-const points = runs.flatMap((r) => r.trainAcc.flatMap((train, epoch) => [
-  { run: label(r), set: 'train (300 images)', epoch, accuracy: train },
-  { run: label(r), set: `test (${testSize} images)`, epoch, accuracy: r.testAcc[epoch] },
-]));
-const spec: TopLevelSpec = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: {
-    text: `Overfitting on ${trainSize} MNIST images, and dropout`,
-    // NOTE: without a canvas Vega estimates text widths generously; short lines keep the figure tight
-    subtitle: [
-      `784-${hiddenSizeList.join('-')}-10 ReLU, He init, SGD lr ${lr}, batch ${batchSize}, seed ${seed}`,
-      'both runs start from the same weights and see the same batches',
-    ],
-  },
-  data: { values: points },
-  facet: { column: { field: 'run', type: 'nominal', title: null, sort: runs.map(label), header: { labelFontSize: 12 } } },
-  spec: {
-    width: 340,
-    height: 240,
-    mark: { type: 'line', strokeWidth: 1.5 },
-    encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epochs', scale: { domain: [0, epochs - 1], nice: false } },
-      y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
-      color: { field: 'set', type: 'nominal', title: null, sort: 'descending', scale: { range: ['#1f77b4', '#ff7f0e'] } },
-    },
-  },
-  config: { legend: { orient: 'top', labelFontSize: 12, labelLimit: 400, symbolStrokeWidth: 3 } },
-};
-const files = await savePlot(spec, 'overfit_dropout', values.out);
+const files = await savePlot(overfittingSpec(runs, 'dropout', testSize, epochs, seed), 'overfit_dropout', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

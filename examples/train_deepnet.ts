@@ -5,30 +5,24 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DeepConvNet, init, loadMnist, loadParams, saveParams, tensor, Trainer } from 'scratchnet';
+import { DeepConvNet, init, loadParams, saveParams, Trainer } from 'scratchnet';
+import { mnistSizeOptions, mnistSizes, positiveIntegerOption } from './cli.js';
+import { loadMnistSubset } from './mnist-subset.js';
 
 const { values } = parseArgs({
   options: {
     epochs: { type: 'string', default: '20' },
     params: { type: 'string', default: 'output/deep_convnet.safetensors' },
     fresh: { type: 'boolean', default: false },
-    'train-size': { type: 'string', default: '60000' },
-    'test-size': { type: 'string', default: '10000' },
+    ...mnistSizeOptions,
     seed: { type: 'string', default: '0' },
   },
 });
-const epochs = Number(values.epochs), trainSize = Number(values['train-size']), seed = Number(values.seed);
-if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a positive integer, got ${values.epochs}`);
-if (!Number.isInteger(trainSize) || trainSize < 100 || trainSize > 60000) throw new Error(`--train-size must be in [100, 60000], got ${values['train-size']}`);
+const epochs = positiveIntegerOption('--epochs', values.epochs), seed = Number(values.seed);
+const { trainSize, testSize } = mnistSizes(values);
 
 await init();
-const mnist = await loadMnist({ flatten: false });
-const xTrain = trainSize === 60000 ? mnist.xTrain : tensor(mnist.xTrain.data.subarray(0, trainSize * 784), [trainSize, 1, 28, 28]);
-const tTrain = trainSize === 60000 ? mnist.tTrain : tensor(mnist.tTrain.data.subarray(0, trainSize), [trainSize]);
-const testSize = Number(values['test-size']);
-if (!Number.isInteger(testSize) || testSize < 1 || testSize > 10000) throw new Error(`--test-size must be in [1, 10000], got ${values['test-size']}`);
-const xTest = testSize === 10000 ? mnist.xTest : tensor(mnist.xTest.data.subarray(0, testSize * 784), [testSize, 1, 28, 28]);
-const tTest = testSize === 10000 ? mnist.tTest : tensor(mnist.tTest.data.subarray(0, testSize), [testSize]);
+const { xTrain, tTrain, xTest, tTest } = await loadMnistSubset({ flatten: false, trainSize, testSize });
 const network = new DeepConvNet({ seed });
 mkdirSync(dirname(values.params!), { recursive: true });
 

@@ -3,6 +3,7 @@
 //   node out/examples/train_neuralnet.js [--backend wasm|js] [--iters N] [--seed N]
 import { parseArgs } from 'node:util';
 import { createRng, getBackend, init, loadMnist, MiniBatches, setBackend, SGD, TwoLayerNet } from 'scratchnet';
+import { positiveIntegerOption } from './cli.js';
 import { progress } from './progress.js';
 
 const { values } = parseArgs({
@@ -14,8 +15,7 @@ const { values } = parseArgs({
     'min-accuracy': { type: 'string', default: '0.97' },
   },
 });
-const iters = Number(values.iters), seed = Number(values.seed), minAccuracy = Number(values['min-accuracy']);
-if (!Number.isInteger(iters) || iters < 1) throw new Error(`--iters must be a positive integer, got ${values.iters}`);
+const iters = positiveIntegerOption('--iters', values.iters), seed = Number(values.seed), minAccuracy = Number(values['min-accuracy']);
 if (values.backend !== 'wasm' && values.backend !== 'js') throw new Error(`--backend must be wasm or js, got ${values.backend}`);
 
 await init({ backend: values.backend });

@@ -4,22 +4,14 @@
 // Xavier √(1/n), He √(2/n)). Prints per layer how many activations sit at the ends of the
 // activation's range (where its gradient vanishes) and their spread; draws the grid of histograms.
 //   node out/examples/weight_init_activation_histogram.js [--seed N] [--out DIR] [--quick]
-import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
 import { createRng, init, matmul, randn, Relu, Sigmoid, Tanh } from 'scratchnet';
+import { parseExperimentArgs } from './cli.js';
 import { savePlot } from './plot.js';
 
-const { values } = parseArgs({
-  options: {
-    seed: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'output' },
-    // fewer input rows, for the test suite; the shapes of the histograms are the same
-    quick: { type: 'boolean', default: false },
-  },
-});
-const seed = Number(values.seed);
-if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+const { values, seed } = parseExperimentArgs({});
 
+// --quick: fewer input rows, for the test suite; the shapes of the histograms are the same
 const samples = values.quick ? 200 : 1000;
 const nodeNum = 100, hiddenLayerSize = 5, bins = 30;
 
