@@ -47,7 +47,7 @@ console.log(`SimpleConvNet: ${epochs} epochs in ${total.toFixed(0)} s (${mean.to
 
 mkdirSync(values.out!, { recursive: true });
 const params = join(values.out!, 'simple_convnet.safetensors');
-await saveParams(network, params, { epochs: String(epochs), testAcc: String(result.testAcc) });
+await saveParams(network, params, { epochs: String(epochs), testAcc: String(result.testAcc), seed: String(seed) });
 console.log(`saved the parameters to ${params}`);
 
 const rows = result.trainAccList.flatMap((train, epoch) => [

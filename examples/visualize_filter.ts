@@ -6,13 +6,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
 import { init, loadParams, SimpleConvNet } from 'scratchnet';
+import { integerOption } from './cli.js';
 import { savePlot } from './plot.js';
 
 const { values } = parseArgs({
   options: {
     params: { type: 'string' },
     out: { type: 'string', default: 'output' },
-    seed: { type: 'string', default: '0' },
+    // the seed of the initialization to show; by default the one train_convnet saved with the file
+    seed: { type: 'string' },
   },
 });
 const paramsFile = values.params ?? join(values.out!, 'simple_convnet.safetensors');
@@ -22,9 +24,10 @@ if (!existsSync(paramsFile)) {
 }
 
 await init();
-const before = new SimpleConvNet({ seed: Number(values.seed) });
-const after = new SimpleConvNet({ seed: Number(values.seed) });
+const after = new SimpleConvNet();
 const meta = await loadParams(after, paramsFile);
+const seed = integerOption('--seed', values.seed ?? meta.seed ?? '0');
+const before = new SimpleConvNet({ seed });
 
 // One row per filter pixel; each filter is scaled to its own min..max, as matplotlib's imshow does.
 function pixels(net: SimpleConvNet, stage: string) {
