@@ -34,7 +34,7 @@ export { loadMnist } from './data/mnist.js';
 export type { Mnist, MnistFiles, MnistOptions } from './data/mnist.js';
 export { MiniBatches } from './data/batches.js';
 export { Standardizer } from './data/standardize.js';
-export { Trainer } from './training/trainer.js';
+export { Trainer, TrainingDivergedError } from './training/trainer.js';
 export type { TrainerOptions, TrainerEvent, TrainResult } from './training/trainer.js';
 export { stepDecay, cosineDecay } from './training/schedules.js';
 export type { LrSchedule } from './training/schedules.js';

@@ -13,6 +13,15 @@ export interface Rng {
   int(n: number): number;
 }
 
+/** Throws unless `seed` is undefined (a random seed) or a finite number; `caller` names the
+ *  function or constructor that took it. */
+export function checkSeed(caller: string, seed: unknown): number | undefined {
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
+    throw new Error(`${caller}: seed must be a finite number, got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}`);
+  }
+  return seed;
+}
+
 export function createRng(seed: number = (Math.random() * 2 ** 32) >>> 0): Rng {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
     throw new Error(`createRng: expected a finite number as seed, got ${String(seed)}`);

@@ -174,6 +174,7 @@ export function tensor(values: ArrayLike<number>, shape?: readonly number[]): Te
 }
 
 export function full(shape: readonly number[], value: number): Tensor {
+  if (typeof value !== 'number') throw new Error(`full: expected a number to fill with, got ${describe(value)}`);
   const t = empty(shape);
   kernels().f32_fill(t.offset, t.size, value);
   return t;
@@ -191,6 +192,9 @@ const defaultRng = createRng();
 
 /** Standard normal values from `rng` (seed it with createRng(seed) for reproducible draws). */
 export function randn(shape: readonly number[], rng: Rng = defaultRng): Tensor {
+  if (rng === null || typeof rng !== 'object' || typeof rng.normal !== 'function') {
+    throw new Error(`randn: rng must be a generator from createRng(seed), got ${describe(rng)}`);
+  }
   const t = empty(shape);
   const data = t.data;
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();

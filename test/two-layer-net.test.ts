@@ -71,7 +71,7 @@ describe('bad input is a clear error that changes nothing', () => {
 
   test('x and t with different batch sizes', () => {
     const before = net.params.W1.toArray();
-    expect(() => net.gradient(x, tensor([0, 1, 2]))).toThrow('TwoLayerNet.loss: x has 2 samples but t has 3 labels');
+    expect(() => net.gradient(x, tensor([0, 1, 2]))).toThrow('TwoLayerNet.gradient: x has 2 samples but t has 3 labels');
     expect(() => net.accuracy(x, tensor([0]))).toThrow('TwoLayerNet.accuracy: x has 2 samples but t has 1 labels');
     expect(net.params.W1.toArray()).toEqual(before);
   });
@@ -89,7 +89,7 @@ describe('bad input is a clear error that changes nothing', () => {
 
   test('bad constructor options', () => {
     expect(() => new TwoLayerNet({ inputSize: 0, hiddenSize: 3, outputSize: 2 })).toThrow('TwoLayerNet: inputSize must be a positive integer, got 0');
-    expect(() => new TwoLayerNet({ inputSize: 2, hiddenSize: 3, outputSize: 2, weightInitStd: -1 })).toThrow(/std must be a finite number >= 0, got -1/);
+    expect(() => new TwoLayerNet({ inputSize: 2, hiddenSize: 3, outputSize: 2, weightInitStd: -1 })).toThrow('TwoLayerNet: weightInitStd must be a finite number >= 0, got -1');
   });
 
   test('an SGD update with mismatched params and grads changes nothing', () => {

@@ -4,7 +4,7 @@
 import { allocator, kernels, memoryBuffer } from '../backend/runtime.js';
 import type { Rng } from '../rng.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
-import { formatShape } from '../shape.js';
+import { describe, formatShape } from '../shape.js';
 
 export class MiniBatches {
   readonly x: Tensor;
@@ -20,7 +20,10 @@ export class MiniBatches {
     if (!(n >= 1) || tAll.shape[0] !== n) {
       throw new Error(`MiniBatches: x and t must have the same number N >= 1 of samples, got x ${formatShape(xAll.shape)} and t ${formatShape(tAll.shape)}`);
     }
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`MiniBatches: batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`MiniBatches: batchSize must be a positive integer, got ${describe(batchSize)}`);
+    if (rng === null || typeof rng !== 'object' || typeof rng.int !== 'function') {
+      throw new Error(`MiniBatches: rng must be a generator from createRng(seed), got ${describe(rng)}`);
+    }
     this.#rowX = xAll.size / n;
     this.#rowT = tAll.size / n;
     this.x = empty([batchSize, ...xAll.shape.slice(1)]);

@@ -2,6 +2,8 @@
 // two zero bytes, a type byte, the number of dimensions, then one u32 per dimension — followed
 // by the data. Only unsigned bytes (type 0x08) are supported: that is all MNIST uses.
 
+import { describe } from '../shape.js';
+
 const TYPE_NAMES: Record<number, string> = {
   0x08: 'unsigned byte',
   0x09: 'signed byte',
@@ -21,7 +23,7 @@ export function parseIdx(bytes: Uint8Array, name: string): { dims: number[]; dat
   const fail = (problem: string): never => {
     throw new Error(`parseIdx(${name}): ${problem}`);
   };
-  if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
+  if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${describe(bytes)}`);
   if (bytes.length < 4) fail(`expected at least 4 bytes (the magic number), file has ${bytes.length}`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     fail(`bad magic number: expected two zero bytes, found ${hex(bytes[0])} ${hex(bytes[1])} (not an IDX file?)`);

@@ -1,6 +1,8 @@
 // Saving and loading a network's parameters (and batch-norm running statistics) as safetensors.
 // Loading checks every name, shape and byte range before it changes anything; saving writes a
-// temporary file and renames it into place, so a crash never leaves a half-written file.
+// temporary file, fsyncs it and renames it into place, so a crash never leaves a half-written file
+// (test/crash-save.test.ts kills a saving process at random moments to check it).
+import { kernels } from '../backend/runtime.js';
 import type { Network } from '../networks/network.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { deserialize, serialize, type NamedArray } from './safetensors.js';
@@ -18,14 +20,30 @@ function networkName(network: Network): string {
 }
 
 /** The network's state as safetensors bytes (for browsers, or any storage), with optional string
- *  metadata (an epoch count, a note) stored beside it. */
+ *  metadata (an epoch count, a note) stored beside it. Refuses a state holding NaN or Infinity
+ *  (a diverged network), which would load as a network that predicts NaN. */
 export function serializeParams(network: Network, metadata: Record<string, string> = {}): Uint8Array {
+  return serializeState('serializeParams', network, metadata);
+}
+
+function serializeState(caller: string, network: Network, metadata: Record<string, string>): Uint8Array {
   const arrays: Record<string, NamedArray> = {};
+  const k = kernels();
   for (const [name, t] of Object.entries(stateOf(network))) {
-    checkTensor(`serializeParams: ${name}`, t);
+    checkTensor(`${caller}: ${name}`, t);
+    // NOTE: one SIMD pass; a finite Σv² means every value is finite. Only a non-finite sum (or
+    // values beyond ~1.8e19, whose squares overflow float32) pays for the scan that finds the culprit.
+    if (!Number.isFinite(k.f32_sum_squares(t.offset, t.size))) checkFinite(caller, name, t.data, ' (a diverged network?); nothing was written');
     arrays[name] = { shape: [...t.shape], data: t.data };
   }
   return serialize(arrays, { ...metadata, format: 'scratchnet', network: networkName(network) });
+}
+
+// Throws if `data` holds NaN or ±Infinity, naming the first.
+function checkFinite(caller: string, name: string, data: Float32Array, why = ''): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new Error(`${caller}: '${name}' must be finite, got ${data[i]} at index ${i}${why}`);
+  }
 }
 
 /** Loads safetensors bytes into the network, all or nothing; returns the file's metadata. */
@@ -46,24 +64,45 @@ export function deserializeParams(network: Network, bytes: Uint8Array, source = 
   for (const key of Object.keys(arrays)) {
     if (!(key in state)) throw new Error(`${source}: the file has '${key}', which the ${name} does not`);
   }
+  for (const key of Object.keys(state)) checkFinite(source, key, arrays[key].data);
   for (const [key, t] of Object.entries(state)) t.data.set(arrays[key].data);
   return metadata;
 }
 
-async function nodeFs(caller: string) {
+async function nodeModules(caller: string) {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (typeof proc?.versions?.node !== 'string') {
     throw new Error(`${caller}: files need Node; in a browser use serializeParams/deserializeParams`);
   }
-  const name = 'node:fs/promises';
-  return (await import(/* @vite-ignore */ name)) as typeof import('node:fs/promises');
+  // NOTE: variable module names keep browser bundlers from pulling Node modules in.
+  const [fs, path, os] = ['node:fs/promises', 'node:path', 'node:os'];
+  return {
+    fs: (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises'),
+    path: (await import(/* @vite-ignore */ path)) as typeof import('node:path'),
+    os: (await import(/* @vite-ignore */ os)) as typeof import('node:os'),
+  };
 }
 
-/** Writes the network's parameters to a .safetensors file, atomically. */
+// Temporary files (resolved paths) of saves in progress in this process (concurrent saves to one
+// path each have their own), which the clean-up below must not touch.
+const inFlight = new Set<string>();
+
+/**
+ * Writes the network's parameters to a .safetensors file, atomically: the bytes go to a temporary
+ * file beside it (`<path>.tmp-<host>-<pid>-<random>`), which is fsynced and then renamed over
+ * `path`, and the directory is fsynced so the rename itself is durable. Whenever the process dies,
+ * `path` holds either the previous file or the new one, never a mix.
+ *
+ * A process killed mid-save leaves its temporary file behind. After each successful save, the
+ * temporaries of `path` left by processes that no longer run on this host (and failed ones of this
+ * process) are deleted; those of live processes, or of other hosts sharing the folder, are kept.
+ */
 export async function saveParams(network: Network, path: string, metadata: Record<string, string> = {}): Promise<void> {
-  const bytes = serializeParams(network, metadata);
-  const fs = await nodeFs('saveParams');
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const bytes = serializeState('saveParams', network, metadata);
+  const { fs, path: paths, os } = await nodeModules('saveParams');
+  const host = tempHost(os.hostname());
+  const tmp = `${path}.tmp-${host}-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  inFlight.add(paths.resolve(tmp));
   try {
     const file = await fs.open(tmp, 'w');
     try {
@@ -76,13 +115,67 @@ export async function saveParams(network: Network, path: string, metadata: Recor
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw new Error(`saveParams: could not write ${path}: ${(e as Error).message}`);
+  } finally {
+    inFlight.delete(paths.resolve(tmp));
+  }
+  await syncDirectory(fs, paths.dirname(path));
+  await removeStaleTemporaries(fs, paths, path, host);
+}
+
+// The host name as it appears in temporary names: no path separators or other surprises.
+function tempHost(hostname: string): string {
+  return hostname.replace(/[^A-Za-z0-9.]/g, '_') || 'host';
+}
+
+// fsync of the folder, so the rename survives a power cut, not only a crash of the process.
+// Best effort: some systems (Windows) cannot open a folder for it.
+async function syncDirectory(fs: typeof import('node:fs/promises'), dir: string): Promise<void> {
+  try {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // not supported here; the file itself is complete either way
+  }
+}
+
+// Deletes `<path>.tmp-<host>-<pid>-<random>` files of this host whose process has exited (or,
+// for this process, that no save is still writing). Best effort: errors are ignored.
+async function removeStaleTemporaries(fs: typeof import('node:fs/promises'), paths: typeof import('node:path'),
+                                      path: string, host: string): Promise<void> {
+  try {
+    const dir = paths.dirname(path);
+    const prefix = `${paths.basename(path)}.tmp-${host}-`;
+    for (const name of await fs.readdir(dir)) {
+      if (!name.startsWith(prefix)) continue;
+      const match = /^(\d+)-[0-9a-z]+$/.exec(name.slice(prefix.length));
+      if (!match) continue;
+      const pid = Number(match[1]);
+      const file = paths.join(dir, name);
+      const stale = pid === process.pid ? !inFlight.has(paths.resolve(file)) : !isRunning(pid);
+      if (stale) await fs.rm(file, { force: true });
+    }
+  } catch {
+    // the save succeeded; leftovers are only clutter
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only checks that the process exists
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, but belongs to another user
   }
 }
 
 /** Reads a .safetensors file into the network; on any error the network is left as it was.
  *  Returns the file's metadata. */
 export async function loadParams(network: Network, path: string): Promise<Record<string, string>> {
-  const fs = await nodeFs('loadParams');
+  const { fs } = await nodeModules('loadParams');
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(path);

@@ -2,6 +2,8 @@
 // header { name: { dtype, shape, data_offsets: [begin, end] }, __metadata__: { string: string } },
 // then the raw little-endian data, offsets relative to the end of the header. Only F32 here.
 
+import { describe } from '../shape.js';
+
 export interface NamedArray {
   shape: number[];
   data: Float32Array;
@@ -52,7 +54,7 @@ export function deserialize(bytes: Uint8Array, source = 'deserialize'): Decoded 
   const fail = (why: string): never => {
     throw new Error(`${source}: not a valid safetensors file: ${why}`);
   };
-  if (!(bytes instanceof Uint8Array)) fail(`expected bytes (Uint8Array), got ${typeof bytes}`);
+  if (!(bytes instanceof Uint8Array)) fail(`expected bytes (Uint8Array), got ${describe(bytes)}`);
   if (bytes.length < 8) fail(`${bytes.length} bytes is shorter than the 8-byte header length`);
   const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   if (headerLength > MAX_HEADER || 8 + headerLength > bytes.length) {

@@ -4,7 +4,7 @@
 import { kernels } from '../backend/runtime.js';
 import type { Kernels } from '../backend/kernels.js';
 import { checkTensor, type Tensor } from '../tensor.js';
-import { formatShape, sameShape } from '../shape.js';
+import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
 
@@ -68,7 +68,7 @@ export class Tanh extends Activation {
 // alpha must be >= 0 so that y > 0 exactly where x > 0 (backward reads the sign of y).
 function checkAlpha(caller: string, alpha: number): number {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
-    throw new Error(`${caller}: alpha must be a finite number >= 0, got ${String(alpha)}`);
+    throw new Error(`${caller}: alpha must be a finite number >= 0, got ${describe(alpha)}`);
   }
   return alpha;
 }

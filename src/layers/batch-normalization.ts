@@ -3,7 +3,7 @@
 // NOTE: eps = 1e-6 inside the square root (the book writes 10e-7).
 import { kernels } from '../backend/runtime.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
-import { formatShape, sameShape } from '../shape.js';
+import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
 
@@ -36,7 +36,7 @@ export class BatchNormalization implements Layer {
       throw new Error(`BatchNormalization: gamma and beta must be 1-D of the same length, got ${formatShape(gamma.shape)} and ${formatShape(beta.shape)}`);
     }
     if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-      throw new Error(`BatchNormalization: momentum must be a number in [0, 1], got ${String(momentum)}`);
+      throw new Error(`BatchNormalization: momentum must be a number in [0, 1], got ${describe(momentum)}`);
     }
     for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar]] as const) {
       if (t !== undefined && (checkTensor(`BatchNormalization: ${name}`, t), t.size !== d)) {
@@ -61,6 +61,7 @@ export class BatchNormalization implements Layer {
 
   forward(x: Tensor, train = true): Tensor {
     checkTensor('BatchNormalization.forward: x', x);
+    if (typeof train !== 'boolean') throw new Error(`BatchNormalization.forward: train must be a boolean, got ${describe(train)}`);
     const d = this.gamma.size;
     const n = x.shape[0];
     if (x.shape.length < 2 || !(n >= 1) || x.size / n !== d) {

@@ -2,9 +2,9 @@
 // probability 1 - ratio and is passed unscaled; at test time every element is scaled by 1 - ratio.
 // The mask is drawn in wasm from a counter-based generator keyed by this layer's seeded stream.
 import { kernels } from '../backend/runtime.js';
-import { createRng, type Rng } from '../rng.js';
+import { checkSeed, createRng, type Rng } from '../rng.js';
 import { checkTensor, type Tensor } from '../tensor.js';
-import { formatShape, sameShape } from '../shape.js';
+import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
 
@@ -21,16 +21,18 @@ export class Dropout implements Layer {
   readonly #dx = new LayerBuffer();
   #lastMask: Tensor | undefined;
 
-  constructor(dropoutRatio = 0.5, { seed }: { seed?: number } = {}) {
+  constructor(dropoutRatio = 0.5, options: { seed?: number } = {}) {
     if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
-      throw new Error(`Dropout: dropoutRatio must be a number in [0, 1), got ${String(dropoutRatio)}`);
+      throw new Error(`Dropout: dropoutRatio must be a number in [0, 1), got ${describe(dropoutRatio)}`);
     }
+    if (options === null || typeof options !== 'object') throw new Error(`Dropout: expected an options object { seed? }, got ${describe(options)}`);
     this.dropoutRatio = dropoutRatio;
-    this.#rng = createRng(seed);
+    this.#rng = createRng(checkSeed('Dropout', options.seed));
   }
 
   forward(x: Tensor, train = true): Tensor {
     checkTensor('Dropout.forward: x', x);
+    if (typeof train !== 'boolean') throw new Error(`Dropout.forward: train must be a boolean, got ${describe(train)}`);
     const y = this.#out.get(x.shape);
     const k = kernels();
     if (!train) {

@@ -1,10 +1,19 @@
 // Chapter 5's computational-graph nodes on plain numbers: each keeps what its backward needs.
+import { describe } from '../shape.js';
+
+// Plain numbers only: a string or undefined would silently become NaN (or "2" * 3 = 6).
+function checkNumbers(caller: string, names: string, ...values: unknown[]): void {
+  if (values.some((v) => typeof v !== 'number')) {
+    throw new Error(`${caller}: ${names} must be numbers, got ${values.map(describe).join(' and ')}`);
+  }
+}
 
 export class MulLayer {
   private x = 0;
   private y = 0;
 
   forward(x: number, y: number): number {
+    checkNumbers('MulLayer.forward', 'x and y', x, y);
     this.x = x;
     this.y = y;
     return x * y;
@@ -12,17 +21,20 @@ export class MulLayer {
 
   // d(xy)/dx = y, d(xy)/dy = x: the inputs swap
   backward(dout: number): [number, number] {
+    checkNumbers('MulLayer.backward', 'dout', dout);
     return [dout * this.y, dout * this.x];
   }
 }
 
 export class AddLayer {
   forward(x: number, y: number): number {
+    checkNumbers('AddLayer.forward', 'x and y', x, y);
     return x + y;
   }
 
   // addition passes the gradient through unchanged
   backward(dout: number): [number, number] {
+    checkNumbers('AddLayer.backward', 'dout', dout);
     return [dout, dout];
   }
 }

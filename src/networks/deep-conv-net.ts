@@ -7,9 +7,10 @@ import { Convolution } from '../layers/convolution.js';
 import { Dropout } from '../layers/dropout.js';
 import { Pooling } from '../layers/pooling.js';
 import { gaussian } from '../init.js';
-import { createRng } from '../rng.js';
+import { checkSeed, createRng } from '../rng.js';
+import { describe } from '../shape.js';
 import { zeros } from '../tensor.js';
-import type { ConvParam } from './simple-conv-net.js';
+import { checkConvParam, checkInputDim, type ConvParam } from './simple-conv-net.js';
 import { LayerNet } from './network.js';
 
 export interface DeepConvNetOptions {
@@ -24,9 +25,23 @@ export interface DeepConvNetOptions {
 const BOOK_CONV: ConvParam[] = [16, 16, 32, 32, 64, 64].map((filterNum, i) => ({ filterNum, filterSize: 3, pad: i === 3 ? 2 : 1, stride: 1 }));
 
 export class DeepConvNet extends LayerNet {
-  constructor({ inputDim = [1, 28, 28], convParams = BOOK_CONV, hiddenSize = 50, outputSize = 10, dropoutRatio = 0.5, seed }: DeepConvNetOptions = {}) {
+  constructor(options: DeepConvNetOptions = {}) {
     const name = 'DeepConvNet';
-    if (convParams.length !== 6) throw new Error(`${name}: expected 6 convolution settings, got ${convParams.length}`);
+    if (options === null || typeof options !== 'object') throw new Error(`${name}: expected an options object, got ${describe(options)}`);
+    const { inputDim = [1, 28, 28], convParams = BOOK_CONV, hiddenSize = 50, outputSize = 10, dropoutRatio = 0.5, seed } = options;
+    // every option checked before anything is allocated
+    checkInputDim(name, inputDim);
+    if (!Array.isArray(convParams) || convParams.length !== 6) {
+      throw new Error(`${name}: expected 6 convolution settings in convParams, got ${Array.isArray(convParams) ? convParams.length : describe(convParams)}`);
+    }
+    convParams.forEach((p, i) => checkConvParam(name, `convParams[${i}]`, p));
+    for (const [what, v] of Object.entries({ hiddenSize, outputSize })) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${describe(v)}`);
+    }
+    if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
+      throw new Error(`${name}: dropoutRatio must be a number in [0, 1), got ${describe(dropoutRatio)}`);
+    }
+    checkSeed(name, seed);
     // sizes through the network, checked before anything is allocated
     let [C, H, W] = inputDim;
     const convShapes: { C: number; p: ConvParam }[] = [];

@@ -8,7 +8,8 @@ import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Dropout } from '../layers/dropout.js';
 import type { Layer } from '../layers/layer.js';
 import { gaussian, initStd, type WeightInit } from '../init.js';
-import { createRng } from '../rng.js';
+import { checkSeed, createRng } from '../rng.js';
+import { describe } from '../shape.js';
 import { ones, type Tensor, zeros } from '../tensor.js';
 import { LayerNet } from './network.js';
 
@@ -98,24 +99,28 @@ export class MultiLayerNetExtend extends FullyConnectedNet {
 
 // Every option checked, with defaults, before anything is allocated.
 function checkOptions(name: string, options: MultiLayerNetExtendOptions) {
-  if (options === null || typeof options !== 'object') throw new Error(`${name}: expected an options object, got ${String(options)}`);
+  if (options === null || typeof options !== 'object') throw new Error(`${name}: expected an options object, got ${describe(options)}`);
   const { inputSize, hiddenSizeList, outputSize, activation = 'relu', weightInitStd = 'relu', weightDecayLambda = 0, seed,
     useDropout = false, dropoutRatio = 0.5, useBatchnorm = false } = options;
   checkSizes(name, inputSize, hiddenSizeList, outputSize);
   const makeActivation = ACTIVATIONS[String(activation).toLowerCase()];
   if (!makeActivation) throw new Error(`${name}: activation must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${JSON.stringify(activation)}`);
   if (typeof weightDecayLambda !== 'number' || !(weightDecayLambda >= 0) || !Number.isFinite(weightDecayLambda)) {
-    throw new Error(`${name}: weightDecayLambda must be a finite number >= 0, got ${String(weightDecayLambda)}`);
+    throw new Error(`${name}: weightDecayLambda must be a finite number >= 0, got ${describe(weightDecayLambda)}`);
   }
   if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
-    throw new Error(`${name}: dropoutRatio must be a number in [0, 1), got ${String(dropoutRatio)}`);
+    throw new Error(`${name}: dropoutRatio must be a number in [0, 1), got ${describe(dropoutRatio)}`);
   }
+  for (const [what, v] of [['useDropout', useDropout], ['useBatchnorm', useBatchnorm]] as const) {
+    if (typeof v !== 'boolean') throw new Error(`${name}: ${what} must be a boolean, got ${describe(v)}`);
+  }
+  checkSeed(name, seed);
   return { inputSize, hiddenSizeList, outputSize, makeActivation, weightInitStd, weightDecayLambda, seed, useDropout, dropoutRatio, useBatchnorm };
 }
 
 function checkSizes(name: string, inputSize: number, hidden: number[], outputSize: number): void {
   for (const [what, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${String(v)}`);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${describe(v)}`);
   }
   if (!Array.isArray(hidden) || hidden.some((h) => !Number.isInteger(h) || h < 1)) {
     throw new Error(`${name}: hiddenSizeList must be an array of positive integers, got ${JSON.stringify(hidden)}`);

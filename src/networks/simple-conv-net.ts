@@ -5,7 +5,8 @@ import { Convolution } from '../layers/convolution.js';
 import { Pooling } from '../layers/pooling.js';
 import { gaussian, initStd, type WeightInit } from '../init.js';
 import { outputSize } from '../ops/conv.js';
-import { createRng } from '../rng.js';
+import { checkSeed, createRng } from '../rng.js';
+import { describe } from '../shape.js';
 import { zeros } from '../tensor.js';
 import { LayerNet } from './network.js';
 
@@ -27,15 +28,19 @@ export interface SimpleConvNetOptions {
 }
 
 export class SimpleConvNet extends LayerNet {
-  constructor({
-    inputDim = [1, 28, 28], convParam = { filterNum: 30, filterSize: 5, pad: 0, stride: 1 },
-    hiddenSize = 100, outputSize: classes = 10, weightInitStd = 0.01, seed,
-  }: SimpleConvNetOptions = {}) {
+  constructor(options: SimpleConvNetOptions = {}) {
     const name = 'SimpleConvNet';
-    const { filterNum, filterSize, pad, stride } = convParam;
-    for (const [what, v] of Object.entries({ filterNum, hiddenSize, outputSize: classes })) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${String(v)}`);
+    if (options === null || typeof options !== 'object') throw new Error(`${name}: expected an options object, got ${describe(options)}`);
+    const {
+      inputDim = [1, 28, 28], convParam = { filterNum: 30, filterSize: 5, pad: 0, stride: 1 },
+      hiddenSize = 100, outputSize: classes = 10, weightInitStd = 0.01, seed,
+    } = options;
+    checkInputDim(name, inputDim);
+    const { filterNum, filterSize, pad, stride } = checkConvParam(name, 'convParam', convParam);
+    for (const [what, v] of Object.entries({ hiddenSize, outputSize: classes })) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${describe(v)}`);
     }
+    checkSeed(name, seed);
     const [C, H, W] = inputDim;
     const [OH, OW] = outputSize(name, [1, C, H, W], { FH: filterSize, FW: filterSize, stride, pad });
     if (OH % 2 || OW % 2) throw new Error(`${name}: the convolution's ${OH}×${OW} output must have even sides for the 2×2 pooling`);
@@ -54,4 +59,24 @@ export class SimpleConvNet extends LayerNet {
     this.addLayer(new Relu());
     this.addLayer(new Affine(gaussian([hiddenSize, classes], stds[2], rng), zeros([classes])), { W: 'W3', b: 'b3' });
   }
+}
+
+/** Throws unless inputDim is [C, H, W] of positive integers. */
+export function checkInputDim(caller: string, inputDim: unknown): [number, number, number] {
+  if (!Array.isArray(inputDim) || inputDim.length !== 3 || !inputDim.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new Error(`${caller}: inputDim must be [C, H, W] (three positive integers), got ${Array.isArray(inputDim) ? JSON.stringify(inputDim) : describe(inputDim)}`);
+  }
+  return inputDim as [number, number, number];
+}
+
+/** Throws unless p is { filterNum, filterSize, pad, stride } with filterNum, filterSize and stride
+ *  positive integers and pad a non-negative integer; `what` names it in the message. */
+export function checkConvParam(caller: string, what: string, p: unknown): ConvParam {
+  if (p === null || typeof p !== 'object') throw new Error(`${caller}: ${what} must be { filterNum, filterSize, pad, stride }, got ${describe(p)}`);
+  const c = p as Record<string, unknown>;
+  for (const [key, min] of [['filterNum', 1], ['filterSize', 1], ['stride', 1], ['pad', 0]] as const) {
+    const v = c[key];
+    if (!Number.isInteger(v) || (v as number) < min) throw new Error(`${caller}: ${what}.${key} must be an integer >= ${min}, got ${describe(v)}`);
+  }
+  return p as ConvParam;
 }

@@ -3,7 +3,7 @@
 // p -= lr_t·m / (√v + 1e-7).
 import type { Kernels } from '../backend/kernels.js';
 import type { Tensor } from '../tensor.js';
-import { fraction, positive } from './hyper.js';
+import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
 export class Adam extends StatefulOptimizer {
@@ -14,7 +14,8 @@ export class Adam extends StatefulOptimizer {
   t = 0;
   #lrT = 0;
 
-  constructor({ lr = 0.001, beta1 = 0.9, beta2 = 0.999 }: { lr?: number; beta1?: number; beta2?: number } = {}) {
+  constructor(opts: { lr?: number; beta1?: number; beta2?: number } = {}) {
+    const { lr = 0.001, beta1 = 0.9, beta2 = 0.999 } = options('Adam', opts, ['lr', 'beta1', 'beta2']);
     super('Adam', 2);
     this.lr = positive('Adam', 'lr', lr);
     this.beta1 = fraction('Adam', 'beta1', beta1);

@@ -1,14 +1,15 @@
 // Momentum SGD: v = m·v - lr·g; p += v.
 import type { Kernels } from '../backend/kernels.js';
 import type { Tensor } from '../tensor.js';
-import { fraction, positive } from './hyper.js';
+import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
 export class Momentum extends StatefulOptimizer {
   lr: number;
   readonly momentum: number;
 
-  constructor({ lr = 0.01, momentum = 0.9 }: { lr?: number; momentum?: number } = {}) {
+  constructor(opts: { lr?: number; momentum?: number } = {}) {
+    const { lr = 0.01, momentum = 0.9 } = options('Momentum', opts, ['lr', 'momentum']);
     super('Momentum', 1);
     this.lr = positive('Momentum', 'lr', lr);
     this.momentum = fraction('Momentum', 'momentum', momentum);

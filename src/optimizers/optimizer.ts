@@ -1,6 +1,6 @@
 // What every optimizer offers, and the check all of them run before changing anything.
 import { checkTensor, type Tensor } from '../tensor.js';
-import { formatShape, sameShape } from '../shape.js';
+import { describe, formatShape, sameShape } from '../shape.js';
 
 export interface Optimizer {
   /** Learning rate; writable, so schedules can change it between updates. */
@@ -11,11 +11,13 @@ export interface Optimizer {
   dispose(): void;
 }
 
-/** Checks that params and grads name the same tensors with the same shapes; returns the names.
- *  Throws before anything is updated. */
-export function checkUpdate(caller: string, params: Record<string, Tensor>, grads: Record<string, Tensor>): string[] {
-  if (params === null || typeof params !== 'object') throw new Error(`${caller}: params must be an object of tensors, got ${String(params)}`);
-  if (grads === null || typeof grads !== 'object') throw new Error(`${caller}: grads must be an object of tensors, got ${String(grads)}`);
+/** Checks that params and grads name the same tensors with the same shapes, and that lr (which
+ *  schedules write between updates) is a finite number >= 0; returns the names. Throws before
+ *  anything is updated. */
+export function checkUpdate(caller: string, params: Record<string, Tensor>, grads: Record<string, Tensor>, lr: number): string[] {
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) throw new Error(`${caller}: lr must be a finite number >= 0, got ${describe(lr)}`);
+  if (params === null || typeof params !== 'object') throw new Error(`${caller}: params must be an object of tensors, got ${describe(params)}`);
+  if (grads === null || typeof grads !== 'object') throw new Error(`${caller}: grads must be an object of tensors, got ${describe(grads)}`);
   const names = Object.keys(params);
   for (const name of names) {
     const p = checkTensor(`${caller}: params.${name}`, params[name]);

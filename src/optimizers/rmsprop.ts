@@ -1,14 +1,15 @@
 // RMSprop: h = d·h + (1 - d)·g²; p -= lr·g / (√h + 1e-7).
 import type { Kernels } from '../backend/kernels.js';
 import type { Tensor } from '../tensor.js';
-import { fraction, positive } from './hyper.js';
+import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
 export class RMSprop extends StatefulOptimizer {
   lr: number;
   readonly decayRate: number;
 
-  constructor({ lr = 0.01, decayRate = 0.99 }: { lr?: number; decayRate?: number } = {}) {
+  constructor(opts: { lr?: number; decayRate?: number } = {}) {
+    const { lr = 0.01, decayRate = 0.99 } = options('RMSprop', opts, ['lr', 'decayRate']);
     super('RMSprop', 1);
     this.lr = positive('RMSprop', 'lr', lr);
     this.decayRate = fraction('RMSprop', 'decayRate', decayRate);

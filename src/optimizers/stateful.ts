@@ -21,7 +21,7 @@ export abstract class StatefulOptimizer implements Optimizer {
   protected beginUpdate(): void {}
 
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
-    const names = checkUpdate(`${this.name}.update`, params, grads);
+    const names = checkUpdate(`${this.name}.update`, params, grads, this.lr);
     this.#state.check(params);
     this.beginUpdate();
     const k = kernels();
