@@ -15,6 +15,7 @@ import {
   type Network, type Optimizer, type Tensor,
 } from '../src/index.js';
 import { parseIdx } from '../src/data/idx.js';
+import { idx } from './idx-files.js';
 
 // Untyped callers: the rows pass values the types forbid, as JavaScript users can.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -665,16 +666,6 @@ fn('numericalGradient: f is not a function', () => {
 // ---------------------------------------------------------------------------------------------
 // Data: IDX files, MNIST, mini-batches, standardization.
 
-/** An IDX file: magic (0, 0, type, ndim), big-endian u32 dims, then `data` (default: i mod 256). */
-function idx(dims: number[], data?: ArrayLike<number>, type = 0x08): Uint8Array {
-  const n = dims.reduce((a, b) => a * b, 1);
-  const bytes = new Uint8Array(4 + 4 * dims.length + (data ? data.length : n));
-  const view = new DataView(bytes.buffer);
-  bytes.set([0, 0, type, dims.length]);
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  bytes.set(data ?? Array.from({ length: n }, (_, i) => i % 256), 4 + 4 * dims.length);
-  return bytes;
-}
 const idxRow = (what: string, bytes: () => unknown, error: RegExp) => row({
   what, setup: bytes, call: (b) => () => parseIdx(b as Uint8Array, 'file'), error,
   state: (b) => (b instanceof Uint8Array ? Array.from(b) : b),

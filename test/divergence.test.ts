@@ -9,20 +9,9 @@ import {
   createRng, deserialize, deserializeParams, init, MiniBatches, MultiLayerNetExtend, saveParams, serialize, serializeParams, SGD,
   tensor, Trainer, TrainingDivergedError, TwoLayerNet, type Network, type Tensor, type TrainerOptions,
 } from '../src/index.js';
+import { blobs } from './fixtures-data.js';
 
 await init();
-
-// Three Gaussian blobs in 4-D (as in trainer.test.ts).
-function blobs(n: number, seed: number) {
-  const rng = createRng(seed);
-  const x: number[] = [], t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % 3;
-    t.push(c);
-    for (let j = 0; j < 4; j++) x.push((j === c ? 2 : 0) + 0.5 * rng.normal());
-  }
-  return [tensor(x, [n, 4]), tensor(t)] as const;
-}
 
 // Parameters and buffers by name, as plain numbers.
 const state = (net: Network) => Object.fromEntries(

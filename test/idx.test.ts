@@ -6,19 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init, memoryStats } from '../src/index.js';
 import { parseIdx } from '../src/data/idx.js';
 import { loadMnist, type Mnist, type MnistFiles } from '../src/data/mnist.js';
+import { idx } from './idx-files.js';
 
 beforeAll(() => init());
-
-/** An IDX file: magic (0, 0, type, ndim), big-endian u32 dims, then `data` (default: i mod 256). */
-function idx(dims: number[], data?: ArrayLike<number>, type = 0x08): Uint8Array {
-  const n = dims.reduce((a, b) => a * b, 1);
-  const bytes = new Uint8Array(4 + 4 * dims.length + (data ? data.length : n));
-  const view = new DataView(bytes.buffer);
-  bytes.set([0, 0, type, dims.length]);
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  bytes.set(data ?? Array.from({ length: n }, (_, i) => i % 256), 4 + 4 * dims.length);
-  return bytes;
-}
 
 describe('parseIdx', () => {
   let dir = '';

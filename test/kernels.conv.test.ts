@@ -1,55 +1,24 @@
-// im2col, col2im, max and average pooling on both backends against float64 references written
-// here (the book's np.pad + im2col + max/mean, as direct loops): random NCHW shapes (N 1–3,
+// im2col, col2im, max and average pooling on both backends against float64 references (the
+// book's np.pad + im2col + max/mean, as direct loops; im2col's in test/references.ts): random NCHW shapes (N 1–3,
 // C 1–4, H and W 1–9), filters and pools 1–5, strides 1–3, padding 0–2, at misaligned offsets,
 // with guard floats after every output; col2im and the backward passes also through their adjoint
 // identities; ties, NaN and windows wholly in the padding for max pooling; the SimpleConvNet
 // shapes; and the two backends bit for bit against each other.
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/index.js';
-import { allocator, backendKernels, heapF32 } from '../src/backend/runtime.js';
+import { backendKernels, heapF32 } from '../src/backend/runtime.js';
 import type { Kernels } from '../src/backend/kernels.js';
-import { createRng } from '../src/rng.js';
-import { MISALIGNMENTS, randomValues, read, region, write } from './helpers.js';
+import { args, dims, name, randomGeoms, type Geom } from './conv-geometry.js';
+import { guardedMemory } from './guarded-memory.js';
+import { MISALIGNMENTS, randomValues, read } from './helpers.js';
+import { col2imRef, expectAdjoint, expectExact, expectSum, forEachWindow, im2colRef, type SumRef } from './references.js';
 
 beforeAll(() => init());
 
 // ---- memory: regions of one test, freed after it; guard floats after every output ----------
 
-const GUARD = 4;
-const SENTINEL = 7777;
-const blocks: number[] = [];
-afterEach(() => {
-  for (const b of blocks.splice(0)) allocator().free(b);
-});
-
-function input(values: ArrayLike<number>, misalign: number): number {
-  const r = region(values.length + GUARD, misalign);
-  blocks.push(r - misalign);
-  write(r, values);
-  return r;
-}
-
-/** n floats of garbage (NaN: every one must be written) followed by the guard. */
-function output(n: number, misalign: number): number {
-  const r = region(n + GUARD, misalign);
-  blocks.push(r - misalign);
-  write(r, new Float32Array(n).fill(NaN));
-  write(r + 4 * n, new Float32Array(GUARD).fill(SENTINEL));
-  return r;
-}
-
-function readOutput(offset: number, n: number, label: string): Float32Array {
-  const guard = read(offset + 4 * n, GUARD);
-  if (!guard.every((v) => v === SENTINEL)) throw new Error(`${label}: wrote past its ${n} floats`);
-  return read(offset, n);
-}
-
-function inputI32(values: Int32Array, misalign: number): number {
-  const r = region(values.length, misalign);
-  blocks.push(r - misalign);
-  new Int32Array(heapF32().buffer, r, values.length).set(values);
-  return r;
-}
+const { input, inputI32, output, readOutput, release } = guardedMemory();
+afterEach(release);
 
 function readI32(offset: number, n: number): Int32Array {
   const h = heapF32();
@@ -57,32 +26,6 @@ function readI32(offset: number, n: number): Int32Array {
 }
 
 // ---- shapes -----------------------------------------------------------------------------------
-
-/** NCHW input, a window (filter or pool) of FH × FW at stride with pad. */
-interface Geom { N: number; C: number; H: number; W: number; FH: number; FW: number; stride: number; pad: number }
-
-const dims = (g: Geom) => ({
-  OH: (g.H + 2 * g.pad - g.FH) / g.stride + 1,
-  OW: (g.W + 2 * g.pad - g.FW) / g.stride + 1,
-});
-const args = (g: Geom) => [g.N, g.C, g.H, g.W, g.FH, g.FW, g.stride, g.pad] as const;
-const name = (g: Geom) => JSON.stringify(g);
-
-/** Random geometries with OH, OW >= 1 where the stride divides (the host rejects the rest). */
-function randomGeoms(seed: number, count: number, maxSize: number): Geom[] {
-  const r = createRng(seed);
-  const out: Geom[] = [];
-  while (out.length < count) {
-    const g = {
-      N: 1 + r.int(3), C: 1 + r.int(4), H: 1 + r.int(maxSize), W: 1 + r.int(maxSize),
-      FH: 1 + r.int(5), FW: 1 + r.int(5), stride: 1 + r.int(3), pad: r.int(3),
-    };
-    const rh = g.H + 2 * g.pad - g.FH, rw = g.W + 2 * g.pad - g.FW;
-    if (rh < 0 || rw < 0 || rh % g.stride !== 0 || rw % g.stride !== 0) continue;
-    out.push(g);
-  }
-  return out;
-}
 
 const SMALL = randomGeoms(1, 300, 9);
 // up to 20 × 20, so four adjacent pooling windows fit inside the image at strides 2 and 3 too
@@ -99,54 +42,7 @@ function values(n: number, ties: boolean): Float32Array {
 
 const misalign = (i: number, j: number) => MISALIGNMENTS[(i + j) % MISALIGNMENTS.length];
 
-// ---- float64 references ---------------------------------------------------------------------
-
-/** Flat index of x[n, c, iy, ix], or −1 in the padding. */
-function pixel(g: Geom, n: number, c: number, iy: number, ix: number): number {
-  if (iy < 0 || iy >= g.H || ix < 0 || ix >= g.W) return -1;
-  return ((n * g.C + c) * g.H + iy) * g.W + ix;
-}
-
-/** Visits every window element: output index o, window position k in (ky, kx) order, pixel i. */
-function forEachWindow(g: Geom, channelsInRows: boolean, f: (o: number, k: number, i: number) => void): void {
-  const { OH, OW } = dims(g);
-  for (let n = 0; n < g.N; n++) {
-    for (let c = 0; c < g.C; c++) {
-      for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++) {
-          for (let ky = 0; ky < g.FH; ky++) {
-            for (let kx = 0; kx < g.FW; kx++) {
-              const i = pixel(g, n, c, oy * g.stride - g.pad + ky, ox * g.stride - g.pad + kx);
-              // im2col: row (n, oy, ox), column (c, ky, kx); pooling: output (n, c, oy, ox)
-              const o = channelsInRows
-                ? (((n * OH + oy) * OW + ox) * g.C + c) * g.FH * g.FW + ky * g.FW + kx
-                : ((n * g.C + c) * OH + oy) * OW + ox;
-              f(o, ky * g.FW + kx, i);
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-function im2colRef(x: ArrayLike<number>, g: Geom): Float64Array {
-  const { OH, OW } = dims(g);
-  const col = new Float64Array(g.N * OH * OW * g.C * g.FH * g.FW);
-  forEachWindow(g, true, (o, _k, i) => (col[o] = i < 0 ? 0 : x[i]));
-  return col;
-}
-
-/** col2im in float64, with Σ|terms| per element for the float32 error bound. */
-function col2imRef(col: ArrayLike<number>, g: Geom): { value: Float64Array; mag: Float64Array } {
-  const value = new Float64Array(g.N * g.C * g.H * g.W), mag = new Float64Array(value.length);
-  forEachWindow(g, true, (o, _k, i) => {
-    if (i < 0) return;
-    value[i] += col[o];
-    mag[i] += Math.abs(col[o]);
-  });
-  return { value, mag };
-}
+// ---- float64 references (im2col and col2im: ./references.ts) -------------------------------
 
 /** The book: pad with 0, np.max and np.argmax over each window (first maximum; NaN wins). */
 function maxpoolRef(x: ArrayLike<number>, g: Geom): { y: Float64Array; arg: Int32Array } {
@@ -167,7 +63,7 @@ function maxpoolRef(x: ArrayLike<number>, g: Geom): { y: Float64Array; arg: Int3
   return { y, arg };
 }
 
-function maxpoolBwdRef(dy: ArrayLike<number>, arg: Int32Array, g: Geom): { value: Float64Array; mag: Float64Array } {
+function maxpoolBwdRef(dy: ArrayLike<number>, arg: Int32Array, g: Geom): SumRef {
   const { OH, OW } = dims(g);
   const value = new Float64Array(g.N * g.C * g.H * g.W), mag = new Float64Array(value.length);
   for (let o = 0; o < arg.length; o++) {
@@ -180,7 +76,7 @@ function maxpoolBwdRef(dy: ArrayLike<number>, arg: Int32Array, g: Geom): { value
 }
 
 /** The book's im2col + mean: padding zeros count, the divisor is FH·FW. */
-function avgpoolRef(x: ArrayLike<number>, g: Geom): { value: Float64Array; mag: Float64Array } {
+function avgpoolRef(x: ArrayLike<number>, g: Geom): SumRef {
   const { OH, OW } = dims(g);
   const area = g.FH * g.FW;
   const value = new Float64Array(g.N * g.C * OH * OW), mag = new Float64Array(value.length);
@@ -192,7 +88,7 @@ function avgpoolRef(x: ArrayLike<number>, g: Geom): { value: Float64Array; mag: 
   return { value, mag };
 }
 
-function avgpoolBwdRef(dy: ArrayLike<number>, g: Geom): { value: Float64Array; mag: Float64Array } {
+function avgpoolBwdRef(dy: ArrayLike<number>, g: Geom): SumRef {
   const area = g.FH * g.FW;
   const value = new Float64Array(g.N * g.C * g.H * g.W), mag = new Float64Array(value.length);
   forEachWindow(g, false, (o, _k, i) => {
@@ -201,44 +97,6 @@ function avgpoolBwdRef(dy: ArrayLike<number>, g: Geom): { value: Float64Array; m
     mag[i] += Math.abs(dy[o]) / area;
   });
   return { value, mag };
-}
-
-// ---- comparisons ----------------------------------------------------------------------------
-
-function expectExact(got: ArrayLike<number>, want: ArrayLike<number>, label: string): void {
-  if (got.length !== want.length) throw new Error(`${label}: length ${got.length} != ${want.length}`);
-  for (let i = 0; i < got.length; i++) {
-    if (!(Object.is(got[i], want[i]) || got[i] === want[i])) {
-      throw new Error(`${label}: element ${i}: got ${got[i]}, expected ${want[i]}`);
-    }
-  }
-}
-
-/**
- * A float32 sum of at most `terms` terms against its float64 value: NOTE the error bound of
- * sequential summation, (terms + 1)·u·Σ|term| with u = 2^-23 (one more rounding for a division).
- */
-function expectSum(got: ArrayLike<number>, ref: { value: Float64Array; mag: Float64Array }, terms: number, label: string): void {
-  expect(got.length).toBe(ref.value.length);
-  for (let i = 0; i < got.length; i++) {
-    const tol = (terms + 2) * 1.2e-7 * ref.mag[i];
-    if (!(Math.abs(got[i] - ref.value[i]) <= tol)) {
-      throw new Error(`${label}: element ${i}: got ${got[i]}, expected ${ref.value[i]} ± ${tol}`);
-    }
-  }
-}
-
-/** ⟨a, b⟩ = ⟨c, d⟩ in float64, relative to Σ|a·b|. */
-function expectAdjoint(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>, d: ArrayLike<number>, label: string): void {
-  let lhs = 0, mag = 0, rhs = 0;
-  for (let i = 0; i < a.length; i++) {
-    lhs += a[i] * b[i];
-    mag += Math.abs(a[i] * b[i]);
-  }
-  for (let i = 0; i < c.length; i++) rhs += c[i] * d[i];
-  if (!(Math.abs(lhs - rhs) <= 1e-5 * mag + 1e-30)) {
-    throw new Error(`${label}: adjoint identity: ${lhs} vs ${rhs} (Σ|terms| ${mag})`);
-  }
 }
 
 // ---- kernel runs ------------------------------------------------------------------------------
@@ -451,11 +309,6 @@ test('wasm and js give the same bits (avgpool forward: within float32 rounding)'
     expectExact(runAvgpoolBwd(wasm, g, dyv, i), runAvgpoolBwd(js, g, dyv, i + 1), `avgpool_bwd ${name(g)}`);
     const aw = runAvgpool(wasm, g, xv, i), aj = runAvgpool(js, g, xv, i + 1);
     for (let o = 0; o < aw.length; o++) expect(Math.abs(aw[o] - aj[o])).toBeLessThanOrEqual(g.FH * g.FW * 1.2e-7);
-    allocatorRelease();
+    release(); // the cross-backend test runs every shape in one test: free its regions as it goes
   });
 });
-
-// the cross-backend test runs every shape in one test: free its regions as it goes
-function allocatorRelease(): void {
-  for (const b of blocks.splice(0)) allocator().free(b);
-}

@@ -1,78 +1,27 @@
 // The transposed im2col layout and the transpose kernel, on both backends: f32_im2col_t against
 // the per-sample transpose of the book-layout f32_im2col (both computed by the kernels) and a
-// float64 reference written here, on random NCHW shapes (N 1–3, C 1–4, H and W 1–12, filters
-// 1–5, strides 1–3, pads 0–2) and the DeepConvNet and SimpleConvNet shapes; f32_col2im_t against
+// float64 reference (test/references.ts), on random NCHW shapes (N 1–3, C 1–4, H and W 1–12,
+// filters 1–5, strides 1–3, pads 0–2) and the DeepConvNet and SimpleConvNet shapes; f32_col2im_t against
 // the reference and through its adjoint identity; f32_transpose at sizes around the 4 × 4 block
 // at misaligned offsets; and the two backends bit for bit against each other. Every output is
 // filled with NaN first (each float must be written) and followed by guard floats.
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/index.js';
-import { allocator, backendKernels } from '../src/backend/runtime.js';
+import { backendKernels } from '../src/backend/runtime.js';
 import type { Kernels } from '../src/backend/kernels.js';
-import { createRng } from '../src/rng.js';
-import { MISALIGNMENTS, randomValues, read, region, write } from './helpers.js';
+import { args, colSize, dims, imageSize, name, randomGeoms, type Geom } from './conv-geometry.js';
+import { guardedMemory } from './guarded-memory.js';
+import { MISALIGNMENTS, randomValues, read } from './helpers.js';
+import { col2imTRef, expectAdjoint, expectExact, expectSum, im2colTRef } from './references.js';
 
 beforeAll(() => init());
 
 // ---- memory: regions of one test, freed after it; guard floats after every output ----------
 
-const GUARD = 4;
-const SENTINEL = 7777;
-const blocks: number[] = [];
-function release(): void {
-  for (const b of blocks.splice(0)) allocator().free(b);
-}
+const { input, output, readOutput, release } = guardedMemory();
 afterEach(release);
 
-function input(values: ArrayLike<number>, misalign: number): number {
-  const r = region(values.length + GUARD, misalign);
-  blocks.push(r - misalign);
-  write(r, values);
-  return r;
-}
-
-function output(n: number, misalign: number): number {
-  const r = region(n + GUARD, misalign);
-  blocks.push(r - misalign);
-  write(r, new Float32Array(n).fill(NaN));
-  write(r + 4 * n, new Float32Array(GUARD).fill(SENTINEL));
-  return r;
-}
-
-function readOutput(offset: number, n: number, label: string): Float32Array {
-  const guard = read(offset + 4 * n, GUARD);
-  if (!guard.every((v) => v === SENTINEL)) throw new Error(`${label}: wrote past its ${n} floats`);
-  return read(offset, n);
-}
-
 // ---- shapes -----------------------------------------------------------------------------------
-
-interface Geom { N: number; C: number; H: number; W: number; FH: number; FW: number; stride: number; pad: number }
-
-const dims = (g: Geom) => ({
-  OH: (g.H + 2 * g.pad - g.FH) / g.stride + 1,
-  OW: (g.W + 2 * g.pad - g.FW) / g.stride + 1,
-});
-const args = (g: Geom) => [g.N, g.C, g.H, g.W, g.FH, g.FW, g.stride, g.pad] as const;
-const name = (g: Geom) => JSON.stringify(g);
-const imageSize = (g: Geom) => g.N * g.C * g.H * g.W;
-const colSize = (g: Geom) => { const { OH, OW } = dims(g); return g.N * g.C * g.FH * g.FW * OH * OW; };
-
-/** Random geometries with OH, OW >= 1 where the stride divides. */
-function randomGeoms(seed: number, count: number, maxSize: number): Geom[] {
-  const r = createRng(seed);
-  const out: Geom[] = [];
-  while (out.length < count) {
-    const g = {
-      N: 1 + r.int(3), C: 1 + r.int(4), H: 1 + r.int(maxSize), W: 1 + r.int(maxSize),
-      FH: 1 + r.int(5), FW: 1 + r.int(5), stride: 1 + r.int(3), pad: r.int(3),
-    };
-    const rh = g.H + 2 * g.pad - g.FH, rw = g.W + 2 * g.pad - g.FW;
-    if (rh < 0 || rw < 0 || rh % g.stride !== 0 || rw % g.stride !== 0) continue;
-    out.push(g);
-  }
-  return out;
-}
 
 const RANDOM = randomGeoms(7, 300, 12);
 const NETS: Geom[] = [
@@ -83,44 +32,7 @@ const NETS: Geom[] = [
 
 const misalign = (i: number, j: number) => MISALIGNMENTS[(i + j) % MISALIGNMENTS.length];
 
-// ---- float64 references ---------------------------------------------------------------------
-
-/** Visits col[n, (c, ky, kx), (oy, ox)] in order: its flat index o and pixel index i (−1: padding). */
-function forEachCol(g: Geom, f: (o: number, i: number) => void): void {
-  const { OH, OW } = dims(g);
-  let o = 0;
-  for (let n = 0; n < g.N; n++) {
-    for (let c = 0; c < g.C; c++) {
-      for (let ky = 0; ky < g.FH; ky++) {
-        for (let kx = 0; kx < g.FW; kx++) {
-          for (let oy = 0; oy < OH; oy++) {
-            for (let ox = 0; ox < OW; ox++, o++) {
-              const iy = oy * g.stride - g.pad + ky, ix = ox * g.stride - g.pad + kx;
-              const inside = iy >= 0 && iy < g.H && ix >= 0 && ix < g.W;
-              f(o, inside ? ((n * g.C + c) * g.H + iy) * g.W + ix : -1);
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-function im2colTRef(x: ArrayLike<number>, g: Geom): Float64Array {
-  const col = new Float64Array(colSize(g));
-  forEachCol(g, (o, i) => (col[o] = i < 0 ? 0 : x[i]));
-  return col;
-}
-
-function col2imTRef(col: ArrayLike<number>, g: Geom): { value: Float64Array; mag: Float64Array } {
-  const value = new Float64Array(imageSize(g)), mag = new Float64Array(value.length);
-  forEachCol(g, (o, i) => {
-    if (i < 0) return;
-    value[i] += col[o];
-    mag[i] += Math.abs(col[o]);
-  });
-  return { value, mag };
-}
+// ---- float64 references (im2col_t and col2im_t: ./references.ts) ---------------------------
 
 /** Per sample, the (R, Cc) block transposed to (Cc, R): the book layout to the transposed one. */
 function transposeBlocks(a: ArrayLike<number>, N: number, R: number, Cc: number): Float32Array {
@@ -130,41 +42,6 @@ function transposeBlocks(a: ArrayLike<number>, N: number, R: number, Cc: number)
     for (let r = 0; r < R; r++) for (let c = 0; c < Cc; c++) out[b + c * R + r] = a[b + r * Cc + c];
   }
   return out;
-}
-
-// ---- comparisons ----------------------------------------------------------------------------
-
-function expectExact(got: ArrayLike<number>, want: ArrayLike<number>, label: string): void {
-  if (got.length !== want.length) throw new Error(`${label}: length ${got.length} != ${want.length}`);
-  for (let i = 0; i < got.length; i++) {
-    if (!(Object.is(got[i], want[i]) || got[i] === want[i])) {
-      throw new Error(`${label}: element ${i}: got ${got[i]}, expected ${want[i]}`);
-    }
-  }
-}
-
-/** A float32 sum of at most `terms` terms against its float64 value (sequential-sum bound). */
-function expectSum(got: ArrayLike<number>, ref: { value: Float64Array; mag: Float64Array }, terms: number, label: string): void {
-  expect(got.length).toBe(ref.value.length);
-  for (let i = 0; i < got.length; i++) {
-    const tol = (terms + 2) * 1.2e-7 * ref.mag[i];
-    if (!(Math.abs(got[i] - ref.value[i]) <= tol)) {
-      throw new Error(`${label}: element ${i}: got ${got[i]}, expected ${ref.value[i]} ± ${tol}`);
-    }
-  }
-}
-
-/** ⟨a, b⟩ = ⟨c, d⟩ in float64, relative to Σ|a·b|. */
-function expectAdjoint(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>, d: ArrayLike<number>, label: string): void {
-  let lhs = 0, mag = 0, rhs = 0;
-  for (let i = 0; i < a.length; i++) {
-    lhs += a[i] * b[i];
-    mag += Math.abs(a[i] * b[i]);
-  }
-  for (let i = 0; i < c.length; i++) rhs += c[i] * d[i];
-  if (!(Math.abs(lhs - rhs) <= 1e-5 * mag + 1e-30)) {
-    throw new Error(`${label}: adjoint identity: ${lhs} vs ${rhs} (Σ|terms| ${mag})`);
-  }
 }
 
 // ---- kernel runs ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import { init } from '../src/index.js';
 import { allocator, backendKernels, heapF32, workspace } from '../src/backend/runtime.js';
 import type { Kernels } from '../src/backend/kernels.js';
 import { createRng } from '../src/rng.js';
+import { args, dims, fits, type Geom } from './conv-geometry.js';
 
 beforeAll(() => init());
 
@@ -530,15 +531,6 @@ describe('gemm', () => {
 });
 
 // ---- im2col / col2im, pooling -------------------------------------------------------------------------
-
-interface Geom { N: number; C: number; H: number; W: number; FH: number; FW: number; stride: number; pad: number }
-
-const fits = (g: Geom) => {
-  const rh = g.H + 2 * g.pad - g.FH, rw = g.W + 2 * g.pad - g.FW;
-  return rh >= 0 && rw >= 0 && rh % g.stride === 0 && rw % g.stride === 0;
-};
-const dims = (g: Geom) => ({ OH: (g.H + 2 * g.pad - g.FH) / g.stride + 1, OW: (g.W + 2 * g.pad - g.FW) / g.stride + 1 });
-const args = (g: Geom) => [g.N, g.C, g.H, g.W, g.FH, g.FW, g.stride, g.pad] as const;
 
 /** NCHW shapes with a window (filter or pool) the stride fits, as the layers require. */
 const geom: fc.Arbitrary<Geom> = fc.record({

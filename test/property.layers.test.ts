@@ -35,6 +35,7 @@ import {
   Affine, AvgPooling, BatchNormalization, Convolution, Elu, init, LeakyRelu, numericalGradient, Pooling, Relu,
   setBackend, Sigmoid, SoftmaxWithLoss, Tanh, tensor, type Tensor,
 } from '../src/index.js';
+import { dims, fits } from './conv-geometry.js';
 
 beforeAll(() => init());
 afterAll(() => setBackend('wasm'));
@@ -109,6 +110,33 @@ function disposeAll(...items: { dispose(): void }[]): void {
   for (const t of items) t.dispose();
 }
 
+/** A layer with weights W and bias b (Affine, Convolution). */
+interface WeightedLayer { forward(x: Tensor): Tensor; backward(dout: Tensor): Tensor; dW: Tensor; db: Tensor }
+
+/**
+ * Checks dx, dW and db of a layer linear in x, W and b against the numerical gradient of
+ * f = Σ out ⊙ r at step h. `twin` is the same layer on magnitudes (|W| + h, |b| + h), run on mx =
+ * |x| + h and mr = |r|: its outputs and gradients are the Σ|terms| of each sum. The forward pass
+ * rounds within fwdTerms·U·|terms| per output, the backward pass within cb·|terms|; feeds.x(i),
+ * feeds.W(i) and feeds.b(i) list the outputs that element i of each tensor feeds.
+ */
+function expectWeightedGrads(
+  label: string, layer: WeightedLayer, twin: WeightedLayer,
+  t: { x: Tensor; W: Tensor; b: Tensor; r: Tensor; mx: Tensor; mr: Tensor }, r: number[], h: number,
+  fwdTerms: number, cb: number, feeds: { x: (i: number) => number[]; W: (i: number) => number[]; b: (i: number) => number[] },
+): void {
+  const outMag = twin.forward(t.mx).data.slice();
+  const dxMag = twin.backward(t.mr).data.slice(), dWMag = twin.dW.data.slice(), dbMag = twin.db.data.slice();
+  const f = () => dot(layer.forward(t.x), r);
+  layer.forward(t.x);
+  const dx = layer.backward(t.r).data.slice(), dW = layer.dW.data.slice(), db = layer.db.data.slice();
+  const f64 = 1e-13 * dotMag(outMag, r) / h;
+  const err = outMag.map((m) => fwdTerms * U * m);
+  expectGrad(`${label}dx`, dx, numeric(f, t.x, h), (i) => 2 * (groupNoise(err, r, feeds.x(i)) / h + cb * dxMag[i]) + f64 + TINY);
+  expectGrad(`${label}dW`, dW, numeric(f, t.W, h), (i) => 2 * (groupNoise(err, r, feeds.W(i)) / h + cb * dWMag[i]) + f64 + TINY);
+  expectGrad(`${label}db`, db, numeric(f, t.b, h), (j) => 2 * (groupNoise(err, r, feeds.b(j)) / h + cb * dbMag[j]) + f64 + TINY);
+}
+
 // =====================================================================================================
 
 describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
@@ -130,20 +158,12 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
     const mW = tensor(abs(W, h), [I, O]), mb = tensor(abs(b, h), [O]), mx = tensor(abs(x, h), [N, I]), mr = tensor(abs(r), [N, O]);
     const twin = new Affine(mW, mb);
     try {
-      const outMag = twin.forward(mx).data.slice();
-      const dxMag = twin.backward(mr).data.slice(), dWMag = twin.dW.data.slice(), dbMag = twin.db.data.slice();
-      const f = () => dot(layer.forward(xT), r);
-      layer.forward(xT);
-      const dx = layer.backward(rT).data.slice(), dW = layer.dW.data.slice(), db = layer.db.data.slice();
-      const f64 = 1e-13 * dotMag(outMag, r) / h;
       // forward: I products, I − 1 additions, the bias, js's rounding: (I + 2)·U·|terms|
-      const err = outMag.map((m) => (I + 2) * U * m);
       // backward sums: O terms (dx), N terms (dW, db): (max(N, O) + 2)·U·|terms|
       const cb = (Math.max(N, O) + 2) * U;
       const row = (n: number) => range(n * O, O), column = (j: number) => range(j, N, O);
-      expectGrad('dx', dx, numeric(f, xT, h), (i) => 2 * (groupNoise(err, r, row(Math.floor(i / I))) / h + cb * dxMag[i]) + f64 + TINY);
-      expectGrad('dW', dW, numeric(f, WT, h), (i) => 2 * (groupNoise(err, r, column(i % O)) / h + cb * dWMag[i]) + f64 + TINY);
-      expectGrad('db', db, numeric(f, bT, h), (j) => 2 * (groupNoise(err, r, column(j)) / h + cb * dbMag[j]) + f64 + TINY);
+      expectWeightedGrads('', layer, twin, { x: xT, W: WT, b: bT, r: rT, mx, mr }, r, h, I + 2, cb,
+        { x: (i) => row(Math.floor(i / I)), W: (i) => column(i % O), b: column });
     } finally {
       disposeAll(layer, twin, xT, WT, bT, rT, mW, mb, mx, mr);
     }
@@ -358,12 +378,6 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
 
   // ---- convolution and pooling ---------------------------------------------------------------------------
 
-  interface Geom { N: number; C: number; H: number; W: number; FH: number; FW: number; stride: number; pad: number }
-  const fits = (g: Geom) => {
-    const rh = g.H + 2 * g.pad - g.FH, rw = g.W + 2 * g.pad - g.FW;
-    return rh >= 0 && rw >= 0 && rh % g.stride === 0 && rw % g.stride === 0;
-  };
-  const dims = (g: Geom) => ({ OH: (g.H + 2 * g.pad - g.FH) / g.stride + 1, OW: (g.W + 2 * g.pad - g.FW) / g.stride + 1 });
   const geom = (maxF: number) => fc.record({
     N: int(1, 2), C: int(1, 3), H: int(1, 7), W: int(1, 7), FH: int(1, maxF), FW: int(1, maxF), stride: int(1, 3), pad: int(0, 2),
   }).filter(fits);
@@ -386,14 +400,7 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
     const mW = tensor(abs(W, h), WT.shape), mb = tensor(abs(b, h), bT.shape), mx = tensor(abs(x, h), xT.shape), mr = tensor(abs(r), rT.shape);
     const twin = new Convolution(mW, mb, g.stride, g.pad);
     try {
-      const outMag = twin.forward(mx).data.slice();
-      const dxMag = twin.backward(mr).data.slice(), dWMag = twin.dW.data.slice(), dbMag = twin.db.data.slice();
-      const f = () => dot(layer.forward(xT), r);
-      layer.forward(xT);
-      const dx = layer.backward(rT).data.slice(), dW = layer.dW.data.slice(), db = layer.db.data.slice();
-      const f64 = 1e-13 * dotMag(outMag, r) / h;
       // forward: a GEMM over K = C·FH·FW products, then the bias: (K + 2)·U·|terms|
-      const err = outMag.map((m) => (K + 2) * U * m);
       // backward: dx sums FN products per column entry, then col2im adds at most FH·FW of those;
       // dW and db sum N·OH·OW terms (a GEMM per sample, accumulated over the samples)
       const cb = (Math.max(FN + g.FH * g.FW, g.N * P + g.N) + 2) * U;
@@ -401,9 +408,8 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
       const sample = (n: number) => range(n * FN * P, FN * P);
       const filter = (fi: number) => Array.from({ length: g.N }, (_, n) => range((n * FN + fi) * P, P)).flat();
       const imageSize = g.C * g.H * g.W;
-      expectGrad('Convolution dx', dx, numeric(f, xT, h), (i) => 2 * (groupNoise(err, r, sample(Math.floor(i / imageSize))) / h + cb * dxMag[i]) + f64 + TINY);
-      expectGrad('Convolution dW', dW, numeric(f, WT, h), (i) => 2 * (groupNoise(err, r, filter(Math.floor(i / K))) / h + cb * dWMag[i]) + f64 + TINY);
-      expectGrad('Convolution db', db, numeric(f, bT, h), (fi) => 2 * (groupNoise(err, r, filter(fi)) / h + cb * dbMag[fi]) + f64 + TINY);
+      expectWeightedGrads('Convolution ', layer, twin, { x: xT, W: WT, b: bT, r: rT, mx, mr }, r, h, K + 2, cb,
+        { x: (i) => sample(Math.floor(i / imageSize)), W: (i) => filter(Math.floor(i / K)), b: filter });
     } finally {
       disposeAll(layer, twin, xT, WT, bT, rT, mW, mb, mx, mr);
     }

@@ -1,20 +1,9 @@
 // Trainer, learning-rate schedules and feature standardization.
 import { beforeAll, expect, test } from 'vitest';
-import { cosineDecay, createRng, init, MultiLayerNetExtend, SGD, Standardizer, stepDecay, tensor, Trainer, type TrainerEvent } from '../src/index.js';
+import { cosineDecay, init, MultiLayerNetExtend, SGD, Standardizer, stepDecay, tensor, Trainer, type TrainerEvent } from '../src/index.js';
+import { blobs } from './fixtures-data.js';
 
 beforeAll(() => init());
-
-// Two Gaussian blobs per class in 4-D: easy to learn, quick to train.
-function blobs(n: number, seed: number) {
-  const rng = createRng(seed);
-  const x: number[] = [], t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % 3;
-    t.push(c);
-    for (let j = 0; j < 4; j++) x.push((j === c ? 2 : 0) + 0.5 * rng.normal());
-  }
-  return [tensor(x, [n, 4]), tensor(t)] as const;
-}
 
 test('trains to high accuracy, recording a loss per iteration and accuracies per epoch', async () => {
   const [xTrain, tTrain] = blobs(300, 1), [xTest, tTest] = blobs(150, 2);
