@@ -71,3 +71,9 @@ test('Standardizer: zero mean and unit variance on train, the train statistics a
   expect(() => s.transform(tensor([1, 2], [1, 2]))).toThrow('Standardizer.transform: fitted on 3 features, got (1, 2)');
   expect(() => new Standardizer().transform(x)).toThrow('Standardizer.transform: call fit() first');
 });
+
+test('a data set that does not fit the network is an error at construction', () => {
+  const [x, t] = blobs(30, 1);
+  const net = new MultiLayerNetExtend({ inputSize: 5, hiddenSizeList: [4], outputSize: 3 });
+  expect(() => new Trainer(net, x, t, x, t, {})).toThrow('Trainer: xTrain has samples of shape (4,) but the network takes (5,)');
+});

@@ -14,6 +14,8 @@ export interface Network {
   /** State that is not learned by gradients but is needed to predict (batch-norm running
    *  statistics), by name; saved with the parameters. */
   readonly buffers?: Readonly<Record<string, Tensor>>;
+  /** One sample's shape, e.g. [784] or [1, 28, 28], where the network knows it. */
+  readonly inputShape?: readonly number[];
   predict(x: Tensor, train?: boolean): Tensor;
   loss(x: Tensor, t: Tensor, train?: boolean): number;
   accuracy(x: Tensor, t: Tensor): number;

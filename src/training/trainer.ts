@@ -6,7 +6,7 @@ import type { Network } from '../networks/network.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { createOptimizer } from '../optimizers/registry.js';
 import { checkSeed, createRng } from '../rng.js';
-import { describe } from '../shape.js';
+import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { createProgress, type Progress } from './progress.js';
 import type { LrSchedule } from './schedules.js';
@@ -108,6 +108,17 @@ export class Trainer {
     if (xTrain.shape[0] !== tTrain.shape[0] || xTest.shape[0] !== tTest.shape[0]) {
       throw new Error(`Trainer: samples and labels differ in number: xTrain ${xTrain.shape[0]} / tTrain ${tTrain.shape[0]}, ` +
         `xTest ${xTest.shape[0]} / tTest ${tTest.shape[0]}`);
+    }
+    // a data set that does not fit the network fails here, not at the first batch of train()
+    const sample = network.inputShape;
+    if (sample) {
+      for (const [name, x] of [['xTrain', xTrain], ['xTest', xTest]] as const) {
+        const shape = x.shape.slice(1);
+        const fits = sample.length > 1 ? sameShape(shape, sample) : shapeSize(shape) === shapeSize(sample);
+        if (!fits) {
+          throw new Error(`Trainer: ${name} has samples of shape ${formatShape(shape)} but the network takes ${formatShape(sample)}`);
+        }
+      }
     }
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new Error(`Trainer: expected an options object (or nothing), got ${describe(options)}`);
