@@ -74,7 +74,10 @@ export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
             const a1 = mr > 1 ? a0 + aRow : a0;
             const a2 = mr > 2 ? a1 + aRow : a1;
             const a3 = mr > 3 ? a2 + aRow : a2;
-            microKernel(a0, a1, a2, a3, aK, pb, bStep, kc, c + off(i * ldc + jc + jr), off(ldc), mr, nr, alpha, betaBlock, tile);
+            const cp = c + off(i * ldc + jc + jr);
+            // with A transposed, a full tile's four rows sit side by side: one pointer serves them
+            if (transA && mr == MR) microKernel(true, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, tile);
+            else microKernel(false, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, tile);
           }
         }
       }
@@ -82,30 +85,36 @@ export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
   }
 }
 
+// `adjacentRows` (a constant at each inlined call site, so the branches below fold away) reads the
+// four rows of A as a0 + 0, 4, 8, 12 bytes, moving one pointer instead of four.
 @inline
-function microKernel(a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: usize, bStep: usize, kc: i32,
+function microKernel(adjacentRows: bool, a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: usize, bStep: usize, kc: i32,
                      cp: usize, ldcBytes: usize, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
+  // NOTE: the loop runs on pb alone: one less counter in a loop that is bound by its µop count
+  const pbEnd = pb + <usize>kc * bStep;
+  for (; pb < pbEnd; pb += bStep) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let av = v128.load32_splat(a0);
     c00 = f32x4.add(c00, f32x4.mul(av, b0));
     c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(a1);
+    av = adjacentRows ? v128.load32_splat(a0, 4) : v128.load32_splat(a1);
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(a2);
+    av = adjacentRows ? v128.load32_splat(a0, 8) : v128.load32_splat(a2);
     c20 = f32x4.add(c20, f32x4.mul(av, b0));
     c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(a3);
+    av = adjacentRows ? v128.load32_splat(a0, 12) : v128.load32_splat(a3);
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    a0 += aK; a1 += aK; a2 += aK; a3 += aK;
-    pb += bStep;
+    a0 += aK;
+    if (!adjacentRows) {
+      a1 += aK; a2 += aK; a3 += aK;
+    }
   }
   if (mr == MR && nr == NR) {
     storeRow(cp, c00, c01, alpha, beta);
