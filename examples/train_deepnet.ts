@@ -1,11 +1,11 @@
 // The book's train_deepnet.py: DeepConvNet on MNIST with Adam (lr 0.001), batch 100, 20 epochs.
-// Saves the parameters after every epoch, with the number of epochs done, and resumes from that
-// file when run again (the optimizer's moments start afresh on resume).
+// Saves the parameters and Adam's state after every epoch, with the number of epochs done, and
+// resumes from that file when run again, continuing with the same moments.
 //   node out/examples/train_deepnet.js [--epochs 20] [--params output/deep_convnet.safetensors] [--fresh]
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DeepConvNet, init, loadParams, saveParams, Trainer } from 'scratchnet';
+import { Adam, DeepConvNet, init, loadParams, saveParams, Trainer } from 'scratchnet';
 import { mnistSizeOptions, mnistSizes, positiveIntegerOption } from './cli.js';
 import { loadMnistSubset } from './mnist-subset.js';
 
@@ -24,11 +24,12 @@ const { trainSize, testSize } = mnistSizes(values);
 await init();
 const { xTrain, tTrain, xTest, tTest } = await loadMnistSubset({ flatten: false, trainSize, testSize });
 const network = new DeepConvNet({ seed });
+const adam = new Adam({ lr: 0.001 });
 mkdirSync(dirname(values.params!), { recursive: true });
 
 let done = 0;
 if (!values.fresh && existsSync(values.params!)) {
-  const meta = await loadParams(network, values.params!);
+  const meta = await loadParams(network, values.params!, adam);
   done = Number(meta.epochs ?? 0);
   console.log(`resuming from ${values.params} after ${done} epochs`);
 }
@@ -39,11 +40,11 @@ if (done >= epochs) {
 
 let epochStart = performance.now();
 const trainer = new Trainer(network, xTrain, tTrain, xTest, tTest, {
-  epochs: epochs - done, miniBatchSize: 100, optimizer: 'Adam', optimizerParam: { lr: 0.001 }, evaluateSampleNumPerEpoch: 1000,
+  epochs: epochs - done, miniBatchSize: 100, optimizer: adam, evaluateSampleNumPerEpoch: 1000,
   seed: seed + 1 + done,
   onEpochEnd: async (epoch, result) => {
     const seconds = (performance.now() - epochStart) / 1000;
-    await saveParams(network, values.params!, { epochs: String(done + epoch + 1) });
+    await saveParams(network, values.params!, { epochs: String(done + epoch + 1) }, adam);
     console.log(`epoch ${done + epoch + 1}/${epochs}: ${seconds.toFixed(0)} s, test acc (1 000 images) ` +
       `${result.testAccList[epoch].toFixed(4)} at its start; saved ${values.params}`);
     epochStart = performance.now();

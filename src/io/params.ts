@@ -6,6 +6,8 @@ import { kernels } from '../backend/runtime.js';
 import type { Network } from '../networks/network.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { deserialize, serialize, type NamedArray } from './safetensors.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { StatefulOptimizer, type OptimizerCheckpoint } from '../optimizers/stateful.js';
 
 /** Everything a network needs to compute the same outputs again, by name. */
 function stateOf(network: Network): Record<string, Tensor> {
@@ -22,21 +24,40 @@ function networkName(network: Network): string {
 /** The network's state as safetensors bytes (for browsers, or any storage), with optional string
  *  metadata (an epoch count, a note) stored beside it. Refuses a state holding NaN or Infinity
  *  (a diverged network), which would load as a network that predicts NaN. */
-export function serializeParams(network: Network, metadata: Record<string, string> = {}): Uint8Array {
-  return serializeState('serializeParams', network, metadata);
+export function serializeParams(network: Network, metadata: Record<string, string> = {}, optimizer?: Optimizer): Uint8Array {
+  return serializeState('serializeParams', network, metadata, optimizer);
 }
 
-function serializeState(caller: string, network: Network, metadata: Record<string, string>): Uint8Array {
+// NOTE: an optimizer's state (momentum, Adam's moments and step count) rides along as tensors
+// named `optimizer.<param>.<slot>` and metadata `optimizer.<value>`, so a resumed run continues
+// exactly where it stopped; readers that only want the weights skip those entries.
+const OPTIMIZER_PREFIX = 'optimizer.';
+
+function serializeState(caller: string, network: Network, metadata: Record<string, string>, optimizer?: Optimizer): Uint8Array {
   const arrays: Record<string, NamedArray> = {};
   const k = kernels();
-  for (const [name, t] of Object.entries(stateOf(network))) {
+  const entries = Object.entries(stateOf(network));
+  const extra: Record<string, string> = {};
+  if (optimizer !== undefined) {
+    const checkpoint = checkpointOf(caller, optimizer);
+    for (const [name, t] of Object.entries(checkpoint.tensors)) entries.push([OPTIMIZER_PREFIX + name, t]);
+    extra.optimizer = optimizer.constructor.name;
+    for (const [name, v] of Object.entries(checkpoint.values)) extra[OPTIMIZER_PREFIX + name] = String(v);
+  }
+  for (const [name, t] of entries) {
     checkTensor(`${caller}: ${name}`, t);
     // NOTE: one SIMD pass; a finite Σv² means every value is finite. Only a non-finite sum (or
     // values beyond ~1.8e19, whose squares overflow float32) pays for the scan that finds the culprit.
     if (!Number.isFinite(k.f32_sum_squares(t.offset, t.size))) checkFinite(caller, name, t.data, ' (a diverged network?); nothing was written');
     arrays[name] = { shape: [...t.shape], data: t.data };
   }
-  return serialize(arrays, { ...metadata, format: 'scratchnet', network: networkName(network) });
+  return serialize(arrays, { ...metadata, ...extra, format: 'scratchnet', network: networkName(network) });
+}
+
+function checkpointOf(caller: string, optimizer: Optimizer): OptimizerCheckpoint {
+  if (optimizer instanceof StatefulOptimizer) return optimizer.exportState();
+  if (optimizer !== null && typeof optimizer === 'object' && typeof optimizer.update === 'function') return { tensors: {}, values: {} };
+  throw new Error(`${caller}: optimizer must be an optimizer, got ${String(optimizer)}`);
 }
 
 // Throws if `data` holds NaN or ±Infinity, naming the first.
@@ -46,10 +67,19 @@ function checkFinite(caller: string, name: string, data: Float32Array, why = '')
   }
 }
 
-/** Loads safetensors bytes into the network, all or nothing; returns the file's metadata. */
-export function deserializeParams(network: Network, bytes: Uint8Array, source = 'deserializeParams'): Record<string, string> {
+/** Loads safetensors bytes into the network (and, if given, the optimizer's saved state), all or
+ *  nothing; returns the file's metadata. */
+export function deserializeParams(network: Network, bytes: Uint8Array, source = 'deserializeParams', optimizer?: Optimizer): Record<string, string> {
   const state = stateOf(network);
-  const { arrays, metadata } = deserialize(bytes, source);
+  const decoded = deserialize(bytes, source);
+  const metadata = decoded.metadata;
+  const arrays: typeof decoded.arrays = {};
+  const optimizerArrays: typeof decoded.arrays = {};
+  for (const [key, a] of Object.entries(decoded.arrays)) {
+    if (key.startsWith(OPTIMIZER_PREFIX)) optimizerArrays[key.slice(OPTIMIZER_PREFIX.length)] = a;
+    else arrays[key] = a;
+  }
+  const restoreOptimizer = optimizer === undefined ? undefined : checkOptimizerState(source, network, optimizer, optimizerArrays, metadata);
   const name = networkName(network);
   if (metadata.network && metadata.network !== name) {
     throw new Error(`${source}: the file holds a ${metadata.network}, not a ${name}`);
@@ -66,7 +96,45 @@ export function deserializeParams(network: Network, bytes: Uint8Array, source = 
   }
   for (const key of Object.keys(state)) checkFinite(source, key, arrays[key].data);
   for (const [key, t] of Object.entries(state)) t.data.set(arrays[key].data);
+  restoreOptimizer?.();
   return metadata;
+}
+
+// Checks the optimizer entries of a file against the optimizer and the network; returns the
+// function that applies them (run only once everything has been checked).
+function checkOptimizerState(source: string, network: Network, optimizer: Optimizer, arrays: Record<string, NamedArray>,
+                             metadata: Record<string, string>): () => void {
+  checkpointOf(source, optimizer); // is an optimizer
+  const name = optimizer.constructor.name;
+  if (metadata.optimizer !== name) {
+    throw new Error(`${source}: the file holds ${metadata.optimizer ? `the state of a ${metadata.optimizer}` : 'no optimizer state'}, not of a ${name}`);
+  }
+  if (!(optimizer instanceof StatefulOptimizer)) return () => {};
+  const slots: Record<string, Float32Array[]> = {};
+  for (const [key, a] of Object.entries(arrays)) {
+    const dot = key.lastIndexOf('.');
+    const param = key.slice(0, dot), slot = Number(key.slice(dot + 1));
+    const p = network.params[param];
+    if (!p || !Number.isInteger(slot) || slot < 0 || slot >= optimizer.slotsPerParam) {
+      throw new Error(`${source}: the file has optimizer state '${key}', which this ${name} and network do not`);
+    }
+    if (a.shape.length !== p.shape.length || a.shape.some((d, i) => d !== p.shape[i])) {
+      throw new Error(`${source}: optimizer state '${key}' is [${a.shape.join(', ')}] in the file but params.${param} is [${p.shape.join(', ')}]`);
+    }
+    checkFinite(source, OPTIMIZER_PREFIX + key, a.data);
+    (slots[param] ??= [])[slot] = a.data;
+  }
+  for (const [param, list] of Object.entries(slots)) {
+    if (list.filter(Boolean).length !== optimizer.slotsPerParam) throw new Error(`${source}: the optimizer state of '${param}' is incomplete`);
+  }
+  const values: Record<string, number> = {};
+  for (const [key, v] of Object.entries(metadata)) {
+    if (!key.startsWith(OPTIMIZER_PREFIX)) continue;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`${source}: optimizer value '${key}' must be a finite number, got ${JSON.stringify(v)}`);
+    values[key.slice(OPTIMIZER_PREFIX.length)] = n;
+  }
+  return () => optimizer.importState(network.params as Record<string, Tensor>, slots, values);
 }
 
 async function nodeModules(caller: string) {
@@ -97,8 +165,8 @@ const inFlight = new Set<string>();
  * temporaries of `path` left by processes that no longer run on this host (and failed ones of this
  * process) are deleted; those of live processes, or of other hosts sharing the folder, are kept.
  */
-export async function saveParams(network: Network, path: string, metadata: Record<string, string> = {}): Promise<void> {
-  const bytes = serializeState('saveParams', network, metadata);
+export async function saveParams(network: Network, path: string, metadata: Record<string, string> = {}, optimizer?: Optimizer): Promise<void> {
+  const bytes = serializeState('saveParams', network, metadata, optimizer);
   const { fs, path: paths, os } = await nodeModules('saveParams');
   const host = tempHost(os.hostname());
   const tmp = `${path}.tmp-${host}-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -174,7 +242,7 @@ function isRunning(pid: number): boolean {
 
 /** Reads a .safetensors file into the network; on any error the network is left as it was.
  *  Returns the file's metadata. */
-export async function loadParams(network: Network, path: string): Promise<Record<string, string>> {
+export async function loadParams(network: Network, path: string, optimizer?: Optimizer): Promise<Record<string, string>> {
   const { fs } = await nodeModules('loadParams');
   let bytes: Uint8Array;
   try {
@@ -182,5 +250,5 @@ export async function loadParams(network: Network, path: string): Promise<Record
   } catch (e) {
     throw new Error(`loadParams: could not read ${path}: ${(e as Error).message}`);
   }
-  return deserializeParams(network, bytes, `loadParams(${path})`);
+  return deserializeParams(network, bytes, `loadParams(${path})`, optimizer);
 }

@@ -22,6 +22,14 @@ export class Adam extends StatefulOptimizer {
     this.beta2 = fraction('Adam', 'beta2', beta2);
   }
 
+  protected override stateValues(): Record<string, number> {
+    return { t: this.t };
+  }
+
+  protected override loadStateValues(values: Record<string, number>): void {
+    this.t = values.t ?? 0;
+  }
+
   protected override beginUpdate(): void {
     this.t++;
     this.#lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);

@@ -26,6 +26,24 @@ export class OptimizerState {
     for (const [name, p] of Object.entries(params)) if (this.#slots.has(name)) this.get(name, p);
   }
 
+  /** Every state tensor, as `<param>.<slot>` (for checkpoints). */
+  entries(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [name, slots] of this.#slots) slots.forEach((t, i) => (out[`${name}.${i}`] = t));
+    return out;
+  }
+
+  /** How many state tensors each parameter has. */
+  get slotsPerParam(): number {
+    return this.perParam;
+  }
+
+  /** Replaces the state of `name` with copies of `values` (one per slot, shaped like `param`). */
+  set(name: string, param: Tensor, values: Float32Array[]): void {
+    const slots = this.get(name, param);
+    slots.forEach((t, i) => t.data.set(values[i]));
+  }
+
   dispose(): void {
     for (const slots of this.#slots.values()) for (const t of slots) t.dispose();
     this.#slots.clear();

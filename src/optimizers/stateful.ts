@@ -6,6 +6,11 @@ import type { Tensor } from '../tensor.js';
 import { checkUpdate, type Optimizer } from './optimizer.js';
 import { OptimizerState } from './state.js';
 
+export interface OptimizerCheckpoint {
+  tensors: Record<string, Tensor>;
+  values: Record<string, number>;
+}
+
 export abstract class StatefulOptimizer implements Optimizer {
   abstract lr: number;
   readonly #state: OptimizerState;
@@ -19,6 +24,29 @@ export abstract class StatefulOptimizer implements Optimizer {
 
   /** Called once per update() before the steps (Adam counts its iterations here). */
   protected beginUpdate(): void {}
+
+  /** The optimizer's state for a checkpoint: tensors by `<param>.<slot>`, and scalar values. */
+  exportState(): OptimizerCheckpoint {
+    return { tensors: this.#state.entries(), values: this.stateValues() };
+  }
+
+  /** Restores exportState()'s content (the caller has checked names, shapes and finiteness). */
+  importState(params: Record<string, Tensor>, arrays: Record<string, Float32Array[]>, values: Record<string, number>): void {
+    for (const [name, slots] of Object.entries(arrays)) this.#state.set(name, params[name], slots);
+    this.loadStateValues(values);
+  }
+
+  /** Slots per parameter, for checking a checkpoint before importing it. */
+  get slotsPerParam(): number {
+    return this.#state.slotsPerParam;
+  }
+
+  /** Scalar state worth saving (Adam's step count); none by default. */
+  protected stateValues(): Record<string, number> {
+    return {};
+  }
+
+  protected loadStateValues(_values: Record<string, number>): void {}
 
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
     const names = checkUpdate(`${this.name}.update`, params, grads, this.lr);
