@@ -2,9 +2,8 @@
 // iterations of random batches of 100, train and test accuracy at each epoch (600 iterations).
 //   node out/examples/train_neuralnet.js [--backend wasm|js] [--iters N] [--seed N]
 import { parseArgs } from 'node:util';
-import { createRng, getBackend, init, loadMnist, MiniBatches, setBackend, SGD, TwoLayerNet } from 'scratchnet';
+import { createProgress, createRng, getBackend, init, loadMnist, MiniBatches, setBackend, SGD, TwoLayerNet } from 'scratchnet';
 import { positiveIntegerOption } from './cli.js';
-import { progress } from './progress.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +29,7 @@ const batchSize = 100;
 const batches = new MiniBatches(xTrain, tTrain, batchSize, createRng(seed + 1));
 const iterPerEpoch = Math.max(xTrain.shape[0] / batchSize, 1);
 
-const bar = progress('train', iters, ['loss', 'ms/iter']);
+const bar = await createProgress('train', iters, ['loss', 'ms/iter']);
 let trainMs = 0, evalMs = 0, testAcc = 0;
 t0 = performance.now();
 for (let i = 0; i < iters; i++) {

@@ -6,7 +6,7 @@ import { Affine } from '../layers/affine.js';
 import { Convolution } from '../layers/convolution.js';
 import { Dropout } from '../layers/dropout.js';
 import { Pooling } from '../layers/pooling.js';
-import { gaussian } from '../init.js';
+import { gaussian, initStd } from '../init.js';
 import { checkSeed, createRng } from '../rng.js';
 import { describe } from '../shape.js';
 import { zeros } from '../tensor.js';
@@ -65,15 +65,15 @@ export class DeepConvNet extends LayerNet {
     // He: √(2 / fan-in) for every layer, as the book's weight_init_scales
     convShapes.forEach(({ C: cin, p }, i) => {
       const fanIn = cin * p.filterSize * p.filterSize;
-      const Wt = gaussian([p.filterNum, cin, p.filterSize, p.filterSize], Math.sqrt(2 / fanIn), rng);
+      const Wt = gaussian([p.filterNum, cin, p.filterSize, p.filterSize], initStd(name, 'he', fanIn), rng);
       this.addLayer(new Convolution(Wt, zeros([p.filterNum]), p.stride, p.pad), { W: `W${i + 1}`, b: `b${i + 1}` });
       this.addLayer(new Relu());
       if (i % 2 === 1) this.addLayer(new Pooling(2, 2, 2));
     });
-    this.addLayer(new Affine(gaussian([flat, hiddenSize], Math.sqrt(2 / flat), rng), zeros([hiddenSize])), { W: 'W7', b: 'b7' });
+    this.addLayer(new Affine(gaussian([flat, hiddenSize], initStd(name, 'he', flat), rng), zeros([hiddenSize])), { W: 'W7', b: 'b7' });
     this.addLayer(new Relu());
     this.addLayer(new Dropout(dropoutRatio, { seed: dropoutSeeds.nextUint32() }));
-    this.addLayer(new Affine(gaussian([hiddenSize, outputSize], Math.sqrt(2 / hiddenSize), rng), zeros([outputSize])), { W: 'W8', b: 'b8' });
+    this.addLayer(new Affine(gaussian([hiddenSize, outputSize], initStd(name, 'he', hiddenSize), rng), zeros([outputSize])), { W: 'W8', b: 'b8' });
     this.addLayer(new Dropout(dropoutRatio, { seed: dropoutSeeds.nextUint32() }));
   }
 }

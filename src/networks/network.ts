@@ -66,7 +66,7 @@ export abstract class LayerNet implements Network {
     const out = empty([n, this.classes]);
     const k = kernels();
     this.#chunks(x, size, (chunk, start) => {
-      const y = this.scores(caller, chunk, train);
+      const y = this.scores(chunk, train);
       k.f32_copy(y.offset, out.offset + start * this.classes * 4, y.size);
     });
     return out;
@@ -81,7 +81,7 @@ export abstract class LayerNet implements Network {
   #loss(caller: string, x: Tensor, t: Tensor, train: boolean): number {
     const n = this.#checkInput(caller, x, train);
     checkLabels(caller, t, n, this.classes);
-    this.#lastLoss = this.lastLayer.forward(this.scores(caller, x, train), t) + this.penalty();
+    this.#lastLoss = this.lastLayer.forward(this.scores(x, train), t) + this.penalty();
     return this.#lastLoss;
   }
 
@@ -99,7 +99,7 @@ export abstract class LayerNet implements Network {
     const predicted = this.#predicted.get([n]);
     const k = kernels();
     this.#chunks(x, size, (chunk, start) => {
-      const y = this.scores(caller, chunk, false);
+      const y = this.scores(chunk, false);
       k.f32_argmax_rows(y.offset, predicted.offset + start * 4, chunk.shape[0], this.classes);
     });
     const p = predicted.data;
@@ -180,8 +180,8 @@ export abstract class LayerNet implements Network {
   /** Gradients of penalty(), added into the layers' gradients; none by default. */
   protected addPenaltyGradients(_grads: Record<string, Tensor>): void {}
 
-  private scores(caller: string, x: Tensor, train: boolean): Tensor {
-    this.checkX(caller, x);
+  // The forward pass; its callers have run #checkInput on x (or on the x a chunk is a view of).
+  private scores(x: Tensor, train: boolean): Tensor {
     let out = x;
     for (const layer of this.layers) out = layer.forward(out, train);
     return out;

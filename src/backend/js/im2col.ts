@@ -40,10 +40,26 @@ function columnPixels(transposed: boolean, ...[, C, H, W, FH, FW, stride, pad]: 
   return map;
 }
 
+// NOTE: a convolution calls these kernels once per sample with the same geometry, so each map is
+// built once and kept (a handful of shapes per network), not rebuilt and reallocated per call.
+const maps = new Map<string, Int32Array>();
+const MAX_MAPS = 32;
+
+function cachedColumnPixels(transposed: boolean, g: Geometry): Int32Array {
+  const key = `${+transposed}:${g.slice(1).join(',')}`; // N does not change the per-sample map
+  let map = maps.get(key);
+  if (!map) {
+    if (maps.size >= MAX_MAPS) maps.clear();
+    map = columnPixels(transposed, ...g);
+    maps.set(key, map);
+  }
+  return map;
+}
+
 /** im2col in either layout: col, written front to back, copies x's pixels, 0 in the padding. */
 function gather(h: Float32Array, x: number, col: number, transposed: boolean, g: Geometry): void {
   const [N, C, H, W] = g;
-  const map = columnPixels(transposed, ...g);
+  const map = cachedColumnPixels(transposed, g);
   if (map.length === 0) return;
   let d = col >> 2;
   for (let n = 0; n < N; n++) {
@@ -59,7 +75,7 @@ function gather(h: Float32Array, x: number, col: number, transposed: boolean, g:
 function scatterAdd(h: Float32Array, col: number, x: number, transposed: boolean, g: Geometry): void {
   const [N, C, H, W] = g;
   h.fill(0, x >> 2, (x >> 2) + N * C * H * W);
-  const map = columnPixels(transposed, ...g);
+  const map = cachedColumnPixels(transposed, g);
   if (map.length === 0) return;
   let s = col >> 2;
   for (let n = 0; n < N; n++) {
