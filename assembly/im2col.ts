@@ -10,11 +10,7 @@
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
-// 1 + (size + 2·pad − filter) / stride, or 0 when the filter does not fit the padded size
-@inline function outSize(size: i32, filter: i32, stride: i32, pad: i32): i32 {
-  const room = size + 2 * pad - filter;
-  return room < 0 ? 0 : room / stride + 1;
-}
+import { outSize } from './geometry';
 
 // dst[0..n) = src[0..n). NOTE: for n >= 4 the last vector overlaps the previous one instead of
 // running a scalar tail; overlapping stores write the same values, and nothing outside the run

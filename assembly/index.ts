@@ -8,6 +8,7 @@ export * from './softmax';
 export * from './gemm';
 export * from './gather';
 export * from './im2col';
+export * from './conv';
 export * from './transpose';
 export * from './pool';
 export * from './optim';

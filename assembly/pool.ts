@@ -12,11 +12,7 @@
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
-// 1 + (size + 2·pad − filter) / stride, or 0 when the window does not fit the padded size
-@inline function outSize(size: i32, filter: i32, stride: i32, pad: i32): i32 {
-  const room = size + 2 * pad - filter;
-  return room < 0 ? 0 : room / stride + 1;
-}
+import { outSize } from './geometry';
 
 // The output columns [lo, hi) whose windows lie wholly inside the image row.
 @inline function insideFrom(pad: i32, stride: i32, OW: i32): i32 { return min((pad + stride - 1) / stride, OW); }

@@ -3,11 +3,13 @@
 
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
-export function defaultWasmUrl(): URL {
-  return new URL('../../build/scratchnet.wasm', import.meta.url);
+// NOTE: the threaded build imports a shared memory; a module must match its memory's kind.
+export function defaultWasmUrl(threads = false): URL {
+  return threads ? new URL('../../build/scratchnet-threads.wasm', import.meta.url) : new URL('../../build/scratchnet.wasm', import.meta.url);
 }
 
-export async function compileWasm(source: WasmSource = defaultWasmUrl()): Promise<WebAssembly.Module> {
+export async function compileWasm(source: WasmSource | undefined, threads: boolean): Promise<WebAssembly.Module> {
+  source ??= defaultWasmUrl(threads);
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source !== 'string' && !(source instanceof URL)) return WebAssembly.compile(source);
   const url = new URL(source, import.meta.url);

@@ -5,18 +5,26 @@ import { ALIGN, Allocator } from './allocator.js';
 import { createJsKernels } from './js/index.js';
 import type { BackendName, Kernels } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
+import { ThreadPool } from './threads.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
 // and kernels never allocate) sits below this address; tensors start above it. init() checks
 // the module's __heap_base against it.
 const RESERVED_BYTES = 65536;
 const INITIAL_PAGES = 256; // 16 MiB; grows on demand
+// A shared memory must declare its maximum up front (it grows in place, never moves): 4 GiB,
+// everything wasm32 can address; only address space is reserved.
+const MAX_SHARED_PAGES = 65536;
 
 export interface InitOptions {
   /** Kernel backend to activate: 'wasm' (default) or 'js' (pure JavaScript; skips loading wasm). */
   backend?: BackendName;
   /** Where to get the kernels' .wasm, if not from next to this file (bytes, a compiled Module or a URL). */
   wasm?: WasmSource;
+  /** Threads that run the big kernels, the calling one included (default 1). More than one needs
+   *  SharedArrayBuffer: Node, or a cross-origin isolated page; elsewhere it falls back to 1 with a
+   *  warning. Fixed by the first init(). Results are bit-identical to one thread. */
+  threads?: number;
 }
 
 interface Runtime {
@@ -26,7 +34,10 @@ interface Runtime {
   wasm?: Kernels;
   active: BackendName;
   heap: Float32Array;
-  workspace: { offset: number; bytes: number };
+  workspaces: { offset: number; bytes: number }[]; // one per thread
+  threads: number; // as asked at the first init(), where available
+  pool?: ThreadPool;
+  usedThreads: number; // setThreads(): at most `threads`
 }
 
 let rt: Runtime | undefined;
@@ -38,8 +49,12 @@ export async function init(options: InitOptions = {}): Promise<void> {
   if (backend !== 'wasm' && backend !== 'js') {
     throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
   }
+  const threads = checkThreads(options.threads);
   const first = !rt;
-  if (!rt) createRuntime();
+  if (!rt) createRuntime(threads ?? 1);
+  else if (threads !== undefined && threads !== rt.threads && sharedMemoryAvailable()) {
+    throw new Error(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
+  }
   if (backend === 'wasm' && !rt!.wasm) {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
     await loading;
@@ -48,28 +63,52 @@ export async function init(options: InitOptions = {}): Promise<void> {
   if (first || options.backend) setBackend(backend);
 }
 
-function createRuntime(): void {
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES });
+function checkThreads(threads: unknown): number | undefined {
+  if (threads === undefined) return undefined;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new Error(`init: threads must be an integer from 1 to 64, got ${String(threads)}`);
+  }
+  return threads;
+}
+
+// SharedArrayBuffer exists in Node and, in browsers, only on cross-origin isolated pages.
+function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
+function createRuntime(asked: number): void {
+  let threads = asked;
+  if (threads > 1 && !sharedMemoryAvailable()) {
+    console.warn(`scratchnet: ${threads} threads need SharedArrayBuffer (a cross-origin isolated page); running on one`);
+    threads = 1;
+  }
+  const memory = threads > 1
+    ? new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_SHARED_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial: INITIAL_PAGES });
   const state: Runtime = {
     memory,
     allocator: new Allocator(memory, RESERVED_BYTES),
     js: createJsKernels(() => heapF32()),
     active: 'js',
     heap: new Float32Array(memory.buffer),
-    workspace: { offset: 0, bytes: 0 },
+    workspaces: Array.from({ length: threads }, () => ({ offset: 0, bytes: 0 })),
+    threads,
+    usedThreads: threads,
   };
   rt = state;
 }
 
 async function loadWasm(source: WasmSource | undefined): Promise<void> {
   const state = rt!;
-  const module = await compileWasm(source);
+  const module = await compileWasm(source, state.threads > 1);
   const exports = await instantiate(module, { env: { memory: state.memory, abort: abortFrom(state.memory) } });
   const heapBase = exports.heap_base();
   if (heapBase > RESERVED_BYTES) {
     throw new Error(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
   }
   warmUp(exports, state.allocator);
+  // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
+  if (state.threads > 1) state.pool = await ThreadPool.start(state.threads, module, state.memory);
   state.wasm = exports;
 }
 
@@ -151,10 +190,38 @@ export function memoryBuffer(): ArrayBuffer {
   return runtime('memoryBuffer').memory.buffer;
 }
 
-/** Scratch space for kernels (GEMM packing). One block, grown when a call needs more; reused. */
-export function workspace(bytes: number): number {
+/** Threads the kernels may use now: 1 on the JS backend or without a pool. */
+export function threadCount(): number {
+  const state = runtime('threadCount');
+  return state.active === 'wasm' && state.pool ? state.usedThreads : 1;
+}
+
+/** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. */
+export function setThreads(n: number): void {
+  const state = runtime('setThreads');
+  if (!Number.isInteger(n) || n < 1 || n > state.threads) {
+    throw new Error(`setThreads: expected an integer from 1 to ${state.threads} (the threads init() started), got ${String(n)}`);
+  }
+  state.usedThreads = n;
+}
+
+/** Runs wasm kernel `name` once per argument list, side by side on the threads (at most
+ *  threadCount() lists; the first runs on this thread). Callers split the work. */
+export function runParallel(name: keyof Kernels, parts: number[][]): void {
+  const state = runtime('runParallel');
+  if (parts.length === 1 || !state.pool || state.active !== 'wasm') {
+    const kernel = kernels()[name] as (...args: number[]) => unknown;
+    for (const part of parts) kernel(...part);
+    return;
+  }
+  state.pool.run(state.wasm!, name, parts);
+}
+
+/** Scratch space for kernels (GEMM packing, a convolution's columns), one block per thread,
+ *  grown when a call needs more; reused. */
+export function workspace(bytes: number, thread = 0): number {
   const state = runtime('workspace');
-  const ws = state.workspace;
+  const ws = state.workspaces[thread];
   if (bytes > ws.bytes) {
     if (ws.bytes > 0) state.allocator.free(ws.offset);
     const size = Math.ceil(bytes / ALIGN) * ALIGN;

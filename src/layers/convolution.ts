@@ -1,12 +1,13 @@
 // Convolution (cross-correlation, as the book's): W (FN, C, FH, FW), b (FN), output (N, FN, OH, OW).
 // The book's im2col + one matrix product, done one sample at a time in the transposed layout:
-// col_n (C·FH·FW, OH·OW) = im2col_t(x_n), then out_n (FN, OH·OW) = W (FN, C·FH·FW) · col_n lands in
-// NCHW order directly, without the book's reshape and transpose. NOTE: a sample's col (under 1 MiB
-// for these networks) stays in cache between im2col and the product; the whole batch's col
-// (45 MB for DeepConvNet's second layer) would be written to memory and read back, and the backward
-// pass rebuilds col_n rather than keeping it.
-import { kernels } from '../backend/runtime.js';
-import { gemmRaw } from '../ops/gemm.js';
+// col_n (C·FH·FW, OH·OW) = im2col_t(x_n), then out_n (FN, OH·OW) = W (FN, C·FH·FW) · col_n + b lands
+// in NCHW order directly, without the book's reshape and transpose (assembly/conv.ts). NOTE: a
+// sample's col (under 1 MiB for these networks) stays in cache between im2col and the product; the
+// whole batch's col (45 MB for DeepConvNet's second layer) would be written to memory and read
+// back, and the backward pass rebuilds col_n rather than keeping it.
+// With threads, the forward pass and dx split the samples, dW splits the filters.
+import { kernels, runParallel, workspace } from '../backend/runtime.js';
+import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
@@ -22,8 +23,6 @@ export class Convolution implements Layer {
   readonly db: Tensor;
   readonly params: { W: Tensor; b: Tensor };
   readonly grads: { W: Tensor; b: Tensor };
-  readonly #col = new LayerBuffer(); // one sample's col (K, P)
-  readonly #dcol = new LayerBuffer();
   readonly #dWt = new LayerBuffer(); // dWᵀ (K, FN), accumulated over the samples
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -55,15 +54,12 @@ export class Convolution implements Layer {
     const [OH, OW] = outputSize('Convolution.forward', x.shape, { FH, FW, stride: this.stride, pad: this.pad });
     const [N, CX, H, Wd] = x.shape;
     if (CX !== C) throw new Error(`Convolution.forward: x has ${CX} channels but W ${formatShape(this.W.shape)} expects ${C}`);
-    const k = kernels();
-    const K = C * FH * FW, P = OH * OW, sampleBytes = C * H * Wd * 4;
-    const col = this.#col.get([K, P]);
+    const P = OH * OW, sampleBytes = C * H * Wd * 4;
     const out = this.#out.get([N, FN, OH, OW]);
-    for (let n = 0; n < N; n++) {
-      k.f32_im2col_t(x.offset + n * sampleBytes, col.offset, 1, C, H, Wd, FH, FW, this.stride, this.pad);
-      gemmRaw(false, false, FN, P, K, 1, this.W.offset, K, col.offset, P, 0, out.offset + n * FN * P * 4, P);
-    }
-    k.f32_bias_add_channels(out.offset, this.b.offset, out.offset, N, FN, P);
+    const geometry = [C, H, Wd, FN, FH, FW, this.stride, this.pad];
+    const scratch = kernels().f32_conv_scratch_bytes(C, H, Wd, FN, FH, FW, this.stride, this.pad);
+    runParallel('f32_conv_fwd', splitRange(N, threadsFor(2 * N * FN * C * FH * FW * P)).map(([n0, count], thread) =>
+      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * P * 4, workspace(scratch, thread), count, ...geometry]));
     this.#cache = { x, OH, OW };
     return out;
   }
@@ -92,18 +88,19 @@ export class Convolution implements Layer {
     }
     const k = kernels();
     const K = C * FH * FW, P = OH * OW, sampleBytes = C * H * Wd * 4;
-    const col = this.#col.get([K, P]);
     const dWt = this.#dWt.get([K, FN]);
-    const dcol = needDx ? this.#dcol.get([K, P]) : undefined;
-    const dx = needDx ? this.#dx.get(x.shape) : undefined;
-    for (let n = 0; n < N; n++) {
-      const doutN = dout.offset + n * FN * P * 4;
-      k.f32_im2col_t(x.offset + n * sampleBytes, col.offset, 1, C, H, Wd, FH, FW, this.stride, this.pad);
-      gemmRaw(false, true, K, FN, P, 1, col.offset, P, doutN, P, n === 0 ? 0 : 1, dWt.offset, FN);
-      if (dcol && dx) {
-        gemmRaw(true, false, K, P, FN, 1, this.W.offset, K, doutN, P, 0, dcol.offset, P);
-        k.f32_col2im_t(dcol.offset, dx.offset + n * sampleBytes, 1, C, H, Wd, FH, FW, this.stride, this.pad);
-      }
+    const geometry = [C, H, Wd, FN, FH, FW, this.stride, this.pad];
+    const scratch = k.f32_conv_scratch_bytes(C, H, Wd, FN, FH, FW, this.stride, this.pad);
+    const threads = threadsFor(2 * N * FN * K * P);
+    // NOTE: filters are cut at multiples of 8, the GEMM tile's width
+    runParallel('f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
+      [x.offset, dout.offset, dWt.offset, workspace(scratch, thread), N, ...geometry, f0, count, 0]));
+    let dx: Tensor | undefined;
+    if (needDx) {
+      const out = this.#dx.get(x.shape);
+      runParallel('f32_conv_bwd_data', splitRange(N, threads).map(([n0, count], thread) =>
+        [this.W.offset, dout.offset + n0 * FN * P * 4, out.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry]));
+      dx = out;
     }
     k.f32_transpose(dWt.offset, this.dW.offset, K, FN);
     k.f32_sum_channels(dout.offset, this.db.offset, N, FN, P);
@@ -111,7 +108,7 @@ export class Convolution implements Layer {
   }
 
   dispose(): void {
-    for (const b of [this.#col, this.#dcol, this.#dWt, this.#out, this.#dx]) b.dispose();
+    for (const b of [this.#dWt, this.#out, this.#dx]) b.dispose();
     this.dW.dispose();
     this.db.dispose();
     this.#cache = undefined;

@@ -1,5 +1,6 @@
 // Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
-import { kernels, workspace } from '../backend/runtime.js';
+import { kernels, runParallel, workspace } from '../backend/runtime.js';
+import { splitRange, threadsFor } from '../backend/split.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 
@@ -27,12 +28,30 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {})
   return c;
 }
 
-/** Internal: the kernel call with its scratch, for callers that checked shapes themselves. */
+const MR = 4, NR = 8; // the wasm micro-kernel's tile (assembly/gemm.ts)
+
+/** Internal: the kernel call with its scratch, for callers that checked shapes themselves. Big
+ *  products are cut between the threads by rows of C (or by columns when C is wide): every
+ *  element of C is then computed exactly as on one thread. */
 export function gemmRaw(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
                         a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): void {
   const k = kernels();
-  const work = workspace(k.f32_gemm_workspace_bytes(M, N, K));
-  k.f32_gemm(+transA, +transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work);
+  const threads = threadsFor(2 * M * N * K);
+  if (threads <= 1) {
+    k.f32_gemm(+transA, +transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, workspace(k.f32_gemm_workspace_bytes(M, N, K)));
+    return;
+  }
+  const byRows = M / MR >= N / NR;
+  const parts = splitRange(byRows ? M : N, threads, byRows ? MR : NR).map(([start, count], thread) => {
+    const [m, n] = byRows ? [count, N] : [M, count];
+    // where op(A)'s row `start`, op(B)'s column `start` and C's block begin
+    const aStart = byRows ? a + start * 4 * (transA ? 1 : lda) : a;
+    const bStart = byRows ? b : b + start * 4 * (transB ? ldb : 1);
+    const cStart = c + start * 4 * (byRows ? ldc : 1);
+    const work = workspace(k.f32_gemm_workspace_bytes(m, n, K), thread);
+    return [+transA, +transB, m, n, K, alpha, aStart, lda, bStart, ldb, beta, cStart, ldc, work];
+  });
+  runParallel('f32_gemm', parts);
 }
 
 /** A new tensor op(a)·op(b). */

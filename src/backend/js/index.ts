@@ -10,6 +10,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { gatherKernels } from './gather.js';
 import { gemmKernels } from './gemm.js';
 import { im2colKernels } from './im2col.js';
+import { convKernels } from './conv.js';
 import { transposeKernels } from './transpose.js';
 import { poolKernels } from './pool.js';
 import { optimKernels } from './optim.js';
@@ -28,6 +29,7 @@ export function createJsKernels(heap: Heap): Kernels {
     ...gatherKernels(heap),
     ...gemmKernels(heap),
     ...im2colKernels(heap),
+    ...convKernels(heap),
     ...transposeKernels(heap),
     ...poolKernels(heap),
     ...reduceKernels(heap),

@@ -1,0 +1,7 @@
+// Window geometry shared by the convolution and pooling kernels (not exported to the host).
+
+// 1 + (size + 2·pad − filter) / stride, or 0 when the window does not fit the padded size
+@inline export function outSize(size: i32, filter: i32, stride: i32, pad: i32): i32 {
+  const room = size + 2 * pad - filter;
+  return room < 0 ? 0 : room / stride + 1;
+}

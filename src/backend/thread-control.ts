@@ -1,0 +1,29 @@
+// The control block the calling thread and the kernel threads share: one 256-byte slot per kernel
+// thread (its own cache lines, so the threads never write the same line), holding a job counter,
+// the counter of the last job done, an error flag, the kernel's index and its numeric arguments.
+export const SLOT_BYTES = 256;
+export const SEQ = 0; // Int32 index within a slot: raised by the caller to post a job; -1 = stop
+export const DONE = 1; // set by the kernel thread to the job counter it finished
+export const ERROR = 2; // 1 when the job threw (a wasm trap)
+export const KERNEL = 3; // index into the sorted export names
+export const ARGC = 4;
+export const ARGS_BYTE = 64; // Float64 arguments start here within a slot
+export const MAX_ARGS = (SLOT_BYTES - ARGS_BYTE) / 8;
+
+/** Int32 and Float64 views of one slot. */
+export function slotViews(control: SharedArrayBuffer, slot: number): { ints: Int32Array; args: Float64Array } {
+  const base = slot * SLOT_BYTES;
+  return {
+    ints: new Int32Array(control, base, ARGS_BYTE / 4),
+    args: new Float64Array(control, base + ARGS_BYTE, MAX_ARGS),
+  };
+}
+
+/** What a kernel thread receives once, before its first job. */
+export interface ThreadStart {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  slot: number;
+  names: string[];
+}

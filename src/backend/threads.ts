@@ -1,0 +1,136 @@
+// A pool of kernel threads over the shared linear memory. The calling thread posts each kernel
+// thread one range of a kernel (its arguments are numbers: offsets and sizes), runs the first range
+// itself, then waits until every thread is done. Splitting is the caller's business (src/ops,
+// src/layers): it decides which kernels are big enough to be worth a hand-off.
+import type { Kernels } from './kernels.js';
+import { ARGC, DONE, ERROR, KERNEL, MAX_ARGS, SEQ, SLOT_BYTES, slotViews, type ThreadStart } from './thread-control.js';
+
+interface KernelThread {
+  post(start: ThreadStart): void;
+  ready: Promise<void>;
+  terminate(): void;
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+// Browsers forbid Atomics.wait on the main thread (it would freeze the page); there the caller
+// polls. Node's main thread, and any worker, may sleep.
+const canBlock = isNode || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+const SPIN_POLLS = 20_000;
+
+export class ThreadPool {
+  readonly #threads: KernelThread[];
+  readonly #slots: ReturnType<typeof slotViews>[];
+  readonly #index: Map<string, number>;
+  readonly #seq: number[];
+
+  private constructor(threads: KernelThread[], slots: ReturnType<typeof slotViews>[], names: string[]) {
+    this.#threads = threads;
+    this.#slots = slots;
+    this.#index = new Map(names.map((name, i) => [name, i]));
+    this.#seq = slots.map(() => 0);
+  }
+
+  /** Starts `size − 1` kernel threads (the calling thread is the first of `size`). */
+  static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<ThreadPool> {
+    const names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name).sort();
+    const control = new SharedArrayBuffer(SLOT_BYTES * (size - 1));
+    const threads: KernelThread[] = [];
+    try {
+      for (let slot = 0; slot < size - 1; slot++) {
+        const thread = await spawn();
+        threads.push(thread);
+        thread.post({ module, memory, control, slot, names });
+        await thread.ready;
+      }
+    } catch (e) {
+      for (const t of threads) t.terminate();
+      throw new Error(`init: could not start kernel threads: ${(e as Error).message}`);
+    }
+    const slots = threads.map((_, slot) => slotViews(control, slot));
+    return new ThreadPool(threads, slots, names);
+  }
+
+  /** Threads that run kernels, the calling one included. */
+  get size(): number {
+    return this.#threads.length + 1;
+  }
+
+  /** Runs kernel `name` once per argument list, at most `size` lists: the first on this thread. */
+  run(kernels: Kernels, name: keyof Kernels, parts: number[][]): void {
+    if (parts.length > this.size) throw new Error(`ThreadPool.run: ${parts.length} parts for ${this.size} threads`);
+    const kernel = this.#index.get(name);
+    if (kernel === undefined) throw new Error(`ThreadPool.run: no kernel named ${name}`);
+    for (let w = 1; w < parts.length; w++) {
+      const { ints, args } = this.#slots[w - 1];
+      const part = parts[w];
+      if (part.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${name} has ${part.length} arguments, at most ${MAX_ARGS} fit`);
+      args.set(part);
+      ints[KERNEL] = kernel;
+      ints[ARGC] = part.length;
+      Atomics.store(ints, SEQ, ++this.#seq[w - 1]);
+      Atomics.notify(ints, SEQ);
+    }
+    try {
+      (kernels[name] as (...a: number[]) => unknown)(...parts[0]);
+    } finally {
+      for (let w = 1; w < parts.length; w++) this.#await(w - 1);
+    }
+    for (let w = 1; w < parts.length; w++) {
+      const { ints } = this.#slots[w - 1];
+      if (ints[ERROR]) {
+        ints[ERROR] = 0;
+        throw new Error(`scratchnet: kernel ${name} failed on kernel thread ${w}`);
+      }
+    }
+  }
+
+  #await(slot: number): void {
+    const { ints } = this.#slots[slot];
+    const target = this.#seq[slot];
+    for (let polls = 0; ; polls++) {
+      const done = Atomics.load(ints, DONE);
+      if (done === target) return;
+      if (canBlock && polls > SPIN_POLLS) Atomics.wait(ints, DONE, done, 100);
+    }
+  }
+
+  stop(): void {
+    for (const [slot, thread] of this.#threads.entries()) {
+      Atomics.store(this.#slots[slot].ints, SEQ, -1);
+      Atomics.notify(this.#slots[slot].ints, SEQ);
+      thread.terminate();
+    }
+  }
+}
+
+// Node's worker_threads module name is a variable so bundlers for browsers leave it alone.
+const workerThreads = 'node:worker_threads';
+
+async function spawn(): Promise<KernelThread> {
+  if (isNode) {
+    const { Worker } = (await import(/* @vite-ignore */ workerThreads)) as typeof import('node:worker_threads');
+    // NOTE: under vitest this file runs from src/ as TypeScript, which a worker cannot load: it
+    // uses the compiled copy in dist/ (npm test builds it first).
+    const url = import.meta.url.endsWith('.ts') ? new URL('../../dist/backend/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
+    const worker = new Worker(url);
+    worker.unref(); // kernel threads never keep a process alive
+    return {
+      post: (start) => worker.postMessage(start),
+      ready: new Promise((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+      }),
+      terminate: () => void worker.terminate(),
+    };
+  }
+  // written literally so bundlers (Vite, webpack) find and ship the worker
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  return {
+    post: (start) => worker.postMessage(start),
+    ready: new Promise((resolve, reject) => {
+      worker.addEventListener('message', () => resolve(), { once: true });
+      worker.addEventListener('error', (e) => reject(new Error(e.message)), { once: true });
+    }),
+    terminate: () => worker.terminate(),
+  };
+}

@@ -1,0 +1,52 @@
+// A kernel thread (a worker_threads Worker in Node, a module Web Worker in browsers): instantiates
+// the kernels on the shared memory, says it is ready, then runs the kernel ranges the calling
+// thread posts into its control slot until told to stop. It never returns to its event loop: it
+// waits on the slot with Atomics, which is what lets a hand-off take microseconds, not a message.
+import { ARGC, DONE, ERROR, KERNEL, SEQ, slotViews, type ThreadStart } from './thread-control.js';
+
+// NOTE: kernels of a training step arrive microseconds apart, and waking a sleeping thread costs
+// tens of microseconds; so after each job the thread polls its slot for a while before sleeping.
+const SPIN_POLLS = 20_000;
+
+type Kernel = (...args: number[]) => unknown;
+
+function serve(start: ThreadStart, kernels: Kernel[]): void {
+  const { ints, args } = slotViews(start.control, start.slot);
+  let seen = 0;
+  for (;;) {
+    for (let i = 0; i < SPIN_POLLS && Atomics.load(ints, SEQ) === seen; i++);
+    Atomics.wait(ints, SEQ, seen);
+    seen = Atomics.load(ints, SEQ);
+    if (seen < 0) return;
+    try {
+      kernels[ints[KERNEL]](...args.subarray(0, ints[ARGC]));
+    } catch {
+      Atomics.store(ints, ERROR, 1);
+    }
+    Atomics.store(ints, DONE, seen);
+    Atomics.notify(ints, DONE);
+  }
+}
+
+async function begin(start: ThreadStart, post: (message: string) => void): Promise<void> {
+  const env = { memory: start.memory, abort: () => { throw new Error('kernel aborted'); } };
+  const instance = await WebAssembly.instantiate(start.module, { env });
+  const exports = instance.exports as Record<string, Kernel>;
+  const kernels = start.names.map((name) => exports[name]);
+  post('ready');
+  serve(start, kernels);
+}
+
+// Node's worker_threads module name is a variable so bundlers for browsers leave it alone.
+const workerThreads = 'node:worker_threads';
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+if (isNode) {
+  const { parentPort } = (await import(/* @vite-ignore */ workerThreads)) as typeof import('node:worker_threads');
+  parentPort!.once('message', (start: ThreadStart) => void begin(start, (m) => parentPort!.postMessage(m)));
+} else {
+  const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ThreadStart>) => void) | null; postMessage(m: string): void };
+  scope.onmessage = (e) => {
+    scope.onmessage = null;
+    void begin(e.data, (m) => scope.postMessage(m));
+  };
+}

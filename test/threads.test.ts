@@ -1,0 +1,127 @@
+// Two kernel threads (init({ threads: 2 })): the split GEMM and convolution passes give the same
+// bits as one thread on shapes that cut both ways with ragged edges, a short SimpleConvNet
+// training run ends with identical parameters, errors on a kernel thread surface, and the
+// range splitting covers every index once.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { Adam, Convolution, createRng, empty, gemm, init, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
+import { runParallel } from '../src/backend/runtime.js';
+import { splitRange } from '../src/backend/split.js';
+import { randomValues } from './helpers.js';
+
+beforeAll(() => init({ threads: 2 }));
+
+/** Runs `f` on one thread and on two; returns both results (copied out of memory). */
+function oneAndTwo(f: () => Float32Array[]): [Float32Array[], Float32Array[]] {
+  setThreads(1);
+  const one = f().map((a) => a.slice());
+  setThreads(2);
+  const two = f().map((a) => a.slice());
+  return [one, two];
+}
+
+function expectSameBits(a: Float32Array[], b: Float32Array[], label: string): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((x, i) => expect(new Uint32Array(b[i].buffer), `${label} #${i}`).toEqual(new Uint32Array(x.buffer)));
+}
+
+describe('splitRange', () => {
+  test.each([[0, 2, 1], [1, 2, 1], [5, 2, 1], [100, 2, 4], [63, 2, 8], [517, 3, 4], [7, 8, 1], [30, 2, 8]])(
+    'covers [0, %i) once in at most %i pieces at multiples of %i', (total, parts, multiple) => {
+      const ranges = splitRange(total, parts, multiple);
+      expect(ranges.length).toBeLessThanOrEqual(parts);
+      let next = 0;
+      for (const [start, count] of ranges) {
+        expect(start).toBe(next);
+        expect(count).toBeGreaterThan(0);
+        if (start + count < total) expect((start + count) % multiple).toBe(0);
+        next = start + count;
+      }
+      expect(next).toBe(total);
+    });
+});
+
+describe('two threads', () => {
+  test('init started them; setThreads checks its argument; the JS backend runs on one', () => {
+    expect(threadCount()).toBe(2);
+    expect(() => setThreads(3)).toThrow(/setThreads: expected an integer from 1 to 2/);
+    expect(() => setThreads(0)).toThrow(/setThreads/);
+    setBackend('js');
+    expect(threadCount()).toBe(1);
+    setBackend('wasm');
+    expect(threadCount()).toBe(2);
+  });
+
+  test('a second init() may not change the thread count', async () => {
+    await expect(init({ threads: 1 })).rejects.toThrow(/threads is fixed by the first init\(\) \(2\); got 1/);
+    await expect(init({ threads: 1.5 })).rejects.toThrow(/threads must be an integer from 1 to 64, got 1.5/);
+    await init({ threads: 2 });
+  });
+
+  // cut by rows (M/4 >= N/8) and by columns, with ragged tiles at both ends of the cut
+  const SHAPES = [[517, 17, 300], [63, 517, 129], [5, 1031, 401], [1031, 3, 700], [100, 784, 50], [256, 256, 256], [129, 65, 257]];
+  test.each(SHAPES.flatMap(([M, N, K]) => [[M, N, K, false, false], [M, N, K, true, false], [M, N, K, false, true], [M, N, K, true, true]]))(
+    'GEMM (%i, %i, %i) transA %s transB %s: same bits on one and two threads', (M, N, K, transA, transB) => {
+      const a = tensor(randomValues(M * K), transA ? [K, M] : [M, K]);
+      const b = tensor(randomValues(K * N), transB ? [N, K] : [K, N]);
+      const c0 = randomValues(M * N);
+      const c = empty([M, N]);
+      const [one, two] = oneAndTwo(() => {
+        c.data.set(c0);
+        gemm(a, b, c, { transA, transB, alpha: 0.75, beta: 0.5 });
+        return [c.data];
+      });
+      expectSameBits(one, two, `gemm ${M} ${N} ${K}`);
+      expect(one[0].some((v) => v !== 0)).toBe(true);
+      for (const t of [a, b, c]) t.dispose();
+    });
+
+  // each big enough to be split (≥ 4 MFLOP), with ragged filter cuts (17, 9 = 8 + 1)
+  const CONVS = [
+    { N: 100, C: 1, H: 28, W: 28, FN: 30, F: 5, stride: 1, pad: 0 }, // SimpleConvNet
+    { N: 40, C: 3, H: 17, W: 13, FN: 17, F: 3, stride: 1, pad: 1 },
+    { N: 20, C: 16, H: 15, W: 15, FN: 32, F: 3, stride: 2, pad: 1 },
+    { N: 31, C: 5, H: 9, W: 31, FN: 9, F: 5, stride: 2, pad: 2 },
+  ];
+  test.each(CONVS)('Convolution %j: forward, dx, dW and db the same bits on one and two threads', (c) => {
+    const layer = new Convolution(tensor(randomValues(c.FN * c.C * c.F * c.F), [c.FN, c.C, c.F, c.F]), tensor(randomValues(c.FN), [c.FN]), c.stride, c.pad);
+    const x = tensor(randomValues(c.N * c.C * c.H * c.W), [c.N, c.C, c.H, c.W]);
+    let dout: ReturnType<typeof tensor> | undefined;
+    const [one, two] = oneAndTwo(() => {
+      const out = layer.forward(x);
+      dout ??= tensor(randomValues(out.size), out.shape);
+      const outBits = out.data.slice();
+      const dx = layer.backward(dout);
+      return [outBits, dx.data, layer.dW.data, layer.db.data];
+    });
+    expectSameBits(one, two, JSON.stringify(c));
+    layer.dispose();
+  });
+
+  test('SimpleConvNet: 5 Adam steps end with the same parameters on one and two threads', () => {
+    const n = 300;
+    const x = tensor(randomValues(n * 784, 0, 1), [n, 1, 28, 28]);
+    const t = tensor(Int32Array.from({ length: n }, (_, i) => i % 10), [n]);
+    const run = (): Float32Array[] => {
+      const net = new SimpleConvNet({ seed: 3 });
+      const adam = new Adam({ lr: 0.001 });
+      const batches = new MiniBatches(x, t, 100, createRng(4));
+      for (let i = 0; i < 5; i++) {
+        const [xb, tb] = batches.sample();
+        adam.update(net.params, net.gradient(xb, tb));
+      }
+      const params = Object.values(net.params).map((p) => p.data.slice());
+      net.dispose();
+      return params;
+    };
+    const [one, two] = oneAndTwo(run);
+    expectSameBits(one, two, 'SimpleConvNet params');
+  });
+
+  test('a kernel that fails on the other thread throws on the calling one', () => {
+    const beyond = 2 ** 32 - 64; // past the end of any memory this test has
+    expect(() => runParallel('f32_fill', [[0, 0, 0], [beyond, 16, 1]])).toThrow(/kernel f32_fill failed on kernel thread 1/);
+    // and the pool still works
+    const a = tensor(randomValues(64 * 64), [64, 64]);
+    expect(() => runParallel('f32_scale', [[a.offset, a.offset, 2048, 2], [a.offset + 8192, a.offset + 8192, 2048, 2]])).not.toThrow();
+  });
+});
