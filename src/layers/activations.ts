@@ -1,15 +1,15 @@
 // Elementwise activation layers. Each keeps its output y, which is all its backward needs
 // (y > 0 exactly where x > 0, and each derivative is a function of y), in a buffer it owns.
 // NOTE: ReLU'(0) = 0 here and in every kernel; backward never modifies dout (the book's does).
-import { kernels } from '../backend/runtime.js';
 import type { Kernels } from '../backend/kernels.js';
+import { runElementwise } from '../backend/split.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
 
-type Run = (k: Kernels, x: number, y: number, n: number) => void;
-type Derive = (k: Kernels, y: number, dy: number, dx: number, n: number) => void;
+// Kernels named by the layer: forward (x, y, n, ...extra), backward (y, dy, dx, n, ...extra).
+type KernelName = keyof Kernels;
 
 abstract class Activation implements Layer {
   readonly params = {};
@@ -18,12 +18,13 @@ abstract class Activation implements Layer {
   readonly #dx = new LayerBuffer();
   #y: Tensor | undefined;
 
-  constructor(private readonly name: string, private readonly run: Run, private readonly derive: Derive) {}
+  constructor(private readonly name: string, private readonly run: KernelName, private readonly derive: KernelName,
+              private readonly extra: number[] = []) {}
 
   forward(x: Tensor): Tensor {
     checkTensor(`${this.name}.forward: x`, x);
     const y = this.#out.get(x.shape);
-    this.run(kernels(), x.offset, y.offset, x.size);
+    runElementwise(this.run, x.size, (s, n) => [x.offset + 4 * s, y.offset + 4 * s, n, ...this.extra]);
     this.#y = y;
     return y;
   }
@@ -36,7 +37,7 @@ abstract class Activation implements Layer {
       throw new Error(`${this.name}.backward: dout must have the forward output's shape ${formatShape(y.shape)}, got ${formatShape(dout.shape)}`);
     }
     const dx = this.#dx.get(dout.shape);
-    this.derive(kernels(), y.offset, dout.offset, dx.offset, y.size);
+    runElementwise(this.derive, y.size, (s, n) => [y.offset + 4 * s, dout.offset + 4 * s, dx.offset + 4 * s, n, ...this.extra]);
     return dx;
   }
 
@@ -49,19 +50,19 @@ abstract class Activation implements Layer {
 
 export class Relu extends Activation {
   constructor() {
-    super('Relu', (k, x, y, n) => k.f32_relu_fwd(x, y, n), (k, y, dy, dx, n) => k.f32_relu_bwd(y, dy, dx, n));
+    super('Relu', 'f32_relu_fwd', 'f32_relu_bwd');
   }
 }
 
 export class Sigmoid extends Activation {
   constructor() {
-    super('Sigmoid', (k, x, y, n) => k.f32_sigmoid_fwd(x, y, n), (k, y, dy, dx, n) => k.f32_sigmoid_bwd(y, dy, dx, n));
+    super('Sigmoid', 'f32_sigmoid_fwd', 'f32_sigmoid_bwd');
   }
 }
 
 export class Tanh extends Activation {
   constructor() {
-    super('Tanh', (k, x, y, n) => k.f32_tanh_fwd(x, y, n), (k, y, dy, dx, n) => k.f32_tanh_bwd(y, dy, dx, n));
+    super('Tanh', 'f32_tanh_fwd', 'f32_tanh_bwd');
   }
 }
 
@@ -76,13 +77,13 @@ function checkAlpha(caller: string, alpha: number): number {
 export class LeakyRelu extends Activation {
   constructor(readonly alpha = 0.01) {
     checkAlpha('LeakyRelu', alpha);
-    super('LeakyRelu', (k, x, y, n) => k.f32_leaky_relu_fwd(x, y, n, alpha), (k, y, dy, dx, n) => k.f32_leaky_relu_bwd(y, dy, dx, n, alpha));
+    super('LeakyRelu', 'f32_leaky_relu_fwd', 'f32_leaky_relu_bwd', [alpha]);
   }
 }
 
 export class Elu extends Activation {
   constructor(readonly alpha = 1.0) {
     checkAlpha('Elu', alpha);
-    super('Elu', (k, x, y, n) => k.f32_elu_fwd(x, y, n, alpha), (k, y, dy, dx, n) => k.f32_elu_bwd(y, dy, dx, n, alpha));
+    super('Elu', 'f32_elu_fwd', 'f32_elu_bwd', [alpha]);
   }
 }

@@ -2,7 +2,7 @@
 // for its backward (gradients go to each window's first maximum; overlapping windows add), average
 // pooling spreads them evenly. Padding counts as zeros, as the book's im2col-based Pooling; unlike
 // the book's, the output size honours pad (the same numbers when pad = 0).
-import { kernels } from '../backend/runtime.js';
+import { runSamples } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
@@ -59,7 +59,9 @@ export class Pooling extends Pool2d {
     const [N, C, H, W] = x.shape;
     const y = this.out.get([N, C, OH, OW]);
     const argmax = this.#argmax.get(y.shape);
-    kernels().f32_maxpool_fwd(x.offset, y.offset, argmax.offset, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad);
+    const xs = C * H * W, ys = C * OH * OW; // floats per sample
+    runSamples('f32_maxpool_fwd', N, xs, (n0, count) =>
+      [x.offset + 4 * n0 * xs, y.offset + 4 * n0 * ys, argmax.offset + 4 * n0 * ys, count, C, H, W, this.poolH, this.poolW, this.stride, this.pad]);
     this.cache = { x, y };
     return y;
   }
@@ -68,7 +70,11 @@ export class Pooling extends Pool2d {
     const { x, y } = this.checkDout(dout);
     const [N, C, H, W] = x.shape;
     const dx = this.dxBuffer.get(x.shape);
-    kernels().f32_maxpool_bwd(dout.offset, this.#argmax.get(y.shape).offset, dx.offset, N, C, H, W, y.shape[2], y.shape[3]);
+    const [, , OH, OW] = y.shape;
+    const argmax = this.#argmax.get(y.shape);
+    const xs = C * H * W, ys = C * OH * OW;
+    runSamples('f32_maxpool_bwd', N, xs, (n0, count) =>
+      [dout.offset + 4 * n0 * ys, argmax.offset + 4 * n0 * ys, dx.offset + 4 * n0 * xs, count, C, H, W, OH, OW]);
     return dx;
   }
 
@@ -87,16 +93,20 @@ export class AvgPooling extends Pool2d {
     const [OH, OW] = this.shapes('AvgPooling.forward', x);
     const [N, C, H, W] = x.shape;
     const y = this.out.get([N, C, OH, OW]);
-    kernels().f32_avgpool_fwd(x.offset, y.offset, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad);
+    const xs = C * H * W, ys = C * OH * OW;
+    runSamples('f32_avgpool_fwd', N, xs, (n0, count) =>
+      [x.offset + 4 * n0 * xs, y.offset + 4 * n0 * ys, count, C, H, W, this.poolH, this.poolW, this.stride, this.pad]);
     this.cache = { x, y };
     return y;
   }
 
   backward(dout: Tensor): Tensor {
-    const { x } = this.checkDout(dout);
+    const { x, y } = this.checkDout(dout);
     const [N, C, H, W] = x.shape;
     const dx = this.dxBuffer.get(x.shape);
-    kernels().f32_avgpool_bwd(dout.offset, dx.offset, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad);
+    const xs = C * H * W, ys = C * y.shape[2] * y.shape[3];
+    runSamples('f32_avgpool_bwd', N, xs, (n0, count) =>
+      [dout.offset + 4 * n0 * ys, dx.offset + 4 * n0 * xs, count, C, H, W, this.poolH, this.poolW, this.stride, this.pad]);
     return dx;
   }
 }
