@@ -103,13 +103,14 @@ function maxWindow(xp: usize, H: i32, W: i32, iy0: i32, ix0: i32, PH: i32, PW: i
 
 // dx = 0, then dx[plane, argmax] += dy for every output (overlapping windows add; −1 is dropped).
 // OH and OW are the forward output's size; argmax is the forward's. NOTE: additions land in
-// output order, so the result does not depend on the backend.
+// output order, so the result does not depend on the backend. Each plane is zeroed just before
+// its scatter, while it is in cache: one pass over dx's memory instead of two.
 export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, N: i32, C: i32, H: i32, W: i32,
                                 OH: i32, OW: i32): void {
-  memory.fill(dx, 0, <usize>N * <usize>C * off(H * W));
   const outPlane = OH * OW;
   for (let p = 0; p < N * C; p++) {
     const dxp = dx + <usize>p * off(H * W);
+    memory.fill(dxp, 0, off(H * W));
     const o = p * outPlane;
     for (let i = 0; i < outPlane; i++) {
       const at = load<i32>(argmax + off(o + i));
