@@ -1,7 +1,8 @@
 // GEMM, wasm SIMD against the pure-JS twin, on the shapes of TwoLayerNet's Affine layers and
-// square sizes. Prints median ms, GFLOP/s and the speed ratio; writes bench/results/gemm.json.
+// square sizes, one thread. Prints median ms, GFLOP/s and the speed ratio; writes
+// bench/results/gemm.{json,md}.
 import { gemm, init, randn, setBackend, zeros, type Tensor } from 'scratchnet';
-import { machine, markdownTable, medians, save } from './report.js';
+import { fmtMs, gflops, medians, publish, speedup, type Cell } from './report.js';
 
 // (M, K, N) and transposes: X·W, dY·Wᵀ, Xᵀ·dY of a 784-50-10 net with batch 100, and squares
 const SHAPES: [number, number, number, boolean, boolean][] = [
@@ -15,8 +16,7 @@ const SHAPES: [number, number, number, boolean, boolean][] = [
 ];
 
 await init();
-const quick = process.argv.includes('--quick');
-const rows: (string | number)[][] = [];
+const rows: Cell[][] = [];
 const results = [];
 for (const [M, K, N, transA, transB] of SHAPES) {
   const a: Tensor = randn(transA ? [K, M] : [M, K]);
@@ -26,15 +26,18 @@ for (const [M, K, N, transA, transB] of SHAPES) {
     setBackend(backend);
     gemm(a, b, c, { transA, transB });
   };
-  const ms = await medians({ wasm: run('wasm'), js: run('js') }, quick ? 100 : 400);
-  const gflops = (t: number) => (2 * M * N * K) / t / 1e6;
+  const ms = await medians({ wasm: run('wasm'), js: run('js') }, 400);
+  const flops = 2 * M * N * K;
   const label = `${M}×${K}·${K}×${N}${transA ? ' (Aᵀ)' : ''}${transB ? ' (Bᵀ)' : ''}`;
-  rows.push([label, ms.wasm.toFixed(3), gflops(ms.wasm).toFixed(1), ms.js.toFixed(3), gflops(ms.js).toFixed(2), (ms.js / ms.wasm).toFixed(1) + '×']);
-  results.push({ M, K, N, transA, transB, wasmMs: ms.wasm, jsMs: ms.js, wasmGflops: gflops(ms.wasm), jsGflops: gflops(ms.js) });
+  rows.push([label, fmtMs(ms.wasm), gflops(flops, ms.wasm), fmtMs(ms.js), (flops / ms.js! / 1e6).toFixed(2), speedup(ms.js, ms.wasm)]);
+  results.push({ M, K, N, transA, transB, wasmMs: ms.wasm, jsMs: ms.js, wasmGflops: flops / ms.wasm! / 1e6, jsGflops: flops / ms.js! / 1e6 });
   for (const t of [a, b, c]) t.dispose();
 }
 setBackend('wasm');
-const m = machine();
-console.log(`GEMM, one thread — ${m.cpu}, Node ${m.node}\n`);
-console.log(markdownTable(['M×K·K×N', 'wasm ms', 'wasm GFLOP/s', 'JS ms', 'JS GFLOP/s', 'wasm/JS'], rows));
-console.log(`\nwrote ${save('gemm', { results })}`);
+publish('gemm', {
+  title: 'GEMM, one thread',
+  header: ['M×K·K×N', 'wasm ms', 'wasm GFLOP/s', 'JS ms', 'JS GFLOP/s', 'wasm/JS'],
+  rows,
+  notes: ['wasm/JS: how many times faster the wasm SIMD kernel is than its pure-JS twin.'],
+  data: { results },
+});
