@@ -41,6 +41,8 @@ export type { LrSchedule } from './training/schedules.js';
 export { createProgress } from './training/progress.js';
 export type { Progress } from './training/progress.js';
 export { saveParams, loadParams, serializeParams, deserializeParams } from './io/params.js';
+export { toOnnx, saveOnnx } from './io/onnx.js';
+export type { OnnxOptions } from './io/onnx.js';
 export { serialize, deserialize } from './io/safetensors.js';
 export type { NamedArray, Decoded } from './io/safetensors.js';
 export { Convolution } from './layers/convolution.js';
