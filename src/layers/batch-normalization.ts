@@ -7,7 +7,8 @@ import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
 
-const EPS = 1e-6;
+/** The epsilon inside the square root, √(var + EPS); the ONNX export writes the same. */
+export const EPS = 1e-6;
 
 export class BatchNormalization implements Layer {
   readonly gamma: Tensor;

@@ -57,6 +57,12 @@ export abstract class LayerNet implements Network {
     for (const [local, name] of Object.entries(bufferNames)) this.buffers[name] = layer.buffers![local];
   }
 
+  /** The layers in forward order, without the loss layer: read access for code that walks a
+   *  network's structure, such as the ONNX export. A copy, since only the constructor adds layers. */
+  get layerList(): readonly Layer[] {
+    return [...this.layers];
+  }
+
   /** Class scores (N, classes), as a new tensor the caller owns. Large inputs run in chunks of
    *  evalBatchSize samples, so layer buffers stay the size of one chunk. */
   predict(x: Tensor, train = false): Tensor {

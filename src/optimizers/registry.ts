@@ -17,6 +17,9 @@ const OPTIMIZERS: Record<string, new (options: any) => Optimizer> = {
   adam: Adam,
 };
 
+/** The names createOptimizer takes, in lower case. */
+export const OPTIMIZER_NAMES = Object.keys(OPTIMIZERS);
+
 export type OptimizerName = 'SGD' | 'Momentum' | 'Nesterov' | 'AdaGrad' | 'RMSprop' | 'Adam';
 
 export function createOptimizer(name: string, options: Record<string, number> = {}): Optimizer {

@@ -20,6 +20,8 @@ export async function createProgress(label: string, total: number, fields: strin
   return plainLines(label, total);
 }
 
+const REDRAW_MS = 100;
+
 async function terminalBar(label: string, total: number, fields: string[]): Promise<Progress> {
   // NOTE: a variable module name keeps browser bundlers from pulling a Node-only package in.
   const name = 'cli-progress';
@@ -27,12 +29,31 @@ async function terminalBar(label: string, total: number, fields: string[]): Prom
   const bars = new MultiBar({
     format: `${label} |{bar}| {value}/{total}${fields.map((f) => ` | ${f} {${f}}`).join('')} | ETA {eta_formatted}`,
     hideCursor: true,
+    barsize: 25, // the line is cut at the terminal's width: 25 keeps the ETA on 80 columns
   }, Presets.shades_classic);
   const bar = bars.create(total, 0, Object.fromEntries(fields.map((f) => [f, '-'])));
+  // NOTE: cli-progress redraws (and prints logged lines) from a timer, which never fires while a
+  // synchronous training loop holds the thread, and stop() drops lines still waiting: so redraw
+  // here, at most every REDRAW_MS on updates, at once on log lines and before stopping.
+  // bars.update() is its (public, untyped as such) redraw.
+  let drawn = 0;
+  const redraw = () => {
+    drawn = Date.now();
+    bars.update();
+  };
   return {
-    update: (value, values) => bar.update(value, values),
-    log: (line) => bars.log(line + '\n'),
-    stop: () => bars.stop(),
+    update(value, values) {
+      bar.update(value, values);
+      if (Date.now() - drawn >= REDRAW_MS) redraw();
+    },
+    log(line) {
+      bars.log(line + '\n');
+      redraw();
+    },
+    stop() {
+      redraw();
+      bars.stop();
+    },
   };
 }
 

@@ -1,0 +1,89 @@
+// Exporting a trained network as an ONNX model, for onnxruntime, Netron, or any other ONNX
+// runtime: input 'input' (N, ...one sample's shape) with N free, output 'logits' (N, classes), the
+// scores predict() returns (before softmax), and optionally 'probabilities', their softmax.
+// Weights, biases and batch-norm running statistics become initializers under the network's own
+// names (W1, b1, gamma1, runningMean1, ...), with their values at the time of the call.
+import { LayerNet, type Network } from '../networks/network.js';
+import { describe, formatShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { attribute, OnnxGraph } from './onnx-graph.js';
+import { exportLayer, type Value } from './onnx-layers.js';
+import { DataType, encodeModel, type ValueInfoProto } from './onnx-proto.js';
+
+export interface OnnxOptions {
+  /** Also output 'probabilities', the softmax of the logits (default false). */
+  probabilities?: boolean;
+}
+
+// Opset 13 has every operator used here in its current form (Pad taking its pads as an input);
+// IR version 7 is the one released with it (ONNX 1.8), so older runtimes load the file too.
+const OPSET = 13;
+const IR_VERSION = 7;
+const BATCH = 'N';
+
+/** The network as ONNX ModelProto bytes (the contents of an .onnx file). Works in browsers too. */
+export function toOnnx(network: Network, options: OnnxOptions = {}): Uint8Array {
+  return exportModel('toOnnx', network, options);
+}
+
+/** Writes the network as an .onnx file, atomically like saveParams: `path` ends up holding
+ *  either its previous contents or the whole new model. Node only; in a browser use toOnnx. */
+export async function saveOnnx(network: Network, path: string, options: OnnxOptions = {}): Promise<void> {
+  await writeFileAtomic('saveOnnx', 'toOnnx', path, exportModel('saveOnnx', network, options));
+}
+
+function exportModel(caller: string, network: Network, options: OnnxOptions): Uint8Array {
+  // NOTE: only networks made of layers can be walked; every network of the library is a LayerNet.
+  if (!(network instanceof LayerNet)) {
+    throw new Error(`${caller}: expected a network made of layers (TwoLayerNet, MultiLayerNet, MultiLayerNetExtend, ` +
+      `SimpleConvNet, DeepConvNet or another LayerNet), got ${describe(network)}`);
+  }
+  if (options === null || typeof options !== 'object') throw new Error(`${caller}: expected an options object { probabilities? }, got ${describe(options)}`);
+  const { probabilities = false } = options;
+  if (typeof probabilities !== 'boolean') throw new Error(`${caller}: probabilities must be a boolean, got ${describe(probabilities)}`);
+
+  const names = new Map<Tensor, string>();
+  for (const [name, t] of [...Object.entries(network.params), ...Object.entries(network.buffers)]) names.set(t, name);
+  const graph = new OnnxGraph(caller, ['input', 'logits', 'probabilities']);
+  let x: Value = { name: 'input', shape: network.inputShape };
+  network.layerList.forEach((layer, i) => {
+    const where = `${caller}: layer ${i + 1} (${layer.constructor.name})`;
+    x = exportLayer(layer, x, { graph, where, weight: (t, fallback) => graph.weight(t, names.get(t) ?? fallback) });
+  });
+  if (x.shape.length !== 1 || x.shape[0] !== network.classes) {
+    throw new Error(`${caller}: the last layer gives ${formatShape(x.shape)} per sample, not the ${network.classes} class scores`);
+  }
+  // The walk is a chain: the last node computes x, and its output becomes 'logits'.
+  const last = graph.nodes.at(-1);
+  if (last?.output[0] === x.name) last.output[0] = last.name = 'logits';
+  else graph.node('Identity', [x.name], [], 'logits'); // a network without layers
+  const outputs = [tensorInfo('logits', [network.classes])];
+  if (probabilities) {
+    graph.node('Softmax', ['logits'], [attribute.int('axis', 1)], 'probabilities');
+    outputs.push(tensorInfo('probabilities', [network.classes]));
+  }
+
+  const kind = network.constructor.name;
+  const signature = `input (${BATCH}, ${network.inputShape.join(', ')}) → logits (${BATCH}, ${network.classes})`;
+  return encodeModel({
+    ir_version: IR_VERSION,
+    producer_name: 'scratchnet',
+    doc_string: `${kind} exported by scratchnet: ${signature}${probabilities ? ' and their softmax, probabilities' : ''}`,
+    opset_import: [{ domain: '', version: OPSET }],
+    graph: {
+      name: kind,
+      doc_string: signature,
+      node: graph.nodes,
+      initializer: graph.initializers,
+      input: [tensorInfo('input', network.inputShape)],
+      output: outputs,
+    },
+  });
+}
+
+// A float tensor (N, ...sample) with N left to the runtime.
+function tensorInfo(name: string, sample: readonly number[]): ValueInfoProto {
+  const dim = [{ dim_param: BATCH }, ...sample.map((d) => ({ dim_value: d }))];
+  return { name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim } } } };
+}

@@ -1,0 +1,164 @@
+// The package as a user gets it: `npm pack` the repo, install the tarball into a fresh project
+// made from test/fixtures/consumer, and use it there from Node, from TypeScript, from a Vite
+// build running in chromium, and from the command line. Nothing here imports the repo's sources
+// except the Node twin of the page's workload, which checks the page's numbers.
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import * as scratchnet from '../src/index.js';
+import { workload } from './fixtures/consumer/workload.js';
+import { tempDir } from './scripts.js';
+
+const TIMEOUT = 300_000; // npm, tsc, vite and a browser, on a busy CI machine
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/consumer', import.meta.url));
+// The consumer's TypeScript and Vite are the repo's own (what `npm ci` installed): installing
+// them into the consumer would need the registry or a warm cache for vite's native bindings,
+// and proves nothing more about scratchnet.
+const tsc = join(repo, 'node_modules/typescript/bin/tsc');
+const vite = join(repo, 'node_modules/vite/bin/vite.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion; resolves with its exit code and output, whatever the code. */
+async function run(file: string, args: string[], cwd: string): Promise<Run> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(file, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: unknown; stdout?: string; stderr?: string; message: string };
+    if (typeof err.code !== 'number') throw e; // not started at all (ENOENT): not a result
+    return { code: err.code, stdout: err.stdout ?? '', stderr: err.stderr ?? err.message };
+  }
+}
+
+/** Like run(), but a non-zero exit fails the test with the command's output. */
+async function ok(file: string, args: string[], cwd: string): Promise<Run> {
+  const r = await run(file, args, cwd);
+  expect(r.code, `${file} ${args.join(' ')} exited with ${r.code}:\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+let root: string, consumer: string;
+let packed: { filename: string; size: number; unpackedSize: number; entryCount: number; files: { path: string }[] };
+
+beforeAll(async () => {
+  // `npm test` builds both first (pretest); `npm pack` must not rebuild them under running tests.
+  for (const file of ['dist/index.js', 'dist/index.d.ts', 'build/scratchnet.wasm']) {
+    expect(existsSync(join(repo, file)), `${file} is missing: run \`npm run asbuild && npm run build\``).toBe(true);
+  }
+  root = tempDir('package');
+  consumer = join(root, 'consumer');
+  const pack = await ok('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', root], repo);
+  [packed] = JSON.parse(pack.stdout);
+  cpSync(fixture, consumer, { recursive: true });
+  await ok('npm', ['install', join(root, packed.filename), '--prefer-offline', '--no-audit', '--no-fund'], consumer);
+}, TIMEOUT);
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+test('the tarball holds the compiled library, its types and the kernels, and nothing else', () => {
+  const files = packed.files.map((f) => f.path);
+  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'build/scratchnet.wasm']));
+  expect(files.filter((f) => /^(src|test|node_modules|assembly|bench|examples|web|out)\//.test(f))).toEqual([]);
+  // tsc never deletes outputs of removed sources; the build empties dist/ so none get published
+  const stale = files.filter((f) => /^dist\/.*\.js$/.test(f) && !existsSync(join(repo, f.replace(/^dist/, 'src').replace(/\.js$/, '.ts'))));
+  expect(stale, 'compiled files without a source: run `npm run build`').toEqual([]);
+  // the installed package carries the very kernels the repo built
+  expect(readFileSync(join(consumer, 'node_modules/scratchnet/build/scratchnet.wasm'))).toEqual(readFileSync(join(repo, 'build/scratchnet.wasm')));
+  console.log(`${packed.filename}: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.entryCount} files`);
+});
+
+test('Node: an ESM script trains on MNIST, saves and loads its network', async () => {
+  const { stdout } = await ok(process.execPath, ['index.mjs'], consumer);
+  const result = JSON.parse(stdout);
+  expect(result.backend).toBe('wasm');
+  expect(result.before).toBeGreaterThan(2); // ≈ ln 10 before training
+  expect(result.after).toBeLessThan(1);
+  expect(result.accuracy).toBeGreaterThan(0.7); // the loaded copy predicts as the trained one does
+  expect(result.note).toBe('consumer');
+  expect(result.same).toBe(true);
+}, TIMEOUT);
+
+test('TypeScript: the declarations resolve under --strict, for Node and for bundlers, and are enforced', async () => {
+  await ok(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer);
+  await ok(process.execPath, [tsc, '-p', 'tsconfig.json', '--module', 'esnext', '--moduleResolution', 'bundler'], consumer);
+  const bad = await run(process.execPath, [tsc, '-p', 'tsconfig.error.json'], consumer);
+  expect(bad.code).not.toBe(0);
+  const errors = [...bad.stdout.matchAll(/^type-error\.ts\((\d+),\d+\): error (TS\d+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+  expect(errors, bad.stdout).toEqual(['5 TS2322', '6 TS2322', '7 TS2353', '8 TS2339']);
+}, TIMEOUT);
+
+test('Vite: a build without configuration ships the kernels, and the page trains in chromium', async () => {
+  const build = await ok(process.execPath, [vite, 'build'], consumer);
+  expect(build.stdout + build.stderr).not.toMatch(/externalized for browser compatibility|warning/i);
+  const assets = readdirSync(join(consumer, 'dist/assets'));
+  const wasm = assets.filter((f) => f.endsWith('.wasm'));
+  expect(wasm).toHaveLength(1);
+  expect(readFileSync(join(consumer, 'dist/assets', wasm[0]))).toEqual(readFileSync(join(repo, 'build/scratchnet.wasm')));
+
+  const server = await serve(join(consumer, 'dist'));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    const fetched: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('response', (r) => (r.ok() ? fetched.push(new URL(r.url()).pathname) : problems.push(`HTTP ${r.status()} ${r.url()}`)));
+    const address = server.address() as { port: number };
+    await page.goto(`http://127.0.0.1:${address.port}/`);
+    await page.waitForFunction(() => document.getElementById('out')?.textContent, undefined, { timeout: 60_000 });
+    const result = JSON.parse((await page.textContent('#out'))!);
+    expect(problems).toEqual([]);
+    expect(fetched).toContain(`/assets/${wasm[0]}`);
+    expect(result.error).toBeUndefined();
+    expect(result.backend).toBe('wasm');
+    expect(result.losses.at(-1)).toBeLessThan(result.losses[0] / 2);
+    // the same kernels and host code in Node compute the very same numbers
+    await scratchnet.init();
+    expect(result).toEqual(workload(scratchnet));
+  } finally {
+    await browser.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}, TIMEOUT);
+
+test('CLI: `npx scratchnet --help` runs the installed bin', async () => {
+  // --no-install: never fall back to fetching some other "scratchnet" from the registry
+  const { stdout } = await ok('npx', ['--no-install', 'scratchnet', '--help'], consumer);
+  expect(stdout).toMatch(/usage/i);
+  expect(stdout).toMatch(/scratchnet/);
+}, TIMEOUT);
+
+// A static file server for the built page; .wasm goes out as application/wasm, which
+// WebAssembly.compileStreaming requires.
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+
+async function serve(dir: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}

@@ -1,0 +1,147 @@
+// The page: controls, numbers, charts, filters and the drawing pad, all fed by the training worker.
+import { AccuracyChart, LossChart } from './charts.js';
+import { drawingPad } from './draw.js';
+import { drawDigit, drawFilters } from './images.js';
+import type { FromWorker, ModelName, ToWorker } from './protocol.js';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+const el = {
+  model: $<HTMLSelectElement>('model'), start: $<HTMLButtonElement>('start'), save: $<HTMLButtonElement>('save'),
+  load: $<HTMLInputElement>('load'), loadLabel: $('load-label'), status: $('status'), recipe: $('recipe'),
+  error: $('error'), trainSize: $('train-size'), iteration: $('iteration'), loss: $('loss'), trainAcc: $('train-acc'),
+  testAcc: $('test-acc'), speed: $('speed'), evalIteration: $('eval-iteration'), evalSize: $('eval-size'),
+  filters: $<HTMLCanvasElement>('filters'), filtersCaption: $('filters-caption'), pad: $<HTMLCanvasElement>('pad'),
+  input: $<HTMLCanvasElement>('input'), clear: $<HTMLButtonElement>('clear'), predicted: $('predicted'), probabilities: $('probabilities'),
+};
+
+function showError(message: string): void {
+  el.error.hidden = false;
+  el.error.textContent = el.error.textContent ? `${el.error.textContent}\n${message}` : message;
+}
+el.error.addEventListener('click', () => {
+  el.error.hidden = true;
+  el.error.textContent = '';
+});
+addEventListener('error', (e) => showError(e.message));
+addEventListener('unhandledrejection', (e) => showError(String((e.reason as Error)?.message ?? e.reason)));
+
+const lossChart = new LossChart($('loss-chart'));
+const accChart = new AccuracyChart($('acc-chart'));
+const probabilityRows = Array.from({ length: 10 }, (_, digit) => {
+  const li = document.createElement('li');
+  li.innerHTML = `<span>${digit}</span><div class="bar" role="meter" aria-label="probability of ${digit}" aria-valuemin="0" aria-valuemax="1" aria-valuenow="0"><span style="width:0"></span></div><span class="p"></span>`;
+  el.probabilities.append(li);
+  return li;
+});
+
+// The predicted class and a bar per class; null clears them.
+function showProbabilities(probabilities: number[] | null): void {
+  const top = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
+  el.predicted.textContent = probabilities ? String(top) : '–';
+  probabilityRows.forEach((li, digit) => {
+    const p = probabilities?.[digit] ?? 0;
+    li.classList.toggle('top', digit === top);
+    li.querySelector('.bar')!.setAttribute('aria-valuenow', String(p));
+    li.querySelector<HTMLElement>('.bar > span')!.style.width = `${(p * 100).toFixed(1)}%`;
+    li.querySelector('.p')!.textContent = probabilities ? `${(p * 100).toFixed(1)}%` : '';
+  });
+}
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const send = (message: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(message, transfer);
+worker.addEventListener('error', (e) => showError(`worker: ${e.message || 'failed to start'}`));
+worker.addEventListener('messageerror', () => showError('worker: a message could not be read'));
+
+const predict = ({ data, width, height }: ImageData): void => send({ type: 'predict', rgba: data, width, height }, [data.buffer]);
+const pad = drawingPad(el.pad, predict);
+let running = false;
+let speed = 0; // images per second, smoothed
+
+function setEnabled(enabled: boolean): void {
+  for (const b of [el.start, el.save, el.load]) b.disabled = !enabled;
+  el.loadLabel.classList.toggle('disabled', !enabled);
+}
+
+const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }>) => void } = {
+  ready(m) {
+    el.model.value = m.model;
+    el.recipe.textContent = m.description;
+    el.trainSize.textContent = m.trainSize.toLocaleString('en');
+    el.status.textContent = `Ready: ${m.trainSize.toLocaleString('en')} training and ${m.testSize.toLocaleString('en')} test images loaded.`;
+    el.iteration.textContent = el.loss.textContent = el.speed.textContent = '–';
+    lossChart.clear();
+    accChart.clear();
+    setEnabled(true);
+  },
+  progress(m) {
+    el.iteration.textContent = String(m.iteration);
+    el.loss.textContent = m.losses[m.losses.length - 1].toFixed(3);
+    // NOTE: smoothed over about a second of slices, so the number is readable while it changes
+    speed = speed ? 0.8 * speed + 0.2 * m.imagesPerSecond : m.imagesPerSecond;
+    el.speed.textContent = Math.round(speed).toLocaleString('en');
+    lossChart.add(m.iterations, m.losses);
+  },
+  evaluation(m) {
+    el.iteration.textContent = String(m.iteration);
+    el.trainAcc.textContent = m.trainAcc.toFixed(3);
+    el.testAcc.textContent = m.testAcc.toFixed(3);
+    el.evalIteration.textContent = String(m.iteration);
+    el.evalSize.textContent = m.evalSize.toLocaleString('en');
+    accChart.add(m.iteration, m.trainAcc, m.testAcc);
+    const drawing = pad.image();
+    if (drawing) predict(drawing); // again, by the network as it is now
+  },
+  filters(m) {
+    el.filtersCaption.textContent = m.filters.caption;
+    drawFilters(el.filters, m.filters);
+  },
+  running(m) {
+    running = m.running;
+    el.start.textContent = running ? 'Stop' : 'Start';
+    el.status.textContent = running ? 'Training…' : 'Stopped.';
+    speed = 0;
+  },
+  prediction(m) {
+    drawDigit(el.input, m.pixels);
+    showProbabilities(m.probabilities);
+  },
+  saved(m) {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+    link.download = m.fileName;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000); // once the download has read it
+    el.status.textContent = `Saved ${m.fileName}.`;
+  },
+  loaded(m) {
+    el.status.textContent = `Loaded ${m.fileName} (${m.model}, ${m.iteration} iterations).`;
+  },
+  error(m) {
+    showError(m.message);
+  },
+};
+worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  (handlers[m.type] as (message: FromWorker) => void)(m);
+});
+
+el.start.addEventListener('click', () => send({ type: running ? 'stop' : 'start' }));
+el.model.addEventListener('change', () => {
+  setEnabled(false);
+  send({ type: 'reset', model: el.model.value as ModelName });
+});
+el.save.addEventListener('click', () => send({ type: 'save' }));
+el.load.addEventListener('change', async () => {
+  const file = el.load.files?.[0];
+  if (!file) return;
+  el.load.value = ''; // the same file can be chosen again
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  send({ type: 'load', bytes, fileName: file.name }, [bytes.buffer]);
+});
+el.clear.addEventListener('click', () => {
+  pad.clear();
+  el.input.getContext('2d')!.clearRect(0, 0, el.input.width, el.input.height);
+  showProbabilities(null);
+});
+
+send({ type: 'reset', model: el.model.value as ModelName });

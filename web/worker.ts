@@ -1,0 +1,273 @@
+// The training worker: holds MNIST and the network in scratchnet's linear memory and trains in
+// slices of about 100 ms, reading the page's messages (stop, predict, save, load) between slices,
+// so neither the page nor a prediction waits for more than one slice.
+import {
+  Adam, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init, parseIdx,
+  preprocessDigit, rgbaToGray, serializeParams, tensor, type Network, type Optimizer, type Tensor,
+} from 'scratchnet';
+import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
+
+// NOTE: a subset keeps the start short and the memory small (10 000 images are 31 MB of float32
+// in linear memory; all 60 000 would be 188 MB). The test set is used whole.
+const TRAIN_SIZE = 10_000;
+const BATCH_SIZE = 100;
+const EVAL_EVERY = TRAIN_SIZE / BATCH_SIZE; // one epoch of the subset, where the book evaluates
+const SLICE_MS = 100;
+const UNITS_SHOWN = 16; // TwoLayerNet hidden units drawn as images
+
+// The DOM lib types `self` as a Window; in a worker it is the worker's global scope.
+const scope = self as unknown as {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+};
+const post = (message: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
+
+interface Data { xTrain: Tensor; tTrain: Tensor; xTest: Tensor; tTest: Tensor }
+
+interface Recipe {
+  description: string;
+  inputShape: number[];
+  /** Accuracies are measured on the first evalSize train and test images. */
+  evalSize: number;
+  optimizer(): Optimizer;
+  /** A network with the sizes of the given parameter shapes, or the default one. */
+  network(shapes?: Record<string, number[]>): Network;
+}
+
+// The book's recipes: train_neuralnet.py (784-50-10, SGD lr 0.1) and train_convnet.py (Adam
+// lr 0.001, accuracy on 1 000 samples, since a forward pass over 10 000 costs as much as 100
+// training iterations).
+const RECIPES: Record<ModelName, Recipe> = {
+  TwoLayerNet: {
+    description: 'TwoLayerNet 784-50-10 (Affine-ReLU-Affine), SGD lr 0.1, batch 100',
+    inputShape: [784],
+    evalSize: 10_000,
+    optimizer: () => new SGD({ lr: 0.1 }),
+    network: (shapes) => new TwoLayerNet({
+      inputSize: 784, hiddenSize: shapes?.W1?.[1] ?? 50, outputSize: 10, seed: 0,
+    }),
+  },
+  SimpleConvNet: {
+    description: 'SimpleConvNet (conv 30×5×5-ReLU-pool-Affine 100-ReLU-Affine), Adam lr 0.001, batch 100',
+    inputShape: [1, 28, 28],
+    evalSize: 1_000,
+    optimizer: () => new Adam({ lr: 0.001 }),
+    network: (shapes) => new SimpleConvNet({
+      convParam: { filterNum: shapes?.W1?.[0] ?? 30, filterSize: shapes?.W1?.[2] ?? 5, pad: 0, stride: 1 },
+      hiddenSize: shapes?.W2?.[1] ?? 100, seed: 0,
+    }),
+  },
+};
+
+/** A network and everything its training needs. */
+class Session {
+  readonly optimizer: Optimizer;
+  readonly batches: MiniBatches;
+  readonly #xTrain: Tensor; // data.xTrain reshaped to the network's input
+  // (x, t) pairs the accuracies are measured on
+  readonly #evalSets: { train: [Tensor, Tensor]; test: [Tensor, Tensor] };
+  iteration = 0;
+
+  constructor(readonly model: ModelName, readonly net: Network, data: Data) {
+    const recipe = RECIPES[model];
+    this.optimizer = recipe.optimizer();
+    const head = (x: Tensor, t: Tensor): [Tensor, Tensor] => {
+      const n = Math.min(recipe.evalSize, x.shape[0]);
+      return [tensor(x.data.subarray(0, n * 784), [n, ...recipe.inputShape]), tensor(t.data.subarray(0, n), [n])];
+    };
+    this.#evalSets = { train: head(data.xTrain, data.tTrain), test: head(data.xTest, data.tTest) };
+    this.#xTrain = data.xTrain.reshape([-1, ...recipe.inputShape]);
+    this.batches = new MiniBatches(this.#xTrain, data.tTrain, BATCH_SIZE, createRng(1));
+  }
+
+  /** Trains for about SLICE_MS, ending early where an evaluation is due. */
+  trainSlice(): { iterations: number[]; losses: number[]; seconds: number } {
+    const iterations: number[] = [], losses: number[] = [];
+    const start = performance.now();
+    do {
+      const [x, t] = this.batches.sample();
+      this.optimizer.update(this.net.params, this.net.gradient(x, t));
+      this.iteration++;
+      iterations.push(this.iteration);
+      losses.push(this.net.lastLoss); // computed by gradient(), before this update
+    } while (this.iteration % EVAL_EVERY !== 0 && performance.now() - start < SLICE_MS);
+    return { iterations, losses, seconds: (performance.now() - start) / 1000 };
+  }
+
+  /** Posts the accuracies and the first layer's weights. */
+  evaluate(): void {
+    const { train, test } = this.#evalSets;
+    const [trainAcc, testAcc] = [this.net.accuracy(...train), this.net.accuracy(...test)];
+    post({ type: 'evaluation', iteration: this.iteration, trainAcc, testAcc, evalSize: train[0].shape[0] });
+    const filters = filtersOf(this.model, this.net.params.W1);
+    post({ type: 'filters', filters }, [filters.data.buffer]);
+  }
+
+  /** Class probabilities of one 28×28 image. */
+  predict(pixels: Float32Array): number[] {
+    const x = tensor(pixels, [1, ...RECIPES[this.model].inputShape]);
+    const scores = this.net.predict(x);
+    const probabilities = softmax(scores.toArray());
+    x.dispose();
+    scores.dispose();
+    return probabilities;
+  }
+
+  dispose(): void {
+    for (const t of [...this.#evalSets.train, ...this.#evalSets.test, this.#xTrain]) t.dispose();
+    this.batches.dispose();
+    this.optimizer.dispose();
+    this.net.dispose();
+  }
+}
+
+function softmax(scores: number[]): number[] {
+  const max = Math.max(...scores);
+  const e = scores.map((s) => Math.exp(s - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+// The first layer's weights as images: SimpleConvNet's filters (FN, 1, FH, FW), or the 784 input
+// weights of TwoLayerNet's first hidden units as 28×28 images (column j of W1 is unit j's).
+function filtersOf(model: ModelName, W1: Tensor): Filters {
+  const w = W1.data;
+  if (model === 'SimpleConvNet') {
+    const [count, , height, width] = W1.shape;
+    const caption = `The ${count} filters (${height}×${width}) of the convolution layer, W1.`;
+    return { caption, count, width, height, data: w.slice(0, count * height * width) };
+  }
+  const [inputs, hidden] = W1.shape;
+  const count = Math.min(UNITS_SHOWN, hidden);
+  const data = new Float32Array(count * inputs);
+  for (let j = 0; j < count; j++) for (let i = 0; i < inputs; i++) data[j * inputs + i] = w[i * hidden + j];
+  const caption = `The 784 input weights of the first ${count} of ${hidden} hidden units (columns of W1) as 28×28 images.`;
+  return { caption, count, width: 28, height: 28, data };
+}
+
+async function loadData(): Promise<Data> {
+  const names = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+  const files = await Promise.all(names.map(async (name) => {
+    const response = await fetch(`/mnist/${name}`);
+    if (!response.ok) throw new Error(`could not load /mnist/${name}: HTTP ${response.status}`);
+    return parseIdx(new Uint8Array(await response.arrayBuffer()), name).data;
+  }));
+  const [trainImages, trainLabels, testImages, testLabels] = files;
+  return {
+    xTrain: pixels(trainImages, TRAIN_SIZE),
+    tTrain: tensor(trainLabels.subarray(0, TRAIN_SIZE), [TRAIN_SIZE]),
+    xTest: pixels(testImages, testLabels.length),
+    tTest: tensor(testLabels, [testLabels.length]),
+  };
+}
+
+// The first n images as (n, 784) floats in [0, 1], as loadMnist({ normalize: true }) makes them.
+function pixels(bytes: Uint8Array, n: number): Tensor {
+  const values = new Float32Array(n * 784);
+  for (let i = 0; i < values.length; i++) values[i] = bytes[i] / 255;
+  return tensor(values, [n, 784]);
+}
+
+// NOTE: setTimeout(0) is clamped to 4 ms once nested; a message to ourselves is not. Posted
+// messages run in the order they arrive, so the page's waiting messages are handled first.
+const channel = new MessageChannel();
+let wake: (() => void) | undefined;
+channel.port1.onmessage = () => wake?.();
+const nextTask = (): Promise<void> => new Promise((resolve) => {
+  wake = resolve;
+  channel.port2.postMessage(null);
+});
+
+let data: Data | undefined;
+let session: Session | undefined;
+let running = false; // cleared by 'stop'; the loop ends at its next slice
+let loop: Promise<void> | undefined;
+
+// Replaces the session by one training `net` from `iteration` on; stops training.
+function start(model: ModelName, net: Network, iteration = 0): void {
+  running = false;
+  session?.dispose();
+  session = new Session(model, net, data!);
+  session.iteration = iteration;
+  post({ type: 'ready', model, description: RECIPES[model].description, trainSize: TRAIN_SIZE, testSize: data!.xTest.shape[0] });
+  session.evaluate();
+}
+
+async function train(): Promise<void> {
+  post({ type: 'running', running: true });
+  try {
+    while (running) {
+      const s = session!;
+      const { iterations, losses, seconds } = s.trainSlice();
+      post({ type: 'progress', iteration: s.iteration, iterations, losses, imagesPerSecond: (iterations.length * BATCH_SIZE) / seconds });
+      if (s.iteration % EVAL_EVERY === 0) s.evaluate();
+      await nextTask();
+    }
+  } finally {
+    running = false;
+    post({ type: 'running', running: false });
+  }
+}
+
+// Loads a .safetensors file into a new network of the kind and sizes it holds; the current one
+// stays if anything is wrong with the file.
+function load(bytes: Uint8Array, fileName: string): void {
+  const { metadata, arrays } = deserialize(bytes, fileName);
+  const model = metadata.network;
+  if (model !== 'TwoLayerNet' && model !== 'SimpleConvNet') {
+    throw new Error(`${fileName}: the demo runs TwoLayerNet and SimpleConvNet; this file holds ${model ? `a ${model}` : 'no network name'}`);
+  }
+  const shapes = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, a.shape]));
+  const net = RECIPES[model].network(shapes);
+  try {
+    deserializeParams(net, bytes, fileName);
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
+  const iteration = Number(metadata.iterations) || 0;
+  start(model, net, iteration);
+  post({ type: 'loaded', model, fileName, iteration });
+}
+
+function handle(message: ToWorker): void {
+  switch (message.type) {
+    case 'reset':
+      start(message.model, RECIPES[message.model].network());
+      break;
+    case 'start':
+      running = true;
+      // NOTE: a 'stop' then 'start' within one slice finds the loop still there and keeps it
+      loop ??= train().catch(report).finally(() => (loop = undefined));
+      break;
+    case 'stop':
+      running = false;
+      break;
+    case 'predict': {
+      const { rgba, width, height } = message;
+      const pixels = preprocessDigit(rgbaToGray(rgba, width, height), width, height);
+      post({ type: 'prediction', pixels, probabilities: session!.predict(pixels) });
+      break;
+    }
+    case 'save': {
+      const s = session!;
+      const bytes = serializeParams(s.net, { iterations: String(s.iteration) });
+      post({ type: 'saved', bytes, fileName: `${s.model.toLowerCase()}-${s.iteration}.safetensors` }, [bytes.buffer]);
+      break;
+    }
+    case 'load':
+      load(message.bytes, message.fileName);
+      break;
+  }
+}
+
+const report = (e: unknown): void => post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+
+// Messages that arrive while the data loads wait for it, in order.
+const ready = (async () => {
+  await init();
+  data = await loadData();
+})();
+scope.onmessage = (event) => {
+  ready.then(() => handle(event.data)).catch(report);
+};
