@@ -53,7 +53,7 @@ let packed: { filename: string; size: number; unpackedSize: number; entryCount: 
 
 beforeAll(async () => {
   // `npm test` builds both first (pretest); `npm pack` must not rebuild them under running tests.
-  for (const file of ['dist/index.js', 'dist/index.d.ts', 'build/scratchnet.wasm']) {
+  for (const file of ['dist/index.js', 'dist/index.d.ts', 'build/scratchnet.wasm', 'build/scratchnet-threads.wasm']) {
     expect(existsSync(join(repo, file)), `${file} is missing: run \`npm run asbuild && npm run build\``).toBe(true);
   }
   root = tempDir('package');
@@ -70,7 +70,8 @@ afterAll(() => {
 
 test('the tarball holds the compiled library, its types and the kernels, and nothing else', () => {
   const files = packed.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'build/scratchnet.wasm']));
+  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/backend/worker.js',
+    'build/scratchnet.wasm', 'build/scratchnet-threads.wasm']));
   expect(files.filter((f) => /^(src|test|node_modules|assembly|bench|examples|web|out)\//.test(f))).toEqual([]);
   // tsc never deletes outputs of removed sources; the build empties dist/ so none get published
   const stale = files.filter((f) => /^dist\/.*\.js$/.test(f) && !existsSync(join(repo, f.replace(/^dist/, 'src').replace(/\.js$/, '.ts'))));
@@ -100,13 +101,15 @@ test('TypeScript: the declarations resolve under --strict, for Node and for bund
   expect(errors, bad.stdout).toEqual(['5 TS2322', '6 TS2322', '7 TS2353', '8 TS2339']);
 }, TIMEOUT);
 
-test('Vite: a build without configuration ships the kernels, and the page trains in chromium', async () => {
+test('Vite: a build without configuration ships the kernels and the kernel thread, and the page trains in chromium on two threads', async () => {
   const build = await ok(process.execPath, [vite, 'build'], consumer);
   expect(build.stdout + build.stderr).not.toMatch(/externalized for browser compatibility|warning/i);
   const assets = readdirSync(join(consumer, 'dist/assets'));
   const wasm = assets.filter((f) => f.endsWith('.wasm'));
-  expect(wasm).toHaveLength(1);
-  expect(readFileSync(join(consumer, 'dist/assets', wasm[0]))).toEqual(readFileSync(join(repo, 'build/scratchnet.wasm')));
+  expect(wasm).toHaveLength(2); // one build per memory kind: plain, and shared for threads
+  const threaded = wasm.find((f) => f.startsWith('scratchnet-threads'))!;
+  expect(readFileSync(join(consumer, 'dist/assets', threaded))).toEqual(readFileSync(join(repo, 'build/scratchnet-threads.wasm')));
+  expect(readFileSync(join(consumer, 'dist/assets', wasm.find((f) => f !== threaded)!))).toEqual(readFileSync(join(repo, 'build/scratchnet.wasm')));
 
   const server = await serve(join(consumer, 'dist'));
   const browser = await chromium.launch({
@@ -125,12 +128,17 @@ test('Vite: a build without configuration ships the kernels, and the page trains
     await page.waitForFunction(() => document.getElementById('out')?.textContent, undefined, { timeout: 60_000 });
     const result = JSON.parse((await page.textContent('#out'))!);
     expect(problems).toEqual([]);
-    expect(fetched).toContain(`/assets/${wasm[0]}`);
+    // the page is cross-origin isolated, so init({ threads: 2 }) gets its kernel thread
+    expect(fetched).toContain(`/assets/${threaded}`);
+    expect(fetched.some((f) => /^\/assets\/worker.*\.js$/.test(f)), fetched.join(' ')).toBe(true);
     expect(result.error).toBeUndefined();
+    expect(result.threads).toBe(2);
+    delete result.threads;
     expect(result.backend).toBe('wasm');
     expect(result.losses.at(-1)).toBeLessThan(result.losses[0] / 2);
-    // the same kernels and host code in Node compute the very same numbers
+    // the same kernels and host code in Node, on one thread, compute the very same numbers
     await scratchnet.init();
+    expect(scratchnet.threadCount()).toBe(1);
     expect(result).toEqual(workload(scratchnet));
   } finally {
     await browser.close();
@@ -157,7 +165,12 @@ async function serve(dir: string): Promise<Server> {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    // cross-origin isolation, which SharedArrayBuffer (the threads' memory) needs
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    }).end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;

@@ -37,12 +37,13 @@ async function begin(start: ThreadStart, post: (message: string) => void): Promi
   serve(start, kernels);
 }
 
-// Node's worker_threads module name is a variable so bundlers for browsers leave it alone.
+// Node's worker_threads module name is a variable so bundlers for browsers leave it alone. NOTE:
+// no top-level await: bundlers emit workers as classic scripts (Vite's default), which have none.
 const workerThreads = 'node:worker_threads';
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 if (isNode) {
-  const { parentPort } = (await import(/* @vite-ignore */ workerThreads)) as typeof import('node:worker_threads');
-  parentPort!.once('message', (start: ThreadStart) => void begin(start, (m) => parentPort!.postMessage(m)));
+  void (import(/* @vite-ignore */ workerThreads) as Promise<typeof import('node:worker_threads')>).then(({ parentPort }) =>
+    parentPort!.once('message', (start: ThreadStart) => void begin(start, (m) => parentPort!.postMessage(m))));
 } else {
   const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ThreadStart>) => void) | null; postMessage(m: string): void };
   scope.onmessage = (e) => {
