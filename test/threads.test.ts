@@ -2,6 +2,8 @@
 // bits as one thread on shapes that cut both ways with ragged edges, a short SimpleConvNet
 // training run ends with identical parameters, errors on a kernel thread surface, and the
 // range splitting covers every index once.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Adam, AvgPooling, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
 import { runParallel } from '../src/backend/runtime.js';
@@ -39,6 +41,23 @@ describe('splitRange', () => {
       expect(next).toBe(total);
       expect(ranges.length).toBeGreaterThan(0);
     });
+});
+
+describe('the default in Node', () => {
+  // a fresh process each: the thread count is fixed by the first init()
+  const script = "const m = await import('./dist/index.js'); await m.init(); console.log(m.threadCount());";
+  const threadsIn = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+
+  test('two threads where there are two cores, one where there is one; SCRATCHNET_THREADS overrides', () => {
+    expect(threadsIn({ SCRATCHNET_THREADS: '' }).stdout.trim()).toBe(String(Math.min(2, availableParallelism())));
+    expect(threadsIn({ SCRATCHNET_THREADS: '1' }).stdout.trim()).toBe('1');
+    expect(threadsIn({ SCRATCHNET_THREADS: '3' }).stdout.trim()).toBe('3');
+    const bad = threadsIn({ SCRATCHNET_THREADS: 'many' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/init: SCRATCHNET_THREADS must be an integer from 1 to 64, got "many"/);
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script.replace('m.init()', "m.init({ backend: 'js', threads: 1 })")], { encoding: 'utf8' }).trim()).toBe('1');
+  });
 });
 
 describe('two threads', () => {

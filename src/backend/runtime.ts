@@ -21,7 +21,8 @@ export interface InitOptions {
   backend?: BackendName;
   /** Where to get the kernels' .wasm, if not from next to this file (bytes, a compiled Module or a URL). */
   wasm?: WasmSource;
-  /** Threads that run the big kernels, the calling one included (default 1). More than one needs
+  /** Threads that run the big kernels, the calling one included. Default: in Node, 2 where the
+   *  machine has two cores or more (or $SCRATCHNET_THREADS); in browsers, 1. More than one needs
    *  SharedArrayBuffer: Node, or a cross-origin isolated page; elsewhere it falls back to 1 with a
    *  warning. Fixed by the first init(). Results are bit-identical to one thread. */
   threads?: number;
@@ -36,6 +37,7 @@ interface Runtime {
   heap: Float32Array;
   workspaces: { offset: number; bytes: number }[]; // one per thread
   threads: number; // as asked at the first init(), where available
+  threadsAsked: boolean; // by the user, rather than by default
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
 }
@@ -51,7 +53,7 @@ export async function init(options: InitOptions = {}): Promise<void> {
   }
   const threads = checkThreads(options.threads);
   const first = !rt;
-  if (!rt) createRuntime(threads ?? 1);
+  if (!rt) createRuntime(threads ?? (await defaultThreads()), threads !== undefined);
   else if (threads !== undefined && threads !== rt.threads && sharedMemoryAvailable()) {
     throw new Error(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
   }
@@ -71,12 +73,29 @@ function checkThreads(threads: unknown): number | undefined {
   return threads;
 }
 
+// NOTE: two threads won on every training step measured in Node (bench/results/threads.md:
+// SimpleConvNet 1.7×, TwoLayerNet 1.45×, DeepConvNet 1.8×) when a second core is free; more were
+// never measured, so the default stops at two. SCRATCHNET_THREADS overrides it (1 = off). Browsers
+// default to one: threads there need a cross-origin isolated page, which the page must opt into.
+async function defaultThreads(): Promise<number> {
+  if (typeof process === 'undefined' || !process.versions?.node) return 1;
+  const fromEnv = process.env.SCRATCHNET_THREADS;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const n = Number(fromEnv);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`init: SCRATCHNET_THREADS must be an integer from 1 to 64, got ${JSON.stringify(fromEnv)}`);
+    return n;
+  }
+  const osModule = 'node:os';
+  const os = (await import(/* @vite-ignore */ osModule)) as typeof import('node:os');
+  return Math.min(2, os.availableParallelism());
+}
+
 // SharedArrayBuffer exists in Node and, in browsers, only on cross-origin isolated pages.
 function sharedMemoryAvailable(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 }
 
-function createRuntime(asked: number): void {
+function createRuntime(asked: number, explicit: boolean): void {
   let threads = asked;
   if (threads > 1 && !sharedMemoryAvailable()) {
     console.warn(`scratchnet: ${threads} threads need SharedArrayBuffer (a cross-origin isolated page); running on one`);
@@ -94,6 +113,7 @@ function createRuntime(asked: number): void {
     workspaces: Array.from({ length: threads }, () => ({ offset: 0, bytes: 0 })),
     threads,
     usedThreads: threads,
+    threadsAsked: explicit,
   };
   rt = state;
 }
@@ -108,7 +128,16 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   }
   warmUp(exports, state.allocator);
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
-  if (state.threads > 1) state.pool = await ThreadPool.start(state.threads, module, state.memory);
+  if (state.threads > 1) {
+    try {
+      state.pool = await ThreadPool.start(state.threads, module, state.memory);
+    } catch (e) {
+      // threads the user asked for must start; the default quietly degrades to one
+      if (state.threadsAsked) throw e;
+      console.warn(`scratchnet: running on one thread: ${(e as Error).message}`);
+      state.threads = state.usedThreads = 1;
+    }
+  }
   state.wasm = exports;
 }
 

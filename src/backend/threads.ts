@@ -112,7 +112,9 @@ async function spawn(): Promise<KernelThread> {
     // NOTE: under vitest this file runs from src/ as TypeScript, which a worker cannot load: it
     // uses the compiled copy in dist/ (npm test builds it first).
     const url = import.meta.url.endsWith('.ts') ? new URL('../../dist/backend/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
-    const worker = new Worker(url);
+    // NOTE: no execArgv: a worker inherits the parent's Node flags by default, and some of them
+    // (--input-type of `node -e`, a loader for TypeScript) make a worker fail to start
+    const worker = new Worker(url, { execArgv: [] });
     worker.unref(); // kernel threads never keep a process alive
     return {
       post: (start) => worker.postMessage(start),
