@@ -58,6 +58,33 @@ export function f32_maxpool_fwd(x: usize, y: usize, argmax: usize, N: i32, C: i3
       let ox = 0;
       if (iy0 >= 0 && iy0 + PH <= H) {
         for (; ox < lo; ox++) maxWindow(xp, H, W, iy0, ox * stride - pad, PH, PW, y + off(o + ox), argmax + off(o + ox));
+        // the book's 2×2 windows at stride 2: four windows are two rows of 8 floats, split into
+        // their even and odd columns; the same comparisons in the same order as the loop below
+        if (PH == 2 && PW == 2 && stride == 2) {
+          for (; ox + 4 <= hi; ox += 4) {
+            const base = iy0 * W + ox * 2 - pad;
+            const r0 = xp + off(base), r1 = r0 + off(W);
+            const a0 = v128.load(r0), a1 = v128.load(r0, 16);
+            const b0 = v128.load(r1), b1 = v128.load(r1, 16);
+            let best = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6);
+            let at = i32x4.add(i32x4.splat(base), laneStep);
+            const first = at;
+            let v = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+            let m = beats4(v, best);
+            best = v128.bitselect(v, best, m);
+            at = v128.bitselect(i32x4.add(first, i32x4.splat(1)), at, m);
+            v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+            m = beats4(v, best);
+            best = v128.bitselect(v, best, m);
+            at = v128.bitselect(i32x4.add(first, i32x4.splat(W)), at, m);
+            v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+            m = beats4(v, best);
+            best = v128.bitselect(v, best, m);
+            at = v128.bitselect(i32x4.add(first, i32x4.splat(W + 1)), at, m);
+            v128.store(y + off(o + ox), best);
+            v128.store(argmax + off(o + ox), at);
+          }
+        }
         for (; ox + 4 <= hi; ox += 4) {
           const base = iy0 * W + ox * stride - pad;
           let best = load4(xp + off(base), stride);
