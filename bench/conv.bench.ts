@@ -5,7 +5,7 @@ import { Convolution, init, Pooling, setBackend } from 'scratchnet';
 import { CONV_FLOPS, CONV_IN, CONV_OUT, CONV_W, randomTensor, simpleConvNetStep } from './fixtures.js';
 import { fmtMs, gflops, medians, publish, speedup, type Cell } from './report.js';
 
-await init();
+await init({ threads: 1 }); // one thread: the wasm kernels against the single-threaded JS twin
 const x = randomTensor(CONV_IN);
 const conv = new Convolution(randomTensor(CONV_W, 0.1), randomTensor([30], 0.1));
 conv.forward(x);

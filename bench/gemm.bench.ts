@@ -15,7 +15,7 @@ const SHAPES: [number, number, number, boolean, boolean][] = [
   [512, 512, 512, false, false],
 ];
 
-await init();
+await init({ threads: 1 }); // one thread: the wasm kernels against the single-threaded JS twin
 const rows: Cell[][] = [];
 const results = [];
 for (const [M, K, N, transA, transB] of SHAPES) {

@@ -10,7 +10,7 @@ import {
 import { CONV_IN, CONV_OUT, randomTensor, rawKernels, rng, scratch, size } from './fixtures.js';
 import { fmtMs, gbps, medians, publish, speedup, type Cell } from './report.js';
 
-await init();
+await init({ threads: 1 }); // one thread: the wasm kernels against the single-threaded JS twin
 const kernels = await rawKernels();
 
 /** [row label, bytes moved (each input read once, each output written once; 0 = too small to

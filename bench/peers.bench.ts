@@ -255,7 +255,7 @@ const results: Record<string, Partial<Record<Side, Result>>> = {};
 const put = (item: string, side: Side, value: Result) => ((results[item] ??= {})[side] = value);
 
 // ---- scratchnet, wasm backend, one thread
-await init();
+await init({ threads: 1 }); // one thread each, as the peers run
 setBackend('wasm');
 const kernelsWasm = (await rawKernels()).wasm;
 for (const item of items) put(item.name, 'scratchnet', await median(item.scratchnet()));

@@ -5,7 +5,7 @@ import { init, setBackend } from 'scratchnet';
 import { twoLayerNetStep } from './fixtures.js';
 import { fmtMs, medians, publish, speedup } from './report.js';
 
-await init();
+await init({ threads: 1 }); // one thread: the wasm kernels against the single-threaded JS twin
 const step = twoLayerNetStep();
 const on = (backend: 'wasm' | 'js') => () => {
   setBackend(backend);
