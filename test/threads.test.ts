@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { Adam, AvgPooling, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
+import { AdaGrad, Adam, AvgPooling, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
 import { runParallel } from '../src/backend/runtime.js';
 import { splitRange } from '../src/backend/split.js';
 import { randomValues } from './helpers.js';
@@ -128,6 +128,19 @@ describe('two threads', () => {
     expectSameBits(one, two, 'activation');
     layer.dispose();
   });
+
+  test.each([['SGD', () => new SGD({ lr: 0.1 })], ['Momentum', () => new Momentum({ lr: 0.1 })], ['Nesterov', () => new Nesterov({ lr: 0.1 })],
+    ['AdaGrad', () => new AdaGrad({ lr: 0.1 })], ['RMSprop', () => new RMSprop({ lr: 0.1 })], ['Adam', () => new Adam({ lr: 0.1 })]] as const)(
+    '%s: three updates of a 300 017-float parameter give the same bits on one and two threads', (_, make) => {
+      const p0 = randomValues(300_017), g = tensor(randomValues(300_017), [300_017]);
+      const [one, two] = oneAndTwo(() => {
+        const optimizer = make();
+        const params = { W: tensor(p0, [300_017]) };
+        for (let i = 0; i < 3; i++) optimizer.update(params, { W: g });
+        return [params.W.data, ...Object.values('exportState' in optimizer ? optimizer.exportState().tensors : {}).map((t) => t.data)];
+      });
+      expectSameBits(one, two, 'optimizer');
+    });
 
   const POOLS = [
     { N: 100, C: 30, H: 24, W: 24, P: 2, stride: 2, pad: 0 }, // SimpleConvNet

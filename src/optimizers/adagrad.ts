@@ -1,6 +1,4 @@
 // AdaGrad: h += g²; p -= lr·g / (√h + 1e-7).
-import type { Kernels } from '../backend/kernels.js';
-import type { Tensor } from '../tensor.js';
 import { options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
@@ -13,7 +11,7 @@ export class AdaGrad extends StatefulOptimizer {
     this.lr = positive('AdaGrad', 'lr', lr);
   }
 
-  protected step(k: Kernels, p: number, g: number, [h]: Tensor[], n: number): void {
-    k.f32_adagrad_step(p, g, h.offset, n, this.lr);
+  protected kernel() {
+    return { name: 'f32_adagrad_step', scalars: [this.lr] } as const;
   }
 }

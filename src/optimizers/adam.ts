@@ -1,8 +1,6 @@
 // Adam, with the book's bias correction folded into the step size:
 // t += 1; lr_t = lr·√(1 - β2ᵗ) / (1 - β1ᵗ); m += (1 - β1)(g - m); v += (1 - β2)(g² - v);
 // p -= lr_t·m / (√v + 1e-7).
-import type { Kernels } from '../backend/kernels.js';
-import type { Tensor } from '../tensor.js';
 import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
@@ -35,7 +33,7 @@ export class Adam extends StatefulOptimizer {
     this.#lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
   }
 
-  protected step(k: Kernels, p: number, g: number, [m, v]: Tensor[], n: number): void {
-    k.f32_adam_step(p, g, m.offset, v.offset, n, this.#lrT, this.beta1, this.beta2);
+  protected kernel() {
+    return { name: 'f32_adam_step', scalars: [this.#lrT, this.beta1, this.beta2] } as const;
   }
 }

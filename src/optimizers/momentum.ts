@@ -1,6 +1,4 @@
 // Momentum SGD: v = m·v - lr·g; p += v.
-import type { Kernels } from '../backend/kernels.js';
-import type { Tensor } from '../tensor.js';
 import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
@@ -15,7 +13,7 @@ export class Momentum extends StatefulOptimizer {
     this.momentum = fraction('Momentum', 'momentum', momentum);
   }
 
-  protected step(k: Kernels, p: number, g: number, [v]: Tensor[], n: number): void {
-    k.f32_momentum_step(p, g, v.offset, n, this.lr, this.momentum);
+  protected kernel() {
+    return { name: 'f32_momentum_step', scalars: [this.lr, this.momentum] } as const;
   }
 }

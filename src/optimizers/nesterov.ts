@@ -1,7 +1,5 @@
 // Nesterov's accelerated gradient, as the book's current code orders it:
 // p += m²·v; p -= (1 + m)·lr·g; v = m·v - lr·g.
-import type { Kernels } from '../backend/kernels.js';
-import type { Tensor } from '../tensor.js';
 import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
@@ -16,7 +14,7 @@ export class Nesterov extends StatefulOptimizer {
     this.momentum = fraction('Nesterov', 'momentum', momentum);
   }
 
-  protected step(k: Kernels, p: number, g: number, [v]: Tensor[], n: number): void {
-    k.f32_nesterov_step(p, g, v.offset, n, this.lr, this.momentum);
+  protected kernel() {
+    return { name: 'f32_nesterov_step', scalars: [this.lr, this.momentum] } as const;
   }
 }

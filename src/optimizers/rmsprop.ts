@@ -1,6 +1,4 @@
 // RMSprop: h = d·h + (1 - d)·g²; p -= lr·g / (√h + 1e-7).
-import type { Kernels } from '../backend/kernels.js';
-import type { Tensor } from '../tensor.js';
 import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
@@ -15,7 +13,7 @@ export class RMSprop extends StatefulOptimizer {
     this.decayRate = fraction('RMSprop', 'decayRate', decayRate);
   }
 
-  protected step(k: Kernels, p: number, g: number, [h]: Tensor[], n: number): void {
-    k.f32_rmsprop_step(p, g, h.offset, n, this.lr, this.decayRate);
+  protected kernel() {
+    return { name: 'f32_rmsprop_step', scalars: [this.lr, this.decayRate] } as const;
   }
 }

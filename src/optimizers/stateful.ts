@@ -1,7 +1,8 @@
-// The shape every optimizer with state shares: check params and grads, then one kernel call per
-// parameter with that parameter's state tensors (created as zeros on first use).
-import { kernels } from '../backend/runtime.js';
+// The shape every optimizer with state shares: check params and grads, then one kernel pass per
+// parameter over it, its gradient and its state tensors (created as zeros on first use), split
+// between the threads for big parameters (the kernels are elementwise: the same bits either way).
 import type { Kernels } from '../backend/kernels.js';
+import { runElementwise } from '../backend/split.js';
 import type { Tensor } from '../tensor.js';
 import { checkUpdate, type Optimizer } from './optimizer.js';
 import { OptimizerState } from './state.js';
@@ -20,7 +21,8 @@ export abstract class StatefulOptimizer implements Optimizer {
   }
 
   /** One parameter's update: p and g are byte offsets of n floats; state as created. */
-  protected abstract step(k: Kernels, p: number, g: number, state: Tensor[], n: number): void;
+  /** The update kernel and its trailing scalar arguments; it takes (p, g, ...state, n, ...scalars). */
+  protected abstract kernel(): { name: keyof Kernels; scalars: readonly number[] };
 
   /** Called once per update() before the steps (Adam counts its iterations here). */
   protected beginUpdate(): void {}
@@ -52,10 +54,11 @@ export abstract class StatefulOptimizer implements Optimizer {
     const names = checkUpdate(`${this.name}.update`, params, grads, this.lr);
     this.#state.check(params);
     this.beginUpdate();
-    const k = kernels();
+    const { name: kernel, scalars } = this.kernel();
     for (const name of names) {
       const p = params[name];
-      this.step(k, p.offset, grads[name].offset, this.#state.get(name, p), p.size);
+      const arrays = [p.offset, grads[name].offset, ...this.#state.get(name, p).map((t) => t.offset)];
+      runElementwise(kernel, p.size, (start, count) => [...arrays.map((a) => a + 4 * start), count, ...scalars]);
     }
   }
 

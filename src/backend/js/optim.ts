@@ -1,5 +1,10 @@
-// Twin of assembly/optim.ts: the same update rules, computed in float64 and stored as float32.
+// Twin of assembly/optim.ts: the same update rules, computed in float64 and stored as float32,
+// with state values below the smallest normal float32 stored as 0, as the wasm kernels do.
 import type { Heap, KernelPart } from './part.js';
+
+const TINY = 2 ** -126;
+/** 0 for a value whose float32 rounding is subnormal; NaN stays NaN. */
+const flush = (x: number) => (Math.abs(Math.fround(x)) < TINY ? 0 : x);
 
 export function optimKernels(heap: Heap) {
   return {
@@ -7,7 +12,7 @@ export function optimKernels(heap: Heap) {
       const h = heap();
       const P = p >> 2, G = g >> 2, V = v >> 2;
       for (let i = 0; i < n; i++) {
-        h[V + i] = momentum * h[V + i] - lr * h[G + i];
+        h[V + i] = flush(momentum * h[V + i] - lr * h[G + i]);
         h[P + i] += h[V + i];
       }
     },
@@ -16,14 +21,14 @@ export function optimKernels(heap: Heap) {
       const P = p >> 2, G = g >> 2, V = v >> 2;
       for (let i = 0; i < n; i++) {
         h[P + i] += momentum * momentum * h[V + i] - (1 + momentum) * lr * h[G + i];
-        h[V + i] = momentum * h[V + i] - lr * h[G + i];
+        h[V + i] = flush(momentum * h[V + i] - lr * h[G + i]);
       }
     },
     f32_adagrad_step(p, g, hs, n, lr) {
       const h = heap();
       const P = p >> 2, G = g >> 2, H = hs >> 2;
       for (let i = 0; i < n; i++) {
-        h[H + i] += h[G + i] * h[G + i];
+        h[H + i] = flush(h[H + i] + h[G + i] * h[G + i]);
         h[P + i] -= lr * h[G + i] / (Math.sqrt(h[H + i]) + 1e-7);
       }
     },
@@ -31,7 +36,7 @@ export function optimKernels(heap: Heap) {
       const h = heap();
       const P = p >> 2, G = g >> 2, H = hs >> 2;
       for (let i = 0; i < n; i++) {
-        h[H + i] = decay * h[H + i] + (1 - decay) * h[G + i] * h[G + i];
+        h[H + i] = flush(decay * h[H + i] + (1 - decay) * h[G + i] * h[G + i]);
         h[P + i] -= lr * h[G + i] / (Math.sqrt(h[H + i]) + 1e-7);
       }
     },
@@ -40,8 +45,8 @@ export function optimKernels(heap: Heap) {
       const P = p >> 2, G = g >> 2, M = m >> 2, V = v >> 2;
       for (let i = 0; i < n; i++) {
         const gi = h[G + i];
-        h[M + i] += (1 - beta1) * (gi - h[M + i]);
-        h[V + i] += (1 - beta2) * (gi * gi - h[V + i]);
+        h[M + i] = flush(h[M + i] + (1 - beta1) * (gi - h[M + i]));
+        h[V + i] = flush(h[V + i] + (1 - beta2) * (gi * gi - h[V + i]));
         h[P + i] -= lrT * h[M + i] / (Math.sqrt(h[V + i]) + 1e-7);
       }
     },
