@@ -64,8 +64,9 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
     await server?.close();
   });
 
-  test('the page is cross-origin isolated and starts from chance accuracy', async () => {
+  test('the page is cross-origin isolated, trains on two kernel threads, and starts from chance accuracy', async () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.textContent('#recipe')).toMatch(/; 2 threads$/);
     expect(await page.textContent('#eval-iteration')).toBe('0');
     expect(await number(page, '#test-acc')).toBeLessThan(0.3);
   });

@@ -65,7 +65,7 @@ function setEnabled(enabled: boolean): void {
 const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }>) => void } = {
   ready(m) {
     el.model.value = m.model;
-    el.recipe.textContent = m.description;
+    el.recipe.textContent = `${m.description}; ${m.threads === 1 ? 'one thread' : `${m.threads} threads`}`;
     el.trainSize.textContent = m.trainSize.toLocaleString('en');
     el.status.textContent = `Ready: ${m.trainSize.toLocaleString('en')} training and ${m.testSize.toLocaleString('en')} test images loaded.`;
     el.iteration.textContent = el.loss.textContent = el.speed.textContent = '–';

@@ -24,7 +24,7 @@ export interface Filters {
 
 export type FromWorker =
   /** Data loaded (or a network replaced): what the page says about the setup. */
-  | { type: 'ready'; model: ModelName; description: string; trainSize: number; testSize: number }
+  | { type: 'ready'; model: ModelName; description: string; trainSize: number; testSize: number; threads: number }
   /** Losses of the iterations since the last message, and the training speed over them. */
   | { type: 'progress'; iteration: number; iterations: number[]; losses: number[]; imagesPerSecond: number }
   | { type: 'evaluation'; iteration: number; trainAcc: number; testAcc: number; evalSize: number }

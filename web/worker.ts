@@ -3,7 +3,7 @@
 // so neither the page nor a prediction waits for more than one slice.
 import {
   Adam, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init, parseIdx,
-  preprocessDigit, rgbaToGray, serializeParams, tensor, type Network, type Optimizer, type Tensor,
+  preprocessDigit, rgbaToGray, serializeParams, tensor, threadCount, type Network, type Optimizer, type Tensor,
 } from 'scratchnet';
 import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
 
@@ -189,7 +189,7 @@ function start(model: ModelName, net: Network, iteration = 0): void {
   session?.dispose();
   session = new Session(model, net, data!);
   session.iteration = iteration;
-  post({ type: 'ready', model, description: RECIPES[model].description, trainSize: TRAIN_SIZE, testSize: data!.xTest.shape[0] });
+  post({ type: 'ready', model, description: RECIPES[model].description, trainSize: TRAIN_SIZE, testSize: data!.xTest.shape[0], threads: threadCount() });
   session.evaluate();
 }
 
@@ -265,7 +265,8 @@ const report = (e: unknown): void => post({ type: 'error', message: e instanceof
 
 // Messages that arrive while the data loads wait for it, in order.
 const ready = (async () => {
-  await init();
+  // two kernel threads where the page is cross-origin isolated (the dev server sends the headers)
+  await init({ threads: crossOriginIsolated ? 2 : 1 });
   data = await loadData();
 })();
 scope.onmessage = (event) => {
