@@ -67,6 +67,8 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
   test('the page is cross-origin isolated, trains on two kernel threads, and starts from chance accuracy', async () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.textContent('#recipe')).toMatch(/; 2 threads$/);
+    // the first evaluation follows the 'ready' message that enabled Start
+    await page.waitForFunction(() => document.getElementById('eval-iteration')!.textContent !== '–', null, { timeout: 20_000 });
     expect(await page.textContent('#eval-iteration')).toBe('0');
     expect(await number(page, '#test-acc')).toBeLessThan(0.3);
   });
