@@ -57,6 +57,11 @@ describe('the default in Node', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/init: SCRATCHNET_THREADS must be an integer from 1 to 64, got "many"/);
     expect(execFileSync(process.execPath, ['--input-type=module', '-e', script.replace('m.init()', "m.init({ backend: 'js', threads: 1 })")], { encoding: 'utf8' }).trim()).toBe('1');
+    // concurrent first calls share one runtime: a tensor made after the first resolves survives the second
+    const concurrent = "const m = await import('./dist/index.js'); const a = m.init(), b = m.init(); await a; const t = m.tensor([1, 2, 3]); " +
+      "await b; console.log(m.threadCount(), t.toArray().join(','), m.memoryStats().liveBlocks);";
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', concurrent], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_THREADS: '' } }).trim())
+      .toMatch(new RegExp(`^${Math.min(2, availableParallelism())} 1,2,3 \\d+$`));
   });
 });
 

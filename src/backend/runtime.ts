@@ -52,8 +52,10 @@ export async function init(options: InitOptions = {}): Promise<void> {
     throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
   }
   const threads = checkThreads(options.threads);
+  // NOTE: awaited before the check below, so that concurrent first calls create one runtime
+  const byDefault = rt || threads !== undefined ? 1 : await defaultThreads();
   const first = !rt;
-  if (!rt) createRuntime(threads ?? (await defaultThreads()), threads !== undefined);
+  if (!rt) createRuntime(threads ?? byDefault, threads !== undefined);
   else if (threads !== undefined && threads !== rt.threads && sharedMemoryAvailable()) {
     throw new Error(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
   }
