@@ -9,7 +9,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { createRng, init, loadMnist, MiniBatches, MultiLayerNetExtend, type MultiLayerNetExtendOptions, SGD } from 'scratchnet';
 import { parseExperimentArgs } from './cli.js';
-import { firstRows } from './mnist-subset.js';
 import { savePlot } from './plot.js';
 
 const { values, seed } = parseExperimentArgs({});
@@ -22,10 +21,10 @@ const iterPerEpoch = Math.max(trainSize / batchSize, 1); // 10
 const weightScales = Array.from({ length: 16 }, (_, i) => 10 ** (-4 * i / 15));
 
 await init();
-const mnist = await loadMnist({ normalize: true, oneHotLabel: false });
-// x_train[:1000], t_train[:1000], as copies: the full sets are freed right away
-const xTrain = firstRows(mnist.xTrain, trainSize), tTrain = firstRows(mnist.tTrain, trainSize);
-for (const t of Object.values(mnist)) t.dispose();
+// x_train[:1000], t_train[:1000]; the test set is not used (one sample, freed at once)
+const { xTrain, tTrain, xTest, tTest } = await loadMnist({ normalize: true, oneHotLabel: false, trainSize, testSize: 1 });
+xTest.dispose();
+tTest.dispose();
 
 interface Result { scale: number; bn: number[]; plain: number[] }
 

@@ -8,9 +8,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { init, MultiLayerNet, MultiLayerNetExtend, Trainer, type WeightInit } from 'scratchnet';
+import { init, loadMnist, MultiLayerNet, MultiLayerNetExtend, Trainer, type WeightInit } from 'scratchnet';
 import { parseExperimentArgs, positiveIntegerOption } from './cli.js';
-import { loadMnistSubset } from './mnist-subset.js';
 import { savePlot } from './plot.js';
 
 const { values, seed } = parseExperimentArgs({ epochs: { type: 'string' } });
@@ -38,7 +37,7 @@ const arch = (m: Model) => [784, ...m.hidden, 10].join('→');
 const initName = (m: Model) => (m.init === 'xavier' ? 'Xavier' : 'He (default)');
 
 await init();
-const { xTrain, tTrain, xTest, tTest } = await loadMnistSubset({ normalize: true, trainSize });
+const { xTrain, tTrain, xTest, tTest } = await loadMnist({ normalize: true, trainSize });
 
 interface Row extends Model {
   testAcc: number;

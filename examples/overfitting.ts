@@ -4,8 +4,7 @@
 // test accuracy each epoch. The two scripts differ only in the regularization; the data, the
 // training, the printed table and the figure are the same, so that their results compare.
 import type { TopLevelSpec } from 'vega-lite';
-import { Trainer, type Mnist, type Network } from 'scratchnet';
-import { loadMnistSubset } from './mnist-subset.js';
+import { loadMnist, Trainer, type Mnist, type Network } from 'scratchnet';
 
 export const trainSize = 300, batchSize = 100, lr = 0.01;
 export const hiddenSizeList = [100, 100, 100, 100, 100, 100];
@@ -13,7 +12,7 @@ export const hiddenSizeList = [100, 100, 100, 100, 100, 100];
 /** The first 300 training images, and all 10 000 test images; with --quick the first 2 000 test
  *  images (enough, with 40 epochs, for the overfitting to show). */
 export function loadOverfittingData(quick: boolean): Promise<Mnist> {
-  return loadMnistSubset({ normalize: true, trainSize, testSize: quick ? 2000 : 10000 });
+  return loadMnist({ normalize: true, trainSize, testSize: quick ? 2000 : 10000 });
 }
 
 export interface Accuracies {

@@ -6,9 +6,8 @@ import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { init, saveParams, SimpleConvNet, Trainer } from 'scratchnet';
+import { init, loadMnist, saveParams, SimpleConvNet, Trainer } from 'scratchnet';
 import { integerOption, mnistSizeOptions, mnistSizes, positiveIntegerOption } from './cli.js';
-import { loadMnistSubset } from './mnist-subset.js';
 import { savePlot } from './plot.js';
 
 const { values } = parseArgs({
@@ -25,7 +24,7 @@ const epochs = positiveIntegerOption('--epochs', values.epochs), seed = integerO
 const { trainSize, testSize } = mnistSizes(values);
 
 await init();
-const { xTrain, tTrain, xTest, tTest } = await loadMnistSubset({ flatten: false, trainSize, testSize });
+const { xTrain, tTrain, xTest, tTest } = await loadMnist({ flatten: false, trainSize, testSize });
 
 const network = new SimpleConvNet({ inputDim: [1, 28, 28], convParam: { filterNum: 30, filterSize: 5, pad: 0, stride: 1 },
   hiddenSize: 100, outputSize: 10, weightInitStd: 0.01, seed });

@@ -5,9 +5,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Adam, DeepConvNet, init, loadParams, saveParams, Trainer } from 'scratchnet';
+import { Adam, DeepConvNet, init, loadMnist, loadParams, saveParams, Trainer } from 'scratchnet';
 import { mnistSizeOptions, mnistSizes, positiveIntegerOption } from './cli.js';
-import { loadMnistSubset } from './mnist-subset.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +21,7 @@ const epochs = positiveIntegerOption('--epochs', values.epochs), seed = Number(v
 const { trainSize, testSize } = mnistSizes(values);
 
 await init();
-const { xTrain, tTrain, xTest, tTest } = await loadMnistSubset({ flatten: false, trainSize, testSize });
+const { xTrain, tTrain, xTest, tTest } = await loadMnist({ flatten: false, trainSize, testSize });
 const network = new DeepConvNet({ seed });
 const adam = new Adam({ lr: 0.001 });
 mkdirSync(dirname(values.params!), { recursive: true });

@@ -32,7 +32,6 @@ export type { OptimizerName } from './optimizers/registry.js';
 export type { Optimizer } from './optimizers/optimizer.js';
 export { loadMnist } from './data/mnist.js';
 export type { Mnist, MnistFiles, MnistOptions } from './data/mnist.js';
-export { parseIdx } from './data/idx.js';
 export { MiniBatches } from './data/batches.js';
 export { preprocessDigit, rgbaToGray } from './data/digit-image.js';
 export { Standardizer } from './data/standardize.js';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deserialize, init, parseIdx, preprocessDigit, rgbaToGray, saveParams, serialize, SimpleConvNet } from '../src/index.js';
+import { deserialize, init, preprocessDigit, rgbaToGray, saveParams, serialize, SimpleConvNet } from '../src/index.js';
+import { parseIdx } from '../src/data/idx.js';
 import { tempDir } from './scripts.js';
 
 const dir = tempDir('cli');

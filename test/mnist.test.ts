@@ -98,3 +98,31 @@ test('oneHotLabel rows sum to 1 and agree with the integer labels', async () => 
     dispose(hot);
   }
 });
+
+test('trainSize and testSize keep the first samples (the book\'s x_train[:N]), exactly as in the full set', async () => {
+  const full = await loadMnist({ flatten: false, oneHotLabel: true });
+  const cut = await loadMnist({ flatten: false, oneHotLabel: true, trainSize: 1000, testSize: 3 });
+  try {
+    expect(cut.xTrain.shape).toEqual([1000, 1, 28, 28]);
+    expect(cut.tTrain.shape).toEqual([1000, 10]);
+    expect(cut.xTest.shape).toEqual([3, 1, 28, 28]);
+    expect(cut.tTest.shape).toEqual([3, 10]);
+    expect(cut.xTrain.data).toEqual(full.xTrain.data.subarray(0, 1000 * 784));
+    expect(cut.tTrain.data).toEqual(full.tTrain.data.subarray(0, 1000 * 10));
+    expect(cut.xTest.data).toEqual(full.xTest.data.subarray(0, 3 * 784));
+    expect(cut.tTest.data).toEqual(full.tTest.data.subarray(0, 3 * 10));
+  } finally {
+    dispose(full);
+    dispose(cut);
+  }
+});
+
+test('trainSize and testSize out of range are refused before anything is allocated', async () => {
+  for (const [options, message] of [
+    [{ trainSize: 0 }, 'trainSize must be an integer in [1, 60000], got 0'],
+    [{ trainSize: 60001 }, 'trainSize must be an integer in [1, 60000], got 60001'],
+    [{ testSize: 2.5 }, 'testSize must be an integer in [1, 10000], got 2.5'],
+  ] as const) {
+    await expect(loadMnist(options)).rejects.toThrow(`loadMnist: ${message}`);
+  }
+});

