@@ -19,7 +19,18 @@ const ELEMENT_COST = 16;
  *  but the last has no scalar tail) between the threads worth using; `args(start, count)` gives
  *  a range's arguments. */
 export function runElementwise(name: keyof Kernels, n: number, args: (start: number, count: number) => number[]): void {
-  runParallel(name, splitRange(n, threadsFor(n * ELEMENT_COST), 16).map(([start, count]) => args(start, count)));
+  runSplit(name, n, ELEMENT_COST, 16, args);
+}
+
+/** Runs a kernel over N samples of `elementsPerSample` floats each (the larger of its input and
+ *  output), cut into whole samples between the threads worth using. */
+export function runSamples(name: keyof Kernels, N: number, elementsPerSample: number, args: (n0: number, count: number) => number[]): void {
+  runSplit(name, N, elementsPerSample * ELEMENT_COST, 1, args);
+}
+
+// `total` units of work costing `unitCost` flops each, cut at multiples of `multiple`.
+function runSplit(name: keyof Kernels, total: number, unitCost: number, multiple: number, args: (start: number, count: number) => number[]): void {
+  runParallel(name, splitRange(total, threadsFor(total * unitCost), multiple).map(([start, count]) => args(start, count)));
 }
 
 /** [start, count] ranges covering [0, total) in `parts` near-equal pieces whose boundaries are
@@ -37,10 +48,4 @@ export function splitRange(total: number, parts: number, multiple = 1): [number,
     start = end;
   }
   return ranges;
-}
-
-/** Runs a kernel over N samples of `elementsPerSample` floats each (the larger of its input and
- *  output), cut into whole samples between the threads worth using. */
-export function runSamples(name: keyof Kernels, N: number, elementsPerSample: number, args: (n0: number, count: number) => number[]): void {
-  runParallel(name, splitRange(N, threadsFor(N * elementsPerSample * ELEMENT_COST)).map(([n0, count]) => args(n0, count)));
 }

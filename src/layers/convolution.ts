@@ -56,12 +56,22 @@ export class Convolution implements Layer {
     if (CX !== C) throw new Error(`Convolution.forward: x has ${CX} channels but W ${formatShape(this.W.shape)} expects ${C}`);
     const P = OH * OW, sampleBytes = C * H * Wd * 4;
     const out = this.#out.get([N, FN, OH, OW]);
-    const geometry = [C, H, Wd, FN, FH, FW, this.stride, this.pad];
-    const scratch = kernels().f32_conv_scratch_bytes(C, H, Wd, FN, FH, FW, this.stride, this.pad);
+    const { geometry, scratch } = this.#pass(x);
     runParallel('f32_conv_fwd', splitRange(N, threadsFor(2 * N * FN * C * FH * FW * P)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * P * 4, workspace(scratch, thread), count, ...geometry]));
     this.#cache = { x, OH, OW };
     return out;
+  }
+
+  // The arguments every pass of assembly/conv.ts takes after the sample count, and the bytes of
+  // scratch each thread needs for them.
+  #pass(x: Tensor): { geometry: number[]; scratch: number } {
+    const [FN, C, FH, FW] = this.W.shape;
+    const [, , H, W] = x.shape;
+    return {
+      geometry: [C, H, W, FN, FH, FW, this.stride, this.pad],
+      scratch: kernels().f32_conv_scratch_bytes(C, H, W, FN, FH, FW, this.stride, this.pad),
+    };
   }
 
   backward(dout: Tensor): Tensor {
@@ -89,8 +99,7 @@ export class Convolution implements Layer {
     const k = kernels();
     const K = C * FH * FW, P = OH * OW, sampleBytes = C * H * Wd * 4;
     const dWt = this.#dWt.get([K, FN]);
-    const geometry = [C, H, Wd, FN, FH, FW, this.stride, this.pad];
-    const scratch = k.f32_conv_scratch_bytes(C, H, Wd, FN, FH, FW, this.stride, this.pad);
+    const { geometry, scratch } = this.#pass(x);
     const threads = threadsFor(2 * N * FN * K * P);
     // NOTE: filters are cut at multiples of 8, the GEMM tile's width
     runParallel('f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>

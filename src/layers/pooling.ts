@@ -2,6 +2,7 @@
 // for its backward (gradients go to each window's first maximum; overlapping windows add), average
 // pooling spreads them evenly. Padding counts as zeros, as the book's im2col-based Pooling; unlike
 // the book's, the output size honours pad (the same numbers when pad = 0).
+import type { Kernels } from '../backend/kernels.js';
 import { runSamples } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
 import { checkTensor, type Tensor } from '../tensor.js';
@@ -40,6 +41,21 @@ abstract class Pool2d implements Layer {
   abstract forward(x: Tensor): Tensor;
   abstract backward(dout: Tensor): Tensor;
 
+  /** Runs a pooling kernel over the batch, split by samples between the threads. Its leading
+   *  arguments are `arrays`, each marked with whether it is shaped like the input x or the output
+   *  y; then the sample count, C, H, W and `rest`. */
+  protected runPerSample(kernel: keyof Kernels, x: Tensor, y: Tensor, arrays: [Tensor, 'x' | 'y'][], rest: number[]): void {
+    const [N, C, H, W] = x.shape;
+    const perSample = { x: x.size / N, y: y.size / N }; // floats
+    runSamples(kernel, N, perSample.x, (n0, count) =>
+      [...arrays.map(([t, like]) => t.offset + 4 * n0 * perSample[like]), count, C, H, W, ...rest]);
+  }
+
+  /** The window's arguments, as the forward kernels and avgpool's backward take them. */
+  protected get window(): number[] {
+    return [this.poolH, this.poolW, this.stride, this.pad];
+  }
+
   dispose(): void {
     this.out.dispose();
     this.dxBuffer.dispose();
@@ -56,25 +72,17 @@ export class Pooling extends Pool2d {
 
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('Pooling.forward', x);
-    const [N, C, H, W] = x.shape;
-    const y = this.out.get([N, C, OH, OW]);
+    const y = this.out.get([x.shape[0], x.shape[1], OH, OW]);
     const argmax = this.#argmax.get(y.shape);
-    const xs = C * H * W, ys = C * OH * OW; // floats per sample
-    runSamples('f32_maxpool_fwd', N, xs, (n0, count) =>
-      [x.offset + 4 * n0 * xs, y.offset + 4 * n0 * ys, argmax.offset + 4 * n0 * ys, count, C, H, W, this.poolH, this.poolW, this.stride, this.pad]);
+    this.runPerSample('f32_maxpool_fwd', x, y, [[x, 'x'], [y, 'y'], [argmax, 'y']], this.window);
     this.cache = { x, y };
     return y;
   }
 
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
-    const [N, C, H, W] = x.shape;
     const dx = this.dxBuffer.get(x.shape);
-    const [, , OH, OW] = y.shape;
-    const argmax = this.#argmax.get(y.shape);
-    const xs = C * H * W, ys = C * OH * OW;
-    runSamples('f32_maxpool_bwd', N, xs, (n0, count) =>
-      [dout.offset + 4 * n0 * ys, argmax.offset + 4 * n0 * ys, dx.offset + 4 * n0 * xs, count, C, H, W, OH, OW]);
+    this.runPerSample('f32_maxpool_bwd', x, y, [[dout, 'y'], [this.#argmax.get(y.shape), 'y'], [dx, 'x']], y.shape.slice(2));
     return dx;
   }
 
@@ -91,22 +99,16 @@ export class AvgPooling extends Pool2d {
 
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('AvgPooling.forward', x);
-    const [N, C, H, W] = x.shape;
-    const y = this.out.get([N, C, OH, OW]);
-    const xs = C * H * W, ys = C * OH * OW;
-    runSamples('f32_avgpool_fwd', N, xs, (n0, count) =>
-      [x.offset + 4 * n0 * xs, y.offset + 4 * n0 * ys, count, C, H, W, this.poolH, this.poolW, this.stride, this.pad]);
+    const y = this.out.get([x.shape[0], x.shape[1], OH, OW]);
+    this.runPerSample('f32_avgpool_fwd', x, y, [[x, 'x'], [y, 'y']], this.window);
     this.cache = { x, y };
     return y;
   }
 
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
-    const [N, C, H, W] = x.shape;
     const dx = this.dxBuffer.get(x.shape);
-    const xs = C * H * W, ys = C * y.shape[2] * y.shape[3];
-    runSamples('f32_avgpool_bwd', N, xs, (n0, count) =>
-      [dout.offset + 4 * n0 * ys, dx.offset + 4 * n0 * xs, count, C, H, W, this.poolH, this.poolW, this.stride, this.pad]);
+    this.runPerSample('f32_avgpool_bwd', x, y, [[dout, 'y'], [dx, 'x']], this.window);
     return dx;
   }
 }
