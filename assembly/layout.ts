@@ -3,3 +3,8 @@
 export function heap_base(): usize {
   return __heap_base;
 }
+
+// 1 in the relaxed-SIMD builds, whose matrix products multiply-add fused (assembly/gemm.ts).
+export function build_fma(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

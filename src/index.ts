@@ -1,5 +1,5 @@
 // scratchnet: deep learning from scratch, with the hot loops in WebAssembly SIMD.
-export { init, setBackend, getBackend, memoryStats, setThreads, threadCount } from './backend/runtime.js';
+export { init, setBackend, getBackend, memoryStats, setThreads, threadCount, usesFma } from './backend/runtime.js';
 export type { InitOptions, MemoryStats } from './backend/runtime.js';
 export type { BackendName, Kernels } from './backend/kernels.js';
 export { Tensor, tensor, zeros, ones, full, empty, randn } from './tensor.js';

@@ -14,6 +14,8 @@ import * as scratchnet from '../src/index.js';
 import { workload } from './fixtures/consumer/workload.js';
 import { tempDir } from './scripts.js';
 
+// one build per memory kind (plain, shared for threads) and instruction set (unfused, relaxed FMA)
+const KERNEL_BUILDS = ['build/scratchnet.wasm', 'build/scratchnet-threads.wasm', 'build/scratchnet-relaxed.wasm', 'build/scratchnet-threads-relaxed.wasm'];
 const TIMEOUT = 300_000; // npm, tsc, vite and a browser, on a busy CI machine
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/consumer', import.meta.url));
@@ -53,7 +55,7 @@ let packed: { filename: string; size: number; unpackedSize: number; entryCount: 
 
 beforeAll(async () => {
   // `npm test` builds both first (pretest); `npm pack` must not rebuild them under running tests.
-  for (const file of ['dist/index.js', 'dist/index.d.ts', 'build/scratchnet.wasm', 'build/scratchnet-threads.wasm']) {
+  for (const file of ['dist/index.js', 'dist/index.d.ts', ...KERNEL_BUILDS]) {
     expect(existsSync(join(repo, file)), `${file} is missing: run \`npm run asbuild && npm run build\``).toBe(true);
   }
   root = tempDir('package');
@@ -71,13 +73,13 @@ afterAll(() => {
 test('the tarball holds the compiled library, its types and the kernels, and nothing else', () => {
   const files = packed.files.map((f) => f.path);
   expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/backend/worker.js',
-    'build/scratchnet.wasm', 'build/scratchnet-threads.wasm']));
+    ...KERNEL_BUILDS]));
   expect(files.filter((f) => /^(src|test|node_modules|assembly|bench|examples|web|out)\//.test(f))).toEqual([]);
   // tsc never deletes outputs of removed sources; the build empties dist/ so none get published
   const stale = files.filter((f) => /^dist\/.*\.js$/.test(f) && !existsSync(join(repo, f.replace(/^dist/, 'src').replace(/\.js$/, '.ts'))));
   expect(stale, 'compiled files without a source: run `npm run build`').toEqual([]);
   // the installed package carries the very kernels the repo built
-  expect(readFileSync(join(consumer, 'node_modules/scratchnet/build/scratchnet.wasm'))).toEqual(readFileSync(join(repo, 'build/scratchnet.wasm')));
+  for (const file of KERNEL_BUILDS) expect(readFileSync(join(consumer, 'node_modules/scratchnet', file))).toEqual(readFileSync(join(repo, file)));
   console.log(`${packed.filename}: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.entryCount} files`);
 });
 
@@ -106,10 +108,14 @@ test('Vite: a build without configuration ships the kernels and the kernel threa
   expect(build.stdout + build.stderr).not.toMatch(/externalized for browser compatibility|warning/i);
   const assets = readdirSync(join(consumer, 'dist/assets'));
   const wasm = assets.filter((f) => f.endsWith('.wasm'));
-  expect(wasm).toHaveLength(2); // one build per memory kind: plain, and shared for threads
-  const threaded = wasm.find((f) => f.startsWith('scratchnet-threads'))!;
-  expect(readFileSync(join(consumer, 'dist/assets', threaded))).toEqual(readFileSync(join(repo, 'build/scratchnet-threads.wasm')));
-  expect(readFileSync(join(consumer, 'dist/assets', wasm.find((f) => f !== threaded)!))).toEqual(readFileSync(join(repo, 'build/scratchnet.wasm')));
+  expect(wasm).toHaveLength(KERNEL_BUILDS.length);
+  const assetBytes = wasm.map((f) => readFileSync(join(consumer, 'dist/assets', f)));
+  for (const file of KERNEL_BUILDS) {
+    expect(assetBytes.some((bytes) => bytes.equals(readFileSync(join(repo, file)))), `${file} among ${wasm.join(' ')}`).toBe(true);
+  }
+  // Chromium has relaxed SIMD: the page loads the threaded FMA build
+  const threaded = wasm.find((f) => f.startsWith('scratchnet-threads-relaxed-'))!;
+  expect(readFileSync(join(consumer, 'dist/assets', threaded))).toEqual(readFileSync(join(repo, 'build/scratchnet-threads-relaxed.wasm')));
 
   const server = await serve(join(consumer, 'dist'));
   const browser = await chromium.launch({
@@ -133,7 +139,9 @@ test('Vite: a build without configuration ships the kernels and the kernel threa
     expect(fetched.some((f) => /^\/assets\/worker.*\.js$/.test(f)), fetched.join(' ')).toBe(true);
     expect(result.error).toBeUndefined();
     expect(result.threads).toBe(2);
+    expect(result.fma).toBe(true);
     delete result.threads;
+    delete result.fma;
     expect(result.backend).toBe('wasm');
     expect(result.losses.at(-1)).toBeLessThan(result.losses[0] / 2);
     // the same kernels and host code in Node, on one thread, compute the very same numbers

@@ -6,6 +6,6 @@ import type { instantiate } from '../../build/scratchnet.js';
 
 export type WasmExports = Awaited<ReturnType<typeof instantiate>>;
 
-export type Kernels = Omit<WasmExports, 'memory' | 'heap_base'>;
+export type Kernels = Omit<WasmExports, 'memory' | 'heap_base' | 'build_fma'>;
 
 export type BackendName = 'wasm' | 'js';

@@ -3,13 +3,24 @@
 
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
-// NOTE: the threaded build imports a shared memory; a module must match its memory's kind.
-export function defaultWasmUrl(threads = false): URL {
+/** Which build of the kernels to load: one per memory kind and SIMD instruction set. */
+export interface WasmBuild {
+  /** The threaded builds import a shared memory; a module must match its memory's kind. */
+  threads: boolean;
+  /** The relaxed-SIMD builds multiply-add in one rounding (FMA); engines without relaxed SIMD reject them. */
+  fma: boolean;
+}
+
+// NOTE: four literal URLs (not one built from parts), so bundlers find and ship every file.
+export function defaultWasmUrl({ threads, fma }: WasmBuild): URL {
+  if (fma) {
+    return threads ? new URL('../../build/scratchnet-threads-relaxed.wasm', import.meta.url) : new URL('../../build/scratchnet-relaxed.wasm', import.meta.url);
+  }
   return threads ? new URL('../../build/scratchnet-threads.wasm', import.meta.url) : new URL('../../build/scratchnet.wasm', import.meta.url);
 }
 
-export async function compileWasm(source: WasmSource | undefined, threads: boolean): Promise<WebAssembly.Module> {
-  source ??= defaultWasmUrl(threads);
+export async function compileWasm(source: WasmSource | undefined, build: WasmBuild): Promise<WebAssembly.Module> {
+  source ??= defaultWasmUrl(build);
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source !== 'string' && !(source instanceof URL)) return WebAssembly.compile(source);
   const url = new URL(source, import.meta.url);

@@ -5,6 +5,7 @@ import { ALIGN, Allocator } from './allocator.js';
 import { createJsKernels } from './js/index.js';
 import type { BackendName, Kernels } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
+import { relaxedSimdAvailable } from './relaxed-simd.js';
 import { ThreadPool } from './threads.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
@@ -26,6 +27,11 @@ export interface InitOptions {
    *  SharedArrayBuffer: Node, or a cross-origin isolated page; elsewhere it falls back to 1 with a
    *  warning. Fixed by the first init(). Results are bit-identical to one thread. */
   threads?: number;
+  /** Fused multiply-add in the matrix products (the relaxed-SIMD build of the kernels), where the
+   *  engine has relaxed SIMD; default true. Fused products round once instead of twice: results
+   *  differ in the last bits from an engine without it. false loads the unfused build, whose
+   *  results are the same on every engine. Fixed by the first init(); see usesFma(). */
+  fma?: boolean;
 }
 
 interface Runtime {
@@ -38,6 +44,8 @@ interface Runtime {
   workspaces: { offset: number; bytes: number }[]; // one per thread
   threads: number; // as asked at the first init(), where available
   threadsAsked: boolean; // by the user, rather than by default
+  fmaAsked: boolean; // the first init()'s option
+  fma: boolean; // the loaded build multiply-adds fused
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
 }
@@ -52,12 +60,17 @@ export async function init(options: InitOptions = {}): Promise<void> {
     throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
   }
   const threads = checkThreads(options.threads);
+  if (options.fma !== undefined && typeof options.fma !== 'boolean') {
+    throw new Error(`init: fma must be true or false, got ${String(options.fma)}`);
+  }
   // NOTE: awaited before the check below, so that concurrent first calls create one runtime
   const byDefault = rt || threads !== undefined ? 1 : await defaultThreads();
   const first = !rt;
-  if (!rt) createRuntime(threads ?? byDefault, threads !== undefined);
+  if (!rt) createRuntime(threads ?? byDefault, threads !== undefined, options.fma ?? true);
   else if (threads !== undefined && threads !== rt.threads && sharedMemoryAvailable()) {
     throw new Error(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
+  } else if (options.fma !== undefined && options.fma !== rt.fmaAsked) {
+    throw new Error(`init: fma is fixed by the first init() (${rt.fmaAsked}); got ${options.fma}`);
   }
   if (backend === 'wasm' && !rt!.wasm) {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
@@ -97,7 +110,7 @@ function sharedMemoryAvailable(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 }
 
-function createRuntime(asked: number, explicit: boolean): void {
+function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
   let threads = asked;
   if (threads > 1 && !sharedMemoryAvailable()) {
     console.warn(`scratchnet: ${threads} threads need SharedArrayBuffer (a cross-origin isolated page); running on one`);
@@ -116,13 +129,16 @@ function createRuntime(asked: number, explicit: boolean): void {
     threads,
     usedThreads: threads,
     threadsAsked: explicit,
+    fmaAsked: fma,
+    fma: false,
   };
   rt = state;
 }
 
 async function loadWasm(source: WasmSource | undefined): Promise<void> {
   const state = rt!;
-  const module = await compileWasm(source, state.threads > 1);
+  const fma = state.fmaAsked && await relaxedSimdAvailable();
+  const module = await compileWasm(source, { threads: state.threads > 1, fma });
   const exports = await instantiate(module, { env: { memory: state.memory, abort: abortFrom(state.memory) } });
   const heapBase = exports.heap_base();
   if (heapBase > RESERVED_BYTES) {
@@ -141,6 +157,7 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
     }
   }
   state.wasm = exports;
+  state.fma = exports.build_fma() === 1; // a wasm source the caller gave may be either build
 }
 
 // NOTE: V8 first runs wasm in its baseline compiler and re-compiles hot functions in the
@@ -225,6 +242,12 @@ export function memoryBuffer(): ArrayBuffer {
 export function threadCount(): number {
   const state = runtime('threadCount');
   return state.active === 'wasm' && state.pool ? state.usedThreads : 1;
+}
+
+/** Whether the loaded kernels multiply-add fused (init's `fma`, where the engine has relaxed SIMD). */
+export function usesFma(): boolean {
+  const state = runtime('usesFma');
+  return state.active === 'wasm' && state.fma;
 }
 
 /** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. */
