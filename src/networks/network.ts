@@ -6,6 +6,7 @@ import { checkLabels, labelIndices } from '../labels.js';
 import { LayerBuffer } from '../layers/buffer.js';
 import type { Layer } from '../layers/layer.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
+import { executionOrder } from './execution-order.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
 
@@ -36,6 +37,7 @@ export abstract class LayerNet implements Network {
   readonly params: Record<string, Tensor> = {};
   readonly buffers: Record<string, Tensor> = {};
   protected readonly layers: Layer[] = [];
+  #order: Layer[] = []; // the layers as they run (execution-order.ts)
   protected readonly lastLayer = new SoftmaxWithLoss();
   readonly #bindings: Binding[] = [];
   readonly #grads: Record<string, Tensor> = {};
@@ -50,6 +52,7 @@ export abstract class LayerNet implements Network {
    *  `bufferNames` its buffers ({ runningMean: 'runningMean1' }). */
   protected addLayer(layer: Layer, names: Record<string, string> = {}, bufferNames: Record<string, string> = {}): void {
     this.layers.push(layer);
+    this.#order = executionOrder(this.layers);
     for (const [local, name] of Object.entries(names)) {
       this.params[name] = layer.params[local];
       this.#bindings.push({ name, layer, local });
@@ -58,7 +61,9 @@ export abstract class LayerNet implements Network {
   }
 
   /** The layers in forward order, without the loss layer: read access for code that walks a
-   *  network's structure, such as the ONNX export. A copy, since only the constructor adds layers. */
+   *  network's structure, such as the ONNX export. A copy, since only the constructor adds layers.
+   *  (They run in this order but for a Relu before a max Pooling, which runs after it, with the
+   *  same results: see execution-order.ts.) */
   get layerList(): readonly Layer[] {
     return [...this.layers];
   }
@@ -145,8 +150,8 @@ export abstract class LayerNet implements Network {
   gradient(x: Tensor, t: Tensor): Record<string, Tensor> {
     this.#loss(`${this.name}.gradient`, x, t, true);
     let dout = this.lastLayer.backward(1);
-    for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout);
-    const first = this.layers[0];
+    for (let i = this.#order.length - 1; i > 0; i--) dout = this.#order[i].backward(dout);
+    const first = this.#order[0];
     if (first.backwardParams) first.backwardParams(dout);
     else first.backward(dout);
     for (const { name, layer, local } of this.#bindings) this.#grads[name] = layer.grads[local];
@@ -189,7 +194,7 @@ export abstract class LayerNet implements Network {
   // The forward pass; its callers have run #checkInput on x (or on the x a chunk is a view of).
   private scores(x: Tensor, train: boolean): Tensor {
     let out = x;
-    for (const layer of this.layers) out = layer.forward(out, train);
+    for (const layer of this.#order) out = layer.forward(out, train);
     return out;
   }
 
