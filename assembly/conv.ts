@@ -5,13 +5,12 @@
 // the whole batch would compute for it (bit-identical results with any number of threads).
 import { outSize } from './geometry';
 import { f32_col2im_t, f32_im2col_t } from './im2col';
-import { f32_gemm, f32_gemm_workspace_bytes } from './gemm';
-import { f32_bias_add_channels } from './bias';
+import { f32_gemm, f32_gemm_workspace_bytes, gemmRowBias } from './gemm';
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
 // out_n (FN, P) = W (FN, K) · col_n + b, for the N samples at x; out is (N, FN, OH, OW).
-// NOTE: the bias is added while out_n is still in cache, not in a pass over the whole batch.
+// NOTE: the product adds the bias as it stores its tiles, rather than in a pass of its own.
 export function f32_conv_fwd(x: usize, w: usize, b: usize, out: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
                              FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): void {
   const K = C * FH * FW, P = outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
@@ -19,24 +18,45 @@ export function f32_conv_fwd(x: usize, w: usize, b: usize, out: usize, scratch: 
   for (let n = 0; n < N; n++) {
     const outN = out + <usize>n * off(FN * P);
     f32_im2col_t(x + <usize>n * off(C * H * W), scratch, 1, C, H, W, FH, FW, stride, pad);
-    f32_gemm(0, 0, FN, P, K, 1, w, K, scratch, P, 0, outN, P, work);
-    f32_bias_add_channels(outN, b, outN, 1, FN, P);
+    gemmRowBias(0, 0, FN, P, K, 1, w, K, scratch, P, 0, outN, P, work, b);
   }
 }
 
 // dWᵀ (K, FN) columns [f0, f0 + fCount) = Σ_n col_n · dout_n[f0 : f0 + fCount]ᵀ over the N samples,
-// added to what dWᵀ holds when `accumulate`, else overwriting it. Threads split the filters, not
-// the samples, so every sum runs over the samples in the same order as on one thread.
-export function f32_conv_bwd_filter(x: usize, dout: usize, dwt: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
+// added to what dWᵀ holds when `accumulate`, else overwriting it; and db[f0 : f0 + fCount] = the
+// sums of those channels of dout (f32_sum_channels's value), read while dout_n is in cache from
+// the product. Threads split the filters, not the samples, so every sum runs over the samples in
+// the same order as on one thread.
+export function f32_conv_bwd_filter(x: usize, dout: usize, dwt: usize, db: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
                                     FN: i32, FH: i32, FW: i32, stride: i32, pad: i32,
                                     f0: i32, fCount: i32, accumulate: i32): void {
   const K = C * FH * FW, P = outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
   const work = scratch + off(K * P);
+  // per channel, f32_sum_channels's four lanes and scalar tail, after the GEMM's workspace
+  const sums = work + <usize>f32_gemm_workspace_bytes(K, FN, P);
+  memory.fill(sums, 0, off(5 * fCount));
   for (let n = 0; n < N; n++) {
     f32_im2col_t(x + <usize>n * off(C * H * W), scratch, 1, C, H, W, FH, FW, stride, pad);
     const beta: f32 = n > 0 || accumulate ? 1 : 0;
-    f32_gemm(0, 1, K, fCount, P, 1, scratch, P, dout + off((n * FN + f0) * P), P, beta, dwt + off(f0), FN, work);
+    const doutN = dout + off((n * FN + f0) * P);
+    f32_gemm(0, 1, K, fCount, P, 1, scratch, P, doutN, P, beta, dwt + off(f0), FN, work);
+    for (let f = 0; f < fCount; f++) addChannel(doutN + <usize>f * off(P), P, sums + off(5 * f));
   }
+  for (let f = 0; f < fCount; f++) {
+    const s = sums + off(5 * f);
+    store<f32>(db + off(f0 + f), (load<f32>(s) + load<f32>(s, 4)) + (load<f32>(s, 8) + load<f32>(s, 12)) + load<f32>(s, 16));
+  }
+}
+
+// Adds the P floats at x to the lanes and tail at s, in f32_sum_channels's order.
+@inline function addChannel(x: usize, P: i32, s: usize): void {
+  let acc = v128.load(s);
+  let tail = load<f32>(s, 16);
+  let i = 0;
+  for (; i + 4 <= P; i += 4) acc = f32x4.add(acc, v128.load(x + off(i)));
+  for (; i < P; i++) tail += load<f32>(x + off(i));
+  v128.store(s, acc);
+  store<f32>(s, tail, 16);
 }
 
 // dx_n = col2im_t(Wᵀ (K, FN) · dout_n (FN, P)) for the N samples at dout; dx is (N, C, H, W).
@@ -53,5 +73,6 @@ export function f32_conv_bwd_data(w: usize, dout: usize, dx: usize, scratch: usi
 // Bytes of scratch each call above needs: one sample's col and the largest GEMM workspace.
 export function f32_conv_scratch_bytes(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): i32 {
   const K = C * FH * FW, P = outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
-  return ((K * P) << 2) + max(f32_gemm_workspace_bytes(FN, P, K), max(f32_gemm_workspace_bytes(K, FN, P), f32_gemm_workspace_bytes(K, P, FN)));
+  // the filter gradient's channel sums (five floats each) go after its GEMM workspace
+  return ((K * P) << 2) + max(f32_gemm_workspace_bytes(FN, P, K), max(f32_gemm_workspace_bytes(K, FN, P) + ((5 * FN) << 2), f32_gemm_workspace_bytes(K, P, FN)));
 }

@@ -50,9 +50,20 @@ export function f32_gemm_workspace_bytes(M: i32, N: i32, K: i32): i32 {
 export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                          a: usize, lda: i32, b: usize, ldb: i32, beta: f32,
                          c: usize, ldc: i32, work: usize): void {
+  gemmRowBias(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, 0);
+}
+
+// f32_gemm, then C[i, :] += rowBias[i] for every row (rowBias = 0: none), as the tiles are stored:
+// the convolution's bias, added while its output is in registers instead of in a pass of its own.
+// NOTE: added with the last k-block, after the rest of the sum, so each element gets exactly the
+// value the separate pass gave it.
+export function gemmRowBias(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+                            a: usize, lda: i32, b: usize, ldb: i32, beta: f32,
+                            c: usize, ldc: i32, work: usize, rowBias: usize): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     scaleC(c, ldc, M, N, beta);
+    if (rowBias) addRowBias(c, ldc, M, N, rowBias);
     return;
   }
   // op(A)[i, k] sits at a + i·aRow + k·aK bytes
@@ -68,6 +79,7 @@ export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
       else if (nc % NR) packB(transB, b, ldb, pc, kc, jc + nc - nc % NR, nc % NR, work + off((nc - nc % NR) * kc));
       // later k-blocks accumulate onto what the first one wrote
       const betaBlock: f32 = pc == 0 ? beta : 1;
+      const biasBlock = pc + kc == K ? rowBias : 0;
       for (let ic = 0; ic < M; ic += MC) {
         const mEnd = min(ic + MC, M);
         for (let jr = 0; jr < nc; jr += NR) {
@@ -84,9 +96,10 @@ export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
             const a2 = mr > 2 ? a1 + aRow : a1;
             const a3 = mr > 3 ? a2 + aRow : a2;
             const cp = c + off(i * ldc + jc + jr);
+            const bias = biasBlock ? biasBlock + off(i) : 0;
             // with A transposed, a full tile's four rows sit side by side: one pointer serves them
-            if (transA && mr == MR) microKernel(true, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, tile);
-            else microKernel(false, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, tile);
+            if (transA && mr == MR) microKernel(true, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+            else microKernel(false, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
           }
         }
       }
@@ -98,7 +111,7 @@ export function f32_gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
 // four rows of A as a0 + 0, 4, 8, 12 bytes, moving one pointer instead of four.
 @inline
 function microKernel(adjacentRows: bool, a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: usize, bStep: usize, kc: i32,
-                     cp: usize, ldcBytes: usize, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
+                     cp: usize, ldcBytes: usize, mr: i32, nr: i32, alpha: f32, beta: f32, bias: usize, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -126,10 +139,10 @@ function microKernel(adjacentRows: bool, a0: usize, a1: usize, a2: usize, a3: us
     }
   }
   if (mr == MR && nr == NR) {
-    storeRow(cp, c00, c01, alpha, beta);
-    storeRow(cp + ldcBytes, c10, c11, alpha, beta);
-    storeRow(cp + 2 * ldcBytes, c20, c21, alpha, beta);
-    storeRow(cp + 3 * ldcBytes, c30, c31, alpha, beta);
+    storeRow(cp, c00, c01, alpha, beta, bias);
+    storeRow(cp + ldcBytes, c10, c11, alpha, beta, bias ? bias + 4 : 0);
+    storeRow(cp + 2 * ldcBytes, c20, c21, alpha, beta, bias ? bias + 8 : 0);
+    storeRow(cp + 3 * ldcBytes, c30, c31, alpha, beta, bias ? bias + 12 : 0);
     return;
   }
   // Edge tile: park it in scratch and merge only the rows and columns that exist.
@@ -142,27 +155,33 @@ function microKernel(adjacentRows: bool, a0: usize, a1: usize, a2: usize, a3: us
     const tr = tile + off(r * NR);
     for (let j = 0; j < nr; j++) {
       const v = alpha * load<f32>(tr + off(j));
-      store<f32>(cr + off(j), beta == 0 ? v : v + beta * load<f32>(cr + off(j)));
+      const merged = beta == 0 ? v : v + beta * load<f32>(cr + off(j));
+      store<f32>(cr + off(j), bias ? merged + load<f32>(bias + off(r)) : merged);
     }
   }
 }
 
+// Row p of C = alpha·x + beta·C, then + the row's bias (at `bias`, when not 0)
 @inline
-function storeRow(p: usize, x0: v128, x1: v128, alpha: f32, beta: f32): void {
+function storeRow(p: usize, x0: v128, x1: v128, alpha: f32, beta: f32, bias: usize): void {
   const va = f32x4.splat(alpha);
   x0 = f32x4.mul(x0, va);
   x1 = f32x4.mul(x1, va);
-  if (beta == 0) {
-    v128.store(p, x0);
-    v128.store(p, x1, 16);
-  } else if (beta == 1) {
-    v128.store(p, f32x4.add(v128.load(p), x0));
-    v128.store(p, f32x4.add(v128.load(p, 16), x1), 16);
-  } else {
+  if (beta == 1) {
+    x0 = f32x4.add(v128.load(p), x0);
+    x1 = f32x4.add(v128.load(p, 16), x1);
+  } else if (beta != 0) {
     const vb = f32x4.splat(beta);
-    v128.store(p, f32x4.add(f32x4.mul(v128.load(p), vb), x0));
-    v128.store(p, f32x4.add(f32x4.mul(v128.load(p, 16), vb), x1), 16);
+    x0 = f32x4.add(f32x4.mul(v128.load(p), vb), x0);
+    x1 = f32x4.add(f32x4.mul(v128.load(p, 16), vb), x1);
   }
+  if (bias) {
+    const b = v128.load32_splat(bias);
+    x0 = f32x4.add(x0, b);
+    x1 = f32x4.add(x1, b);
+  }
+  v128.store(p, x0);
+  v128.store(p, x1, 16);
 }
 
 // Packs op(B)[pc : pc+kc, jc : jc+nc] into panels of NR columns, each kc rows of NR floats
@@ -204,6 +223,15 @@ function packB(transB: i32, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i
         for (let q = 0; q < NR; q++) store<f32>(dk + off(q), q < nr ? load<f32>(src + <usize>q * ldbBytes + off(k)) : 0);
       }
     }
+  }
+}
+
+// C[i, :] += bias[i]
+function addRowBias(c: usize, ldc: i32, M: i32, N: i32, bias: usize): void {
+  for (let i = 0; i < M; i++) {
+    const cr = c + off(i * ldc);
+    const b = load<f32>(bias + off(i));
+    for (let j = 0; j < N; j++) store<f32>(cr + off(j), load<f32>(cr + off(j)) + b);
   }
 }
 

@@ -3,8 +3,9 @@
 // backends agree; bad input is a clear error.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  AvgPooling, col2im, Convolution, createRng, gradientCheck, im2col, init, Pooling, setBackend, SimpleConvNet, DeepConvNet, tensor,
+  AvgPooling, col2im, Convolution, createRng, empty, gradientCheck, im2col, init, Pooling, setBackend, SimpleConvNet, DeepConvNet, tensor, type Tensor,
 } from '../src/index.js';
+import { backendKernels, workspace } from '../src/backend/runtime.js';
 import { expectClose, randomValues } from './helpers.js';
 
 await init();
@@ -143,6 +144,44 @@ test('the wasm and JS backends give the same SimpleConvNet loss and gradients', 
   expectClose(w.W1, j.W1, 1e-3, 1e-6, 'dW1');
   expectClose(w.W2, j.W2, 1e-3, 1e-6, 'dW2');
 });
+
+// The forward pass adds the bias as the product stores its tiles, and the filter-gradient pass sums
+// db while dout_n is in cache: both must give exactly what the separate passes give. Shapes with
+// K > 256 (several k-blocks: the bias comes with the last), P not a multiple of 4 (the sums' tail)
+// and FN cut between two threads at 8.
+test.each([
+  { N: 3, C: 32, H: 7, W: 9, FN: 5, F: 3 },
+  { N: 64, C: 4, H: 15, W: 15, FN: 13, F: 3 },
+  { N: 2, C: 1, H: 28, W: 28, FN: 30, F: 5 },
+])('wasm Convolution %j: the fused bias and db have the bits of f32_gemm + f32_bias_add_channels and f32_sum_channels', ({ N, C, H, W, FN, F }) => {
+  setBackend('wasm');
+  const rng = createRng(N + C + FN);
+  const rand = (shape: number[]) => tensor(Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.uniform(-1, 1)), shape);
+  const layer = new Convolution(rand([FN, C, F, F]), rand([FN]));
+  const x = rand([N, C, H, W]);
+  const out = layer.forward(x);
+  const OH = H - F + 1, OW = W - F + 1, P = OH * OW, K = C * F * F;
+  const k = backendKernels('wasm');
+  const expected = empty(out.shape), col = empty([K, P]), sums = empty([FN]);
+  const work = workspace(k.f32_gemm_workspace_bytes(FN, P, K));
+  for (let n = 0; n < N; n++) {
+    k.f32_im2col_t(x.offset + n * C * H * W * 4, col.offset, 1, C, H, W, F, F, 1, 0);
+    k.f32_gemm(0, 0, FN, P, K, 1, layer.W.offset, K, col.offset, P, 0, expected.offset + n * FN * P * 4, P, work);
+  }
+  k.f32_bias_add_channels(expected.offset, layer.b.offset, expected.offset, N, FN, P);
+  expectSameBits(out, expected);
+  const dout = rand(out.shape);
+  layer.backward(dout);
+  k.f32_sum_channels(dout.offset, sums.offset, N, FN, P);
+  expectSameBits(layer.db, sums);
+});
+
+function expectSameBits(actual: Tensor, expected: Tensor): void {
+  const a = new Uint32Array(Float32Array.from(actual.data).buffer), e = new Uint32Array(Float32Array.from(expected.data).buffer);
+  expect(a.length).toBe(e.length);
+  const first = a.findIndex((v, i) => v !== e[i]);
+  expect(first, first < 0 ? '' : `element ${first}: ${actual.data[first]} vs ${expected.data[first]}`).toBe(-1);
+}
 
 test('DeepConvNet has the book\'s shapes and a finite loss', () => {
   const net = new DeepConvNet({ seed: 1 });

@@ -29,12 +29,16 @@ export function biasKernels(heap: Heap) {
       }
     },
     f32_sum_channels(x, out, N, C, HW) {
-      const h = heap();
-      for (let c = 0; c < C; c++) {
-        let s = 0;
-        for (let n = 0; n < N; n++) for (let i = 0, start = (x >> 2) + (n * C + c) * HW; i < HW; i++) s += h[start + i];
-        h[(out >> 2) + c] = s;
-      }
+      sumChannels(heap(), x, out, N, C, HW, 0, C);
     },
   } satisfies KernelPart;
+}
+
+// out[c] = Σ_{n, i} x[n, c, i] for the channels c0 <= c < c1 (the convolution's filter gradient sums a range)
+export function sumChannels(h: Float32Array, x: number, out: number, N: number, C: number, HW: number, c0: number, c1: number): void {
+  for (let c = c0; c < c1; c++) {
+    let s = 0;
+    for (let n = 0; n < N; n++) for (let i = 0, start = (x >> 2) + (n * C + c) * HW; i < HW; i++) s += h[start + i];
+    h[(out >> 2) + c] = s;
+  }
 }

@@ -1,6 +1,6 @@
 // Twin of assembly/conv.ts: the same per-sample passes, built from the twin's own im2col, GEMM
 // and bias kernels, so the two backends differ only where those kernels do.
-import { biasKernels } from './bias.js';
+import { biasKernels, sumChannels } from './bias.js';
 import { gemmKernels } from './gemm.js';
 import { im2colKernels, outSize } from './im2col.js';
 import type { Heap, KernelPart } from './part.js';
@@ -21,12 +21,13 @@ export function convKernels(heap: Heap) {
         biasAddChannels(outN, b, outN, 1, FN, P);
       }
     },
-    f32_conv_bwd_filter(x, dout, dwt, scratch, N, C, H, W, FN, FH, FW, stride, pad, f0, fCount, accumulate) {
+    f32_conv_bwd_filter(x, dout, dwt, db, scratch, N, C, H, W, FN, FH, FW, stride, pad, f0, fCount, accumulate) {
       const K = C * FH * FW, P = positions(H, W, FH, FW, stride, pad);
       for (let n = 0; n < N; n++) {
         im2colT(x + n * C * H * W * 4, scratch, 1, C, H, W, FH, FW, stride, pad);
         gemm(0, 1, K, fCount, P, 1, scratch, P, dout + (n * FN + f0) * P * 4, P, n > 0 || accumulate ? 1 : 0, dwt + f0 * 4, FN);
       }
+      sumChannels(heap(), dout, db, N, FN, P, f0, f0 + fCount);
     },
     f32_conv_bwd_data(w, dout, dx, scratch, N, C, H, W, FN, FH, FW, stride, pad) {
       const K = C * FH * FW, P = positions(H, W, FH, FW, stride, pad);
