@@ -75,6 +75,8 @@ describe.each(['wasm', 'js'] as const)('%s f32_gemm', (backend) => {
     runCase(backend, { M: 131, N: 10, K: 20, transA, transB, alpha: 1, beta: 0, pad: 0 });
     runCase(backend, { M: 5, N: 9, K: 517, transA, transB, alpha: 1, beta: 0.5, pad: 0 });
     runCase(backend, { M: 3, N: 2053, K: 6, transA, transB, alpha: 1, beta: 1, pad: 2 });
+    // B wide enough for A to be packed (N >= 64): ragged row panels in two row blocks, two k-blocks
+    runCase(backend, { M: 133, N: 70, K: 263, transA, transB, alpha: 1, beta: 0.5, pad: 3 });
   });
 
   test('the training shapes of an Affine layer (100·784·50 and its two gradients)', () => {
