@@ -105,11 +105,22 @@ export function gemmRowBias(transA: i32, transB: i32, M: i32, N: i32, K: i32, al
             const a3 = mr > 3 ? a2 + aRow : a2;
             const cp = c + off(i * ldc + jc + jr);
             const bias = biasBlock ? biasBlock + off(i) : 0;
-            // a packed panel, like a transposed A's full tile, holds the four rows side by side
-            if (packA) microKernel(true, aPacked + off((i - ic) * kc), a1, a2, a3, MR << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-            // with A transposed, a full tile's four rows sit side by side: one pointer serves them
-            else if (transA && mr == MR) microKernel(true, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-            else microKernel(false, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+            // A packed panel, like a transposed A's full tile, holds the four rows side by side.
+            // A last tile of one or two rows computes only those.
+            if (packA) {
+              const pa = aPacked + off((i - ic) * kc);
+              if (mr > 2) microKernel(true, 4, pa, a1, a2, a3, MR << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+              else if (mr == 2) microKernel(true, 2, pa, a1, a2, a3, MR << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+              else microKernel(true, 1, pa, a1, a2, a3, MR << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+            } else if (transA && mr == MR) {
+              microKernel(true, 4, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+            } else if (mr > 2) {
+              microKernel(false, 4, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+            } else if (mr == 2) {
+              microKernel(false, 2, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+            } else {
+              microKernel(false, 1, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
+            }
           }
         }
       }
@@ -117,10 +128,13 @@ export function gemmRowBias(transA: i32, transB: i32, M: i32, N: i32, K: i32, al
   }
 }
 
-// `adjacentRows` (a constant at each inlined call site, so the branches below fold away) reads the
-// four rows of A as a0 + 0, 4, 8, 12 bytes, moving one pointer instead of four.
+// `adjacentRows` and `rows` are constants at each inlined call site, so the branches below fold
+// away. `adjacentRows` reads the four rows of A as a0 + 0, 4, 8, 12 bytes, moving one pointer
+// instead of four. `rows` (1, 2 or 4) is how many rows the tile computes: a convolution's last
+// tile of 30 or 25 filters has 2 or 1 (conv forward +8 %, filter gradient +3 %, same bits).
+// NOTE: the tile's other accumulators stay 0 and are never stored.
 @inline
-function microKernel(adjacentRows: bool, a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: usize, bStep: usize, kc: i32,
+function microKernel(adjacentRows: bool, rows: i32, a0: usize, a1: usize, a2: usize, a3: usize, aK: usize, pb: usize, bStep: usize, kc: i32,
                      cp: usize, ldcBytes: usize, mr: i32, nr: i32, alpha: f32, beta: f32, bias: usize, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -134,18 +148,23 @@ function microKernel(adjacentRows: bool, a0: usize, a1: usize, a2: usize, a3: us
     let av = v128.load32_splat(a0);
     c00 = madd(av, b0, c00);
     c01 = madd(av, b1, c01);
-    av = adjacentRows ? v128.load32_splat(a0, 4) : v128.load32_splat(a1);
-    c10 = madd(av, b0, c10);
-    c11 = madd(av, b1, c11);
-    av = adjacentRows ? v128.load32_splat(a0, 8) : v128.load32_splat(a2);
-    c20 = madd(av, b0, c20);
-    c21 = madd(av, b1, c21);
-    av = adjacentRows ? v128.load32_splat(a0, 12) : v128.load32_splat(a3);
-    c30 = madd(av, b0, c30);
-    c31 = madd(av, b1, c31);
+    if (rows > 1) {
+      av = adjacentRows ? v128.load32_splat(a0, 4) : v128.load32_splat(a1);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+    }
+    if (rows > 2) {
+      av = adjacentRows ? v128.load32_splat(a0, 8) : v128.load32_splat(a2);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = adjacentRows ? v128.load32_splat(a0, 12) : v128.load32_splat(a3);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+    }
     a0 += aK;
     if (!adjacentRows) {
-      a1 += aK; a2 += aK; a3 += aK;
+      if (rows > 1) a1 += aK;
+      if (rows > 2) { a2 += aK; a3 += aK; }
     }
   }
   if (mr == MR && nr == NR) {

@@ -53,7 +53,7 @@ function runCase(backend: 'wasm' | 'js', { M, N, K, transA, transB, alpha, beta,
 }
 
 const TRANSPOSES = [[false, false], [false, true], [true, false], [true, true]] as const;
-const SMALL_M = [1, 3, 4, 5, 8, 17, 33];
+const SMALL_M = [1, 2, 3, 4, 5, 8, 17, 30, 33]; // last tiles of 1, 2, 3 and 4 rows
 const SMALL_N = [1, 3, 7, 8, 9, 16, 17];
 const SMALL_K = [1, 3, 4, 5, 17, 300];
 
@@ -75,8 +75,8 @@ describe.each(['wasm', 'js'] as const)('%s f32_gemm', (backend) => {
     runCase(backend, { M: 131, N: 10, K: 20, transA, transB, alpha: 1, beta: 0, pad: 0 });
     runCase(backend, { M: 5, N: 9, K: 517, transA, transB, alpha: 1, beta: 0.5, pad: 0 });
     runCase(backend, { M: 3, N: 2053, K: 6, transA, transB, alpha: 1, beta: 1, pad: 2 });
-    // B wide enough for A to be packed (N >= 64): ragged row panels in two row blocks, two k-blocks
-    runCase(backend, { M: 133, N: 70, K: 263, transA, transB, alpha: 1, beta: 0.5, pad: 3 });
+    // B wide enough for A to be packed (N >= 64): last panels of 1, 2 and 3 rows in a second row block, two k-blocks
+    for (const M of [129, 130, 131]) runCase(backend, { M, N: 70, K: 263, transA, transB, alpha: 1, beta: 0.5, pad: 3 });
   });
 
   test('the training shapes of an Affine layer (100·784·50 and its two gradients)', () => {
