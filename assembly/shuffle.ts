@@ -4,10 +4,16 @@
 // ds bytes): d row k = s column k.
 @inline
 export function transpose4x4(s: usize, ss: usize, d: usize, ds: usize): void {
-  const r0 = v128.load(s);
-  const r1 = v128.load(s + ss);
-  const r2 = v128.load(s + 2 * ss);
-  const r3 = v128.load(s + 3 * ss);
+  transpose4x4Rows(s, s + ss, s + 2 * ss, s + 3 * ss, d, ds);
+}
+
+// The same for four rows anywhere (s0 … s3; one may repeat another).
+@inline
+export function transpose4x4Rows(s0: usize, s1: usize, s2: usize, s3: usize, d: usize, ds: usize): void {
+  const r0 = v128.load(s0);
+  const r1 = v128.load(s1);
+  const r2 = v128.load(s2);
+  const r3 = v128.load(s3);
   const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
   const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
