@@ -25,15 +25,24 @@ test('the probe product tells fused from unfused multiply-add: it is 2⁻²⁴ f
 });
 
 // a fresh process each: the build is fixed by the first init()
-const run = (initCall: string) => spawnSync(process.execPath, ['--input-type=module', '-e',
+const run = (initCall: string, env: Record<string, string> = {}) => spawnSync(process.execPath, ['--input-type=module', '-e',
   `const m = await import('./dist/index.js'); await m.init(${initCall}); const x = 1 + 2 ** -12; ` +
   'const p = m.matmul(m.tensor([-(1 + 2 ** -11), x], [1, 2]), m.tensor([1, x], [2, 1])).toArray()[0]; ' +
-  'console.log(m.usesFma(), p === 2 ** -24 ? "fused" : p === 0 ? "unfused" : p);'], { encoding: 'utf8' });
+  'console.log(m.usesFma(), p === 2 ** -24 ? "fused" : p === 0 ? "unfused" : p);'], { encoding: 'utf8', env: { ...process.env, SCRATCHNET_FMA: '', ...env } });
 
 test('init({ fma: false }) loads the unfused build, on one thread and on two', () => {
   expect(run('{ fma: false, threads: 1 }').stdout.trim()).toBe('false unfused');
   expect(run('{ fma: false, threads: 2 }').stdout.trim()).toBe('false unfused');
   expect(run('{ threads: 2 }').stdout.trim()).toBe('true fused');
+});
+
+test('SCRATCHNET_FMA=0 makes the unfused build the default; the option overrides it', () => {
+  expect(run('', { SCRATCHNET_FMA: '0' }).stdout.trim()).toBe('false unfused');
+  expect(run('{ fma: true }', { SCRATCHNET_FMA: '0' }).stdout.trim()).toBe('true fused');
+  expect(run('', { SCRATCHNET_FMA: '1' }).stdout.trim()).toBe('true fused');
+  const bad = run('', { SCRATCHNET_FMA: 'off' });
+  expect(bad.status).not.toBe(0);
+  expect(bad.stderr).toMatch(/init: SCRATCHNET_FMA must be 0 or 1, got "off"/);
 });
 
 test('fma is checked and fixed by the first init()', () => {

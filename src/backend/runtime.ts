@@ -30,7 +30,8 @@ export interface InitOptions {
   /** Fused multiply-add in the matrix products (the relaxed-SIMD build of the kernels), where the
    *  engine has relaxed SIMD; default true. Fused products round once instead of twice: results
    *  differ in the last bits from an engine without it. false loads the unfused build, whose
-   *  results are the same on every engine. Fixed by the first init(); see usesFma(). */
+   *  results are the same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0.
+   *  Fixed by the first init(); see usesFma(). */
   fma?: boolean;
 }
 
@@ -66,7 +67,7 @@ export async function init(options: InitOptions = {}): Promise<void> {
   // NOTE: awaited before the check below, so that concurrent first calls create one runtime
   const byDefault = rt || threads !== undefined ? 1 : await defaultThreads();
   const first = !rt;
-  if (!rt) createRuntime(threads ?? byDefault, threads !== undefined, options.fma ?? true);
+  if (!rt) createRuntime(threads ?? byDefault, threads !== undefined, options.fma ?? defaultFma());
   else if (threads !== undefined && threads !== rt.threads && sharedMemoryAvailable()) {
     throw new Error(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
   } else if (options.fma !== undefined && options.fma !== rt.fmaAsked) {
@@ -103,6 +104,15 @@ async function defaultThreads(): Promise<number> {
   const osModule = 'node:os';
   const os = (await import(/* @vite-ignore */ osModule)) as typeof import('node:os');
   return Math.min(2, os.availableParallelism());
+}
+
+// SCRATCHNET_FMA=0 loads the unfused build by default (in Node), e.g. to reproduce numbers
+// measured with it; anything but 0, 1 or empty is an error.
+function defaultFma(): boolean {
+  const fromEnv = typeof process === 'undefined' ? undefined : process.env?.SCRATCHNET_FMA;
+  if (fromEnv === undefined || fromEnv === '' || fromEnv === '1') return true;
+  if (fromEnv === '0') return false;
+  throw new Error(`init: SCRATCHNET_FMA must be 0 or 1, got ${JSON.stringify(fromEnv)}`);
 }
 
 // SharedArrayBuffer exists in Node and, in browsers, only on cross-origin isolated pages.
