@@ -34,7 +34,7 @@ import { transpose4x4, transpose4x4Rows } from './shuffle';
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
 // c + a·b. The relaxed-SIMD builds (scratchnet-relaxed*.wasm) fuse it into one instruction, which
-// V8 emits as an FMA on x64 and arm64. NOTE: measured on this Xeon, one thread: 512³ 44 → 52 GFLOP/s,
+// V8 emits as an FMA on x64 and arm64. NOTE: measured on this Xeon, one thread: 512³ 44 → 53 GFLOP/s,
 // +15–20 % on every training shape. The micro-kernel is bound by its instruction count, not by the
 // multipliers: fusing removes a third of its instructions. The unfused build keeps mul then add.
 @inline function madd(a: v128, b: v128, c: v128): v128 {

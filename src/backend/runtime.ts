@@ -28,10 +28,10 @@ export interface InitOptions {
    *  warning. Fixed by the first init(). Results are bit-identical to one thread. */
   threads?: number;
   /** Fused multiply-add in the matrix products (the relaxed-SIMD build of the kernels), where the
-   *  engine has relaxed SIMD; default true. Fused products round once instead of twice: results
-   *  differ in the last bits from an engine without it. false loads the unfused build, whose
-   *  results are the same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0.
-   *  Fixed by the first init(); see usesFma(). */
+   *  engine has relaxed SIMD. Fused products round once instead of twice: results differ in the
+   *  last bits from an engine without it. false loads the unfused build, whose results are the
+   *  same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0. Fixed by the first
+   *  init(); see usesFma(). */
   fma?: boolean;
 }
 
