@@ -1,5 +1,5 @@
 // A Relu right before a max Pooling runs after it (src/networks/execution-order.ts): the same bits
-// as the listed order, forward and backward, on inputs full of ties and all-negative windows;
+// as the listed order, forward and backward, on inputs full of ties, all-negative windows and a NaN;
 // and a network's gradient equals the listed layers run one by one.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -38,7 +38,9 @@ describe.each(['wasm', 'js'] as const)('%s: Pooling then Relu gives the bits of 
   test.each(cases)('%j', ({ N, C, H, W, size, stride, pad }) => {
     const rng = createRng(N * 100 + H);
     // halves from -2 to 2: many ties, zeros and windows with no positive value
-    const x = tensor(Array.from({ length: N * C * H * W }, () => (rng.int(9) - 5) / 2), [N, C, H, W]);
+    const values = Array.from({ length: N * C * H * W }, () => (rng.int(9) - 5) / 2);
+    values[rng.int(values.length)] = NaN; // a diverged activation: NaN through both orders alike
+    const x = tensor(values, [N, C, H, W]);
     const listed = [new Relu(), new Pooling(size, size, stride, pad)] as const;
     const swapped = [new Pooling(size, size, stride, pad), new Relu()] as const;
     const y = listed[1].forward(listed[0].forward(x));
@@ -49,8 +51,9 @@ describe.each(['wasm', 'js'] as const)('%s: Pooling then Relu gives the bits of 
     const dxListed = listed[0].backward(listed[1].backward(dout));
     const dxSwapped = swapped[0].backward(swapped[1].backward(dout));
     expect(bits(dxSwapped)).toEqual(bits(dxListed));
-    // the case that matters: some windows had no positive input
+    // the cases that matter: some windows had no positive input, one held the NaN
     expect(y.data.some((v) => v === 0)).toBe(true);
+    expect(y.data.some(Number.isNaN)).toBe(true);
   });
 });
 
