@@ -147,10 +147,10 @@ test('the wasm and JS backends give the same SimpleConvNet loss and gradients', 
 
 // The forward pass adds the bias as the product stores its tiles, and the filter-gradient pass sums
 // db while dout_n is in cache: both must give exactly what the separate passes give. Shapes with
-// K > 256 (several k-blocks: the bias comes with the last), P not a multiple of 4 (the sums' tail)
+// K > 512 (two k-blocks: the bias comes with the last), P not a multiple of 4 (the sums' tail)
 // and FN cut between two threads at 8.
 test.each([
-  { N: 3, C: 32, H: 7, W: 9, FN: 5, F: 3 },
+  { N: 3, C: 64, H: 7, W: 9, FN: 5, F: 3 },
   { N: 64, C: 4, H: 15, W: 15, FN: 13, F: 3 },
   { N: 2, C: 1, H: 28, W: 28, FN: 30, F: 5 },
 ])('wasm Convolution %j: the fused bias and db have the bits of f32_gemm + f32_bias_add_channels and f32_sum_channels', ({ N, C, H, W, FN, F }) => {
