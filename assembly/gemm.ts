@@ -16,11 +16,12 @@
 // 15 xmm registers V8 gives wasm SIMD code. 5×8 or 8×8 tiles spill and run at half speed.
 const MR = 4;
 const NR = 8;
-// NOTE: KC 512 rather than 256: +2–4 % at 512³ with FMA (one k-block, no merges into C), ±1 %
-// elsewhere; it made no difference to the unfused kernel.
-const KC = 512; // a packed panel, KC × NR floats = 16 KiB, stays in L1 while A streams past it
-const MC = 128; // rows of A per pass over the panels: MC × KC floats = 256 KiB, stays in L2
-const NC = 2048; // columns of B packed at once: at most KC × NC floats = 4 MiB of workspace
+// NOTE: KC 512 gave +2–4 % at 512³ with FMA (one k-block, no merges into C) and ±1 % elsewhere,
+// but the blocking sets the order of each sum: every product with K > 256 would round
+// differently, and SCRATCHNET_FMA=0 would no longer reproduce the figures measured so far.
+const KC = 256; // a packed panel, KC × NR floats = 8 KiB, stays in L1 while A streams past it
+const MC = 128; // rows of A per pass over the panels: MC × KC floats = 128 KiB, stays in L2
+const NC = 2048; // columns of B packed at once: at most KC × NC floats = 2 MiB of workspace
 // NOTE: read B in place only when few row blocks of A reuse each panel: a packed panel is
 // contiguous, while an in-place one strides through memory (and a power-of-two ldb maps its rows
 // onto a few cache sets).

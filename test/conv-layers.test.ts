@@ -147,7 +147,7 @@ test('the wasm and JS backends give the same SimpleConvNet loss and gradients', 
 
 // The forward pass adds the bias as the product stores its tiles, and the filter-gradient pass sums
 // db while dout_n is in cache: both must give exactly what the separate passes give. Shapes with
-// K > 512 (two k-blocks: the bias comes with the last), P not a multiple of 4 (the sums' tail)
+// K > 256 (several k-blocks: the bias comes with the last), P not a multiple of 4 (the sums' tail)
 // and FN cut between two threads at 8.
 test.each([
   { N: 3, C: 64, H: 7, W: 9, FN: 5, F: 3 },

@@ -75,7 +75,7 @@ describe.each(['wasm', 'js'] as const)('%s f32_gemm', (backend) => {
     runCase(backend, { M: 131, N: 10, K: 20, transA, transB, alpha: 1, beta: 0, pad: 0 });
     runCase(backend, { M: 5, N: 9, K: 517, transA, transB, alpha: 1, beta: 0.5, pad: 0 });
     runCase(backend, { M: 3, N: 2053, K: 6, transA, transB, alpha: 1, beta: 1, pad: 2 });
-    // B wide enough for A to be packed (N >= 64): last panels of 1, 2 and 3 rows in a second row block, two k-blocks
+    // B wide enough for A to be packed (N >= 64): last panels of 1, 2 and 3 rows in a second row block, three k-blocks
     for (const M of [129, 130, 131]) runCase(backend, { M, N: 70, K: 523, transA, transB, alpha: 1, beta: 0.5, pad: 3 });
   });
 
