@@ -23,13 +23,12 @@ export function f32_conv_fwd(x: usize, w: usize, b: usize, out: usize, scratch: 
 }
 
 // dWᵀ (K, FN) columns [f0, f0 + fCount) = Σ_n col_n · dout_n[f0 : f0 + fCount]ᵀ over the N samples,
-// added to what dWᵀ holds when `accumulate`, else overwriting it; and db[f0 : f0 + fCount] = the
-// sums of those channels of dout (f32_sum_channels's value), read while dout_n is in cache from
-// the product. Threads split the filters, not the samples, so every sum runs over the samples in
+// and db[f0 : f0 + fCount] = the sums of those channels of dout (f32_sum_channels's value), read
+// while dout_n is in cache from the product. Threads split the filters, not the samples, so every sum runs over the samples in
 // the same order as on one thread.
 export function f32_conv_bwd_filter(x: usize, dout: usize, dwt: usize, db: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
                                     FN: i32, FH: i32, FW: i32, stride: i32, pad: i32,
-                                    f0: i32, fCount: i32, accumulate: i32): void {
+                                    f0: i32, fCount: i32): void {
   const K = C * FH * FW, P = outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
   const work = scratch + off(K * P);
   // per channel, f32_sum_channels's four lanes and scalar tail, after the GEMM's workspace
@@ -37,7 +36,7 @@ export function f32_conv_bwd_filter(x: usize, dout: usize, dwt: usize, db: usize
   memory.fill(sums, 0, off(5 * fCount));
   for (let n = 0; n < N; n++) {
     f32_im2col_t(x + <usize>n * off(C * H * W), scratch, 1, C, H, W, FH, FW, stride, pad);
-    const beta: f32 = n > 0 || accumulate ? 1 : 0;
+    const beta: f32 = n > 0 ? 1 : 0;
     const doutN = dout + off((n * FN + f0) * P);
     f32_gemm(0, 1, K, fCount, P, 1, scratch, P, doutN, P, beta, dwt + off(f0), FN, work);
     for (let f = 0; f < fCount; f++) addChannel(doutN + <usize>f * off(P), P, sums + off(5 * f));

@@ -83,9 +83,9 @@ export class Convolution implements Layer {
     this.#backward('Convolution.backwardParams', dout, false);
   }
 
-  // Per sample: col_n again; dWᵀ (K, FN) += col_n · dout_nᵀ (packing only dout_n, FN × P, not col_n)
-  // and db += the channel sums of dout_n;
-  // and for dx: dcol_n (K, P) = Wᵀ · dout_n, added back into the image by col2im_t.
+  // Per sample: col_n again, dWᵀ (K, FN) += col_n · dout_nᵀ (packing only dout_n, FN × P, not col_n)
+  // and db += the channel sums of dout_n; for dx, dcol_n (K, P) = Wᵀ · dout_n, added back into
+  // the image by col2im_t.
   #backward(caller: string, dout: Tensor, needDx: boolean): Tensor | undefined {
     const cache = this.#cache;
     if (!cache || cache.x.disposed) throw new Error(`${caller}: call forward first (or its input was disposed)`);
@@ -104,7 +104,7 @@ export class Convolution implements Layer {
     const threads = threadsFor(2 * N * FN * K * P);
     // NOTE: filters are cut at multiples of 8, the GEMM tile's width
     runParallel('f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
-      [x.offset, dout.offset, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, f0, count, 0]));
+      [x.offset, dout.offset, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, f0, count]));
     let dx: Tensor | undefined;
     if (needDx) {
       const out = this.#dx.get(x.shape);

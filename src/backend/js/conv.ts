@@ -21,11 +21,11 @@ export function convKernels(heap: Heap) {
         biasAddChannels(outN, b, outN, 1, FN, P);
       }
     },
-    f32_conv_bwd_filter(x, dout, dwt, db, scratch, N, C, H, W, FN, FH, FW, stride, pad, f0, fCount, accumulate) {
+    f32_conv_bwd_filter(x, dout, dwt, db, scratch, N, C, H, W, FN, FH, FW, stride, pad, f0, fCount) {
       const K = C * FH * FW, P = positions(H, W, FH, FW, stride, pad);
       for (let n = 0; n < N; n++) {
         im2colT(x + n * C * H * W * 4, scratch, 1, C, H, W, FH, FW, stride, pad);
-        gemm(0, 1, K, fCount, P, 1, scratch, P, dout + (n * FN + f0) * P * 4, P, n > 0 || accumulate ? 1 : 0, dwt + f0 * 4, FN);
+        gemm(0, 1, K, fCount, P, 1, scratch, P, dout + (n * FN + f0) * P * 4, P, n > 0 ? 1 : 0, dwt + f0 * 4, FN);
       }
       sumChannels(heap(), dout, db, N, FN, P, f0, f0 + fCount);
     },
