@@ -38,8 +38,18 @@ import { outSize } from './geometry';
 // a strictly greater value replaces it), and NaN counts as the maximum (the first NaN wins and
 // the output is NaN), so a diverging network stays visible.
 @inline function beats(v: f32, best: f32): bool { return v > best || (v != v && best == best); }
+// The same test on four lanes, in two comparisons: ¬(v ≤ best) holds when v > best or either is
+// NaN, and best == best rules out a NaN best.
 @inline function beats4(v: v128, best: v128): v128 {
-  return v128.or(f32x4.gt(v, best), v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best)));
+  return v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
+}
+
+// a where the mask m is set, else b. m comes from a comparison (each lane all ones or all zeros),
+// where relaxed SIMD's lane select is exact, and V8 emits it as one blend instead of three
+// logical operations.
+@inline function select(a: v128, b: v128, m: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_laneselect(a, b, m);
+  return v128.bitselect(a, b, m);
 }
 
 // y = the max of each window; argmax (i32, one per output) = where it came from, as the flat
@@ -61,28 +71,28 @@ export function f32_maxpool_fwd(x: usize, y: usize, argmax: usize, N: i32, C: i3
         // the book's 2×2 windows at stride 2: four windows are two rows of 8 floats, split into
         // their even and odd columns; the same comparisons in the same order as the loop below
         if (PH == 2 && PW == 2 && stride == 2) {
+          // `at` holds each window's offset of its maximum (0, 1, W or W + 1) until the store
+          const right = i32x4.splat(1), below = i32x4.splat(W), belowRight = i32x4.splat(W + 1);
           for (; ox + 4 <= hi; ox += 4) {
             const base = iy0 * W + ox * 2 - pad;
             const r0 = xp + off(base), r1 = r0 + off(W);
             const a0 = v128.load(r0), a1 = v128.load(r0, 16);
             const b0 = v128.load(r1), b1 = v128.load(r1, 16);
             let best = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6);
-            let at = i32x4.add(i32x4.splat(base), laneStep);
-            const first = at;
             let v = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
             let m = beats4(v, best);
-            best = v128.bitselect(v, best, m);
-            at = v128.bitselect(i32x4.add(first, i32x4.splat(1)), at, m);
+            best = select(v, best, m);
+            let at = v128.and(right, m);
             v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
             m = beats4(v, best);
-            best = v128.bitselect(v, best, m);
-            at = v128.bitselect(i32x4.add(first, i32x4.splat(W)), at, m);
+            best = select(v, best, m);
+            at = select(below, at, m);
             v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
             m = beats4(v, best);
-            best = v128.bitselect(v, best, m);
-            at = v128.bitselect(i32x4.add(first, i32x4.splat(W + 1)), at, m);
+            best = select(v, best, m);
+            at = select(belowRight, at, m);
             v128.store(y + off(o + ox), best);
-            v128.store(argmax + off(o + ox), at);
+            v128.store(argmax + off(o + ox), i32x4.add(at, i32x4.add(i32x4.splat(base), laneStep)));
           }
         }
         for (; ox + 4 <= hi; ox += 4) {
@@ -95,8 +105,8 @@ export function f32_maxpool_fwd(x: usize, y: usize, argmax: usize, N: i32, C: i3
               const q = base + ky * W + kx;
               const v = load4(xp + off(q), stride);
               const m = beats4(v, best);
-              best = v128.bitselect(v, best, m);
-              at = v128.bitselect(i32x4.add(i32x4.splat(q), laneStep), at, m);
+              best = select(v, best, m);
+              at = select(i32x4.add(i32x4.splat(q), laneStep), at, m);
             }
           }
           v128.store(y + off(o + ox), best);
@@ -129,11 +139,16 @@ function maxWindow(xp: usize, H: i32, W: i32, iy0: i32, ix0: i32, PH: i32, PW: i
 }
 
 // dx = 0, then dx[plane, argmax] += dy for every output (overlapping windows add; −1 is dropped).
-// OH and OW are the forward output's size; argmax is the forward's. NOTE: additions land in
-// output order, so the result does not depend on the backend. Each plane is zeroed just before
-// its scatter, while it is in cache: one pass over dx's memory instead of two.
+// The window is the forward's, and so is argmax. NOTE: additions land in output order, so the
+// result does not depend on the backend. Each plane is zeroed just before its scatter, while it is
+// in cache: one pass over dx's memory instead of two.
 export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, N: i32, C: i32, H: i32, W: i32,
-                                OH: i32, OW: i32): void {
+                                PH: i32, PW: i32, stride: i32, pad: i32): void {
+  const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
+  if (PH == 2 && PW == 2 && stride == 2 && pad == 0) {
+    maxpool2x2Bwd(dy, argmax, dx, N * C, H, W, OH, OW);
+    return;
+  }
   const outPlane = OH * OW;
   for (let p = 0; p < N * C; p++) {
     const dxp = dx + <usize>p * off(H * W);
@@ -142,6 +157,46 @@ export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, N: i32, C: 
     for (let i = 0; i < outPlane; i++) {
       const at = load<i32>(argmax + off(o + i));
       if (at >= 0) store<f32>(dxp + off(at), load<f32>(dxp + off(at)) + load<f32>(dy + off(o + i)));
+    }
+  }
+}
+
+// The book's 2×2 windows at stride 2 without padding tile the plane, so dx is written once, in
+// order, with no zeroing pass: each pixel gets 0 + dy where it is its window's argmax, else 0 (the
+// scatter's values: 0 + dy turns a −0 into +0). Four windows at a time make two rows of 8 floats;
+// (The host checks that the stride divides, so H and W are even here.)
+function maxpool2x2Bwd(dy: usize, argmax: usize, dx: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  const zero = f32x4.splat(0);
+  const evenCols = i32x4(0, 2, 4, 6), right = i32x4.splat(1), below = i32x4.splat(W), belowRight = i32x4.splat(W + 1);
+  for (let p = 0; p < planes; p++) {
+    const dxp = dx + <usize>p * off(H * W);
+    for (let oy = 0; oy < OH; oy++) {
+      const o = (p * OH + oy) * OW;
+      const row = 2 * oy * W;
+      let ox = 0;
+      for (; ox + 4 <= OW; ox += 4) {
+        const g = v128.load(dy + off(o + ox));
+        // where each window's maximum sits, relative to its top-left pixel
+        const at = i32x4.sub(v128.load(argmax + off(o + ox)), i32x4.add(i32x4.splat(row + 2 * ox), evenCols));
+        const topLeft = f32x4.add(v128.and(g, i32x4.eq(at, zero)), zero);
+        const topRight = f32x4.add(v128.and(g, i32x4.eq(at, right)), zero);
+        const bottomLeft = f32x4.add(v128.and(g, i32x4.eq(at, below)), zero);
+        const bottomRight = f32x4.add(v128.and(g, i32x4.eq(at, belowRight)), zero);
+        const d = dxp + off(row + 2 * ox);
+        v128.store(d, v128.shuffle<f32>(topLeft, topRight, 0, 4, 1, 5));
+        v128.store(d, v128.shuffle<f32>(topLeft, topRight, 2, 6, 3, 7), 16);
+        v128.store(d + off(W), v128.shuffle<f32>(bottomLeft, bottomRight, 0, 4, 1, 5));
+        v128.store(d + off(W), v128.shuffle<f32>(bottomLeft, bottomRight, 2, 6, 3, 7), 16);
+      }
+      for (; ox < OW; ox++) {
+        const g = load<f32>(dy + off(o + ox)) + 0;
+        const at = load<i32>(argmax + off(o + ox)) - (row + 2 * ox);
+        const d = dxp + off(row + 2 * ox);
+        store<f32>(d, at == 0 ? g : 0);
+        store<f32>(d, at == 1 ? g : 0, 4);
+        store<f32>(d + off(W), at == W ? g : 0);
+        store<f32>(d + off(W), at == W + 1 ? g : 0, 4);
+      }
     }
   }
 }

@@ -129,11 +129,10 @@ function runMaxpool(k: Kernels, g: Geom, xv: Float32Array, i = 0): { y: Float32A
 }
 
 function runMaxpoolBwd(k: Kernels, g: Geom, dyv: Float32Array, arg: Int32Array, i = 0): Float32Array {
-  const { OH, OW } = dims(g);
   const n = g.N * g.C * g.H * g.W;
   const dy = input(dyv, misalign(i, 2)), argmax = inputI32(arg, misalign(i, 3));
   const dx = output(n, misalign(i, 1));
-  k.f32_maxpool_bwd(dy, argmax, dx, g.N, g.C, g.H, g.W, OH, OW);
+  k.f32_maxpool_bwd(dy, argmax, dx, ...args(g));
   return readOutput(dx, n, `maxpool_bwd ${name(g)}`);
 }
 
@@ -280,6 +279,28 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
       expect(y[win(5, 8)]).toBeNaN();
       expect(arg[win(5, 8)]).toBe(5 * 16 + 8);
     }
+  });
+
+  test('2 × 2 max pooling at stride 2 (a backward that writes dx in one pass): four windows at once and the tail', () => {
+    // OW 1, 3, 4, 5, 9 and 13: no vector, a tail only, vectors only, both
+    for (const [H, W] of [[2, 2], [4, 6], [2, 8], [6, 10], [4, 18], [8, 26]]) {
+      const g: Geom = { N: 2, C: 3, H, W, FH: 2, FW: 2, stride: 2, pad: 0 };
+      [false, true].forEach((ties, i) => checkMaxpool(k(), g, values(2 * 3 * H * W, ties), i));
+    }
+  });
+
+  test('2 × 2 max pooling backward at stride 2 gives a −0 gradient as +0 (as 0 + dy does) and passes NaN', () => {
+    const g: Geom = { N: 1, C: 2, H: 4, W: 10, FH: 2, FW: 2, stride: 2, pad: 0 };
+    const xv = values(2 * 4 * 10, true);
+    const { arg } = runMaxpool(k(), g, xv);
+    const dyv = new Float32Array(arg.length).map((_, o) => (o % 3 === 0 ? -0 : o % 3 === 1 ? NaN : o - 4.5));
+    const dx = runMaxpoolBwd(k(), g, dyv, arg);
+    const want = maxpoolBwdRef(dyv, arg, g).value;
+    for (let i = 0; i < dx.length; i++) {
+      if (Number.isNaN(want[i])) expect(dx[i]).toBeNaN();
+      else expect(Object.is(dx[i], want[i] + 0)).toBe(true); // +0 everywhere dy is ±0 or no gradient lands
+    }
+    expect(dx.filter((v) => Number.isNaN(v)).length).toBe(dyv.filter((v) => Number.isNaN(v)).length);
   });
 
   test(`average pooling forward, backward and its adjoint: ${SMALL.length + LARGER.length} random shapes`, () => {

@@ -591,7 +591,7 @@ describe('pooling', () => {
       k.f32_maxpool_fwd(x, y, arg, ...args(g));
       const argmax = m.readI32(arg, ny);
       const dy = m.in(dyv, m2), dx = m.out(nx, m1);
-      k.f32_maxpool_bwd(dy, arg, dx, g.N, g.C, g.H, g.W, OH, OW);
+      k.f32_maxpool_bwd(dy, arg, dx, ...args(g));
       return { y: m.read(y, ny), argmax, dx: m.read(dx, nx) };
     });
     expectSame('maxpool_fwd y', r.wasm.y, r.js.y);

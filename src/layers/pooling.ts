@@ -51,7 +51,7 @@ abstract class Pool2d implements Layer {
       [...arrays.map(([t, like]) => t.offset + 4 * n0 * perSample[like]), count, C, H, W, ...rest]);
   }
 
-  /** The window's arguments, as the forward kernels and avgpool's backward take them. */
+  /** The window's arguments, as every pooling kernel takes them. */
   protected get window(): number[] {
     return [this.poolH, this.poolW, this.stride, this.pad];
   }
@@ -82,7 +82,7 @@ export class Pooling extends Pool2d {
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
     const dx = this.dxBuffer.get(x.shape);
-    this.runPerSample('f32_maxpool_bwd', x, y, [[dout, 'y'], [this.#argmax.get(y.shape), 'y'], [dx, 'x']], y.shape.slice(2));
+    this.runPerSample('f32_maxpool_bwd', x, y, [[dout, 'y'], [this.#argmax.get(y.shape), 'y'], [dx, 'x']], this.window);
     return dx;
   }
 

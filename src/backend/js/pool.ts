@@ -36,8 +36,9 @@ export function poolKernels(heap: Heap) {
         }
       }
     },
-    f32_maxpool_bwd(dy, argmax, dx, N, C, H, W, OH, OW) {
+    f32_maxpool_bwd(dy, argmax, dx, N, C, H, W, PH, PW, stride, pad) {
       const h = heap();
+      const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
       h.fill(0, dx >> 2, (dx >> 2) + N * C * H * W);
       const arg = new Int32Array(h.buffer, argmax, N * C * OH * OW);
       for (let p = 0, o = 0; p < N * C; p++) {
