@@ -198,9 +198,11 @@ function microKernel(adjacentRows: bool, rows: i32, a0: usize, a1: usize, a2: us
 // Row p of C = alpha·x + beta·C, then + the row's bias (at `bias`, when not 0)
 @inline
 function storeRow(p: usize, x0: v128, x1: v128, alpha: f32, beta: f32, bias: usize): void {
-  const va = f32x4.splat(alpha);
-  x0 = f32x4.mul(x0, va);
-  x1 = f32x4.mul(x1, va);
+  if (alpha != 1) {
+    const va = f32x4.splat(alpha);
+    x0 = f32x4.mul(x0, va);
+    x1 = f32x4.mul(x1, va);
+  }
   if (beta == 1) {
     x0 = f32x4.add(v128.load(p), x0);
     x1 = f32x4.add(v128.load(p, 16), x1);
