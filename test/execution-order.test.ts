@@ -1,12 +1,13 @@
-// A Relu right before a max Pooling runs after it (src/networks/execution-order.ts): the same bits
-// as the listed order, forward and backward, on inputs full of ties, all-negative windows and a NaN;
-// and a network's gradient equals the listed layers run one by one.
+// A Relu right before a max Pooling runs after it, and a Convolution then runs with that Pooling
+// as one step (src/networks/execution-order.ts; the fused step's own tests: conv-maxpool.test.ts):
+// the same bits as the listed order, forward and backward, on inputs full of ties, all-negative
+// windows and a NaN; and a network's gradient equals the listed layers run one by one.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  Affine, AvgPooling, Convolution, createRng, Elu, init, LeakyRelu, Pooling, Relu, setBackend, SimpleConvNet,
+  Affine, AvgPooling, Convolution, createRng, DeepConvNet, Elu, init, LeakyRelu, Pooling, Relu, setBackend, SimpleConvNet,
   SoftmaxWithLoss, tensor, type Tensor,
 } from '../src/index.js';
-import { executionOrder } from '../src/networks/execution-order.js';
+import { ConvMaxPool, executionOrder } from '../src/networks/execution-order.js';
 import type { Layer } from '../src/layers/layer.js';
 
 beforeAll(() => init());
@@ -14,13 +15,19 @@ afterAll(() => setBackend('wasm'));
 
 const bits = (t: Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.data).buffer));
 
-test('executionOrder moves each Relu after the max Pooling that follows it, and nothing else', () => {
+test('executionOrder moves each Relu after the max Pooling that follows it, then joins each Convolution and the max Pooling after it', () => {
   const [conv, relu, pool, affine, relu2, avg, leaky, pool2, relu3, pool3] = [
     new Convolution(tensor([1], [1, 1, 1, 1]), tensor([0])), new Relu(), new Pooling(2, 2, 2), new Affine(tensor([1], [1, 1]), tensor([0])),
     new Relu(), new AvgPooling(2, 2, 2), new LeakyRelu(), new Pooling(2, 2, 2), new Relu(), new Pooling(2, 2, 2),
   ];
-  const order = (layers: Layer[]) => executionOrder(layers).map((l) => layers.indexOf(l));
-  expect(order([conv, relu, pool, affine])).toEqual([0, 2, 1, 3]);
+  // a joined step shows as 'conv+pool'
+  const order = (layers: Layer[]) => executionOrder(layers).map((l) =>
+    l instanceof ConvMaxPool ? `${layers.indexOf(l.conv)}+${layers.indexOf(l.pool)}` : layers.indexOf(l));
+  expect(order([conv, relu, pool, affine])).toEqual(['0+2', 1, 3]);
+  expect(order([conv, pool2, relu])).toEqual(['0+1', 2]);
+  expect(order([conv, avg, relu])).toEqual([0, 1, 2]); // average pooling: not joined
+  expect(order([conv, leaky, pool2])).toEqual([0, 1, 2]); // not adjacent
+  expect(order([relu, pool, affine])).toEqual([1, 0, 2]);
   expect(order([relu2, avg, leaky, pool2])).toEqual([0, 1, 2, 3]); // average pooling, LeakyRelu: as listed
   expect(order([relu, relu2, pool])).toEqual([0, 2, 1]);
   expect(order([relu, pool, relu3, pool3])).toEqual([1, 0, 3, 2]);
@@ -57,7 +64,9 @@ describe.each(['wasm', 'js'] as const)('%s: Pooling then Relu gives the bits of 
   });
 });
 
-test('SimpleConvNet: gradient() equals its layers run one by one in the listed order, bit for bit', () => {
+// NOTE: each test sets its backend: the describe.each above leaves the last one set
+test.each(['wasm', 'js'] as const)('%s: SimpleConvNet\'s gradient() equals its layers run one by one in the listed order, bit for bit', (backend) => {
+  setBackend(backend);
   const options = { inputDim: [1, 12, 12] as [number, number, number], convParam: { filterNum: 4, filterSize: 3, pad: 0, stride: 1 }, hiddenSize: 8, outputSize: 3, weightInitStd: 0.3, seed: 5 };
   const net = new SimpleConvNet(options);
   const rng = createRng(9);
@@ -77,6 +86,31 @@ test('SimpleConvNet: gradient() equals its layers run one by one in the listed o
   for (const [name, g] of Object.entries(expected)) expect(bits(grads[name]), name).toEqual(bits(g));
   // and the run had ReLU zeros to get right
   expect(layers[1].forward(layers[0].forward(x)).data.some((v) => v === 0)).toBe(true);
+});
+
+test.each(['wasm', 'js'] as const)('%s: DeepConvNet\'s gradient() equals its layers run one by one in the listed order, bit for bit (joined steps that need dx)', (backend) => {
+  setBackend(backend);
+  // each block is Conv, Relu, Conv, Relu, Pool: its second Conv runs joined with the Pool
+  const net = new DeepConvNet({ inputDim: [1, 12, 12], hiddenSize: 8, outputSize: 4, seed: 4 });
+  const rng = createRng(11);
+  const x = tensor(Array.from({ length: 3 * 144 }, () => rng.uniform(0, 1)), [3, 1, 12, 12]);
+  const t = tensor([0, 3, 1]);
+  const dropouts = net.layerList.filter((l) => l.replayRandomness !== undefined);
+  expect(dropouts.length).toBeGreaterThan(0);
+  net.gradient(x, t); // draws the dropout masks, which both runs below then replay
+  for (const l of dropouts) l.replayRandomness = true;
+  const grads = net.gradient(x, t);
+  const joined = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, bits(g)]));
+  const loss = net.lastLoss;
+  // the same layer objects, as listed: their gradients land in the tensors gradient() returned
+  let out = x;
+  for (const layer of net.layerList) out = layer.forward(out, true);
+  const last = new SoftmaxWithLoss();
+  expect(last.forward(out, t)).toBe(loss);
+  let dout = last.backward(1);
+  for (const layer of net.layerList.slice().reverse()) dout = layer.backward(dout);
+  for (const [name, g] of Object.entries(grads)) expect(bits(g), name).toEqual(joined[name]);
+  expect(Object.keys(grads)).toContain('W6');
 });
 
 test('Elu before max pooling keeps the listed order', () => {

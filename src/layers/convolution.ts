@@ -13,6 +13,7 @@ import { checkTensor, empty, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
+import type { Pooling } from './pooling.js';
 
 export class Convolution implements Layer {
   readonly W: Tensor;
@@ -26,7 +27,7 @@ export class Convolution implements Layer {
   readonly #dWt = new LayerBuffer(); // dWᵀ (K, FN), accumulated over the samples
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  #cache: { x: Tensor; OH: number; OW: number } | undefined;
+  #cache: { x: Tensor; OH: number; OW: number; pool?: Pooling } | undefined;
 
   constructor(W: Tensor, b: Tensor, stride = 1, pad = 0) {
     checkTensor('Convolution: W', W);
@@ -49,29 +50,50 @@ export class Convolution implements Layer {
   }
 
   forward(x: Tensor): Tensor {
-    checkTensor('Convolution.forward: x', x);
-    const [FN, C, FH, FW] = this.W.shape;
-    const [OH, OW] = outputSize('Convolution.forward', x.shape, { FH, FW, stride: this.stride, pad: this.pad });
-    const [N, CX, H, Wd] = x.shape;
-    if (CX !== C) throw new Error(`Convolution.forward: x has ${CX} channels but W ${formatShape(this.W.shape)} expects ${C}`);
-    const P = OH * OW, sampleBytes = C * H * Wd * 4;
+    const { N, FN, OH, OW, flops, sampleBytes } = this.#input('Convolution.forward', x);
     const out = this.#out.get([N, FN, OH, OW]);
     const { geometry, scratch } = this.#pass(x);
-    runParallel('f32_conv_fwd', splitRange(N, threadsFor(2 * N * FN * C * FH * FW * P)).map(([n0, count], thread) =>
-      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * P * 4, workspace(scratch, thread), count, ...geometry]));
+    runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
+      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread), count, ...geometry]));
     this.#cache = { x, OH, OW };
     return out;
   }
 
+  /** forward, then `pool` over its output: what the two layers give, in one pass per sample that
+   *  pools the convolution's output while it is in cache instead of writing it out (a network runs
+   *  a Convolution followed by a max Pooling this way: execution-order.ts). Returns the pooling's
+   *  output; backwardMaxPool takes its gradient. */
+  forwardMaxPool(x: Tensor, pool: Pooling): Tensor {
+    const { N, FN, OH, OW, flops, sampleBytes } = this.#input('Convolution.forwardMaxPool', x);
+    const { y, argmax } = pool.fusedOutputs([N, FN, OH, OW]);
+    const pooledBytes = (y.size / N) * 4;
+    const { geometry, scratch } = this.#pass(x, true);
+    runParallel('f32_conv_maxpool_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
+      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes,
+        workspace(scratch, thread), count, ...geometry, ...pool.window]));
+    this.#cache = { x, OH, OW, pool };
+    return y;
+  }
+
+  // Checks x against W; the output's size, the product's flops and the bytes of one sample of x.
+  #input(caller: string, x: Tensor): { N: number; FN: number; OH: number; OW: number; flops: number; sampleBytes: number } {
+    checkTensor(`${caller}: x`, x);
+    const [FN, C, FH, FW] = this.W.shape;
+    const [OH, OW] = outputSize(caller, x.shape, { FH, FW, stride: this.stride, pad: this.pad });
+    const [N, CX, H, Wd] = x.shape;
+    if (CX !== C) throw new Error(`${caller}: x has ${CX} channels but W ${formatShape(this.W.shape)} expects ${C}`);
+    return { N, FN, OH, OW, flops: 2 * N * FN * C * FH * FW * OH * OW, sampleBytes: C * H * Wd * 4 };
+  }
+
   // The arguments every pass of assembly/conv.ts takes after the sample count, and the bytes of
-  // scratch each thread needs for them.
-  #pass(x: Tensor): { geometry: number[]; scratch: number } {
+  // scratch each thread needs for them (the pooled passes keep a sample's output there too).
+  #pass(x: Tensor, pooled = false): { geometry: number[]; scratch: number } {
     const [FN, C, FH, FW] = this.W.shape;
     const [, , H, W] = x.shape;
-    return {
-      geometry: [C, H, W, FN, FH, FW, this.stride, this.pad],
-      scratch: kernels().f32_conv_scratch_bytes(C, H, W, FN, FH, FW, this.stride, this.pad),
-    };
+    const geometry = [C, H, W, FN, FH, FW, this.stride, this.pad] as const;
+    const k = kernels();
+    const scratch = pooled ? k.f32_conv_maxpool_scratch_bytes(...geometry) : k.f32_conv_scratch_bytes(...geometry);
+    return { geometry: [...geometry], scratch };
   }
 
   backward(dout: Tensor): Tensor {
@@ -83,33 +105,47 @@ export class Convolution implements Layer {
     this.#backward('Convolution.backwardParams', dout, false);
   }
 
+  /** The backward of forwardMaxPool, from the gradient of the pooling's output: dx (or, with
+   *  needDx false, only dW and db), each sample's convolution gradient rebuilt in scratch. */
+  backwardMaxPool(dout: Tensor, needDx: boolean): Tensor | undefined {
+    return this.#backward('Convolution.backwardMaxPool', dout, needDx, true);
+  }
+
   // Per sample: col_n again, dWᵀ (K, FN) += col_n · dout_nᵀ (packing only dout_n, FN × P, not col_n)
   // and db += the channel sums of dout_n; for dx, dcol_n (K, P) = Wᵀ · dout_n, added back into
-  // the image by col2im_t.
-  #backward(caller: string, dout: Tensor, needDx: boolean): Tensor | undefined {
+  // the image by col2im_t. After forwardMaxPool, dout is the pooling's gradient, and the passes
+  // start each sample by rebuilding dout_n from it and the pooling's argmax.
+  #backward(caller: string, dout: Tensor, needDx: boolean, pooled = false): Tensor | undefined {
     const cache = this.#cache;
-    if (!cache || cache.x.disposed) throw new Error(`${caller}: call forward first (or its input was disposed)`);
+    if (!cache || cache.x.disposed) throw new Error(`${caller}: call ${pooled ? 'forwardMaxPool' : 'forward'} first (or its input was disposed)`);
+    if (pooled !== (cache.pool !== undefined)) {
+      throw new Error(`${caller}: the last forward pass was ${pooled ? 'forward' : 'forwardMaxPool'}; use ${pooled ? 'backward' : 'backwardMaxPool'}`);
+    }
     checkTensor(`${caller}: dout`, dout);
     const [FN, C, FH, FW] = this.W.shape;
-    const { x, OH, OW } = cache;
+    const { x, OH, OW, pool } = cache;
     const [N, , H, Wd] = x.shape;
-    const expected = [N, FN, OH, OW];
+    const argmax = pool?.fusedArgmax(caller);
+    const expected = argmax ? argmax.shape : [N, FN, OH, OW];
     if (dout.shape.length !== 4 || dout.shape.some((d, i) => d !== expected[i])) {
       throw new Error(`${caller}: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
     }
     const k = kernels();
-    const K = C * FH * FW, P = OH * OW, sampleBytes = C * H * Wd * 4;
+    const K = C * FH * FW, sampleBytes = C * H * Wd * 4, doutBytes = (dout.size / N) * 4;
     const dWt = this.#dWt.get([K, FN]);
-    const { geometry, scratch } = this.#pass(x);
-    const threads = threadsFor(2 * N * FN * K * P);
+    const { geometry, scratch } = this.#pass(x, pooled);
+    const threads = threadsFor(2 * N * FN * K * OH * OW);
+    // the pooled passes read the pooling's gradient and argmax in place of dout
+    const from = argmax ? [dout.offset, argmax.offset] : [dout.offset];
+    const window = pool ? pool.window : [];
     // NOTE: filters are cut at multiples of 8, the GEMM tile's width
-    runParallel('f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
-      [x.offset, dout.offset, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, f0, count]));
+    runParallel(pool ? 'f32_maxpool_conv_bwd_filter' : 'f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
+      [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
     let dx: Tensor | undefined;
     if (needDx) {
       const out = this.#dx.get(x.shape);
-      runParallel('f32_conv_bwd_data', splitRange(N, threads).map(([n0, count], thread) =>
-        [this.W.offset, dout.offset + n0 * FN * P * 4, out.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry]));
+      runParallel(pool ? 'f32_maxpool_conv_bwd_data' : 'f32_conv_bwd_data', splitRange(N, threads).map(([n0, count], thread) =>
+        [this.W.offset, ...from.map((offset) => offset + n0 * doutBytes), out.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry, ...window]));
       dx = out;
     }
     k.f32_transpose(dWt.offset, this.dW.offset, K, FN);

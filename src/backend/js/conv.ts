@@ -1,17 +1,19 @@
-// Twin of assembly/conv.ts: the same per-sample passes, built from the twin's own im2col, GEMM
-// and bias kernels, so the two backends differ only where those kernels do.
+// Twin of assembly/conv.ts: the same per-sample passes, built from the twin's own im2col, GEMM,
+// bias and pooling kernels, so the two backends differ only where those kernels do.
 import { biasKernels, sumChannels } from './bias.js';
 import { gemmKernels } from './gemm.js';
 import { im2colKernels, outSize } from './im2col.js';
 import type { Heap, KernelPart } from './part.js';
+import { poolKernels } from './pool.js';
 
 export function convKernels(heap: Heap) {
   const { f32_gemm: gemm } = gemmKernels(heap);
   const { f32_im2col_t: im2colT, f32_col2im_t: col2imT } = im2colKernels(heap);
   const { f32_bias_add_channels: biasAddChannels } = biasKernels(heap);
+  const { f32_maxpool_fwd: maxpoolFwd, f32_maxpool_bwd: maxpoolBwd } = poolKernels(heap);
   const positions = (H: number, W: number, FH: number, FW: number, stride: number, pad: number) =>
     outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
-  return {
+  const kernels = {
     f32_conv_fwd(x, w, b, out, scratch, N, C, H, W, FN, FH, FW, stride, pad) {
       const K = C * FH * FW, P = positions(H, W, FH, FW, stride, pad);
       for (let n = 0; n < N; n++) {
@@ -39,5 +41,40 @@ export function convKernels(heap: Heap) {
     f32_conv_scratch_bytes(C, H, W, FN, FH, FW, stride, pad) {
       return C * FH * FW * positions(H, W, FH, FW, stride, pad) * 4; // the twin's GEMM needs no workspace
     },
+    // The pooled passes: one sample's convolution output, or its gradient, goes after the columns.
+    f32_conv_maxpool_fwd(x, w, b, y, argmax, scratch, N, C, H, W, FN, FH, FW, stride, pad, PH, PW, poolStride, poolPad) {
+      const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
+      const outN = scratch + C * FH * FW * OH * OW * 4, pooled = positions(OH, OW, PH, PW, poolStride, poolPad);
+      for (let n = 0; n < N; n++) {
+        kernels.f32_conv_fwd(x + n * C * H * W * 4, w, b, outN, scratch, 1, C, H, W, FN, FH, FW, stride, pad);
+        maxpoolFwd(outN, y + n * FN * pooled * 4, argmax + n * FN * pooled * 4, 1, FN, OH, OW, PH, PW, poolStride, poolPad);
+      }
+    },
+    f32_maxpool_conv_bwd_filter(x, dy, argmax, dwt, db, scratch, N, C, H, W, FN, FH, FW, stride, pad, PH, PW, poolStride, poolPad, f0, fCount) {
+      const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad), P = OH * OW, K = C * FH * FW;
+      const doutN = scratch + K * P * 4, pooled = positions(OH, OW, PH, PW, poolStride, poolPad);
+      const sums = new Float64Array(fCount); // f32_conv_bwd_filter's db: one float64 sum per channel, rounded once
+      const h = heap();
+      for (let n = 0; n < N; n++) {
+        const o = (n * FN + f0) * pooled * 4;
+        maxpoolBwd(dy + o, argmax + o, doutN, 1, fCount, OH, OW, PH, PW, poolStride, poolPad);
+        im2colT(x + n * C * H * W * 4, scratch, 1, C, H, W, FH, FW, stride, pad);
+        gemm(0, 1, K, fCount, P, 1, scratch, P, doutN, P, n > 0 ? 1 : 0, dwt + f0 * 4, FN);
+        for (let f = 0; f < fCount; f++) for (let i = 0, start = (doutN >> 2) + f * P; i < P; i++) sums[f] += h[start + i];
+      }
+      for (let f = 0; f < fCount; f++) h[(db >> 2) + f0 + f] = sums[f];
+    },
+    f32_maxpool_conv_bwd_data(w, dy, argmax, dx, scratch, N, C, H, W, FN, FH, FW, stride, pad, PH, PW, poolStride, poolPad) {
+      const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
+      const doutN = scratch + C * FH * FW * OH * OW * 4, pooled = positions(OH, OW, PH, PW, poolStride, poolPad);
+      for (let n = 0; n < N; n++) {
+        maxpoolBwd(dy + n * FN * pooled * 4, argmax + n * FN * pooled * 4, doutN, 1, FN, OH, OW, PH, PW, poolStride, poolPad);
+        kernels.f32_conv_bwd_data(w, doutN, dx + n * C * H * W * 4, scratch, 1, C, H, W, FN, FH, FW, stride, pad);
+      }
+    },
+    f32_conv_maxpool_scratch_bytes(C, H, W, FN, FH, FW, stride, pad) {
+      return (C * FH * FW + FN) * positions(H, W, FH, FW, stride, pad) * 4;
+    },
   } satisfies KernelPart;
+  return kernels;
 }

@@ -1,0 +1,118 @@
+// A Convolution followed by a max Pooling runs as one step in a network (Convolution.forwardMaxPool
+// and backwardMaxPool, the f32_conv_maxpool / f32_maxpool_conv kernels): the same bits as the two
+// layers run one after the other, forward and backward (with and without dx), on both backends and
+// on one and two threads, for convolutions and poolings with padding, strides and overlapping
+// windows; misuse is a clear error.
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, test } from 'vitest';
+import { Convolution, createRng, init, Pooling, setBackend, tensor, type Tensor } from '../src/index.js';
+
+await init();
+afterAll(() => setBackend('wasm'));
+
+const bits = (t: Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.data).buffer));
+
+interface Case { N: number; C: number; H: number; W: number; FN: number; F: number; stride: number; pad: number; pool: [number, number, number] }
+
+// pool: [size, stride, pad]. 2×2 at stride 2 takes the kernels' fast paths; the others the general ones
+// (overlapping windows add up in the backward; padded windows can pick no input).
+const CASES: Case[] = [
+  { N: 3, C: 1, H: 12, W: 12, FN: 5, F: 3, stride: 1, pad: 0, pool: [2, 2, 0] },
+  { N: 2, C: 3, H: 9, W: 11, FN: 17, F: 3, stride: 1, pad: 1, pool: [3, 1, 1] },
+  { N: 4, C: 2, H: 13, W: 9, FN: 9, F: 3, stride: 2, pad: 1, pool: [3, 2, 1] },
+  { N: 1, C: 1, H: 5, W: 5, FN: 1, F: 1, stride: 1, pad: 0, pool: [2, 1, 0] },
+  { N: 5, C: 2, H: 28, W: 28, FN: 30, F: 5, stride: 1, pad: 0, pool: [2, 2, 0] }, // SimpleConvNet's, smaller batch
+];
+
+function setup({ N, C, H, W, FN, F, stride, pad, pool: [size, poolStride, poolPad] }: Case, seed: number) {
+  const rng = createRng(seed);
+  // halves: ties within pooling windows, and exact zeros
+  const halves = (n: number) => Array.from({ length: n }, () => (rng.int(9) - 4) / 2);
+  const Wt = tensor(Array.from({ length: FN * C * F * F }, () => rng.uniform(-1, 1)), [FN, C, F, F]);
+  const b = tensor(Array.from({ length: FN }, () => rng.uniform(-1, 1)), [FN]);
+  const x = tensor(halves(N * C * H * W), [N, C, H, W]);
+  const make = () => ({ conv: new Convolution(Wt, b, stride, pad), pool: new Pooling(size, size, poolStride, poolPad) });
+  return { x, make, dout: (shape: readonly number[]) => tensor(halves(shape.reduce((s, d) => s * d, 1)), [...shape]) };
+}
+
+describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
+  test.each(CASES)('forwardMaxPool and backwardMaxPool give the bits of the two layers: %j', (c) => {
+    setBackend(backend);
+    const { x, make, dout } = setup(c, c.H * 31 + c.FN);
+    const separate = make(), fused = make();
+    const y = separate.pool.forward(separate.conv.forward(x));
+    const yFused = fused.conv.forwardMaxPool(x, fused.pool);
+    expect(yFused.shape).toEqual(y.shape);
+    expect(bits(yFused)).toEqual(bits(y));
+    const dy = dout(y.shape);
+    const dx = separate.conv.backward(separate.pool.backward(dy));
+    const dxFused = fused.conv.backwardMaxPool(dy, true)!;
+    expect(bits(dxFused)).toEqual(bits(dx));
+    expect(bits(fused.conv.dW)).toEqual(bits(separate.conv.dW));
+    expect(bits(fused.conv.db)).toEqual(bits(separate.conv.db));
+    // without dx, as a network's first layer: the same dW and db, nothing returned
+    fused.conv.dW.data.fill(NaN);
+    fused.conv.db.data.fill(NaN);
+    expect(fused.conv.backwardMaxPool(dy, false)).toBeUndefined();
+    expect(bits(fused.conv.dW)).toEqual(bits(separate.conv.dW));
+    expect(bits(fused.conv.db)).toEqual(bits(separate.conv.db));
+    // and the gradient reached something: not every dx is zero
+    expect(dx.data.some((v) => v !== 0)).toBe(true);
+  });
+});
+
+test('the fused passes split between two threads give the bits of one thread', () => {
+  // a fresh process each: the thread count is fixed by the first init()
+  const script = `
+    const m = await import('./dist/index.js');
+    await m.init({ threads: Number(process.argv[1]) });
+    const rng = m.createRng(3);
+    const r = (n, shape) => m.tensor(Array.from({ length: n }, () => rng.uniform(-1, 1)), shape);
+    const conv = new m.Convolution(r(30 * 25, [30, 1, 5, 5]), r(30, [30]));
+    const pool = new m.Pooling(2, 2, 2);
+    const y = conv.forwardMaxPool(r(64 * 784, [64, 1, 28, 28]), pool);
+    const dx = conv.backwardMaxPool(r(y.size, y.shape), true);
+    const hash = (t) => require('node:crypto').createHash('sha256').update(new Uint8Array(Float32Array.from(t.data).buffer)).digest('hex');
+    console.log([y, dx, conv.dW, conv.db].map(hash).join(' '), m.threadCount());`;
+  const run = (threads: number) => spawnSync(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${script}})()`, String(threads)], { encoding: 'utf8' });
+  const one = run(1), two = run(2);
+  expect(one.stderr).toBe('');
+  const [hashesOne, countOne] = one.stdout.trim().split(/ (?=\d+$)/);
+  const [hashesTwo, countTwo] = two.stdout.trim().split(/ (?=\d+$)/);
+  expect([countOne, countTwo]).toEqual(['1', '2']);
+  expect(hashesTwo).toBe(hashesOne);
+});
+
+describe('misuse is a clear error', () => {
+  const c = CASES[0];
+  test('the backward that does not match the last forward', () => {
+    setBackend('wasm');
+    const { x, make, dout } = setup(c, 1);
+    const { conv, pool } = make();
+    const y = conv.forwardMaxPool(x, pool);
+    expect(() => conv.backward(dout(y.shape))).toThrow(/^Convolution\.backward: the last forward pass was forwardMaxPool; use backwardMaxPool$/);
+    expect(() => pool.backward(dout(y.shape))).toThrow(/^Pooling\.backward: call forward first$/);
+    const out = conv.forward(x);
+    expect(() => conv.backwardMaxPool(dout(y.shape), true)).toThrow(/^Convolution\.backwardMaxPool: the last forward pass was forward; use backward$/);
+    expect(conv.backward(dout(out.shape)).shape).toEqual(x.shape);
+  });
+
+  test('a pooling forward pass of its own in between, and a dout of the wrong shape', () => {
+    setBackend('wasm');
+    const { x, make, dout } = setup(c, 2);
+    const { conv, pool } = make();
+    const y = conv.forwardMaxPool(x, pool);
+    expect(() => conv.backwardMaxPool(dout([1, 2, 3, 4]), true)).toThrow(/^Convolution\.backwardMaxPool: dout must be \(3, 5, 5, 5\), got \(1, 2, 3, 4\)$/);
+    pool.forward(conv.forward(x));
+    conv.forwardMaxPool(x, pool);
+    pool.forward(tensor(new Float32Array(2 * 5 * 10 * 10), [2, 5, 10, 10]));
+    expect(() => conv.backwardMaxPool(dout(y.shape), true)).toThrow(/^Convolution\.backwardMaxPool: the pooling ran a forward pass of its own since; call forwardMaxPool again$/);
+  });
+
+  test('a pooling that does not fit the convolution output', () => {
+    setBackend('wasm');
+    const { x, make } = setup(c, 3);
+    const { conv } = make();
+    expect(() => conv.forwardMaxPool(x, new Pooling(3, 3, 2))).toThrow(/^Pooling\.forward: stride 2 does not fit/);
+  });
+});
