@@ -1,6 +1,6 @@
 // Convolution and pooling at SimpleConvNet's shapes (batch 100, 1×28×28, 30 filters of 5×5, 2×2
-// max pooling) and one whole SimpleConvNet training iteration, wasm SIMD against pure JS in one
-// process, one thread. Writes bench/results/conv.{json,md}.
+// max pooling), the two joined as a network runs them, and one whole SimpleConvNet training
+// iteration, wasm SIMD against pure JS in one process, one thread. Writes bench/results/conv.{json,md}.
 import { Convolution, init, Pooling, setBackend } from 'scratchnet';
 import { CONV_FLOPS, CONV_IN, CONV_OUT, CONV_W, randomTensor, simpleConvNetStep } from './fixtures.js';
 import { fmtMs, gflops, medians, publish, speedup, type Cell } from './report.js';
@@ -14,6 +14,9 @@ const pool = new Pooling(2, 2, 2);
 const poolIn = randomTensor(CONV_OUT);
 const poolOut = pool.forward(poolIn);
 const dPool = randomTensor(poolOut.shape as number[]);
+// the step a network runs for a convolution and the max pooling after it (execution-order.ts)
+const joined = { conv: new Convolution(conv.W, conv.b), pool: new Pooling(2, 2, 2) };
+joined.conv.forwardMaxPool(x, joined.pool);
 
 const cases: [string, number, () => unknown][] = [
   // [name, FLOPs or 0, work]
@@ -22,6 +25,8 @@ const cases: [string, number, () => unknown][] = [
   ['conv backward, dW and db only', CONV_FLOPS, () => conv.backwardParams(dConv)],
   ['max pool forward (100×30×24×24, 2×2/2)', 0, () => pool.forward(poolIn)],
   ['max pool backward', 0, () => pool.backward(dPool)],
+  ['conv forward + max pool, one pass per sample', CONV_FLOPS, () => joined.conv.forwardMaxPool(x, joined.pool)],
+  ['max pool backward + conv dW and db, one pass per sample', CONV_FLOPS, () => joined.conv.backwardMaxPool(dPool, false)],
   ['SimpleConvNet training iteration (batch 100, Adam)', 0, simpleConvNetStep()],
 ];
 
