@@ -28,10 +28,12 @@ export function f32_conv_fwd(x: usize, w: usize, b: usize, out: usize, scratch: 
 }
 
 // f32_conv_fwd, then a max pooling of PH × PW at poolStride with poolPad over each sample's output:
-// y and argmax (N, FN, PoolH, PoolW) as f32_maxpool_fwd gives them.
+// y and argmax (N, FN, PoolH, PoolW) as f32_maxpool_fwd gives them. With relu = 1, then a ReLU
+// over y (f32_relu_fwd's values), and argmax −1 where the ReLU's gradient is 0 (y not > 0): the
+// pooling's backward then drops those gradients as the ReLU's backward would have zeroed them.
 export function f32_conv_maxpool_fwd(x: usize, w: usize, b: usize, y: usize, argmax: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
                                      FN: i32, FH: i32, FW: i32, stride: i32, pad: i32,
-                                     PH: i32, PW: i32, poolStride: i32, poolPad: i32): void {
+                                     PH: i32, PW: i32, poolStride: i32, poolPad: i32, relu: i32): void {
   const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
   const K = C * FH * FW, P = OH * OW;
   const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
@@ -40,6 +42,23 @@ export function f32_conv_maxpool_fwd(x: usize, w: usize, b: usize, y: usize, arg
     convSample(x + <usize>n * off(C * H * W), w, b, outN, scratch, C, H, W, FN, FH, FW, stride, pad, K, P);
     const o = <usize>n * off(FN * pooled);
     f32_maxpool_fwd(outN, y + o, argmax + o, 1, FN, OH, OW, PH, PW, poolStride, poolPad);
+    if (relu) reluKeepingArgmax(y + o, argmax + o, FN * pooled);
+  }
+}
+
+// y = pmax(y, 0) (f32_relu_fwd), argmax = −1 where y is not > 0 (f32_relu_bwd's zero gradients)
+@inline function reluKeepingArgmax(y: usize, argmax: usize, n: i32): void {
+  const zero = f32x4.splat(0), none = i32x4.splat(-1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(y + off(i));
+    v128.store(y + off(i), f32x4.pmax(v, zero));
+    v128.store(argmax + off(i), v128.bitselect(v128.load(argmax + off(i)), none, f32x4.gt(v, zero)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(y + off(i));
+    store<f32>(y + off(i), v < 0 ? 0 : v);
+    if (!(v > 0)) store<i32>(argmax + off(i), -1);
   }
 }
 

@@ -1,11 +1,11 @@
-// A Convolution followed by a max Pooling runs as one step in a network (Convolution.forwardMaxPool
-// and backwardMaxPool, the f32_conv_maxpool / f32_maxpool_conv kernels): the same bits as the two
-// layers run one after the other, forward and backward (with and without dx), on both backends and
-// on one and two threads, for convolutions and poolings with padding, strides and overlapping
-// windows; misuse is a clear error.
+// A Convolution followed by a max Pooling (and a Relu) runs as one step in a network
+// (Convolution.forwardMaxPool and backwardMaxPool, the f32_conv_maxpool / f32_maxpool_conv
+// kernels): the same bits as the layers run one after the other, forward and backward (with and
+// without dx), on both backends and on one and two threads, for convolutions and poolings with
+// padding, strides and overlapping windows; misuse is a clear error.
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Convolution, createRng, init, Pooling, setBackend, tensor, type Tensor } from '../src/index.js';
+import { Convolution, createRng, init, Pooling, Relu, setBackend, tensor, type Tensor } from '../src/index.js';
 
 await init();
 afterAll(() => setBackend('wasm'));
@@ -36,16 +36,17 @@ function setup({ N, C, H, W, FN, F, stride, pad, pool: [size, poolStride, poolPa
 }
 
 describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
-  test.each(CASES)('forwardMaxPool and backwardMaxPool give the bits of the two layers: %j', (c) => {
+  test.each(CASES.flatMap((c) => [{ ...c, relu: false }, { ...c, relu: true }]))('forwardMaxPool and backwardMaxPool give the bits of the layers (relu: a Relu after the pooling): %j', (c) => {
     setBackend(backend);
     const { x, make, dout } = setup(c, c.H * 31 + c.FN);
-    const separate = make(), fused = make();
-    const y = separate.pool.forward(separate.conv.forward(x));
-    const yFused = fused.conv.forwardMaxPool(x, fused.pool);
+    const separate = make(), fused = make(), relu = new Relu();
+    const pooled = separate.pool.forward(separate.conv.forward(x));
+    const y = c.relu ? relu.forward(pooled) : pooled;
+    const yFused = fused.conv.forwardMaxPool(x, fused.pool, c.relu);
     expect(yFused.shape).toEqual(y.shape);
     expect(bits(yFused)).toEqual(bits(y));
     const dy = dout(y.shape);
-    const dx = separate.conv.backward(separate.pool.backward(dy));
+    const dx = separate.conv.backward(separate.pool.backward(c.relu ? relu.backward(dy) : dy));
     const dxFused = fused.conv.backwardMaxPool(dy, true)!;
     expect(bits(dxFused)).toEqual(bits(dx));
     expect(bits(fused.conv.dW)).toEqual(bits(separate.conv.dW));
@@ -56,9 +57,29 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
     expect(fused.conv.backwardMaxPool(dy, false)).toBeUndefined();
     expect(bits(fused.conv.dW)).toEqual(bits(separate.conv.dW));
     expect(bits(fused.conv.db)).toEqual(bits(separate.conv.db));
-    // and the gradient reached something: not every dx is zero
+    // and the gradient reached something: not every dx is zero; the ReLU zeroed some windows
     expect(dx.data.some((v) => v !== 0)).toBe(true);
+    if (c.relu && c.FN > 1) expect(y.data.some((v) => v === 0)).toBe(true);
   });
+});
+
+test.each(['wasm', 'js'] as const)('%s: with the Relu joined, windows whose maximum is exactly 0 pass no gradient, as the Relu\'s backward gives', (backend) => {
+  setBackend(backend);
+  // zero bias and an image that is 0 but for its last rows: most windows see only exact zeros
+  const N = 2, FN = 4;
+  const rng = createRng(8);
+  const W = tensor(Array.from({ length: FN * 9 }, () => rng.uniform(-1, 1)), [FN, 1, 3, 3]);
+  const b = tensor(new Float32Array(FN), [FN]);
+  const x = tensor(Array.from({ length: N * 100 }, (_, i) => (i % 100 >= 80 ? rng.uniform(-1, 1) : 0)), [N, 1, 10, 10]);
+  const [separate, fused] = [0, 1].map(() => ({ conv: new Convolution(W, b), pool: new Pooling(2, 2, 2), relu: new Relu() }));
+  const y = separate.relu.forward(separate.pool.forward(separate.conv.forward(x)));
+  const yFused = fused.conv.forwardMaxPool(x, fused.pool, true);
+  expect(bits(yFused)).toEqual(bits(y));
+  expect(y.data.filter((v) => v === 0).length).toBeGreaterThan(y.size / 2);
+  const dy = tensor(Array.from({ length: y.size }, () => rng.uniform(0.5, 1)), [...y.shape]);
+  const dx = separate.conv.backward(separate.pool.backward(separate.relu.backward(dy)));
+  expect(bits(fused.conv.backwardMaxPool(dy, true)!)).toEqual(bits(dx));
+  expect(bits(fused.conv.dW)).toEqual(bits(separate.conv.dW));
 });
 
 test('the fused passes split between two threads give the bits of one thread', () => {
@@ -70,7 +91,7 @@ test('the fused passes split between two threads give the bits of one thread', (
     const r = (n, shape) => m.tensor(Array.from({ length: n }, () => rng.uniform(-1, 1)), shape);
     const conv = new m.Convolution(r(30 * 25, [30, 1, 5, 5]), r(30, [30]));
     const pool = new m.Pooling(2, 2, 2);
-    const y = conv.forwardMaxPool(r(64 * 784, [64, 1, 28, 28]), pool);
+    const y = conv.forwardMaxPool(r(64 * 784, [64, 1, 28, 28]), pool, true);
     const dx = conv.backwardMaxPool(r(y.size, y.shape), true);
     const hash = (t) => require('node:crypto').createHash('sha256').update(new Uint8Array(Float32Array.from(t.data).buffer)).digest('hex');
     console.log([y, dx, conv.dW, conv.db].map(hash).join(' '), m.threadCount());`;

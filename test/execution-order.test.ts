@@ -20,11 +20,12 @@ test('executionOrder moves each Relu after the max Pooling that follows it, then
     new Convolution(tensor([1], [1, 1, 1, 1]), tensor([0])), new Relu(), new Pooling(2, 2, 2), new Affine(tensor([1], [1, 1]), tensor([0])),
     new Relu(), new AvgPooling(2, 2, 2), new LeakyRelu(), new Pooling(2, 2, 2), new Relu(), new Pooling(2, 2, 2),
   ];
-  // a joined step shows as 'conv+pool'
+  // a joined step shows as 'conv+pool' or 'conv+pool+relu'
   const order = (layers: Layer[]) => executionOrder(layers).map((l) =>
-    l instanceof ConvMaxPool ? `${layers.indexOf(l.conv)}+${layers.indexOf(l.pool)}` : layers.indexOf(l));
-  expect(order([conv, relu, pool, affine])).toEqual(['0+2', 1, 3]);
-  expect(order([conv, pool2, relu])).toEqual(['0+1', 2]);
+    l instanceof ConvMaxPool ? [l.conv, l.pool, ...(l.relu ? [l.relu] : [])].map((m) => layers.indexOf(m)).join('+') : layers.indexOf(l));
+  expect(order([conv, relu, pool, affine])).toEqual(['0+2+1', 3]);
+  expect(order([conv, pool2, relu])).toEqual(['0+1+2']);
+  expect(order([conv, pool2, affine, relu])).toEqual(['0+1', 2, 3]);
   expect(order([conv, avg, relu])).toEqual([0, 1, 2]); // average pooling: not joined
   expect(order([conv, leaky, pool2])).toEqual([0, 1, 2]); // not adjacent
   expect(order([relu, pool, affine])).toEqual([1, 0, 2]);

@@ -59,18 +59,19 @@ export class Convolution implements Layer {
     return out;
   }
 
-  /** forward, then `pool` over its output: what the two layers give, in one pass per sample that
-   *  pools the convolution's output while it is in cache instead of writing it out (a network runs
-   *  a Convolution followed by a max Pooling this way: execution-order.ts). Returns the pooling's
-   *  output; backwardMaxPool takes its gradient. */
-  forwardMaxPool(x: Tensor, pool: Pooling): Tensor {
+  /** forward, then `pool` over its output (and, with `relu`, a ReLU over the pooled output): what
+   *  the layers give, in one pass per sample that pools the convolution's output while it is in
+   *  cache instead of writing it out (a network runs a Convolution followed by a max Pooling this
+   *  way: execution-order.ts). Returns the pooling's output, which this overwrites; backwardMaxPool
+   *  takes its gradient (the ReLU's folded in: no gradient passes where it gave 0). */
+  forwardMaxPool(x: Tensor, pool: Pooling, relu = false): Tensor {
     const { N, FN, OH, OW, flops, sampleBytes } = this.#input('Convolution.forwardMaxPool', x);
     const { y, argmax } = pool.fusedOutputs([N, FN, OH, OW]);
     const pooledBytes = (y.size / N) * 4;
     const { geometry, scratch } = this.#pass(x, true);
     runParallel('f32_conv_maxpool_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes,
-        workspace(scratch, thread), count, ...geometry, ...pool.window]));
+        workspace(scratch, thread), count, ...geometry, ...pool.window, relu ? 1 : 0]));
     this.#cache = { x, OH, OW, pool };
     return y;
   }

@@ -13,7 +13,11 @@
 // Then a Convolution followed by a max Pooling runs as one step (Convolution.forwardMaxPool and
 // backwardMaxPool): each sample's convolution output is pooled while in cache, and the backward
 // rebuilds each sample's convolution gradient from the pooling's, so neither 6.9 MB tensor of
-// SimpleConvNet (batch 100) is written to memory and read back. Same kernels, same numbers.
+// SimpleConvNet (batch 100) is written to memory and read back. A Relu after the Pooling joins
+// the step: it runs on each sample's pooled output, and where its gradient is 0 the pooling's
+// argmax says "no input" (−1), so the backward needs no pass of the ReLU's own: max pooling then
+// ReLU is max pooling whose windows hold one more value, a zero that wins ties. Same kernels,
+// same numbers.
 import { Relu } from '../layers/activations.js';
 import { Convolution } from '../layers/convolution.js';
 import type { Layer } from '../layers/layer.js';
@@ -29,22 +33,24 @@ export function executionOrder(layers: readonly Layer[]): Layer[] {
     }
   }
   for (let i = 0; i + 1 < order.length; i++) {
-    const conv = order[i], pool = order[i + 1];
-    if (conv instanceof Convolution && pool instanceof Pooling) order.splice(i, 2, new ConvMaxPool(conv, pool));
+    const [conv, pool, relu] = order.slice(i, i + 3);
+    if (!(conv instanceof Convolution && pool instanceof Pooling)) continue;
+    if (relu instanceof Relu) order.splice(i, 3, new ConvMaxPool(conv, pool, relu));
+    else order.splice(i, 2, new ConvMaxPool(conv, pool));
   }
   return order;
 }
 
-/** A Convolution and the max Pooling after it, as one step of a network. The two layers keep
- *  their parameters and gradients; the network disposes them. */
+/** A Convolution, the max Pooling after it and the Relu after that, if any, as one step of a
+ *  network. The layers keep their parameters and gradients; the network disposes them. */
 export class ConvMaxPool implements Layer {
   readonly params = {};
   readonly grads = {};
 
-  constructor(readonly conv: Convolution, readonly pool: Pooling) {}
+  constructor(readonly conv: Convolution, readonly pool: Pooling, readonly relu?: Relu) {}
 
   forward(x: Tensor): Tensor {
-    return this.conv.forwardMaxPool(x, this.pool);
+    return this.conv.forwardMaxPool(x, this.pool, this.relu !== undefined);
   }
 
   backward(dout: Tensor): Tensor {

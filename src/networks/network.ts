@@ -63,8 +63,8 @@ export abstract class LayerNet implements Network {
   /** The layers in forward order, without the loss layer: read access for code that walks a
    *  network's structure, such as the ONNX export. A copy, since only the constructor adds layers.
    *  (They run in this order but for a Relu before a max Pooling, which runs after it, and a
-   *  Convolution and the max Pooling after it, which run as one step; the same results: see
-   *  execution-order.ts.) */
+   *  Convolution, the max Pooling after it and a Relu after that, which run as one step; the same
+   *  results: see execution-order.ts.) */
   get layerList(): readonly Layer[] {
     return [...this.layers];
   }

@@ -42,12 +42,20 @@ export function convKernels(heap: Heap) {
       return C * FH * FW * positions(H, W, FH, FW, stride, pad) * 4; // the twin's GEMM needs no workspace
     },
     // The pooled passes: one sample's convolution output, or its gradient, goes after the columns.
-    f32_conv_maxpool_fwd(x, w, b, y, argmax, scratch, N, C, H, W, FN, FH, FW, stride, pad, PH, PW, poolStride, poolPad) {
+    f32_conv_maxpool_fwd(x, w, b, y, argmax, scratch, N, C, H, W, FN, FH, FW, stride, pad, PH, PW, poolStride, poolPad, relu) {
       const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
       const outN = scratch + C * FH * FW * OH * OW * 4, pooled = positions(OH, OW, PH, PW, poolStride, poolPad);
       for (let n = 0; n < N; n++) {
         kernels.f32_conv_fwd(x + n * C * H * W * 4, w, b, outN, scratch, 1, C, H, W, FN, FH, FW, stride, pad);
         maxpoolFwd(outN, y + n * FN * pooled * 4, argmax + n * FN * pooled * 4, 1, FN, OH, OW, PH, PW, poolStride, poolPad);
+      }
+      if (!relu) return;
+      // the ReLU after the pooling: its values, and no gradient where it gives none
+      const h = heap(), arg = new Int32Array(h.buffer, argmax, N * FN * pooled);
+      for (let i = 0, o = y >> 2; i < N * FN * pooled; i++, o++) {
+        const v = h[o];
+        h[o] = v < 0 ? 0 : v;
+        if (!(v > 0)) arg[i] = -1;
       }
     },
     f32_maxpool_conv_bwd_filter(x, dy, argmax, dwt, db, scratch, N, C, H, W, FN, FH, FW, stride, pad, PH, PW, poolStride, poolPad, f0, fCount) {
