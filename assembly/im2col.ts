@@ -18,7 +18,11 @@ import { outSize } from './geometry';
 @inline function copyRun(src: usize, dst: usize, n: i32): void {
   if (n >= 4) {
     let k = 0;
-    for (; k + 4 <= n; k += 4) v128.store(dst + off(k), v128.load(src + off(k)));
+    for (; k + 8 <= n; k += 8) {
+      v128.store(dst + off(k), v128.load(src + off(k)));
+      v128.store(dst + off(k), v128.load(src + off(k), 16), 16);
+    }
+    if (k + 4 <= n) { v128.store(dst + off(k), v128.load(src + off(k))); k += 4; }
     if (k < n) v128.store(dst + off(n - 4), v128.load(src + off(n - 4)));
   } else {
     for (let k = 0; k < n; k++) store<f32>(dst + off(k), load<f32>(src + off(k)));
