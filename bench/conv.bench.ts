@@ -1,8 +1,9 @@
 // Convolution and pooling at SimpleConvNet's shapes (batch 100, 1×28×28, 30 filters of 5×5, 2×2
-// max pooling), the two joined as a network runs them, and one whole SimpleConvNet training
-// iteration, wasm SIMD against pure JS in one process, one thread. Writes bench/results/conv.{json,md}.
+// max pooling), and the two joined as a network runs them, wasm SIMD against pure JS in one
+// process, one thread (the whole SimpleConvNet iteration: train-step.bench.ts). Writes
+// bench/results/conv.{json,md}.
 import { Convolution, init, Pooling, setBackend } from 'scratchnet';
-import { CONV_FLOPS, CONV_IN, CONV_OUT, CONV_W, randomTensor, simpleConvNetStep } from './fixtures.js';
+import { CONV_FLOPS, CONV_IN, CONV_OUT, CONV_W, randomTensor } from './fixtures.js';
 import { fmtMs, gflops, medians, publish, speedup, type Cell } from './report.js';
 
 await init({ threads: 1 }); // one thread: the wasm kernels against the single-threaded JS twin
@@ -27,7 +28,6 @@ const cases: [string, number, () => unknown][] = [
   ['max pool backward', 0, () => pool.backward(dPool)],
   ['conv forward + max pool, one pass per sample', CONV_FLOPS, () => joined.conv.forwardMaxPool(x, joined.pool)],
   ['max pool backward + conv dW and db, one pass per sample', CONV_FLOPS, () => joined.conv.backwardMaxPool(dPool, false)],
-  ['SimpleConvNet training iteration (batch 100, Adam)', 0, simpleConvNetStep()],
 ];
 
 const rows: Cell[][] = [];
@@ -43,7 +43,7 @@ for (const [name, flops, work] of cases) {
 }
 setBackend('wasm');
 publish('conv', {
-  title: 'Convolution, pooling and SimpleConvNet, one thread',
+  title: 'Convolution and pooling, one thread',
   header: ['operation', 'wasm ms', 'wasm GFLOP/s', 'JS ms', 'JS GFLOP/s', 'wasm/JS'],
   rows,
   notes: ['wasm/JS: how many times faster the wasm SIMD kernels are than their pure-JS twins.'],
