@@ -30,7 +30,8 @@ const IN_PLACE_MAX_M = 64;
 // then moves one A pointer instead of four, which the FMA kernel, bound by its instruction count,
 // turns into +2–3 % at 256³ and 512³ (no change on the narrow Affine shapes). A transposed A's
 // tile already reads one pointer, but its rows for one k lie a whole row of A apart from the next
-// k's; packed, they are contiguous: +4 % on an Affine's dW (Xᵀ·dY, 4320 × 100 × 100) and on 512³.
+// k's; packed, they are contiguous: +4 % on an Affine's dW (Xᵀ·dY, 4320 × 100 × 100) and on 512³
+// with A transposed.
 const PACK_A_MIN_N = 64;
 
 import { transpose4x4, transpose4x4Rows } from './shuffle';

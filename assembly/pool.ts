@@ -141,7 +141,8 @@ function maxWindow(xp: usize, H: i32, W: i32, iy0: i32, ix0: i32, PH: i32, PW: i
 // dx = 0, then dx[plane, argmax] += dy for every output (overlapping windows add; −1 is dropped).
 // The window is the forward's, and so is argmax. NOTE: additions land in output order, so the
 // result does not depend on the backend. Each plane is zeroed just before its scatter, while it is
-// in cache: one pass over dx's memory instead of two.
+// in cache: one pass over dx's memory instead of two (the book's 2×2 windows at stride 2 need no
+// zeroing at all: maxpool2x2Bwd).
 export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, N: i32, C: i32, H: i32, W: i32,
                                 PH: i32, PW: i32, stride: i32, pad: i32): void {
   const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
@@ -163,7 +164,7 @@ export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, N: i32, C: 
 
 // The book's 2×2 windows at stride 2 without padding tile the plane, so dx is written once, in
 // order, with no zeroing pass: each pixel gets 0 + dy where it is its window's argmax, else 0 (the
-// scatter's values: 0 + dy turns a −0 into +0). Four windows at a time make two rows of 8 floats;
+// scatter's values: 0 + dy turns a −0 into +0). Four windows at a time make two rows of 8 floats.
 // (The host checks that the stride divides, so H and W are even here.)
 function maxpool2x2Bwd(dy: usize, argmax: usize, dx: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
   const zero = f32x4.splat(0);

@@ -25,7 +25,12 @@ abstract class Pool2d implements Layer {
 
   protected shapes(caller: string, x: Tensor): [number, number] {
     checkTensor(`${caller}: x`, x);
-    return outputSize(caller, x.shape, { FH: this.poolH, FW: this.poolW, stride: this.stride, pad: this.pad });
+    return this.outputSize(caller, x.shape);
+  }
+
+  // (OH, OW) for an input of this shape, or the error that the window does not fit it
+  protected outputSize(caller: string, xShape: readonly number[]): [number, number] {
+    return outputSize(caller, xShape, { FH: this.poolH, FW: this.poolW, stride: this.stride, pad: this.pad });
   }
 
   protected checkDout(dout: Tensor): { x: Tensor; y: Tensor } {
@@ -86,7 +91,7 @@ export class Pooling extends Pool2d {
    *  has no forward to go back through: the convolution's backward covers both. */
   fusedOutputs(xShape: readonly number[]): { y: Tensor; argmax: Tensor } {
     const [N, C] = xShape;
-    const [OH, OW] = outputSize('Pooling.forward', xShape, { FH: this.poolH, FW: this.poolW, stride: this.stride, pad: this.pad });
+    const [OH, OW] = this.outputSize('Pooling.forward', xShape);
     this.cache = undefined;
     const y = this.out.get([N, C, OH, OW]);
     this.#fused = this.#argmax.get(y.shape);

@@ -20,7 +20,6 @@ export abstract class StatefulOptimizer implements Optimizer {
     this.#state = new OptimizerState(name, slotsPerParam);
   }
 
-  /** One parameter's update: p and g are byte offsets of n floats; state as created. */
   /** The update kernel and its trailing scalar arguments; it takes (p, g, ...state, n, ...scalars). */
   protected abstract kernel(): { name: keyof Kernels; scalars: readonly number[] };
 
