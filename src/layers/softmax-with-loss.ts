@@ -4,8 +4,9 @@ import { checkLabels, type LabelForm } from '../labels.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import type { LossLayer } from './loss.js';
 
-export class SoftmaxWithLoss {
+export class SoftmaxWithLoss implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
   #state: { y: Tensor; t: Tensor; form: LabelForm } | undefined;

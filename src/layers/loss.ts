@@ -1,0 +1,11 @@
+// What every loss layer offers: the last layer of a network, turning its scores and the targets
+// into one number, and the gradient of that number with respect to the scores.
+import type { Tensor } from '../tensor.js';
+
+export interface LossLayer {
+  /** The mean loss over the batch of scores x (N, C) against targets t (checked first). */
+  forward(x: Tensor, t: Tensor): number;
+  /** d(loss)/dx · dout, in the shape of x (owned by the layer). */
+  backward(dout?: number): Tensor;
+  dispose(): void;
+}
