@@ -15,3 +15,4 @@ export * from './optim';
 export * from './batchnorm';
 export * from './dropout';
 export * from './reduce';
+export * from './maxout';

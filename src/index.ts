@@ -53,3 +53,5 @@ export { SimpleConvNet } from './networks/simple-conv-net.js';
 export type { SimpleConvNetOptions, ConvParam } from './networks/simple-conv-net.js';
 export { DeepConvNet } from './networks/deep-conv-net.js';
 export type { DeepConvNetOptions } from './networks/deep-conv-net.js';
+// Issue 14's leaf pieces: Maxout, the MSE and sigmoid losses, PyTorch's initializations, the book's functions.
+export { Maxout } from './layers/maxout.js';

@@ -17,6 +17,7 @@ import { optimKernels } from './optim.js';
 import { batchnormKernels } from './batchnorm.js';
 import { dropoutKernels } from './dropout.js';
 import { reduceKernels } from './reduce.js';
+import { maxoutKernels } from './maxout.js';
 import type { Heap } from './part.js';
 import { softmaxKernels } from './softmax.js';
 
@@ -32,6 +33,7 @@ export function createJsKernels(heap: Heap): Kernels {
     ...convKernels(heap),
     ...transposeKernels(heap),
     ...poolKernels(heap),
+    ...maxoutKernels(heap),
     ...reduceKernels(heap),
     ...dropoutKernels(heap),
     ...batchnormKernels(heap),
