@@ -16,3 +16,4 @@ export * from './batchnorm';
 export * from './dropout';
 export * from './reduce';
 export * from './maxout';
+export * from './loss';

@@ -55,3 +55,5 @@ export { DeepConvNet } from './networks/deep-conv-net.js';
 export type { DeepConvNetOptions } from './networks/deep-conv-net.js';
 // Issue 14's leaf pieces: Maxout, the MSE and sigmoid losses, PyTorch's initializations, the book's functions.
 export { Maxout } from './layers/maxout.js';
+export { MeanSquaredError } from './layers/mean-squared-error.js';
+export { SigmoidWithLoss } from './layers/sigmoid-with-loss.js';

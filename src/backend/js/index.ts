@@ -18,6 +18,7 @@ import { batchnormKernels } from './batchnorm.js';
 import { dropoutKernels } from './dropout.js';
 import { reduceKernels } from './reduce.js';
 import { maxoutKernels } from './maxout.js';
+import { lossKernels } from './loss.js';
 import type { Heap } from './part.js';
 import { softmaxKernels } from './softmax.js';
 
@@ -27,6 +28,7 @@ export function createJsKernels(heap: Heap): Kernels {
     ...biasKernels(heap),
     ...activationKernels(heap),
     ...softmaxKernels(heap),
+    ...lossKernels(heap),
     ...gatherKernels(heap),
     ...gemmKernels(heap),
     ...im2colKernels(heap),
