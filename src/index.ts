@@ -57,3 +57,5 @@ export type { DeepConvNetOptions } from './networks/deep-conv-net.js';
 export { Maxout } from './layers/maxout.js';
 export { MeanSquaredError } from './layers/mean-squared-error.js';
 export { SigmoidWithLoss } from './layers/sigmoid-with-loss.js';
+export { calculateGain, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform, initWeights } from './init-pytorch.js';
+export type { WeightInitSpec, XavierOptions, KaimingOptions, Nonlinearity } from './init-pytorch.js';
