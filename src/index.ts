@@ -59,3 +59,4 @@ export { MeanSquaredError } from './layers/mean-squared-error.js';
 export { SigmoidWithLoss } from './layers/sigmoid-with-loss.js';
 export { calculateGain, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform, initWeights } from './init-pytorch.js';
 export type { WeightInitSpec, XavierOptions, KaimingOptions, Nonlinearity } from './init-pytorch.js';
+export * as functions from './functions.js';
