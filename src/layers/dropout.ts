@@ -6,7 +6,9 @@ import { checkSeed, createRng, type Rng } from '../rng.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { finite, specOptions } from './spec-checks.js';
 
 export class Dropout implements Layer {
   readonly params = {};
@@ -69,3 +71,25 @@ export class Dropout implements Layer {
     this.#lastMask = undefined;
   }
 }
+
+export interface DropoutSpec {
+  kind: 'dropout';
+  ratio?: number;
+}
+
+export const dropoutKind: LayerKind<DropoutSpec, Dropout> = {
+  kind: 'dropout',
+  layerClass: Dropout,
+  normalize(where, spec) {
+    const s = specOptions(where, spec, { ratio: 0.5 });
+    finite(where, 'ratio', s.ratio, 0, 1, true);
+    return s as DropoutSpec;
+  },
+  outputShape: (_where, _spec, input) => input,
+  create: (spec, _input, ctx) => new Dropout(spec.ratio, { seed: ctx.dropoutSeed() }),
+  // The book's dropout at test time is not the identity: every value is scaled by 1 - ratio.
+  onnx(layer, x, c) {
+    const scale = c.graph.floats('dropout_scale', [], [1 - layer.dropoutRatio]);
+    return { name: c.graph.node('Mul', [x.name, scale]), shape: x.shape };
+  },
+};
