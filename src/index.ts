@@ -59,3 +59,4 @@ export type { LossName } from './networks/losses.js';
 export * as layers from './layers/specs.js';
 export type { LayerSpec } from './layers/kind.js';
 export { Flatten } from './layers/flatten.js';
+export { saveModel, loadModel, serializeModel, deserializeModel } from './io/model.js';

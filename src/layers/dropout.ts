@@ -8,7 +8,7 @@ import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
-import { finite, specOptions } from './spec-checks.js';
+import { specOptions } from './spec-checks.js';
 
 export class Dropout implements Layer {
   readonly params = {};
@@ -24,9 +24,7 @@ export class Dropout implements Layer {
   #lastMask: Tensor | undefined;
 
   constructor(dropoutRatio = 0.5, options: { seed?: number } = {}) {
-    if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
-      throw new Error(`Dropout: dropoutRatio must be a number in [0, 1), got ${describe(dropoutRatio)}`);
-    }
+    checkDropoutRatio('Dropout', dropoutRatio);
     if (options === null || typeof options !== 'object') throw new Error(`Dropout: expected an options object { seed? }, got ${describe(options)}`);
     this.dropoutRatio = dropoutRatio;
     this.#rng = createRng(checkSeed('Dropout', options.seed));
@@ -72,6 +70,14 @@ export class Dropout implements Layer {
   }
 }
 
+/** Throws unless the ratio is a number in [0, 1). */
+export function checkDropoutRatio(caller: string, dropoutRatio: unknown, name = 'dropoutRatio'): number {
+  if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
+    throw new Error(`${caller}: ${name} must be a number in [0, 1), got ${describe(dropoutRatio)}`);
+  }
+  return dropoutRatio;
+}
+
 export interface DropoutSpec {
   kind: 'dropout';
   ratio?: number;
@@ -82,7 +88,7 @@ export const dropoutKind: LayerKind<DropoutSpec, Dropout> = {
   layerClass: Dropout,
   normalize(where, spec) {
     const s = specOptions(where, spec, { ratio: 0.5 });
-    finite(where, 'ratio', s.ratio, 0, 1, true);
+    checkDropoutRatio(where, s.ratio, 'ratio');
     return s as DropoutSpec;
   },
   outputShape: (_where, _spec, input) => input,

@@ -2,6 +2,7 @@
 // 32, 64, 64 filters) with ReLU and a 2×2 max pool after each pair, then affine 50 - relu -
 // dropout - affine 10 - dropout, He initialization. Its fourth convolution pads by 2, as the
 // book's does (14 → 16 → pool 8).
+import { checkDropoutRatio } from '../layers/dropout.js';
 import type { LayerSpec } from '../layers/kind.js';
 import { conv2d, dense, dropout, maxPool2d, relu } from '../layers/specs.js';
 import { options } from '../options.js';
@@ -35,6 +36,7 @@ export function deepConvNetSpec(o: DeepConvNetOptions = {}): SequentialOptions {
   for (const [what, v] of Object.entries({ hiddenSize, outputSize })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${NAME}: ${what} must be a positive integer, got ${describe(v)}`);
   }
+  checkDropoutRatio(NAME, dropoutRatio);
   const layers: LayerSpec[] = [];
   // He: √(2 / fan-in) for every layer, as the book's weight_init_scales
   convParams.forEach((p, i) => {

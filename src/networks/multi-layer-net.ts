@@ -5,7 +5,8 @@
 import type { LayerSpec } from '../layers/kind.js';
 import { batchNorm, dense, dropout, elu, leakyRelu, relu, sigmoid, tanh } from '../layers/specs.js';
 import { EPS } from '../layers/batch-normalization.js';
-import type { WeightInit } from '../init.js';
+import { initStd, type WeightInit } from '../init.js';
+import { checkDropoutRatio } from '../layers/dropout.js';
 import { options } from '../options.js';
 import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
@@ -73,8 +74,10 @@ export function multiLayerNetSpec(name: string, o: MultiLayerNetExtendOptions, e
   if (batchnormPosition !== 'before' && batchnormPosition !== 'after') {
     throw new Error(`${name}: batchnormPosition must be 'before' or 'after' (the activation), got ${describe(batchnormPosition)}`);
   }
-  // dropoutRatio, the batch norm's momentum and eps, weightDecayLambda, weightInitStd and the seed
-  // are checked by the layer specs and Sequential, under this network's name
+  checkDropoutRatio(name, dropoutRatio);
+  initStd(name, weightInitStd, 1); // a number or a known name
+  // the batch norm's momentum and eps, weightDecayLambda and the seed are checked by the layer
+  // specs and Sequential, under this network's name
   const layers: LayerSpec[] = [];
   const norm = batchNorm({ momentum: batchnormMomentum, eps: batchnormEps });
   hiddenSizeList.forEach((units) => {
