@@ -3,7 +3,7 @@
 // knowing its class in advance. Loading checks the architecture and every tensor's name and shape
 // against it before anything is built, so a malformed or hostile file (an architecture that asks
 // for a huge network, say) is refused without allocating it.
-import { plan, plannedTensors } from '../networks/architecture.js';
+import { plan, plannedTensors, type SequentialOptions } from '../networks/architecture.js';
 import type { Network } from '../networks/network.js';
 import { PRESETS } from '../networks/presets.js';
 import { Sequential, type Architecture } from '../networks/sequential.js';
@@ -31,19 +31,23 @@ export function deserializeModel(bytes: Uint8Array, source = 'deserializeModel')
   if (arch.kind !== 'Sequential' && !preset) {
     throw new Error(`${source}: the architecture's kind ${describe(arch.kind)} is not Sequential or one of ${[...PRESETS.keys()].join(', ')}`);
   }
-  const options = preset ? preset.spec(arch.options as never) : arch;
-  const expected = plannedTensors(plan(`${source}: ${arch.kind}`, preset ? options : {
-    inputShape: arch.inputShape, layers: arch.layers, loss: arch.loss, weightDecayLambda: arch.weightDecayLambda, seed: arch.seed,
-  }));
+  let options: SequentialOptions;
+  try {
+    options = preset ? preset.spec(arch.options as never)
+      : { inputShape: arch.inputShape, layers: arch.layers, loss: arch.loss, weightDecayLambda: arch.weightDecayLambda, seed: arch.seed };
+  } catch (e) {
+    throw new Error(`${source}: ${(e as Error).message}`);
+  }
+  const expected = plannedTensors(plan(`${source}: ${arch.kind}`, options));
   // every tensor the architecture needs, of the shape it needs, before the network is allocated
   for (const [name, shape] of expected) {
     const a = Object.hasOwn(arrays, name) ? arrays[name] : undefined;
-    if (!a) throw new Error(`${source}: the architecture needs a tensor '${name}' that the file does not have`);
+    if (!a) throw new Error(`${source}: the architecture needs a tensor '${name}' of [${shape.join(', ')}], which the file does not have`);
     if (a.shape.length !== shape.length || a.shape.some((d, i) => d !== shape[i])) {
-      throw new Error(`${source}: '${name}' is [${a.shape.join(', ')}] in the file but the architecture needs [${shape.join(', ')}]`);
+      throw new Error(`${source}: the architecture needs a tensor '${name}' of [${shape.join(', ')}]; the file's is [${a.shape.join(', ')}]`);
     }
   }
-  const network = preset ? preset.create(arch.options as never) : new Sequential(options as never);
+  const network = preset ? preset.create(arch.options as never) : new Sequential(options);
   try {
     deserializeParams(network, bytes, source);
   } catch (e) {
