@@ -53,6 +53,13 @@ export { SimpleConvNet } from './networks/simple-conv-net.js';
 export type { SimpleConvNetOptions, ConvParam } from './networks/simple-conv-net.js';
 export { DeepConvNet } from './networks/deep-conv-net.js';
 export type { DeepConvNetOptions } from './networks/deep-conv-net.js';
+export { Sequential } from './networks/sequential.js';
+export type { Architecture, SequentialOptions } from './networks/sequential.js';
+export type { LossName } from './networks/losses.js';
+export * as layers from './layers/specs.js';
+export type { LayerSpec } from './layers/kind.js';
+export { Flatten } from './layers/flatten.js';
+export { saveModel, loadModel, serializeModel, deserializeModel } from './io/model.js';
 // Issue 14's leaf pieces: Maxout, the MSE and sigmoid losses, PyTorch's initializations, the book's functions.
 export { Maxout } from './layers/maxout.js';
 export { MeanSquaredError } from './layers/mean-squared-error.js';

@@ -8,7 +8,7 @@ import { init } from '../backend/runtime.js';
 import { OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import { Trainer } from '../training/trainer.js';
 import { loadMnistSamples, TEST_SAMPLES, TRAIN_SAMPLES } from './mnist.js';
-import { saveModel } from './model-file.js';
+import { saveModelFile } from './model-file.js';
 import { MODEL_NAMES, MODELS } from './models.js';
 import { integerIn, positiveNumber } from './options.js';
 
@@ -63,7 +63,7 @@ async function train(o: TrainOptions): Promise<void> {
   const start = performance.now();
   const { testAcc } = await trainer.train();
   const seconds = (performance.now() - start) / 1000;
-  await saveModel(file, network, o.model, options, {
+  await saveModelFile(file, network, o.model, {
     training: JSON.stringify({ epochs, optimizer, lr, batch: o.batch, seed: o.seed, trainSize: o.trainSize, testSize: o.testSize, testAcc }),
   });
   console.log(`trained in ${seconds.toFixed(1)} s; test accuracy ${testAcc.toFixed(4)} on ${o.testSize} images; saved ${file}`);

@@ -16,6 +16,11 @@ export class MeanSquaredError implements LossLayer {
   /** The mean loss of the last forward. */
   loss = NaN;
 
+  /** Targets are (N, C) reals or integer labels (N) standing for one-hot rows. */
+  checkTargets(caller: string, t: unknown, n: number, outputs: number): void {
+    targetForm(caller, t, n, outputs);
+  }
+
   /** The outputs x (N, C) as they are (identity) and the mean loss against t: (N, C) real
    *  targets, or integer labels (N) standing for one-hot rows. */
   forward(x: Tensor, t: Tensor): number {
@@ -24,7 +29,7 @@ export class MeanSquaredError implements LossLayer {
       throw new Error(`MeanSquaredError.forward: x must be (N, C) outputs with N, C >= 1, got ${formatShape(x.shape)}`);
     }
     const [n, outputs] = x.shape;
-    const form = checkTargets(t, n, outputs);
+    const form = targetForm('MeanSquaredError.forward', t, n, outputs);
     const y = this.#y.get(x.shape);
     const k = kernels();
     k.f32_copy(x.offset, y.offset, x.size);
@@ -64,8 +69,7 @@ export class MeanSquaredError implements LossLayer {
   }
 }
 
-function checkTargets(t: Tensor, n: number, outputs: number): LabelForm {
-  const caller = 'MeanSquaredError.forward';
+function targetForm(caller: string, t: unknown, n: number, outputs: number): LabelForm {
   const targets = checkTensor(`${caller}: t`, t);
   if (targets.shape.length === 2 && (targets.shape[0] !== n || targets.shape[1] !== outputs)) {
     throw new Error(`${caller}: t must be (${n}, ${outputs}) targets like x, or (${n}) labels, got ${formatShape(targets.shape)}`);

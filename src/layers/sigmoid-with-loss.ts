@@ -14,6 +14,11 @@ export class SigmoidWithLoss implements LossLayer {
   /** The mean loss of the last forward. */
   loss = NaN;
 
+  /** Targets are (N, C) in [0, 1], or (N) labels 0/1 when C = 1. */
+  checkTargets(caller: string, t: unknown, n: number, units: number): void {
+    checkBinaryTargets(caller, t, n, units);
+  }
+
   /** σ of the scores x (N, C) and the mean binary cross-entropy against t: (N, C) targets in
    *  [0, 1], or (N) labels 0/1 when C = 1.
    *  NOTE: the loss comes from the logits x (softplus(x) − t·x, f32_sigmoid_xent_fwd), not from
@@ -24,7 +29,7 @@ export class SigmoidWithLoss implements LossLayer {
       throw new Error(`SigmoidWithLoss.forward: x must be (N, C) scores with N, C >= 1, got ${formatShape(x.shape)}`);
     }
     const [n, units] = x.shape;
-    checkTargets(t, n, units);
+    checkBinaryTargets('SigmoidWithLoss.forward', t, n, units);
     const y = this.#y.get(x.shape);
     const k = kernels();
     k.f32_sigmoid_fwd(x.offset, y.offset, x.size);
@@ -62,8 +67,7 @@ export class SigmoidWithLoss implements LossLayer {
   }
 }
 
-function checkTargets(t: unknown, n: number, units: number): void {
-  const caller = 'SigmoidWithLoss.forward';
+function checkBinaryTargets(caller: string, t: unknown, n: number, units: number): void {
   const targets = checkTensor(`${caller}: t`, t);
   const { shape } = targets;
   if (shape.length === 1) {
