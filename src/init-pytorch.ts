@@ -71,26 +71,41 @@ export function kaimingUniform(shape: readonly number[], opts: KaimingOptions = 
   return uniform(shape, Math.sqrt(3) * kaimingStd('kaimingUniform', shape, opts), rng);
 }
 
-const DRAWS = { xavierNormal, xavierUniform, kaimingNormal, kaimingUniform } as const;
-type DrawName = keyof typeof DRAWS;
+const DRAW_NAMES = ['xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform'] as const;
+type DrawName = typeof DRAW_NAMES[number];
 
 /** The weight `init` asks for. A number or a book name draws exactly as gaussian(shape,
  *  initStd(caller, init, fan_in), rng), so the book's networks keep their initial values. */
 export function initWeights(caller: string, init: WeightInitSpec, shape: readonly number[], rng: Rng): Tensor {
-  if (typeof init === 'number' || typeof init === 'string') return gaussian(shape, initStd(caller, init, fans(shape).fanIn), rng);
+  const { uniform: flat, scale } = distribution(caller, init, shape);
+  return flat ? uniform(shape, scale, rng) : gaussian(shape, scale, rng);
+}
+
+/** Throws, naming `caller`, unless `init` is a weight initialization initWeights can draw. */
+export function checkWeightInit(caller: string, init: unknown): WeightInitSpec {
+  distribution(caller, init as WeightInitSpec, [1, 1]);
+  return init as WeightInitSpec;
+}
+
+// The distribution `init` means for a weight of this shape: N(0, scale²), or U(−scale, scale).
+// Checks `init`; allocates nothing.
+function distribution(caller: string, init: WeightInitSpec, shape: readonly number[]): { uniform: boolean; scale: number } {
+  if (typeof init === 'number' || typeof init === 'string') return { uniform: false, scale: initStd(caller, init, fans(shape).fanIn) };
   if (init === null || typeof init !== 'object' || Array.isArray(init)) {
-    throw new Error(`${caller}: init must be a number, 'xavier', 'sigmoid', 'he', 'relu' or one of { ${Object.keys(DRAWS).join(' | ')}: {...} }, got ${describe(init)}`);
+    throw new Error(`${caller}: init must be a number, 'xavier', 'sigmoid', 'he', 'relu' or one of { ${DRAW_NAMES.join(' | ')}: {...} }, got ${describe(init)}`);
   }
-  const keys = Object.keys(options(`${caller}: init`, init as Record<DrawName, object>, Object.keys(DRAWS) as DrawName[]));
+  const keys = Object.keys(options(`${caller}: init`, init as Record<DrawName, object>, DRAW_NAMES));
   if (keys.length !== 1) {
-    throw new Error(`${caller}: init must have exactly one of ${Object.keys(DRAWS).map((k) => `'${k}'`).join(', ')}, got ${keys.length ? keys.map((k) => `'${k}'`).join(' and ') : 'none'}`);
+    throw new Error(`${caller}: init must have exactly one of ${DRAW_NAMES.map((k) => `'${k}'`).join(', ')}, got ${keys.length ? keys.map((k) => `'${k}'`).join(' and ') : 'none'}`);
   }
   const name = keys[0] as DrawName;
-  const draw = DRAWS[name] as (shape: readonly number[], opts: object | undefined, rng: Rng) => Tensor;
-  try {
-    return draw(shape, (init as Record<DrawName, object | undefined>)[name], rng);
-  } catch (e) {
-    throw new Error(`${caller}: ${(e as Error).message}`);
+  const opts = (init as Record<DrawName, object | undefined>)[name] ?? {};
+  const where = `${caller}: ${name}`;
+  switch (name) {
+    case 'xavierNormal': return { uniform: false, scale: xavierStd(where, shape, opts) };
+    case 'xavierUniform': return { uniform: true, scale: Math.sqrt(3) * xavierStd(where, shape, opts) };
+    case 'kaimingNormal': return { uniform: false, scale: kaimingStd(where, shape, opts) };
+    case 'kaimingUniform': return { uniform: true, scale: Math.sqrt(3) * kaimingStd(where, shape, opts) };
   }
 }
 

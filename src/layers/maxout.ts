@@ -3,10 +3,13 @@
 // As max pooling, it keeps the argmax for its backward: each gradient goes to the group's first
 // maximum (NaN counts as the maximum, see assembly/maxout.ts).
 import { runSamples } from '../backend/split.js';
+import { attribute } from '../io/onnx-layers.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { integer, specOptions } from './spec-checks.js';
 
 export class Maxout implements Layer {
   readonly params = {};
@@ -64,3 +67,34 @@ export class Maxout implements Layer {
     this.#cache = undefined;
   }
 }
+
+export interface MaxoutSpec {
+  kind: 'maxout';
+  /** k: the size of each group of consecutive channels (features of a vector input). */
+  pieces: number;
+}
+
+export const maxoutKind: LayerKind<MaxoutSpec, Maxout> = {
+  kind: 'maxout',
+  layerClass: Maxout,
+  normalize(where, spec) {
+    const s = specOptions(where, spec, { pieces: undefined as unknown as number });
+    integer(where, 'pieces', s.pieces, 1);
+    return s as MaxoutSpec;
+  },
+  outputShape(where, spec, input) {
+    const [C, ...rest] = input;
+    if (C % spec.pieces !== 0) throw new Error(`${where}: ${C} ${rest.length ? 'channels' : 'features'} do not fall into groups of ${spec.pieces} pieces`);
+    return [C / spec.pieces, ...rest];
+  },
+  create: (spec) => new Maxout(spec.pieces),
+  // (N, C, ...rest) → (N, C/k, k, S) → max over the pieces → (N, C/k, ...rest)
+  onnx(layer, x, c) {
+    const [C, ...rest] = x.shape;
+    const k = layer.pieces, S = rest.reduce((a, b) => a * b, 1);
+    const grouped = c.graph.node('Reshape', [x.name, c.graph.int64s('maxout_groups', [-1, C / k, k, S])]);
+    const max = c.graph.node('ReduceMax', [grouped], [attribute.ints('axes', [2]), attribute.int('keepdims', 0)]);
+    const shape = [C / k, ...rest];
+    return { name: c.graph.node('Reshape', [max, c.graph.int64s('maxout_shape', [-1, ...shape])]), shape };
+  },
+};

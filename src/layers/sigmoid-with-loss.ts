@@ -19,6 +19,15 @@ export class SigmoidWithLoss implements LossLayer {
     checkBinaryTargets(caller, t, n, units);
   }
 
+  /** Each unit decides "1" where its score is above 0 (σ above ½); a decision is correct where
+   *  the target is on the same side of ½. */
+  countCorrect(scores: Tensor, t: Tensor): { correct: number; total: number } {
+    const x = scores.data, target = t.data;
+    let correct = 0;
+    for (let i = 0; i < x.length; i++) if ((x[i] > 0) === (target[i] > 0.5)) correct++;
+    return { correct, total: x.length };
+  }
+
   /** σ of the scores x (N, C) and the mean binary cross-entropy against t: (N, C) targets in
    *  [0, 1], or (N) labels 0/1 when C = 1.
    *  NOTE: the loss comes from the logits x (softplus(x) − t·x, f32_sigmoid_xent_fwd), not from
