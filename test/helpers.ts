@@ -10,11 +10,11 @@ export function region(n: number, misalign = 0): number {
 }
 
 export function write(offset: number, values: ArrayLike<number>): void {
-  heapF32().set(values, offset >> 2);
+  heapF32().set(values, offset >>> 2);
 }
 
 export function read(offset: number, n: number): Float32Array {
-  return heapF32().slice(offset >> 2, (offset >> 2) + n);
+  return heapF32().slice(offset >>> 2, (offset >>> 2) + n);
 }
 
 export function randomValues(n: number, lo = -1, hi = 1): Float32Array {
