@@ -7,6 +7,7 @@ import type { BackendName, Kernels } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import { ThreadPool } from './threads.js';
+import { guardTraps } from './trap-guard.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
 // and kernels never allocate) sits below this address; tensors start above it. init() checks
@@ -166,7 +167,7 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
       state.threads = state.usedThreads = 1;
     }
   }
-  state.wasm = exports;
+  state.wasm = guardTraps(exports, WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
   state.fma = exports.build_fma() === 1; // a wasm source the caller gave may be either build
 }
 
@@ -282,15 +283,24 @@ export function runParallel(name: keyof Kernels, parts: number[][]): void {
 }
 
 /** Scratch space for kernels (GEMM packing, a convolution's columns), one block per thread,
- *  grown when a call needs more; reused. */
-export function workspace(bytes: number, thread = 0): number {
+ *  grown when a call needs more; reused. `caller` names the operation in the error when the
+ *  memory cannot hold `bytes` more (the thread keeps a block of the old size). */
+export function workspace(bytes: number, thread = 0, caller = 'workspace'): number {
   const state = runtime('workspace');
   const ws = state.workspaces[thread];
+  if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new Error(`${caller}: kernel scratch must be a whole number of bytes, got ${bytes}`);
   if (bytes > ws.bytes) {
-    if (ws.bytes > 0) state.allocator.free(ws.offset);
     const size = Math.ceil(bytes / ALIGN) * ALIGN;
-    ws.offset = state.allocator.alloc(size);
-    ws.bytes = size;
+    // NOTE: the old block goes back first, so the new one may reuse its space; if the new one does
+    // not fit, a block of the old size is taken again (the space just freed holds it)
+    if (ws.bytes > 0) state.allocator.free(ws.offset);
+    try {
+      ws.offset = state.allocator.alloc(size);
+      ws.bytes = size;
+    } catch (e) {
+      if (ws.bytes > 0) ws.offset = state.allocator.alloc(ws.bytes);
+      throw new Error(`${caller}: needs ${bytes} bytes of kernel scratch: ${(e as Error).message}`);
+    }
   }
   return ws.offset;
 }

@@ -54,7 +54,7 @@ export class Convolution implements Layer {
     const out = this.#out.get([N, FN, OH, OW]);
     const { geometry, scratch } = this.#pass(x);
     runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
-      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread), count, ...geometry]));
+      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread, 'Convolution.forward'), count, ...geometry]));
     this.#cache = { x, OH, OW };
     return out;
   }
@@ -71,7 +71,7 @@ export class Convolution implements Layer {
     const { geometry, scratch } = this.#pass(x, true);
     runParallel('f32_conv_maxpool_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes,
-        workspace(scratch, thread), count, ...geometry, ...pool.window, relu ? 1 : 0]));
+        workspace(scratch, thread, 'Convolution.forwardMaxPool'), count, ...geometry, ...pool.window, relu ? 1 : 0]));
     this.#cache = { x, OH, OW, pool };
     return y;
   }
@@ -141,12 +141,12 @@ export class Convolution implements Layer {
     const window = pool ? pool.window : [];
     // NOTE: filters are cut at multiples of 8, the GEMM tile's width
     runParallel(pool ? 'f32_maxpool_conv_bwd_filter' : 'f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
-      [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
+      [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread, caller), N, ...geometry, ...window, f0, count]));
     let dx: Tensor | undefined;
     if (needDx) {
       const out = this.#dx.get(x.shape);
       runParallel(pool ? 'f32_maxpool_conv_bwd_data' : 'f32_conv_bwd_data', splitRange(N, threads).map(([n0, count], thread) =>
-        [this.W.offset, ...from.map((offset) => offset + n0 * doutBytes), out.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry, ...window]));
+        [this.W.offset, ...from.map((offset) => offset + n0 * doutBytes), out.offset + n0 * sampleBytes, workspace(scratch, thread, caller), count, ...geometry, ...window]));
       dx = out;
     }
     k.f32_transpose(dWt.offset, this.dW.offset, K, FN);
