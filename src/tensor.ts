@@ -142,6 +142,12 @@ export function checkTensor(what: string, value: unknown): Tensor {
   return value;
 }
 
+/** Whether the bytes of `a` and `b` overlap (a view of the other's memory, or the same tensor). */
+export function sharesMemory(a: Tensor, b: Tensor): boolean {
+  if (a.size === 0 || b.size === 0) return false;
+  return a.offset < b.offset + b.size * 4 && b.offset < a.offset + a.size * 4;
+}
+
 /** A tensor with uninitialized contents (whatever the memory held). */
 export function empty(shape: readonly number[]): Tensor {
   const s = checkShape('empty', shape);

@@ -51,7 +51,7 @@ export class Convolution implements Layer {
 
   forward(x: Tensor): Tensor {
     const { N, FN, OH, OW, flops, sampleBytes } = this.#input('Convolution.forward', x);
-    const out = this.#out.get([N, FN, OH, OW]);
+    const out = this.#out.get([N, FN, OH, OW], x);
     const { geometry, scratch } = this.#pass(x);
     runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread, 'Convolution.forward'), count, ...geometry]));
@@ -144,7 +144,7 @@ export class Convolution implements Layer {
       [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread, caller), N, ...geometry, ...window, f0, count]));
     let dx: Tensor | undefined;
     if (needDx) {
-      const out = this.#dx.get(x.shape);
+      const out = this.#dx.get(x.shape, dout);
       runParallel(pool ? 'f32_maxpool_conv_bwd_data' : 'f32_conv_bwd_data', splitRange(N, threads).map(([n0, count], thread) =>
         [this.W.offset, ...from.map((offset) => offset + n0 * doutBytes), out.offset + n0 * sampleBytes, workspace(scratch, thread, caller), count, ...geometry, ...window]));
       dx = out;

@@ -33,7 +33,7 @@ export class Dropout implements Layer {
   forward(x: Tensor, train = true): Tensor {
     checkTensor('Dropout.forward: x', x);
     if (typeof train !== 'boolean') throw new Error(`Dropout.forward: train must be a boolean, got ${describe(train)}`);
-    const y = this.#out.get(x.shape);
+    const y = this.#out.get(x.shape, x);
     const k = kernels();
     if (!train) {
       k.f32_scale(x.offset, y.offset, x.size, 1 - this.dropoutRatio);
@@ -57,7 +57,7 @@ export class Dropout implements Layer {
     if (!sameShape(dout.shape, mask.shape)) {
       throw new Error(`Dropout.backward: dout must have the input's shape ${formatShape(mask.shape)}, got ${formatShape(dout.shape)}`);
     }
-    const dx = this.#dx.get(dout.shape);
+    const dx = this.#dx.get(dout.shape, dout);
     kernels().f32_mul(dout.offset, mask.offset, dx.offset, dout.size);
     return dx;
   }

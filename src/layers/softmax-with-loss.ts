@@ -21,7 +21,7 @@ export class SoftmaxWithLoss implements LossLayer {
     }
     const [n, classes] = x.shape;
     const form = checkLabels('SoftmaxWithLoss.forward', t, n, classes);
-    const y = this.#y.get(x.shape);
+    const y = this.#y.get(x.shape, x, t);
     const k = kernels();
     k.f32_softmax_fwd(x.offset, y.offset, n, classes);
     const sum = form === 'indices'

@@ -1,7 +1,7 @@
 // Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
-import { checkTensor, empty, type Tensor } from '../tensor.js';
+import { checkTensor, empty, sharesMemory, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 
 export interface GemmOptions {
@@ -23,7 +23,10 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {})
   for (const [name, v] of [['alpha', alpha], ['beta', beta]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`gemm: ${name} must be a finite number, got ${v}`);
   }
-  if (c === a || c === b) throw new Error('gemm: c must not be one of the inputs');
+  // NOTE: c is written while a and b are read: a view of either's memory gets wrong values
+  for (const [name, t] of [['a', a], ['b', b]] as const) {
+    if (sharesMemory(c, t)) throw new Error(`gemm: c shares memory with ${name} (c is written while ${name} is read); pass a separate tensor`);
+  }
   gemmRaw(transA, transB, M, N, K, alpha, a.offset, a.shape[1], b.offset, b.shape[1], beta, c.offset, N);
   return c;
 }
