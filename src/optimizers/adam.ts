@@ -14,7 +14,7 @@ export class Adam extends StatefulOptimizer {
 
   constructor(opts: { lr?: number; beta1?: number; beta2?: number } = {}) {
     const { lr = 0.001, beta1 = 0.9, beta2 = 0.999 } = options('Adam', opts, ['lr', 'beta1', 'beta2']);
-    super('Adam', 2);
+    super('Adam', 2, [1]); // v, the second moment, is a mean of squares
     this.lr = positive('Adam', 'lr', lr);
     this.beta1 = fraction('Adam', 'beta1', beta1);
     this.beta2 = fraction('Adam', 'beta2', beta2);
@@ -22,6 +22,13 @@ export class Adam extends StatefulOptimizer {
 
   protected override stateValues(): Record<string, number> {
     return { t: this.t };
+  }
+
+  override checkStateValues(source: string, values: Record<string, number>): Record<string, number> {
+    for (const key of Object.keys(values)) if (key !== 't') throw new Error(`${source}: an Adam has no saved value '${key}'`);
+    const t = values.t ?? 0;
+    if (!Number.isSafeInteger(t) || t < 0) throw new Error(`${source}: Adam's step count t must be an integer >= 0, got ${t}`);
+    return values;
   }
 
   protected override loadStateValues(values: Record<string, number>): void {
