@@ -3,7 +3,7 @@
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
 import { createJsKernels } from './js/index.js';
-import type { BackendName, Kernels } from './kernels.js';
+import type { BackendName, Kernels, WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import { ThreadPool } from './threads.js';
@@ -42,9 +42,11 @@ interface Runtime {
   js: Kernels;
   wasm?: Kernels;
   active: BackendName;
+  chosen: boolean; // a backend was set by a successful init() or by setBackend()
   heap: Float32Array;
   workspaces: { offset: number; bytes: number }[]; // one per thread
   threads: number; // as asked at the first init(), where available
+  shared: boolean; // the memory is a SharedArrayBuffer (the kernels are a threads build)
   threadsAsked: boolean; // by the user, rather than by default
   fmaAsked: boolean; // the first init()'s option
   fma: boolean; // the loaded build multiply-adds fused
@@ -54,8 +56,11 @@ interface Runtime {
 
 let rt: Runtime | undefined;
 let loading: Promise<void> | undefined;
+// the options of the init() calls not yet settled: concurrent calls must agree
+const pending: { backend: BackendName; threads?: number; fma?: boolean }[] = [];
 
-/** Loads the wasm kernels and creates the linear memory. Safe to call more than once. */
+/** Loads the wasm kernels and creates the linear memory. Safe to call more than once, but calls
+ *  in flight at the same time must not ask for different backends, threads or fma. */
 export async function init(options: InitOptions = {}): Promise<void> {
   const backend = options.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'js') {
@@ -65,6 +70,22 @@ export async function init(options: InitOptions = {}): Promise<void> {
   if (options.fma !== undefined && typeof options.fma !== 'boolean') {
     throw new Error(`init: fma must be true or false, got ${String(options.fma)}`);
   }
+  const asked = { backend, threads, fma: options.fma };
+  for (const other of pending) {
+    const clash = other.backend !== backend ? `backend '${backend}' while one with backend '${other.backend}'`
+      : threads !== undefined && other.threads !== undefined && threads !== other.threads ? `threads ${threads} while one with threads ${other.threads}`
+        : asked.fma !== undefined && other.fma !== undefined && asked.fma !== other.fma ? `fma ${asked.fma} while one with fma ${other.fma}` : '';
+    if (clash) throw new Error(`init: called with ${clash} is still in progress; await the first before asking for another`);
+  }
+  pending.push(asked);
+  try {
+    await initOnce(backend, threads, options);
+  } finally {
+    pending.splice(pending.indexOf(asked), 1);
+  }
+}
+
+async function initOnce(backend: BackendName, threads: number | undefined, options: InitOptions): Promise<void> {
   // NOTE: awaited before the check below, so that concurrent first calls create one runtime
   const byDefault = rt || threads !== undefined ? 1 : await defaultThreads();
   const first = !rt;
@@ -78,8 +99,9 @@ export async function init(options: InitOptions = {}): Promise<void> {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
     await loading;
   }
-  // a repeated init() keeps the backend the user chose since, unless it names one
-  if (first || options.backend) setBackend(backend);
+  // a repeated init() keeps the backend the user chose since, unless it names one (or none was
+  // ever chosen: the first init() failed)
+  if (first || options.backend || !rt!.chosen) setBackend(backend);
 }
 
 function checkThreads(threads: unknown): number | undefined {
@@ -127,7 +149,11 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     console.warn(`scratchnet: ${threads} threads need SharedArrayBuffer (a cross-origin isolated page); running on one`);
     threads = 1;
   }
-  const memory = threads > 1
+  // NOTE: shared wherever it can be, with one thread too: a shared memory grows in place, so views
+  // of it (a tensor's data) stay valid across allocations on one thread as on two. Only browser
+  // pages that are not cross-origin isolated get a memory whose growth detaches old views.
+  const shared = sharedMemoryAvailable();
+  const memory = shared
     ? new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_SHARED_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: INITIAL_PAGES });
   const state: Runtime = {
@@ -135,9 +161,11 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     allocator: new Allocator(memory, RESERVED_BYTES),
     js: createJsKernels(() => heapF32()),
     active: 'js',
+    chosen: false,
     heap: new Float32Array(memory.buffer),
     workspaces: Array.from({ length: threads }, () => ({ offset: 0, bytes: 0 })),
     threads,
+    shared,
     usedThreads: threads,
     threadsAsked: explicit,
     fmaAsked: fma,
@@ -149,8 +177,17 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
 async function loadWasm(source: WasmSource | undefined): Promise<void> {
   const state = rt!;
   const fma = state.fmaAsked && await relaxedSimdAvailable();
-  const module = await compileWasm(source, { threads: state.threads > 1, fma });
-  const exports = await instantiate(module, { env: { memory: state.memory, abort: abortFrom(state.memory) } });
+  const module = await compileWasm(source, { threads: state.shared, fma }).catch((e: unknown) => {
+    throw e instanceof WebAssembly.CompileError ? new Error(`init: the kernels' bytes are not a WebAssembly module this engine compiles: ${e.message}`) : e;
+  });
+  checkExports(module, state.js);
+  let exports: WasmExports;
+  try {
+    exports = await instantiate(module, { env: { memory: state.memory, abort: abortFrom(state.memory) } });
+  } catch (e) {
+    throw new Error(`init: could not instantiate the kernels: ${(e as Error).message}` +
+      (state.shared ? ' (the memory is shared: the module must be a threads build, build/scratchnet-threads*.wasm)' : ''));
+  }
   const heapBase = exports.heap_base();
   if (heapBase > RESERVED_BYTES) {
     throw new Error(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
@@ -169,6 +206,17 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   }
   state.wasm = guardTraps(exports, WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
   state.fma = exports.build_fma() === 1; // a wasm source the caller gave may be either build
+}
+
+// A module given to init({ wasm }) must be this version's kernels: every kernel the JS twin has,
+// and the layout functions. Checked before it runs, so a wrong file is a clear error.
+function checkExports(module: WebAssembly.Module, js: Kernels): void {
+  const exported = new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
+  const missing = [...Object.keys(js), 'heap_base', 'build_fma'].filter((name) => !exported.has(name));
+  if (missing.length) {
+    throw new Error(`init: the wasm module is not scratchnet's kernels of this version: it lacks ${missing.slice(0, 5).join(', ')}` +
+      `${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} (use build/scratchnet*.wasm from this package)`);
+  }
 }
 
 // NOTE: V8 first runs wasm in its baseline compiler and re-compiles hot functions in the
@@ -211,6 +259,7 @@ export function setBackend(name: BackendName): void {
     throw new Error("setBackend: the wasm kernels are not loaded; call `await init()` without backend: 'js'");
   }
   state.active = name;
+  state.chosen = true;
 }
 
 export function getBackend(): BackendName {

@@ -10,13 +10,15 @@ export function guardTraps<K extends Partial<Kernels>>(kernels: K, names: readon
   for (const name of names) {
     const kernel = source[name];
     if (typeof kernel !== 'function') continue;
-    guarded[name] = (...args: number[]) => {
+    const wrapped = (...args: number[]) => {
       try {
         return kernel(...args);
       } catch (e) {
         throw trapError(name, args, e);
       }
     };
+    // the kernel's arity, as its callers and tests see it
+    guarded[name] = Object.defineProperty(wrapped, 'length', { value: kernel.length });
   }
   return Object.setPrototypeOf(guarded, kernels) as K;
 }
