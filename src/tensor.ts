@@ -18,6 +18,8 @@ function release(storage: Storage): void {
 // the garbage collector gets to them. Layers and networks dispose what they own explicitly.
 const finalizer = new FinalizationRegistry<Storage>(release);
 
+const MAX_ARRAY_VALUES = 2 ** 26;
+
 let viewOfStorage: (base: Tensor, start: number, shape: Shape) => Tensor;
 
 export class Tensor {
@@ -44,7 +46,7 @@ export class Tensor {
 
   /** Byte offset of the data in linear memory (what kernels take). */
   get offset(): number {
-    if (this.#disposed) throw new Error(`Tensor${formatShape(this.shape)}: used after dispose()`);
+    if (this.#disposed) throw new Error(`Tensor${formatShape(this.shape)}: used after dispose()${calledFrom()}`);
     return this.#storage.offset + this.#start * 4;
   }
 
@@ -66,8 +68,22 @@ export class Tensor {
     return this.#disposed;
   }
 
+  /** The values as a plain array (a copy), for tensors of at most 2²⁶ values. */
   toArray(): number[] {
-    return Array.from(this.data);
+    const data = this.data;
+    // NOTE: engines cap plain arrays well below a tensor's size (V8 near 1.3e8 elements), and
+    // fail only after filling most of it; 2²⁶ numbers (512 MiB) is a limit every engine holds
+    if (this.size > MAX_ARRAY_VALUES) {
+      throw new Error(`Tensor${formatShape(this.shape)}.toArray: ${this.size} values are more than a plain array takes (2²⁶); ` +
+        'use toFloat32Array() (a copy) or data (a view)');
+    }
+    return Array.from(data);
+  }
+
+  /** The values as a Float32Array of their own (a copy: it stays valid and unchanged whatever
+   *  happens to the tensor or the memory afterwards). */
+  toFloat32Array(): Float32Array {
+    return this.data.slice();
   }
 
   /** A view with another shape over the same data (one dimension may be -1). No copy. */
@@ -96,6 +112,15 @@ export class Tensor {
   toString(): string {
     return this.#disposed ? `Tensor${formatShape(this.shape)} (disposed)` : `Tensor${formatShape(this.shape)}`;
   }
+}
+
+// " (in Affine.forward)": the nearest caller outside this file, from the stack, for the message
+// of a disposed tensor's use (read only on that error path).
+function calledFrom(): string {
+  const lines = (new Error().stack ?? '').split('\n').slice(1);
+  const line = lines.find((l) => !/tensor\.[jt]s/.test(l)) ?? '';
+  const name = /^\s*at (?:new )?([\w$.<>]+) \(/.exec(line)?.[1] ?? /^([\w$.]+)@/.exec(line)?.[1];
+  return name ? ` in ${name.replace(/^Object\./, '')}` : '';
 }
 
 function resolveReshape(t: Tensor, shape: readonly number[]): Shape {
