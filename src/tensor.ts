@@ -21,10 +21,17 @@ const finalizer = new FinalizationRegistry<Storage>(release);
 const MAX_ARRAY_VALUES = 2 ** 26;
 
 let viewOfStorage: (base: Tensor, start: number, shape: Shape) => Tensor;
+let isTensor: (value: unknown) => value is Tensor;
+
+// NOTE: the constructor takes this module's token: a tensor made elsewhere could name any offset
+// (another tensor's block, the kernels' static data) and free it on dispose() or collection.
+const INTERNAL = Symbol('scratchnet.Tensor');
 
 export class Tensor {
   static {
-    viewOfStorage = (base, start, shape) => new Tensor(base.#storage, shape, base.#start + start);
+    viewOfStorage = (base, start, shape) => new Tensor(base.#storage, shape, base.#start + start, INTERNAL);
+    // a brand check: `instanceof` also holds for Object.create(Tensor.prototype)
+    isTensor = (value): value is Tensor => typeof value === 'object' && value !== null && #storage in value;
   }
 
   readonly shape: Shape;
@@ -34,8 +41,11 @@ export class Tensor {
   #disposed = false;
   #view: Float32Array | undefined;
 
-  /** Internal: use tensor(), zeros(), ones(), randn() or empty(). */
-  constructor(storage: Storage, shape: Shape, start = 0) {
+  /** Internal: use tensor(), zeros(), ones(), full(), randn() or empty(). */
+  constructor(storage: Storage, shape: Shape, start: number, token: symbol) {
+    if (token !== INTERNAL) {
+      throw new Error('new Tensor: tensors come from tensor(), zeros(), ones(), full(), randn() or empty(); the constructor is internal');
+    }
     this.shape = shape;
     this.size = shapeSize(shape);
     this.#storage = storage;
@@ -90,7 +100,7 @@ export class Tensor {
   reshape(shape: readonly number[]): Tensor {
     this.offset; // throws if disposed
     const resolved = resolveReshape(this, shape);
-    return new Tensor(this.#storage, resolved, this.#start);
+    return new Tensor(this.#storage, resolved, this.#start, INTERNAL);
   }
 
   /** A copy with its own memory. */
@@ -162,7 +172,7 @@ export function rowsView(base: Tensor, start: number, count: number): Tensor {
 
 /** Throws unless `value` is a live Tensor; `what` names it in the message (e.g. "Affine.forward: x"). */
 export function checkTensor(what: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor)) throw new Error(`${what}: expected a Tensor, got ${describe(value)}`);
+  if (!isTensor(value)) throw new Error(`${what}: expected a Tensor, got ${describe(value)}`);
   if (value.disposed) throw new Error(`${what}: the Tensor${formatShape(value.shape)} was disposed`);
   return value;
 }
@@ -177,7 +187,7 @@ export function sharesMemory(a: Tensor, b: Tensor): boolean {
 export function empty(shape: readonly number[]): Tensor {
   const s = checkShape('empty', shape);
   const storage: Storage = { offset: allocator().alloc(shapeSize(s) * 4), refs: 0 };
-  return new Tensor(storage, s);
+  return new Tensor(storage, s, 0, INTERNAL);
 }
 
 /** Copies `values` into a new tensor of the given shape (default: one dimension). */

@@ -1,7 +1,7 @@
 // Reading a tensor's values: toFloat32Array() copies, toArray() of a tensor too large for a JS
 // array is a clear error, and a disposed tensor's error names the call that used it.
 import { beforeAll, expect, test } from 'vitest';
-import { Affine, empty, init, ones, Relu, tensor, zeros } from '../src/index.js';
+import { Affine, empty, init, memoryStats, ones, Relu, Tensor, tensor, zeros } from '../src/index.js';
 
 beforeAll(() => init());
 
@@ -35,4 +35,21 @@ test('a disposed tensor used by a layer names the layer call', () => {
   relu.forward(x);
   x.dispose();
   expect(() => relu.forward(x)).toThrow(/^Relu\.forward: x: the Tensor\(5, 3\) was disposed$/);
+});
+
+test('the Tensor constructor is internal: no tensor over an offset of the caller\'s choosing', () => {
+  const a = tensor([1, 2, 3, 4]);
+  const live = memoryStats().liveBlocks;
+  const Forge = Tensor as unknown as new (...args: unknown[]) => Tensor;
+  expect(() => new Forge({ offset: a.offset, refs: 0 }, [16])).toThrow(/^new Tensor: tensors come from tensor\(\), zeros\(\)/);
+  expect(() => new Forge({ offset: 0, refs: 0 }, [16], 0, Symbol('scratchnet.Tensor'))).toThrow(/the constructor is internal/);
+  // an object that only claims to be one
+  const fake = Object.create(Tensor.prototype) as Tensor;
+  expect(fake instanceof Tensor).toBe(true);
+  expect(() => new Relu().forward(fake)).toThrow(/^Relu\.forward: x: expected a Tensor, got Tensor$/);
+  expect(a.toArray()).toEqual([1, 2, 3, 4]);
+  expect(memoryStats().liveBlocks).toBe(live);
+  // the factories and views still work, and instanceof holds for them
+  expect(a.reshape([2, 2]) instanceof Tensor).toBe(true);
+  a.dispose();
 });
