@@ -3,12 +3,12 @@
 // backend, and must give the same bits (an offset computed with a signed shift reads and writes
 // elsewhere). Its own file: it grows the memory to about 2.3 GB.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Adam, empty, init, MultiLayerNetExtend, ones, setBackend, SimpleConvNet, tensor, type Tensor } from '../src/index.js';
+import { Adam, empty, init, matmul, MultiLayerNetExtend, ones, Relu, setBackend, SimpleConvNet, tensor, threadCount, type Tensor } from '../src/index.js';
 import { createRng } from '../src/rng.js';
 
 const TWO_GIB = 2 ** 31;
 
-beforeAll(() => init());
+beforeAll(() => init({ threads: 2 }));
 afterAll(() => setBackend('wasm'));
 
 /** A few training steps of two small networks (convolution, pooling, affine, batch norm,
@@ -42,6 +42,8 @@ test('both backends compute above 2 GiB what they compute at the bottom of the m
   const high = { js: run('js'), wasm: run('wasm') };
   padding.dispose();
   const low = { js: run('js'), wasm: run('wasm') }; // in the padding's space
+  setBackend('wasm');
+  expect(threadCount()).toBe(2);
   for (const backend of ['js', 'wasm'] as const) {
     expect(high[backend].offset, backend).toBeGreaterThan(TWO_GIB);
     expect(low[backend].offset, backend).toBeLessThan(TWO_GIB);
@@ -54,10 +56,14 @@ function run(backend: 'js' | 'wasm'): { values: Float32Array[]; offset: number }
   // a tensor's own accessors (fill, clone, data) at its offset
   const a = ones([3]);
   const b = a.clone();
+  // a product big enough to be split between the two threads: their arguments carry offsets above 2³¹
+  const rng = createRng(5);
+  const m = tensor(Float32Array.from({ length: 200 * 200 }, () => rng.normal()), [200, 200]);
+  const product = matmul(m, m);
+  const relu = new Relu(), activated = relu.forward(product);
   const result = train();
-  result.values.push(a.data.slice(), b.data.slice());
-  result.offset = Math.min(result.offset, a.offset, b.offset);
-  a.dispose();
-  b.dispose();
+  result.values.push(a.data.slice(), b.data.slice(), product.data.slice(), activated.data.slice());
+  result.offset = Math.min(result.offset, a.offset, b.offset, m.offset, product.offset, activated.offset);
+  for (const t of [a, b, m, product, relu]) t.dispose();
   return result;
 }
