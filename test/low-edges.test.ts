@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { init, saveParams, setBackend, Standardizer, tensor, TwoLayerNet } from '../src/index.js';
+import { createRng, init, MiniBatches, saveParams, setBackend, Standardizer, tensor, TwoLayerNet, type Rng } from '../src/index.js';
 
 beforeAll(() => init());
 
@@ -34,4 +34,16 @@ describe.each(['wasm', 'js'] as const)('Standardizer.fit on %s', (backend) => {
     expect(y.toArray()).toEqual([0, 0]);
     s.dispose();
   });
+});
+
+test('MiniBatches refuses an rng whose indices fall outside the data', () => {
+  const x = tensor([1, 2, 3, 4], [2, 2]), t = tensor([0, 1]);
+  for (const bad of [2, -1, 0.5, NaN]) {
+    const batches = new MiniBatches(x, t, 3, { int: () => bad } as unknown as Rng);
+    expect(() => batches.sample()).toThrow(`MiniBatches.sample: rng.int(2) must give an integer in [0, 2), got ${bad}`);
+    batches.dispose();
+  }
+  const ok = new MiniBatches(x, t, 2, createRng(1));
+  expect(ok.sample()[0].shape).toEqual([2, 2]);
+  ok.dispose();
 });
