@@ -89,3 +89,13 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
     expect(c.shape).toEqual([24, 24]);
   });
 });
+
+test.each(['wasm', 'js'] as const)('SoftmaxWithLoss.backward checks labels written since forward (%s)', (backend) => {
+  setBackend(backend);
+  const x = random([2, 3]), t = tensor([0, 2]), bystander = tensor([5, 6, 7]);
+  const loss = new SoftmaxWithLoss();
+  loss.forward(x, t);
+  t.data[1] = 1e6; // the kernel would write dx a million floats past row 1
+  expect(() => loss.backward()).toThrow(/^SoftmaxWithLoss\.backward: labels must be integers in \[0, 3\), got 1000000 at index 1$/);
+  expect(bystander.toArray()).toEqual([5, 6, 7]);
+});
