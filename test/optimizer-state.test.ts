@@ -135,3 +135,13 @@ describe('safetensors names that are Object\'s own', () => {
     expect(({} as Record<string, unknown>).shape).toBeUndefined();
   });
 });
+
+test.each([-1, 0.5, NaN])('an Adam whose step count was set to %s refuses to update, changing nothing', (t) => {
+  const net = make(7), adam = new Adam({ lr: 0.01 });
+  const [x, labels] = batches[0];
+  const grads = net.gradient(x, labels);
+  const before = snapshot(net);
+  adam.t = t;
+  expect(() => adam.update(net.params, grads)).toThrow(`Adam.update: t (the step count) must be an integer >= 0, got ${t}`);
+  expect(snapshot(net)).toEqual(before);
+});

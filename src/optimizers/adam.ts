@@ -36,6 +36,8 @@ export class Adam extends StatefulOptimizer {
   }
 
   protected override beginUpdate(): void {
+    // t is writable (a schedule or a restore may set it); a negative or fractional one makes lr_t NaN
+    if (!Number.isSafeInteger(this.t) || this.t < 0) throw new Error(`Adam.update: t (the step count) must be an integer >= 0, got ${this.t}`);
     this.t++;
     this.#lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
   }
