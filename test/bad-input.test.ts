@@ -477,7 +477,7 @@ plain('new Elu: alpha is a string', () => new Elu('1' as Any), /^Elu: alpha must
 plain('new Dropout: ratio 1', () => new Dropout(1), /^Dropout: dropoutRatio must be a number in \[0, 1\), got 1$/);
 plain('new Dropout: ratio is a string', () => new Dropout('0.5' as Any), /^Dropout: dropoutRatio must be a number in \[0, 1\), got "0\.5"$/);
 plain('new Dropout: seed is a string', () => new Dropout(0.5, { seed: 'x' as Any }), /^Dropout: seed must be a finite number, got "x"$/);
-plain('new Dropout: options is null', () => new Dropout(0.5, null as Any), /^Dropout: expected an options object \{ seed\? \}, got null$/);
+plain('new Dropout: options is null', () => new Dropout(0.5, null as Any), /^Dropout: expected an options object \{ seed \}, got null$/);
 fn('new BatchNormalization: a 2-D gamma', () => {
   const gamma = ones([2, 2]), beta = zeros([2, 2]);
   return () => new BatchNormalization(gamma, beta);

@@ -1,7 +1,7 @@
 // Names a user or a file supplies are looked up as own entries: Object's own members
 // ('constructor', '__proto__', 'toString') are unknown names, never found on the prototype.
 import { beforeAll, expect, test } from 'vitest';
-import { createOptimizer, init, SGD, tensor } from '../src/index.js';
+import { createOptimizer, Dropout, gemm, init, matmul, SGD, tensor } from '../src/index.js';
 
 beforeAll(() => init());
 
@@ -21,4 +21,14 @@ test.each(['constructor', 'toString'])('an update whose grads lack %s says so', 
   expect(() => new SGD().update({ [name]: p }, {})).toThrow(new RegExp(`SGD.update: grads has no '${name}'`));
   expect(() => new SGD().update({}, { [name]: p })).toThrow(new RegExp(`SGD.update: grads has '${name}', which params does not`));
   expect(p.toArray()).toEqual([1, 2]);
+});
+
+test('misspelt options of init, gemm, matmul and Dropout are errors with a hint', async () => {
+  await expect(init({ backnd: 'js' } as object)).rejects.toThrow(/^init: unknown option 'backnd' \(did you mean 'backend'\?\)/);
+  const a = tensor([1, 2, 3, 4], [2, 2]);
+  expect(() => gemm(a, a, tensor([0, 0, 0, 0], [2, 2]), { transa: true } as object)).toThrow(/^gemm: unknown option 'transa' \(did you mean 'transA'\?\)/);
+  expect(() => gemm(a, a, tensor([0, 0, 0, 0], [2, 2]), { transA: 1 as unknown as boolean })).toThrow(/^gemm: transA must be a boolean, got 1$/);
+  expect(() => matmul(a, a, { transpose: true } as object)).toThrow(/^matmul: unknown option 'transpose'/);
+  expect(() => new Dropout(0.5, { sed: 1 } as object)).toThrow(/^Dropout: unknown option 'sed' \(did you mean 'seed'\?\)/);
+  expect(matmul(a, a, { transB: true }).toArray()).toEqual([5, 11, 11, 25]);
 });

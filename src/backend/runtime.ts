@@ -8,6 +8,7 @@ import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
+import { options as checkOptions } from '../options.js';
 import { abortFrom, checkExports, warmUp } from './wasm-setup.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
@@ -62,7 +63,8 @@ const pending: { backend: BackendName; threads?: number; fma?: boolean }[] = [];
 
 /** Loads the wasm kernels and creates the linear memory. Safe to call more than once, but calls
  *  in flight at the same time must not ask for different backends, threads or fma. */
-export async function init(options: InitOptions = {}): Promise<void> {
+export async function init(opts: InitOptions = {}): Promise<void> {
+  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma']);
   const backend = options.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'js') {
     throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);

@@ -6,6 +6,7 @@ import { checkSeed, createRng, type Rng } from '../rng.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import { options as checkOptions } from '../options.js';
 import type { Layer } from './layer.js';
 
 export class Dropout implements Layer {
@@ -25,9 +26,9 @@ export class Dropout implements Layer {
     if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
       throw new Error(`Dropout: dropoutRatio must be a number in [0, 1), got ${describe(dropoutRatio)}`);
     }
-    if (options === null || typeof options !== 'object') throw new Error(`Dropout: expected an options object { seed? }, got ${describe(options)}`);
+    const { seed } = checkOptions('Dropout', options, ['seed']);
     this.dropoutRatio = dropoutRatio;
-    this.#rng = createRng(checkSeed('Dropout', options.seed));
+    this.#rng = createRng(checkSeed('Dropout', seed));
   }
 
   forward(x: Tensor, train = true): Tensor {

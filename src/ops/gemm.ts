@@ -2,7 +2,8 @@
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { checkTensor, empty, sharesMemory, type Tensor } from '../tensor.js';
-import { formatShape } from '../shape.js';
+import { describe, formatShape } from '../shape.js';
+import { options as checkOptions } from '../options.js';
 
 export interface GemmOptions {
   transA?: boolean;
@@ -13,7 +14,10 @@ export interface GemmOptions {
 
 /** c = alpha·op(a)·op(b) + beta·c, in place. op transposes when the flag is set. */
 export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {}): Tensor {
-  const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+  const { transA = false, transB = false, alpha = 1, beta = 0 } = checkOptions('gemm', options, ['transA', 'transB', 'alpha', 'beta']);
+  for (const [name, v] of [['transA', transA], ['transB', transB]] as const) {
+    if (typeof v !== 'boolean') throw new Error(`gemm: ${name} must be a boolean, got ${describe(v)}`);
+  }
   const [M, K, N] = productShape('gemm', a, b, transA, transB);
   checkTensor('gemm: c', c);
   if (c.shape.length !== 2 || c.shape[0] !== M || c.shape[1] !== N) {
@@ -58,7 +62,8 @@ export function gemmRaw(transA: boolean, transB: boolean, M: number, N: number, 
 }
 
 /** A new tensor op(a)·op(b). */
-export function matmul(a: Tensor, b: Tensor, options: { transA?: boolean; transB?: boolean } = {}): Tensor {
+export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  const options = checkOptions('matmul', opts, ['transA', 'transB']);
   const [M, , N] = productShape('matmul', a, b, options.transA ?? false, options.transB ?? false);
   const c = empty([M, N]);
   return gemm(a, b, c, options);
