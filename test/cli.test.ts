@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deserialize, init, layers as L, MultiLayerNetExtend, preprocessDigit, rgbaToGray, saveModel, saveParams, Sequential, serialize, SimpleConvNet } from '../src/index.js';
 import { parseIdx } from '../src/data/idx.js';
 import { tempDir } from './scripts.js';
+import { pngHeader } from './helpers.js';
 
 const dir = tempDir('cli');
 
@@ -329,7 +330,10 @@ describe('errors: one line on stderr, exit code 1', () => {
   test('images that cannot be read or hold no digit, and a save that cannot happen (before training)', () => {
     const missing = join(dir, 'missing.png');
     const blank = writePng(join(dir, 'blank.png'), 8, 8, new Uint8Array(256).fill(255), 2);
+    const bomb = join(dir, 'bomb.png'); // 33 bytes declaring 40 000 × 40 000 pixels
+    writeFileSync(bomb, pngHeader(40_000, 40_000));
     return expectFailures([
+      [['predict', model, bomb], `error: ${bomb} declares 40000×40000 pixels; predict takes images of 1 to 4096 pixels a side (scale the picture of the digit down first)`],
       [['predict', model, missing], `error: cannot read ${missing}: no such file`],
       [['predict', model, 'package.json'], /^error: package\.json is not a PNG image that can be read \(/],
       [['predict', model, blank], `error: ${blank}: preprocessDigit: the image holds no digit (it is one flat level)`],

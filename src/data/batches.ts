@@ -35,7 +35,15 @@ export class MiniBatches {
   sample(): [Tensor, Tensor] {
     const n = this.xAll.shape[0];
     const indices = new Int32Array(memoryBuffer(), this.#indices, this.batchSize);
-    for (let i = 0; i < indices.length; i++) indices[i] = this.rng.int(n);
+    for (let i = 0; i < indices.length; i++) {
+      const index = this.rng.int(n);
+      // NOTE: the kernel reads row `index` wherever it lies: one outside [0, n) would copy
+      // another tensor's memory into the batch
+      if (!(Number.isInteger(index) && index >= 0 && index < n)) {
+        throw new Error(`MiniBatches.sample: rng.int(${n}) must give an integer in [0, ${n}), got ${describe(index)}`);
+      }
+      indices[i] = index;
+    }
     const k = kernels();
     k.f32_gather_rows(this.xAll.offset, this.#indices, this.x.offset, this.batchSize, this.#rowX);
     k.f32_gather_rows(this.tAll.offset, this.#indices, this.t.offset, this.batchSize, this.#rowT);

@@ -16,7 +16,18 @@ export class Standardizer {
     const [n, d] = rows('Standardizer.fit', x);
     const mean = empty([d]), variance = empty([d]);
     kernels().f32_col_mean_var(x.offset, mean.offset, variance.offset, n, d);
-    const v = variance.data;
+    const m = mean.data, v = variance.data;
+    // NaN in x makes a mean NaN; values past ~1e19 overflow float32 squares (an infinite variance
+    // would scale the feature to 0): both are refused, before the old statistics go
+    for (let i = 0; i < d; i++) {
+      if (!Number.isFinite(m[i]) || !Number.isFinite(v[i])) {
+        const [mi, vi] = [m[i], v[i]];
+        mean.dispose();
+        variance.dispose();
+        throw new Error(`Standardizer.fit: feature ${i} has mean ${mi} and variance ${vi}: x must be finite, with values ` +
+          'small enough that their squares fit float32 (|x| < 1e19)');
+      }
+    }
     for (let i = 0; i < d; i++) if (Math.sqrt(v[i]) < MIN_STD) v[i] = 1;
     this.dispose();
     this.#stats = { mean, variance, ones: ones([d]), zeros: zeros([d]) };

@@ -26,7 +26,7 @@ abstract class Activation implements Layer {
 
   forward(x: Tensor): Tensor {
     checkTensor(`${this.name}.forward: x`, x);
-    const y = this.#out.get(x.shape);
+    const y = this.#out.get(x.shape, x);
     runElementwise(this.run, x.size, (s, n) => [x.offset + 4 * s, y.offset + 4 * s, n, ...this.extra]);
     this.#y = y;
     return y;
@@ -39,7 +39,7 @@ abstract class Activation implements Layer {
     if (!sameShape(dout.shape, y.shape)) {
       throw new Error(`${this.name}.backward: dout must have the forward output's shape ${formatShape(y.shape)}, got ${formatShape(dout.shape)}`);
     }
-    const dx = this.#dx.get(dout.shape);
+    const dx = this.#dx.get(dout.shape, dout);
     runElementwise(this.derive, y.size, (s, n) => [y.offset + 4 * s, dout.offset + 4 * s, dx.offset + 4 * s, n, ...this.extra]);
     return dx;
   }

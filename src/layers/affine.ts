@@ -45,7 +45,7 @@ export class Affine implements Layer {
       throw new Error(`Affine.forward: expected x of shape (N, ${inputs}) or (N, ...) with ${inputs} features ` +
         `per sample and N >= 1 (W is ${formatShape(this.W.shape)}), got ${formatShape(x.shape)}`);
     }
-    const out = this.#out.get([n, outputs]);
+    const out = this.#out.get([n, outputs], x);
     gemmRaw(false, false, n, outputs, inputs, 1, x.offset, inputs, this.W.offset, outputs, 0, out.offset, outputs);
     kernels().f32_bias_add_rows(out.offset, this.b.offset, out.offset, n, outputs);
     this.#x = x;
@@ -56,7 +56,7 @@ export class Affine implements Layer {
     const x = this.#parameterGradients('Affine.backward', dout);
     const [inputs, outputs] = this.W.shape;
     const n = x.shape[0];
-    const dx = this.#dx.get(x.shape);
+    const dx = this.#dx.get(x.shape, dout);
     gemmRaw(false, true, n, inputs, outputs, 1, dout.offset, outputs, this.W.offset, outputs, 0, dx.offset, inputs);
     return dx;
   }

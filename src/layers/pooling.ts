@@ -80,7 +80,7 @@ export class Pooling extends Pool2d {
 
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('Pooling.forward', x);
-    const y = this.out.get([x.shape[0], x.shape[1], OH, OW]);
+    const y = this.out.get([x.shape[0], x.shape[1], OH, OW], x);
     const argmax = this.#argmax.get(y.shape);
     this.runPerSample('f32_maxpool_fwd', x, y, [[x, 'x'], [y, 'y'], [argmax, 'y']], this.window);
     this.cache = { x, y };
@@ -89,7 +89,7 @@ export class Pooling extends Pool2d {
 
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
-    const dx = this.dxBuffer.get(x.shape);
+    const dx = this.dxBuffer.get(x.shape, dout);
     this.runPerSample('f32_maxpool_bwd', x, y, [[dout, 'y'], [this.#argmax.get(y.shape), 'y'], [dx, 'x']], this.window);
     return dx;
   }
@@ -107,7 +107,7 @@ export class AvgPooling extends Pool2d {
 
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('AvgPooling.forward', x);
-    const y = this.out.get([x.shape[0], x.shape[1], OH, OW]);
+    const y = this.out.get([x.shape[0], x.shape[1], OH, OW], x);
     this.runPerSample('f32_avgpool_fwd', x, y, [[x, 'x'], [y, 'y']], this.window);
     this.cache = { x, y };
     return y;
@@ -115,7 +115,7 @@ export class AvgPooling extends Pool2d {
 
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
-    const dx = this.dxBuffer.get(x.shape);
+    const dx = this.dxBuffer.get(x.shape, dout);
     this.runPerSample('f32_avgpool_bwd', x, y, [[dout, 'y'], [dx, 'x']], this.window);
     return dx;
   }
