@@ -15,7 +15,7 @@ export class Dropout implements Layer {
   /** When true, training passes reuse the last mask instead of drawing a new one (numerical
    *  gradients need the same function at x + h and x - h). */
   replayRandomness = false;
-  readonly #rng: Rng;
+  #rng: Rng;
   readonly #mask = new LayerBuffer();
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -28,6 +28,10 @@ export class Dropout implements Layer {
     if (options === null || typeof options !== 'object') throw new Error(`Dropout: expected an options object { seed? }, got ${describe(options)}`);
     this.dropoutRatio = dropoutRatio;
     this.#rng = createRng(checkSeed('Dropout', options.seed));
+  }
+
+  reseed(seed: number): void {
+    this.#rng = createRng(checkSeed('Dropout.reseed', seed));
   }
 
   forward(x: Tensor, train = true): Tensor {
