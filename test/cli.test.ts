@@ -130,6 +130,15 @@ describe('train and eval', () => {
     expect(session.outputNames).toHaveLength(1);
   });
 
+  test('train --plot draws the loss and accuracy curves into a PNG', async () => {
+    const png = join(dir, 'two-layer-curves.png');
+    const out = await ok('train', '--epochs', '2', '--train-size', '1000', '--test-size', '100', '--save', join(dir, 'plotted.safetensors'), '--plot', png);
+    expect(out).toContain(`curves: ${png}`);
+    const image = PNG.sync.read(readFileSync(png));
+    expect([image.width, image.height]).toEqual([2 * 1280, 2 * 400]); // two 640 × 400 charts side by side, drawn at twice the size
+    expect(await fails('train', '--plot', join(dir, 'curves.jpg'))).toBe(`error: --plot: the file name must end in .png or .svg, got ${join(dir, 'curves.jpg')}`);
+  });
+
   test('export-onnx writes a model onnxruntime loads', async () => {
     const onnx = join(dir, 'two-layer.onnx');
     await ok('export-onnx', model, onnx);
