@@ -19,11 +19,14 @@ export function options<T extends object>(owner: string, value: T | undefined, k
   return value;
 }
 
-// The known name a typo most likely meant: same letters but for case, or at most two edits away.
+// The known name a typo most likely meant: same letters but for case, one a prefix of the other
+// (pad, padding), or at most two edits away.
 function closest(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   const exact = known.find((k) => k.toLowerCase() === lower);
   if (exact) return exact;
+  const prefix = known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+  if (prefix) return prefix;
   let best: string | undefined;
   let bestDistance = 3;
   for (const k of known) {

@@ -542,9 +542,9 @@ plain('new SimpleConvNet: convParam is null', () => new SimpleConvNet({ convPara
   /^SimpleConvNet: convParam must be \{ filterNum, filterSize, pad, stride \}, got null$/);
 plain('new SimpleConvNet: convParam.stride 0', () => new SimpleConvNet({ convParam: { filterNum: 4, filterSize: 5, pad: 0, stride: 0 } }),
   /^SimpleConvNet: convParam\.stride must be an integer >= 1, got 0$/);
-plain('new SimpleConvNet: a convolution output with odd sides (no 2×2 pooling)',
-  () => new SimpleConvNet({ convParam: { filterNum: 4, filterSize: 4, pad: 0, stride: 1 } }),
-  /^SimpleConvNet: the convolution's 25×25 output must have even sides for the 2×2 pooling$/);
+plain('new SimpleConvNet: a filter larger than the image (names the layer and its input)',
+  () => new SimpleConvNet({ inputDim: [1, 4, 4], convParam: { filterNum: 4, filterSize: 5, pad: 0, stride: 1 } }),
+  /^SimpleConvNet: layer 1 \(conv2d\), input \(1, 4, 4\): the 5×5 window is larger than the padded 4×4 input$/);
 plain('new SimpleConvNet: hiddenSize 0', () => new SimpleConvNet({ hiddenSize: 0 }), /^SimpleConvNet: hiddenSize must be a positive integer, got 0$/);
 plain('new DeepConvNet: five convolution settings', () => new DeepConvNet({ convParams: Array(5).fill({ filterNum: 4, filterSize: 3, pad: 1, stride: 1 }) }),
   /^DeepConvNet: expected 6 convolution settings in convParams, got 5$/);
@@ -553,8 +553,8 @@ plain('new DeepConvNet: dropoutRatio 1 (was checked only after the convolutions 
 plain('new DeepConvNet: outputSize 0', () => new DeepConvNet({ outputSize: 0 }), /^DeepConvNet: outputSize must be a positive integer, got 0$/);
 plain('new DeepConvNet: a convolution with stride 0', () => new DeepConvNet({ convParams: Array(6).fill({ filterNum: 4, filterSize: 3, pad: 1, stride: 0 }) }),
   /^DeepConvNet: convParams\[0\]\.stride must be an integer >= 1, got 0$/);
-plain('new DeepConvNet: 13×13 images (odd sides before the first pooling)', () => new DeepConvNet({ inputDim: [1, 13, 13] }),
-  /^DeepConvNet: pooling after convolution 2 needs even sides, got 13×13$/);
+plain('new DeepConvNet: 1×1 images (no room for the first pooling)', () => new DeepConvNet({ inputDim: [1, 1, 1] }),
+  /^DeepConvNet: layer 5 \(maxPool2d\), input \(16, 1, 1\): the 2×2 window is larger than the padded 1×1 input$/);
 
 // Optimizer constructors.
 plain('new SGD: lr -1', () => new SGD({ lr: -1 }), /^SGD: lr must be a positive number, got -1$/);

@@ -108,7 +108,9 @@ describe('train and eval', () => {
     expect(accuracy).toBeGreaterThan(0.88);
     const { metadata } = deserialize(readFileSync(model));
     expect(metadata).toMatchObject({ format: 'scratchnet', network: 'TwoLayerNet', model: 'two-layer' });
-    expect(JSON.parse(metadata.modelOptions)).toEqual({ inputSize: 784, hiddenSize: 50, outputSize: 10, seed: 1 });
+    const architecture = JSON.parse(metadata.architecture);
+    expect(architecture.kind).toBe('TwoLayerNet');
+    expect(architecture.options).toEqual({ inputSize: 784, hiddenSize: 50, outputSize: 10, seed: 1 });
     expect(JSON.parse(metadata.training)).toMatchObject({ epochs: 5, optimizer: 'sgd', lr: 0.1, batch: 100, trainSize: 20000 });
   });
 
@@ -291,20 +293,24 @@ describe('errors: one line on stderr, exit code 1', () => {
     const foreign = join(dir, 'foreign.safetensors');
     writeFileSync(foreign, serialize({ w: { shape: [2], data: new Float32Array(2) } }));
     const net = new SimpleConvNet({ seed: 0 });
-    const [bare, wrong, unknown, badOptions] = ['bare', 'wrong', 'unknown', 'bad-options'].map((name) => join(dir, `${name}.safetensors`));
+    const [bare, wrong, unknown, badOptions, huge] = ['bare', 'wrong', 'unknown', 'bad-options', 'huge'].map((name) => join(dir, `${name}.safetensors`));
+    const architecture = (a: object) => ({ architecture: JSON.stringify(a) });
     await saveParams(net, bare);
-    await saveParams(net, wrong, { model: 'two-layer', modelOptions: JSON.stringify({ inputSize: 784, hiddenSize: 50, outputSize: 10 }) });
-    await saveParams(net, unknown, { model: 'resnet-50', modelOptions: '{}' });
-    await saveParams(net, badOptions, { model: 'simple-conv', modelOptions: '{"hiddenSize": -3}' });
+    await saveParams(net, wrong, architecture({ kind: 'TwoLayerNet', options: { inputSize: 784, hiddenSize: 50, outputSize: 10 } }));
+    await saveParams(net, unknown, architecture({ kind: 'ResNet50', options: {} }));
+    await saveParams(net, badOptions, architecture({ kind: 'SimpleConvNet', options: { hiddenSize: -3 } }));
+    await saveParams(net, huge, architecture({ kind: 'SimpleConvNet', options: { hiddenSize: 400000 } }));
     net.dispose();
     await expectFailures([
       [['eval', missing], `error: cannot read ${missing}: no such file`],
       [['eval', text], new RegExp(`^error: ${text} is not a scratchnet model \\(not a valid safetensors file: `)],
       [['predict', foreign, join(dir, 'mnist-0.png')], `error: ${foreign} is not a scratchnet model (a safetensors file written by something else)`],
-      [['export-onnx', bare, join(dir, 'bare.onnx')], /holds a SimpleConvNet saved without a model description/],
-      [['eval', wrong], `error: ${wrong}: the file holds a SimpleConvNet, not a TwoLayerNet`],
-      [['eval', unknown], /holds an unknown model type "resnet-50" \(known: two-layer, multi-layer, simple-conv, deep-conv\)$/],
-      [['eval', badOptions], /the simple-conv model's options do not build a network: SimpleConvNet: hiddenSize must be a positive integer, got -3$/],
+      [['export-onnx', bare, join(dir, 'bare.onnx')], /the file holds a SimpleConvNet's parameters without its architecture \(saved by saveParams; /],
+      [['eval', wrong], `error: ${wrong}: the architecture needs a tensor 'W1' of [784, 50]; the file's is [30, 1, 5, 5]`],
+      [['eval', unknown], /the architecture's kind "ResNet50" is not Sequential or one of TwoLayerNet, MultiLayerNet, MultiLayerNetExtend, SimpleConvNet, DeepConvNet$/],
+      [['eval', badOptions], `error: ${badOptions}: SimpleConvNet: hiddenSize must be a positive integer, got -3`],
+      // the metadata asks for a 1.4 GB layer; the tensors say otherwise, and nothing is allocated
+      [['eval', huge], `error: ${huge}: the architecture needs a tensor 'W2' of [4320, 400000]; the file's is [4320, 100]`],
     ]);
   });
 

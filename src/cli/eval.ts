@@ -5,7 +5,7 @@ import type { Network } from '../networks/network.js';
 import { rowsView, type Tensor } from '../tensor.js';
 import { createProgress } from '../training/progress.js';
 import { loadMnistSamples, TEST_SAMPLES } from './mnist.js';
-import { loadModel } from './model-file.js';
+import { loadModelFile } from './model-file.js';
 import { integerIn } from './options.js';
 
 // Images per progress step: small enough for a live bar on the deep network (about 1 s each).
@@ -18,7 +18,7 @@ export function evalCommand(): Command {
     .option('--test-size <n>', `the first n of the ${TEST_SAMPLES} test images`, integerIn(1, TEST_SAMPLES), TEST_SAMPLES)
     .action(async (file: string, o: { testSize: number }) => {
       await init();
-      const { model, network } = await loadModel(file);
+      const { model, network } = await loadModelFile(file);
       const { xTest, tTest } = await loadMnistSamples({ testSize: o.testSize });
       const correct = await countCorrect(network, xTest, tTest);
       console.log(`${file} (${model}): test accuracy ${(correct / o.testSize).toFixed(4)} (${correct} of ${o.testSize} images)`);

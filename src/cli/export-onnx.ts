@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { init } from '../backend/runtime.js';
 import { saveOnnx } from '../io/onnx.js';
-import { loadModel } from './model-file.js';
+import { loadModelFile } from './model-file.js';
 
 export function exportOnnxCommand(): Command {
   return new Command('export-onnx')
@@ -11,7 +11,7 @@ export function exportOnnxCommand(): Command {
     .argument('<out>', 'the .onnx file to write')
     .action(async (file: string, out: string) => {
       await init();
-      const { model, network } = await loadModel(file);
+      const { model, network } = await loadModelFile(file);
       await saveOnnx(network, out);
       console.log(`wrote ${out} (${model})`);
     });

@@ -1,55 +1,31 @@
-// A model file is a saveParams file whose metadata also names the command line's model and the
-// options its network was built with, so any command can rebuild the network before loading it.
-import { deserializeParams, saveParams } from '../io/params.js';
+// The command line's model files: saveModel files (any Sequential or preset, with its
+// architecture), plus the name of the command line's recipe when `scratchnet train` wrote them.
+import { deserializeModel, saveModel } from '../io/model.js';
 import { deserialize } from '../io/safetensors.js';
-import type { Network } from '../networks/network.js';
-import { MODEL_NAMES, MODELS } from './models.js';
+import type { Sequential } from '../networks/sequential.js';
 import { readInput } from './read-input.js';
 
 export interface LoadedModel {
+  /** The recipe's name (two-layer, ...) for files `scratchnet train` wrote, else the network's kind. */
   model: string;
-  network: Network;
+  network: Sequential;
 }
 
-/** Saves the network with its model name and constructor options (and any other metadata). */
-export async function saveModel(path: string, network: Network, model: string, options: Record<string, unknown>,
-                                metadata: Record<string, string> = {}): Promise<void> {
-  await saveParams(network, path, { ...metadata, model, modelOptions: JSON.stringify(options) });
+/** Saves the network with its architecture, the recipe's name and any other metadata. */
+export async function saveModelFile(path: string, network: Sequential, model: string, metadata: Record<string, string> = {}): Promise<void> {
+  await saveModel(network, path, { ...metadata, model });
 }
 
-/** Rebuilds the network a model file describes and loads its parameters into it. */
-export async function loadModel(path: string): Promise<LoadedModel> {
+/** Rebuilds the network a model file describes, with its parameters. */
+export async function loadModelFile(path: string): Promise<LoadedModel> {
   const bytes = await readInput(path);
   let metadata: Record<string, string>;
   try {
-    metadata = deserialize(bytes, path).metadata; // the description first; deserializeParams below reads the tensors
+    metadata = deserialize(bytes, path).metadata;
   } catch (e) {
     throw new Error(`${path} is not a scratchnet model (${(e as Error).message.replace(`${path}: `, '')})`);
   }
   if (metadata.format !== 'scratchnet') throw new Error(`${path} is not a scratchnet model (a safetensors file written by something else)`);
-  const model = metadata.model;
-  if (model === undefined) {
-    throw new Error(`${path} holds a ${metadata.network ?? 'network'} saved without a model description ` +
-      "(metadata 'model' and 'modelOptions', which `scratchnet train` writes)");
-  }
-  if (!Object.hasOwn(MODELS, model)) throw new Error(`${path} holds an unknown model type ${JSON.stringify(model)} (known: ${MODEL_NAMES.join(', ')})`);
-  let options: Record<string, unknown>;
-  try {
-    options = JSON.parse(metadata.modelOptions ?? '');
-  } catch {
-    throw new Error(`${path}: the ${model} model's options (metadata 'modelOptions') are not JSON: ${JSON.stringify(metadata.modelOptions)}`);
-  }
-  let network: Network;
-  try {
-    network = MODELS[model].create(options);
-  } catch (e) {
-    throw new Error(`${path}: the ${model} model's options do not build a network: ${(e as Error).message}`);
-  }
-  try {
-    deserializeParams(network, bytes, path); // checks that the tensors are this network's: names, shapes, values
-  } catch (e) {
-    network.dispose();
-    throw e;
-  }
-  return { model, network };
+  const network = deserializeModel(bytes, path);
+  return { model: metadata.model ?? network.architecture.kind, network };
 }

@@ -1,15 +1,15 @@
 // The networks the command line knows, by the name a user types, with the options it builds each
 // with and the book's training recipe for it (chapters 5-8).
-import type { Network } from '../networks/network.js';
+import type { Sequential } from '../networks/sequential.js';
 import { DeepConvNet } from '../networks/deep-conv-net.js';
 import { MultiLayerNet } from '../networks/multi-layer-net.js';
 import { SimpleConvNet } from '../networks/simple-conv-net.js';
 import { TwoLayerNet } from '../networks/two-layer-net.js';
 
 export interface Model {
-  /** The network's constructor options (JSON), as saved in a model file's metadata. */
+  /** The network's constructor options. */
   options: Record<string, unknown>;
-  create(options: Record<string, unknown>): Network;
+  create(options: Record<string, unknown>): Sequential;
   optimizer: string;
   lr: number;
   epochs: number;

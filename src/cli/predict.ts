@@ -7,7 +7,7 @@ import { init, kernels } from '../backend/runtime.js';
 import { preprocessDigit, rgbaToGray } from '../data/digit-image.js';
 import type { Network } from '../networks/network.js';
 import { tensor } from '../tensor.js';
-import { loadModel } from './model-file.js';
+import { loadModelFile } from './model-file.js';
 import { readInput } from './read-input.js';
 
 export function predictCommand(): Command {
@@ -18,7 +18,7 @@ export function predictCommand(): Command {
     .option('--json', 'one JSON object per image: { image, digit, probabilities }')
     .action(async (file: string, images: string[], o: { json?: boolean }) => {
       await init();
-      const { network } = await loadModel(file);
+      const { network } = await loadModelFile(file);
       for (const image of images) {
         const probabilities = classify(network, await readDigit(image));
         const digit = probabilities.indexOf(Math.max(...probabilities));

@@ -9,7 +9,7 @@ import { OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import { lineChart, panels, savePlot } from '../plot/index.js';
 import { Trainer } from '../training/trainer.js';
 import { loadMnistSamples, TEST_SAMPLES, TRAIN_SAMPLES } from './mnist.js';
-import { saveModel } from './model-file.js';
+import { saveModelFile } from './model-file.js';
 import { MODEL_NAMES, MODELS } from './models.js';
 import { integerIn, positiveNumber } from './options.js';
 
@@ -71,7 +71,7 @@ async function train(o: TrainOptions): Promise<void> {
   const result = await trainer.train();
   const { testAcc } = result;
   const seconds = (performance.now() - start) / 1000;
-  await saveModel(file, network, o.model, options, {
+  await saveModelFile(file, network, o.model, {
     training: JSON.stringify({ epochs, optimizer, lr, batch: o.batch, seed: o.seed, trainSize: o.trainSize, testSize: o.testSize, testAcc }),
   });
   console.log(`trained in ${seconds.toFixed(1)} s; test accuracy ${testAcc.toFixed(4)} on ${o.testSize} images; saved ${file}`);

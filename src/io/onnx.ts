@@ -8,7 +8,8 @@ import { describe, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { attribute, OnnxGraph } from './onnx-graph.js';
-import { exportLayer, type Value } from './onnx-layers.js';
+import type { Value } from './onnx-layers.js';
+import { KIND_NAMES, kindOfLayer } from '../layers/registry.js';
 import { DataType, encodeModel, type ValueInfoProto } from './onnx-proto.js';
 
 export interface OnnxOptions {
@@ -34,10 +35,9 @@ export async function saveOnnx(network: Network, path: string, options: OnnxOpti
 }
 
 function exportModel(caller: string, network: Network, options: OnnxOptions): Uint8Array {
-  // NOTE: only networks made of layers can be walked; every network of the library is a LayerNet.
+  // NOTE: only networks made of layers can be walked; every network of the library is one.
   if (!(network instanceof LayerNet)) {
-    throw new Error(`${caller}: expected a network made of layers (TwoLayerNet, MultiLayerNet, MultiLayerNetExtend, ` +
-      `SimpleConvNet, DeepConvNet or another LayerNet), got ${describe(network)}`);
+    throw new Error(`${caller}: expected a network made of layers (a Sequential, or one of the book's networks built on it), got ${describe(network)}`);
   }
   if (options === null || typeof options !== 'object') throw new Error(`${caller}: expected an options object { probabilities? }, got ${describe(options)}`);
   const { probabilities = false } = options;
@@ -49,7 +49,9 @@ function exportModel(caller: string, network: Network, options: OnnxOptions): Ui
   let x: Value = { name: 'input', shape: network.inputShape };
   network.layerList.forEach((layer, i) => {
     const where = `${caller}: layer ${i + 1} (${layer.constructor.name})`;
-    x = exportLayer(layer, x, { graph, where, weight: (t, fallback) => graph.weight(t, names.get(t) ?? fallback) });
+    const kind = kindOfLayer(layer);
+    if (!kind) throw new Error(`${where} has no ONNX export (supported: the layers of the kinds ${KIND_NAMES.join(', ')})`);
+    x = kind.onnx(layer, x, { graph, where, weight: (t: Tensor, fallback: string) => graph.weight(t, names.get(t) ?? fallback) });
   });
   if (x.shape.length !== 1 || x.shape[0] !== network.classes) {
     throw new Error(`${caller}: the last layer gives ${formatShape(x.shape)} per sample, not the ${network.classes} class scores`);

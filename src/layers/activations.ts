@@ -5,8 +5,11 @@ import type { Kernels } from '../backend/kernels.js';
 import { runElementwise } from '../backend/split.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
+import { elementwise } from '../io/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
+import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { specOptions } from './spec-checks.js';
 
 // Kernels named by the layer: forward (x, y, n, ...extra), backward (y, dy, dx, n, ...extra).
 type KernelName = keyof Kernels;
@@ -87,3 +90,45 @@ export class Elu extends Activation {
     super('Elu', 'f32_elu_fwd', 'f32_elu_bwd', [alpha]);
   }
 }
+
+// The kinds. NOTE: ONNX's LeakyRelu and Elu are ours (Elu(0) = 0 either side), alpha a float as in the kernels.
+export interface ActivationSpec {
+  kind: 'relu' | 'sigmoid' | 'tanh';
+}
+
+export interface AlphaSpec {
+  kind: 'leakyRelu' | 'elu';
+  alpha?: number;
+}
+
+function plainKind<K extends ActivationSpec['kind'], L extends Activation>(kind: K, layerClass: new () => L, op: string): LayerKind<{ kind: K }, L> {
+  return {
+    kind,
+    layerClass,
+    normalize: (where, spec) => specOptions(where, spec, {}) as { kind: K },
+    outputShape: (_where, _spec, input) => input,
+    create: () => new layerClass(),
+    onnx: (_layer, x, c) => elementwise(c, op, x),
+  };
+}
+
+function alphaKind<L extends LeakyRelu | Elu>(kind: AlphaSpec['kind'], layerClass: new (alpha: number) => L, op: string, alpha: number): LayerKind<AlphaSpec, L> {
+  return {
+    kind,
+    layerClass,
+    normalize(where, spec) {
+      const s = specOptions(where, spec, { alpha });
+      checkAlpha(where, s.alpha);
+      return s as AlphaSpec;
+    },
+    outputShape: (_where, _spec, input) => input,
+    create: (spec) => new layerClass(spec.alpha ?? alpha),
+    onnx: (layer, x, c) => elementwise(c, op, x, layer.alpha),
+  };
+}
+
+export const reluKind = plainKind('relu', Relu, 'Relu');
+export const sigmoidKind = plainKind('sigmoid', Sigmoid, 'Sigmoid');
+export const tanhKind = plainKind('tanh', Tanh, 'Tanh');
+export const leakyReluKind = alphaKind('leakyRelu', LeakyRelu, 'LeakyRelu', 0.01);
+export const eluKind = alphaKind('elu', Elu, 'Elu', 1);

@@ -2,10 +2,14 @@
 // (N, in) in C order and dx comes back in the input's shape, as the book's reshape does.
 import { kernels } from '../backend/runtime.js';
 import { gemmRaw } from '../ops/gemm.js';
-import { checkTensor, empty, type Tensor } from '../tensor.js';
-import { formatShape } from '../shape.js';
+import { initStd, initWeights, type WeightInit } from '../init.js';
+import { checkFeatures, flatten } from '../io/onnx-layers.js';
+import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
+import { formatShape, shapeSize } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { integer, specOptions } from './spec-checks.js';
 
 export class Affine implements Layer {
   readonly W: Tensor;
@@ -85,3 +89,33 @@ export class Affine implements Layer {
     this.#x = undefined;
   }
 }
+
+export interface DenseSpec {
+  kind: 'dense';
+  units: number;
+  /** The weights' initialization: a std, 'xavier' (√(1/fan_in)), 'he' (√(2/fan_in), the default), ... */
+  init?: WeightInit;
+}
+
+/** A fully connected layer: an Affine of `units` outputs over the flattened input. */
+export const denseKind: LayerKind<DenseSpec, Affine> = {
+  kind: 'dense',
+  layerClass: Affine,
+  numbering: 'weights',
+  normalize(where, spec) {
+    const s = specOptions(where, spec, { units: undefined as unknown as number, init: 'he' as WeightInit });
+    integer(where, 'units', s.units, 1);
+    initStd(where, s.init, 1); // checks the name or number
+    return s as DenseSpec;
+  },
+  outputShape: (_where, spec) => [spec.units],
+  tensors: (spec, input) => ({ params: { W: [shapeSize(input), spec.units], b: [spec.units] } }),
+  create: (spec, input, ctx) => new Affine(initWeights('dense', spec.init ?? 'he', [shapeSize(input), spec.units], ctx.rng), zeros([spec.units])),
+  // x·W + b with W (in, out): Gemm's B needs no transpose
+  onnx(layer, x, c) {
+    const [inputs, outputs] = layer.W.shape;
+    checkFeatures(c, x, inputs, `W ${formatShape(layer.W.shape)}`);
+    const name = c.graph.node('Gemm', [flatten(c, x), c.weight(layer.W, 'W'), c.weight(layer.b, 'b')]);
+    return { name, shape: [outputs] };
+  },
+};

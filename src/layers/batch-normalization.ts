@@ -2,18 +2,22 @@
 // An (N, C, H, W) input is read as (N, C·H·W), so gamma and beta have C·H·W entries, as in the book.
 // NOTE: eps = 1e-6 inside the square root (the book writes 10e-7).
 import { kernels } from '../backend/runtime.js';
-import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
-import { describe, formatShape, sameShape } from '../shape.js';
+import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
+import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
+import { attribute, checkFeatures, flatten } from '../io/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
+import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { finite, specOptions } from './spec-checks.js';
 
-/** The epsilon inside the square root, √(var + EPS); the ONNX export writes the same. */
+/** The default epsilon inside the square root, √(var + eps). */
 export const EPS = 1e-6;
 
 export class BatchNormalization implements Layer {
   readonly gamma: Tensor;
   readonly beta: Tensor;
   readonly momentum: number;
+  readonly eps: number;
   readonly runningMean: Tensor;
   readonly runningVar: Tensor;
   readonly dgamma: Tensor;
@@ -29,7 +33,7 @@ export class BatchNormalization implements Layer {
   #trained: { xn: Tensor; shape: readonly number[] } | undefined;
   readonly #ownsRunning: boolean;
 
-  constructor(gamma: Tensor, beta: Tensor, momentum = 0.9, runningMean?: Tensor, runningVar?: Tensor) {
+  constructor(gamma: Tensor, beta: Tensor, momentum = 0.9, runningMean?: Tensor, runningVar?: Tensor, eps = EPS) {
     checkTensor('BatchNormalization: gamma', gamma);
     checkTensor('BatchNormalization: beta', beta);
     const d = gamma.size;
@@ -39,6 +43,7 @@ export class BatchNormalization implements Layer {
     if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
       throw new Error(`BatchNormalization: momentum must be a number in [0, 1], got ${describe(momentum)}`);
     }
+    if (typeof eps !== 'number' || !(eps > 0 && eps < 1)) throw new Error(`BatchNormalization: eps must be a number in (0, 1), got ${describe(eps)}`);
     for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar]] as const) {
       if (t !== undefined && (checkTensor(`BatchNormalization: ${name}`, t), t.size !== d)) {
         throw new Error(`BatchNormalization: ${name} must have ${d} entries like gamma, got ${formatShape(t.shape)}`);
@@ -47,6 +52,7 @@ export class BatchNormalization implements Layer {
     this.gamma = gamma;
     this.beta = beta;
     this.momentum = momentum;
+    this.eps = eps;
     // the book starts the running statistics at zero
     this.#ownsRunning = runningMean === undefined;
     this.runningMean = runningMean ?? zeros([d]);
@@ -74,12 +80,12 @@ export class BatchNormalization implements Layer {
     if (train) {
       const xn = this.#xn.get(x.shape);
       k.f32_col_mean_var(x.offset, this.#mean.offset, this.#variance.offset, n, d);
-      k.f32_batchnorm_fwd(x.offset, this.#mean.offset, this.#variance.offset, this.gamma.offset, this.beta.offset, xn.offset, y.offset, n, d, EPS);
+      k.f32_batchnorm_fwd(x.offset, this.#mean.offset, this.#variance.offset, this.gamma.offset, this.beta.offset, xn.offset, y.offset, n, d, this.eps);
       k.f32_ema(this.#mean.offset, this.runningMean.offset, d, this.momentum);
       k.f32_ema(this.#variance.offset, this.runningVar.offset, d, this.momentum);
       this.#trained = { xn, shape: x.shape };
     } else {
-      k.f32_batchnorm_fwd(x.offset, this.runningMean.offset, this.runningVar.offset, this.gamma.offset, this.beta.offset, 0, y.offset, n, d, EPS);
+      k.f32_batchnorm_fwd(x.offset, this.runningMean.offset, this.runningVar.offset, this.gamma.offset, this.beta.offset, 0, y.offset, n, d, this.eps);
     }
     return y;
   }
@@ -94,7 +100,7 @@ export class BatchNormalization implements Layer {
     const d = this.gamma.size;
     const dx = this.#dx.get(dout.shape);
     kernels().f32_batchnorm_bwd(dout.offset, state.xn.offset, this.#variance.offset, this.gamma.offset, dx.offset,
-      this.dgamma.offset, this.dbeta.offset, dout.shape[0], d, EPS);
+      this.dgamma.offset, this.dbeta.offset, dout.shape[0], d, this.eps);
     return dx;
   }
 
@@ -110,3 +116,42 @@ export class BatchNormalization implements Layer {
     this.#trained = undefined;
   }
 }
+
+export interface BatchNormSpec {
+  kind: 'batchNorm';
+  momentum?: number;
+  eps?: number;
+}
+
+/** The book's batch normalization: per feature over the flattened input (gamma has C·H·W entries). */
+export const batchNormKind: LayerKind<BatchNormSpec, BatchNormalization> = {
+  kind: 'batchNorm',
+  layerClass: BatchNormalization,
+  numbering: 'batchNorm',
+  normalize(where, spec) {
+    const s = specOptions(where, spec, { momentum: 0.9, eps: EPS });
+    finite(where, 'momentum', s.momentum, 0, 1);
+    finite(where, 'eps', s.eps, Number.MIN_VALUE, 1, true);
+    return s as BatchNormSpec;
+  },
+  outputShape: (_where, _spec, input) => input,
+  tensors(_spec, input) {
+    const d = [shapeSize(input)];
+    return { params: { gamma: d, beta: d }, buffers: { runningMean: d, runningVar: d } };
+  },
+  create(spec, input) {
+    const d = shapeSize(input);
+    return new BatchNormalization(ones([d]), zeros([d]), spec.momentum, undefined, undefined, spec.eps);
+  },
+  // Per feature, with the running statistics: on (N, features), where ONNX's channel axis 1 is the
+  // feature axis; an image input is flattened first and reshaped back after, as the book's layer does.
+  onnx(layer, x, c) {
+    checkFeatures(c, x, layer.gamma.size, `gamma ${formatShape(layer.gamma.shape)}`);
+    const inputs = [flatten(c, x), c.weight(layer.gamma, 'gamma'), c.weight(layer.beta, 'beta'),
+      c.weight(layer.runningMean, 'runningMean'), c.weight(layer.runningVar, 'runningVar')];
+    const y = c.graph.node('BatchNormalization', inputs, [attribute.float('epsilon', layer.eps)]);
+    if (x.shape.length === 1) return { name: y, shape: x.shape };
+    const shape = c.graph.int64s('batchnorm_shape', [-1, ...x.shape]);
+    return { name: c.graph.node('Reshape', [y, shape]), shape: x.shape };
+  },
+};

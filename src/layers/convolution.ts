@@ -9,10 +9,14 @@
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
-import { checkTensor, empty, type Tensor } from '../tensor.js';
+import { initStd, initWeights, type WeightInit } from '../init.js';
+import { attribute, windowOutput } from '../io/onnx-layers.js';
+import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { images, integer, pair, specOptions } from './spec-checks.js';
 import type { Pooling } from './pooling.js';
 
 export class Convolution implements Layer {
@@ -160,3 +164,53 @@ export class Convolution implements Layer {
     this.#cache = undefined;
   }
 }
+
+export interface Conv2dSpec {
+  kind: 'conv2d';
+  filters: number;
+  /** A number or [h, w]. */
+  kernelSize: number | [number, number];
+  stride?: number;
+  pad?: number;
+  /** The filters' initialization, from the fan-in C·FH·FW: a std, 'xavier', 'he' (the default), ... */
+  init?: WeightInit;
+}
+
+export const conv2dKind: LayerKind<Conv2dSpec, Convolution> = {
+  kind: 'conv2d',
+  layerClass: Convolution,
+  numbering: 'weights',
+  normalize(where, spec) {
+    const s = specOptions(where, spec, { filters: undefined as unknown as number, kernelSize: undefined as unknown as number, stride: 1, pad: 0, init: 'he' as WeightInit });
+    integer(where, 'filters', s.filters, 1);
+    pair(where, 'kernelSize', s.kernelSize, 1);
+    integer(where, 'stride', s.stride, 1);
+    integer(where, 'pad', s.pad, 0);
+    initStd(where, s.init, 1);
+    return s as Conv2dSpec;
+  },
+  outputShape(where, spec, input) {
+    const [C, H, W] = images(where, input);
+    const [FH, FW] = pair(where, 'kernelSize', spec.kernelSize, 1);
+    const [OH, OW] = outputSize(where, [1, C, H, W], { FH, FW, stride: spec.stride ?? 1, pad: spec.pad ?? 0 });
+    return [spec.filters, OH, OW];
+  },
+  tensors(spec, input) {
+    const [FH, FW] = pair('conv2d', 'kernelSize', spec.kernelSize, 1);
+    return { params: { W: [spec.filters, input[0], FH, FW], b: [spec.filters] } };
+  },
+  create(spec, input, ctx) {
+    const shape = conv2dKind.tensors!(spec, input).params.W;
+    return new Convolution(initWeights('conv2d', spec.init ?? 'he', shape, ctx.rng), zeros([spec.filters]), spec.stride, spec.pad);
+  },
+  onnx(layer, x, c) {
+    const [FN, C, FH, FW] = layer.W.shape;
+    const [OH, OW] = windowOutput(c, x, FH, FW, layer.stride, layer.pad);
+    if (x.shape[0] !== C) throw new Error(`${c.where}: W ${formatShape(layer.W.shape)} expects ${C} channels, got ${formatShape(x.shape)}`);
+    const p = layer.pad, s = layer.stride;
+    const name = c.graph.node('Conv', [x.name, c.weight(layer.W, 'W'), c.weight(layer.b, 'b')], [
+      attribute.ints('kernel_shape', [FH, FW]), attribute.ints('strides', [s, s]), attribute.ints('pads', [p, p, p, p]),
+    ]);
+    return { name, shape: [FN, OH, OW] };
+  },
+};

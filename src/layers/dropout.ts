@@ -6,7 +6,9 @@ import { checkSeed, createRng, type Rng } from '../rng.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { specOptions } from './spec-checks.js';
 
 export class Dropout implements Layer {
   readonly params = {};
@@ -22,9 +24,7 @@ export class Dropout implements Layer {
   #lastMask: Tensor | undefined;
 
   constructor(dropoutRatio = 0.5, options: { seed?: number } = {}) {
-    if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
-      throw new Error(`Dropout: dropoutRatio must be a number in [0, 1), got ${describe(dropoutRatio)}`);
-    }
+    checkDropoutRatio('Dropout', dropoutRatio);
     if (options === null || typeof options !== 'object') throw new Error(`Dropout: expected an options object { seed? }, got ${describe(options)}`);
     this.dropoutRatio = dropoutRatio;
     this.#rng = createRng(checkSeed('Dropout', options.seed));
@@ -73,3 +73,33 @@ export class Dropout implements Layer {
     this.#lastMask = undefined;
   }
 }
+
+/** Throws unless the ratio is a number in [0, 1). */
+export function checkDropoutRatio(caller: string, dropoutRatio: unknown, name = 'dropoutRatio'): number {
+  if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
+    throw new Error(`${caller}: ${name} must be a number in [0, 1), got ${describe(dropoutRatio)}`);
+  }
+  return dropoutRatio;
+}
+
+export interface DropoutSpec {
+  kind: 'dropout';
+  ratio?: number;
+}
+
+export const dropoutKind: LayerKind<DropoutSpec, Dropout> = {
+  kind: 'dropout',
+  layerClass: Dropout,
+  normalize(where, spec) {
+    const s = specOptions(where, spec, { ratio: 0.5 });
+    checkDropoutRatio(where, s.ratio, 'ratio');
+    return s as DropoutSpec;
+  },
+  outputShape: (_where, _spec, input) => input,
+  create: (spec, _input, ctx) => new Dropout(spec.ratio, { seed: ctx.dropoutSeed() }),
+  // The book's dropout at test time is not the identity: every value is scaled by 1 - ratio.
+  onnx(layer, x, c) {
+    const scale = c.graph.floats('dropout_scale', [], [1 - layer.dropoutRatio]);
+    return { name: c.graph.node('Mul', [x.name, scale]), shape: x.shape };
+  },
+};

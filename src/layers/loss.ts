@@ -3,6 +3,8 @@
 import type { Tensor } from '../tensor.js';
 
 export interface LossLayer {
+  /** Throws, naming `caller`, unless t are targets for n samples of `outputs` scores. */
+  checkTargets(caller: string, t: unknown, n: number, outputs: number): void;
   /** The mean loss over the batch of scores x (N, C) against targets t (checked first). */
   forward(x: Tensor, t: Tensor): number;
   /** d(loss)/dx · dout, in the shape of x (owned by the layer). */

@@ -7,8 +7,11 @@ import { runSamples } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
+import { attribute, poolOutput } from '../io/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
+import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { images, integer, pair, specOptions } from './spec-checks.js';
 
 abstract class Pool2d implements Layer {
   readonly params = {};
@@ -138,3 +141,72 @@ export class AvgPooling extends Pool2d {
     return dx;
   }
 }
+
+export interface PoolSpec {
+  kind: 'maxPool2d' | 'avgPool2d';
+  /** The window: a number or [h, w]. */
+  size: number | [number, number];
+  /** Defaults to the window's height (windows side by side). */
+  stride?: number;
+  pad?: number;
+}
+
+function poolKind<L extends Pooling | AvgPooling>(kind: PoolSpec['kind'], layerClass: new (h: number, w: number, stride: number, pad: number) => L,
+                                                  onnx: LayerKind<PoolSpec, L>['onnx']): LayerKind<PoolSpec, L> {
+  return {
+    kind,
+    layerClass,
+    normalize(where, spec) {
+      const s = specOptions(where, spec, { size: undefined as unknown as number, stride: undefined as number | undefined, pad: 0 });
+      const [h] = pair(where, 'size', s.size, 1);
+      integer(where, 'stride', s.stride ??= h, 1);
+      integer(where, 'pad', s.pad, 0);
+      return s as PoolSpec;
+    },
+    outputShape(where, spec, input) {
+      const [C, H, W] = images(where, input);
+      const [FH, FW] = pair(where, 'size', spec.size, 1);
+      return [C, ...outputSize(where, [1, C, H, W], { FH, FW, stride: spec.stride!, pad: spec.pad ?? 0 })];
+    },
+    create(spec) {
+      const [h, w] = pair(kind, 'size', spec.size, 1);
+      return new layerClass(h, w, spec.stride!, spec.pad ?? 0);
+    },
+    onnx,
+  };
+}
+
+// Our max pooling pads with zeros (the book's im2col does); ONNX's MaxPool pads with -∞. The two
+// differ only in the windows that overlap the padding, where zero padding means max(window, 0): a
+// Max with a constant (1, 1, OH, OW) mask, 0 at those windows and -∞ at the others, adds exactly
+// that. NOTE: the plainer Pad(0) + MaxPool is also exact by the ONNX spec, but onnxruntime's
+// PadFusion (microsoft/onnxruntime#18136) folds that Pad into MaxPool's pads, which pad with -∞.
+export const maxPool2dKind = poolKind('maxPool2d', Pooling, (layer, x, c) => {
+  const [OH, OW] = poolOutput(c, x, layer);
+  const { poolH, poolW, stride: s, pad: p } = layer;
+  const pooled = c.graph.node('MaxPool', [x.name], [
+    attribute.ints('kernel_shape', [poolH, poolW]), attribute.ints('strides', [s, s]), attribute.ints('pads', [p, p, p, p]),
+  ]);
+  if (p === 0) return { name: pooled, shape: [x.shape[0], OH, OW] };
+  const [, H, W] = x.shape;
+  const mask = new Float32Array(OH * OW);
+  for (let oy = 0; oy < OH; oy++) {
+    for (let ox = 0; ox < OW; ox++) {
+      const inside = oy * s - p >= 0 && oy * s - p + poolH <= H && ox * s - p >= 0 && ox * s - p + poolW <= W;
+      mask[oy * OW + ox] = inside ? -Infinity : 0;
+    }
+  }
+  const name = c.graph.node('Max', [pooled, c.graph.floats('pool_padding_mask', [1, 1, OH, OW], mask)]);
+  return { name, shape: [x.shape[0], OH, OW] };
+});
+
+// Padding counts as zeros in the average, ONNX's count_include_pad = 1.
+export const avgPool2dKind = poolKind('avgPool2d', AvgPooling, (layer, x, c) => {
+  const [OH, OW] = poolOutput(c, x, layer);
+  const p = layer.pad;
+  const name = c.graph.node('AveragePool', [x.name], [
+    attribute.ints('kernel_shape', [layer.poolH, layer.poolW]), attribute.ints('strides', [layer.stride, layer.stride]),
+    attribute.ints('pads', [p, p, p, p]), attribute.int('count_include_pad', 1),
+  ]);
+  return { name, shape: [x.shape[0], OH, OW] };
+});

@@ -13,6 +13,11 @@ export class SoftmaxWithLoss implements LossLayer {
   /** The mean loss of the last forward. */
   loss = NaN;
 
+  /** Targets are class indices (N) or one-hot rows (N, C). */
+  checkTargets(caller: string, t: unknown, n: number, classes: number): void {
+    checkLabels(caller, t, n, classes);
+  }
+
   /** Softmax of the scores x (N, C) and the mean cross-entropy against t. */
   forward(x: Tensor, t: Tensor): number {
     checkTensor('SoftmaxWithLoss.forward: x', x);

@@ -1,33 +1,35 @@
-// The book's MultiLayerNet and MultiLayerNetExtend (chapter 6): fully connected layers of any
-// depth with a choice of activation and initialization, weight decay, and optionally batch
-// normalization and dropout after each hidden Affine (Affine → BatchNorm → activation → Dropout).
-import { kernels } from '../backend/runtime.js';
-import { Elu, LeakyRelu, Relu, Sigmoid, Tanh } from '../layers/activations.js';
-import { Affine } from '../layers/affine.js';
-import { BatchNormalization } from '../layers/batch-normalization.js';
-import { Dropout } from '../layers/dropout.js';
-import type { Layer } from '../layers/layer.js';
-import { gaussian, initStd, type WeightInit } from '../init.js';
-import { checkSeed, createRng } from '../rng.js';
+// The book's MultiLayerNet and MultiLayerNetExtend (chapter 6), presets of Sequential: fully
+// connected layers of any depth with a choice of activation and initialization, weight decay, and
+// optionally batch normalization and dropout after each hidden Affine (Affine → BatchNorm →
+// activation → Dropout as in the book, or with the batch norm after the activation).
+import type { LayerSpec } from '../layers/kind.js';
+import { batchNorm, dense, dropout, elu, leakyRelu, relu, sigmoid, tanh } from '../layers/specs.js';
+import { EPS } from '../layers/batch-normalization.js';
+import { initStd, type WeightInit } from '../init.js';
+import { checkDropoutRatio } from '../layers/dropout.js';
+import { options } from '../options.js';
 import { describe } from '../shape.js';
-import { ones, type Tensor, zeros } from '../tensor.js';
-import { LayerNet } from './network.js';
-
-const ACTIVATIONS: Record<string, () => Layer> = {
-  relu: () => new Relu(),
-  sigmoid: () => new Sigmoid(),
-  tanh: () => new Tanh(),
-  leakyrelu: () => new LeakyRelu(),
-  elu: () => new Elu(),
-};
+import type { SequentialOptions } from './architecture.js';
+import { Sequential } from './sequential.js';
 
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'leakyrelu' | 'elu';
+
+// The activation's spec, with its own parameter (LeakyReLU's slope, ELU's α) where it has one.
+const ACTIVATIONS = new Map<string, (alpha?: number) => LayerSpec>([
+  ['relu', () => relu()],
+  ['sigmoid', () => sigmoid()],
+  ['tanh', () => tanh()],
+  ['leakyrelu', (alpha) => leakyRelu({ alpha })],
+  ['elu', (alpha) => elu({ alpha })],
+]);
 
 export interface MultiLayerNetOptions {
   inputSize: number;
   hiddenSizeList: number[];
   outputSize: number;
   activation?: ActivationName;
+  /** LeakyReLU's slope (default 0.01) or ELU's α (default 1); only for those activations. */
+  activationAlpha?: number;
   /** A standard deviation, or 'xavier'/'sigmoid' (√(1/n)) or 'he'/'relu' (√(2/n)) with n the fan-in. */
   weightInitStd?: WeightInit;
   /** λ of the L2 penalty 0.5·λ·ΣW² added to the loss (biases are not decayed). */
@@ -39,90 +41,65 @@ export interface MultiLayerNetExtendOptions extends MultiLayerNetOptions {
   useDropout?: boolean;
   dropoutRatio?: number;
   useBatchnorm?: boolean;
+  /** Where each batch norm goes: 'before' the activation (the book's) or 'after' it. */
+  batchnormPosition?: 'before' | 'after';
+  batchnormMomentum?: number;
+  batchnormEps?: number;
 }
 
-// The shared body of both networks.
-abstract class FullyConnectedNet extends LayerNet {
-  readonly weightDecayLambda: number;
-  readonly #weights: Tensor[] = [];
+const BASIC_KEYS = ['inputSize', 'hiddenSizeList', 'outputSize', 'activation', 'activationAlpha', 'weightInitStd', 'weightDecayLambda', 'seed'] as const;
+const EXTEND_KEYS = [...BASIC_KEYS, 'useDropout', 'dropoutRatio', 'useBatchnorm', 'batchnormPosition', 'batchnormMomentum', 'batchnormEps'] as const;
 
-  protected constructor(name: string, options: MultiLayerNetExtendOptions, extended: boolean) {
-    const o = checkOptions(name, options);
-    super(name, [o.inputSize], o.outputSize);
-    this.weightDecayLambda = o.weightDecayLambda;
-    const sizes = [o.inputSize, ...o.hiddenSizeList, o.outputSize];
-    const stds = sizes.slice(1).map((_, i) => initStd(name, o.weightInitStd, sizes[i])); // all checked before allocating
-    const rng = createRng(o.seed);
-    // a stream of its own, so adding dropout does not change the initial weights
-    const dropoutSeeds = createRng(o.seed === undefined ? undefined : o.seed + 0x9e3779b9);
-    for (let idx = 1; idx < sizes.length; idx++) {
-      const W = gaussian([sizes[idx - 1], sizes[idx]], stds[idx - 1], rng);
-      this.#weights.push(W);
-      this.addLayer(new Affine(W, zeros([sizes[idx]])), { W: `W${idx}`, b: `b${idx}` });
-      if (idx === sizes.length - 1) break; // the last Affine feeds SoftmaxWithLoss directly
-      if (extended && o.useBatchnorm) {
-        this.addLayer(new BatchNormalization(ones([sizes[idx]]), zeros([sizes[idx]])), { gamma: `gamma${idx}`, beta: `beta${idx}` },
-          { runningMean: `runningMean${idx}`, runningVar: `runningVar${idx}` });
-      }
-      this.addLayer(o.makeActivation());
-      if (extended && o.useDropout) this.addLayer(new Dropout(o.dropoutRatio, { seed: dropoutSeeds.nextUint32() }));
-    }
+/** The Sequential options of a MultiLayerNet (extended: a MultiLayerNetExtend); every option checked. */
+export function multiLayerNetSpec(name: string, o: MultiLayerNetExtendOptions, extended: boolean): SequentialOptions {
+  if (o === null || typeof o !== 'object') throw new Error(`${name}: expected an options object, got ${describe(o)}`);
+  const { inputSize, hiddenSizeList, outputSize, activation = 'relu', activationAlpha, weightInitStd = 'relu', weightDecayLambda = 0, seed,
+    useDropout = false, dropoutRatio = 0.5, useBatchnorm = false, batchnormPosition = 'before', batchnormMomentum = 0.9, batchnormEps = EPS,
+  } = options(name, o, extended ? EXTEND_KEYS : BASIC_KEYS);
+  for (const [what, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${describe(v)}`);
   }
-
-  protected override penalty(): number {
-    if (this.weightDecayLambda === 0) return 0;
-    const k = kernels();
-    let sum = 0;
-    for (const W of this.#weights) sum += k.f32_sum_squares(W.offset, W.size);
-    return 0.5 * this.weightDecayLambda * sum;
+  if (!Array.isArray(hiddenSizeList) || hiddenSizeList.some((h) => !Number.isInteger(h) || h < 1)) {
+    throw new Error(`${name}: hiddenSizeList must be an array of positive integers, got ${JSON.stringify(hiddenSizeList)}`);
   }
-
-  // d(0.5·λ·ΣW²)/dW = λ·W, added into each dW
-  protected override addPenaltyGradients(grads: Record<string, Tensor>): void {
-    if (this.weightDecayLambda === 0) return;
-    const k = kernels();
-    this.#weights.forEach((W, i) => k.f32_axpy(W.offset, grads[`W${i + 1}`].offset, W.size, this.weightDecayLambda));
-  }
-}
-
-export class MultiLayerNet extends FullyConnectedNet {
-  constructor(options: MultiLayerNetOptions) {
-    super('MultiLayerNet', options, false);
-  }
-}
-
-export class MultiLayerNetExtend extends FullyConnectedNet {
-  constructor(options: MultiLayerNetExtendOptions) {
-    super('MultiLayerNetExtend', options, true);
-  }
-}
-
-// Every option checked, with defaults, before anything is allocated.
-function checkOptions(name: string, options: MultiLayerNetExtendOptions) {
-  if (options === null || typeof options !== 'object') throw new Error(`${name}: expected an options object, got ${describe(options)}`);
-  const { inputSize, hiddenSizeList, outputSize, activation = 'relu', weightInitStd = 'relu', weightDecayLambda = 0, seed,
-    useDropout = false, dropoutRatio = 0.5, useBatchnorm = false } = options;
-  checkSizes(name, inputSize, hiddenSizeList, outputSize);
-  const makeActivation = ACTIVATIONS[String(activation).toLowerCase()];
-  if (!makeActivation) throw new Error(`${name}: activation must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${JSON.stringify(activation)}`);
-  if (typeof weightDecayLambda !== 'number' || !(weightDecayLambda >= 0) || !Number.isFinite(weightDecayLambda)) {
-    throw new Error(`${name}: weightDecayLambda must be a finite number >= 0, got ${describe(weightDecayLambda)}`);
-  }
-  if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
-    throw new Error(`${name}: dropoutRatio must be a number in [0, 1), got ${describe(dropoutRatio)}`);
+  const key = typeof activation === 'string' ? activation.toLowerCase() : '';
+  const makeActivation = ACTIVATIONS.get(key);
+  if (!makeActivation) throw new Error(`${name}: activation must be one of ${[...ACTIVATIONS.keys()].join(', ')}, got ${JSON.stringify(activation)}`);
+  if (activationAlpha !== undefined && key !== 'leakyrelu' && key !== 'elu') {
+    throw new Error(`${name}: activationAlpha is LeakyReLU's slope or ELU's α; the ${activation} activation has none`);
   }
   for (const [what, v] of [['useDropout', useDropout], ['useBatchnorm', useBatchnorm]] as const) {
     if (typeof v !== 'boolean') throw new Error(`${name}: ${what} must be a boolean, got ${describe(v)}`);
   }
-  checkSeed(name, seed);
-  return { inputSize, hiddenSizeList, outputSize, makeActivation, weightInitStd, weightDecayLambda, seed, useDropout, dropoutRatio, useBatchnorm };
+  if (batchnormPosition !== 'before' && batchnormPosition !== 'after') {
+    throw new Error(`${name}: batchnormPosition must be 'before' or 'after' (the activation), got ${describe(batchnormPosition)}`);
+  }
+  checkDropoutRatio(name, dropoutRatio);
+  initStd(name, weightInitStd, 1); // a number or a known name
+  // the batch norm's momentum and eps, weightDecayLambda and the seed are checked by the layer
+  // specs and Sequential, under this network's name
+  const layers: LayerSpec[] = [];
+  const norm = batchNorm({ momentum: batchnormMomentum, eps: batchnormEps });
+  hiddenSizeList.forEach((units) => {
+    layers.push(dense({ units, init: weightInitStd }));
+    if (useBatchnorm && batchnormPosition === 'before') layers.push(norm);
+    layers.push(makeActivation(activationAlpha));
+    if (useBatchnorm && batchnormPosition === 'after') layers.push(norm);
+    if (useDropout) layers.push(dropout({ ratio: dropoutRatio }));
+  });
+  // the last Affine feeds SoftmaxWithLoss directly
+  layers.push(dense({ units: outputSize, init: weightInitStd }));
+  return { inputShape: [inputSize], layers, weightDecayLambda, seed };
 }
 
-function checkSizes(name: string, inputSize: number, hidden: number[], outputSize: number): void {
-  for (const [what, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${describe(v)}`);
+export class MultiLayerNet extends Sequential {
+  constructor(options: MultiLayerNetOptions) {
+    super(multiLayerNetSpec('MultiLayerNet', options, false), { name: 'MultiLayerNet', options });
   }
-  if (!Array.isArray(hidden) || hidden.some((h) => !Number.isInteger(h) || h < 1)) {
-    throw new Error(`${name}: hiddenSizeList must be an array of positive integers, got ${JSON.stringify(hidden)}`);
+}
+
+export class MultiLayerNetExtend extends Sequential {
+  constructor(options: MultiLayerNetExtendOptions) {
+    super(multiLayerNetSpec('MultiLayerNetExtend', options, true), { name: 'MultiLayerNetExtend', options });
   }
 }

@@ -5,6 +5,7 @@ import { numericalGradient } from '../gradient.js';
 import { checkLabels, labelIndices } from '../labels.js';
 import { LayerBuffer } from '../layers/buffer.js';
 import type { Layer } from '../layers/layer.js';
+import type { LossLayer } from '../layers/loss.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import { executionOrder } from './execution-order.js';
 import { createRng } from '../rng.js';
@@ -42,7 +43,6 @@ export abstract class LayerNet implements Network {
   readonly buffers: Record<string, Tensor> = {};
   protected readonly layers: Layer[] = [];
   #order: Layer[] = []; // the layers as they run (execution-order.ts)
-  protected readonly lastLayer = new SoftmaxWithLoss();
   readonly #bindings: Binding[] = [];
   readonly #grads: Record<string, Tensor> = {};
   readonly #predicted = new LayerBuffer();
@@ -50,7 +50,8 @@ export abstract class LayerNet implements Network {
   #disposed = false;
 
   /** `inputShape` is one sample's shape: [784] or [1, 28, 28]. */
-  protected constructor(private readonly name: string, readonly inputShape: Shape, readonly classes: number) {}
+  protected constructor(private readonly name: string, readonly inputShape: Shape, readonly classes: number,
+                        protected readonly lastLayer: LossLayer = new SoftmaxWithLoss()) {}
 
   /** Appends a layer; `names` maps its parameters to the network's names ({ W: 'W1', b: 'b1' }),
    *  `bufferNames` its buffers ({ runningMean: 'runningMean1' }). */
@@ -88,7 +89,7 @@ export abstract class LayerNet implements Network {
     return out;
   }
 
-  /** Mean cross-entropy of the batch (plus any regularization a subclass adds). */
+  /** The mean loss of the batch (plus any regularization a subclass adds). */
   loss(x: Tensor, t: Tensor, train = false): number {
     return this.#loss(`${this.name}.loss`, x, t, train);
   }
@@ -96,7 +97,7 @@ export abstract class LayerNet implements Network {
   // loss() under the name of the method the user called (loss or gradient)
   #loss(caller: string, x: Tensor, t: Tensor, train: boolean): number {
     const n = this.#checkInput(caller, x, train);
-    checkLabels(caller, t, n, this.classes);
+    this.lastLayer.checkTargets(caller, t, n, this.classes);
     this.#lastLoss = this.lastLayer.forward(this.scores(x, train), t) + this.penalty();
     return this.#lastLoss;
   }

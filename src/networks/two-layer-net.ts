@@ -1,11 +1,10 @@
-// The book's TwoLayerNet (chapter 5): Affine - Relu - Affine - SoftmaxWithLoss.
-import { Affine } from '../layers/affine.js';
-import { Relu } from '../layers/activations.js';
-import { gaussian } from '../init.js';
-import { checkSeed, createRng } from '../rng.js';
+// The book's TwoLayerNet (chapter 5): Affine - Relu - Affine - SoftmaxWithLoss, a preset of Sequential.
+import { dense, relu } from '../layers/specs.js';
+import { options } from '../options.js';
+import { checkSeed } from '../rng.js';
 import { describe } from '../shape.js';
-import { zeros } from '../tensor.js';
-import { LayerNet } from './network.js';
+import type { SequentialOptions } from './architecture.js';
+import { Sequential } from './sequential.js';
 
 export interface TwoLayerNetOptions {
   inputSize: number;
@@ -17,23 +16,30 @@ export interface TwoLayerNetOptions {
   seed?: number;
 }
 
-export class TwoLayerNet extends LayerNet {
+const NAME = 'TwoLayerNet';
+
+/** The Sequential options of a TwoLayerNet; every option checked. */
+export function twoLayerNetSpec(o: TwoLayerNetOptions): SequentialOptions {
+  if (o === null || typeof o !== 'object') {
+    throw new Error(`${NAME}: expected an options object { inputSize, hiddenSize, outputSize, weightInitStd?, seed? }, got ${describe(o)}`);
+  }
+  const { inputSize, hiddenSize, outputSize, weightInitStd = 0.01, seed } = options(NAME, o, ['inputSize', 'hiddenSize', 'outputSize', 'weightInitStd', 'seed']);
+  for (const [name, v] of Object.entries({ inputSize, hiddenSize, outputSize })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${NAME}: ${name} must be a positive integer, got ${describe(v)}`);
+  }
+  if (typeof weightInitStd !== 'number' || !Number.isFinite(weightInitStd) || weightInitStd < 0) {
+    throw new Error(`${NAME}: weightInitStd must be a finite number >= 0, got ${describe(weightInitStd)}`);
+  }
+  checkSeed(NAME, seed);
+  return {
+    inputShape: [inputSize],
+    layers: [dense({ units: hiddenSize, init: weightInitStd }), relu(), dense({ units: outputSize, init: weightInitStd })],
+    seed,
+  };
+}
+
+export class TwoLayerNet extends Sequential {
   constructor(options: TwoLayerNetOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new Error(`TwoLayerNet: expected an options object { inputSize, hiddenSize, outputSize, weightInitStd?, seed? }, got ${describe(options)}`);
-    }
-    const { inputSize, hiddenSize, outputSize, weightInitStd = 0.01, seed } = options;
-    for (const [name, v] of Object.entries({ inputSize, hiddenSize, outputSize })) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`TwoLayerNet: ${name} must be a positive integer, got ${describe(v)}`);
-    }
-    if (typeof weightInitStd !== 'number' || !Number.isFinite(weightInitStd) || weightInitStd < 0) {
-      throw new Error(`TwoLayerNet: weightInitStd must be a finite number >= 0, got ${describe(weightInitStd)}`);
-    }
-    checkSeed('TwoLayerNet', seed);
-    super('TwoLayerNet', [inputSize], outputSize);
-    const rng = createRng(seed);
-    this.addLayer(new Affine(gaussian([inputSize, hiddenSize], weightInitStd, rng), zeros([hiddenSize])), { W: 'W1', b: 'b1' });
-    this.addLayer(new Relu());
-    this.addLayer(new Affine(gaussian([hiddenSize, outputSize], weightInitStd, rng), zeros([outputSize])), { W: 'W2', b: 'b2' });
+    super(twoLayerNetSpec(options), { name: NAME, options });
   }
 }

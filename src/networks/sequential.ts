@@ -1,0 +1,117 @@
+// Sequential: a network built from layer specs, its shapes inferred from one sample's input shape.
+// The book's networks are presets of it (two-layer-net.ts, multi-layer-net.ts, ...). Parameters
+// are named as in the book: W1, b1, W2, ... over dense and conv2d layers in order; gamma1, beta1,
+// runningMean1, runningVar1, ... over batch norms in order.
+import { kernels } from '../backend/runtime.js';
+import type { LayerSpec } from '../layers/kind.js';
+import { createRng } from '../rng.js';
+import { formatShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { parameterCount, plan, type Plan, type SequentialOptions } from './architecture.js';
+import { createLoss, type LossName } from './losses.js';
+import { LayerNet } from './network.js';
+
+export type { SequentialOptions } from './architecture.js';
+
+/** What rebuilds a network: its kind ('Sequential' or a preset's class name), the preset's own
+ *  options where it is one, and the checked Sequential options (plain JSON, saved with the model). */
+export interface Architecture {
+  kind: string;
+  options?: Record<string, unknown>;
+  inputShape: number[];
+  layers: LayerSpec[];
+  loss: LossName;
+  weightDecayLambda: number;
+  seed?: number;
+}
+
+/** A preset's name and constructor options, as its architecture records them. */
+export interface Preset {
+  name: string;
+  options: object;
+}
+
+export class Sequential extends LayerNet {
+  readonly #plan: Plan;
+  readonly #preset: Preset | undefined;
+  readonly #decayed: { W: Tensor; name: string }[] = [];
+
+  /** Builds the network the options describe; every option and layer is checked before anything
+   *  is allocated. (`preset` is for the book's networks, which are built on this class.) */
+  constructor(options: SequentialOptions, preset?: Preset) {
+    const name = preset?.name ?? 'Sequential';
+    const p = plan(name, options);
+    super(name, p.inputShape, p.outputs, createLoss(p.loss)!);
+    this.#plan = p;
+    this.#preset = preset;
+    const rng = createRng(p.seed);
+    // a stream of its own, so adding dropout does not change the initial weights
+    const dropoutSeeds = createRng(p.seed === undefined ? undefined : p.seed + 0x9e3779b9);
+    const ctx = { rng, dropoutSeed: () => dropoutSeeds.nextUint32() };
+    try {
+      for (const l of p.layers) {
+        const layer = l.kind.create(l.spec as never, l.input, ctx);
+        this.addLayer(layer, Object.fromEntries(l.params.map((t) => [t.local, t.name])),
+          Object.fromEntries(l.buffers.map((t) => [t.local, t.name])));
+        if (l.kind.numbering === 'weights') this.#decayed.push({ W: layer.params.W, name: l.params.find((t) => t.local === 'W')!.name });
+      }
+    } catch (e) {
+      this.dispose(); // what was allocated so far
+      throw e;
+    }
+  }
+
+  /** The architecture, as saveModel stores it and loadModel rebuilds it (a fresh copy). */
+  get architecture(): Architecture {
+    const p = this.#plan;
+    const arch: Architecture = {
+      kind: this.#preset?.name ?? 'Sequential',
+      inputShape: [...p.inputShape],
+      layers: p.layers.map((l) => structuredClone(l.spec)),
+      loss: p.loss,
+      weightDecayLambda: p.weightDecayLambda,
+    };
+    if (this.#preset) arch.options = structuredClone(this.#preset.options) as Record<string, unknown>;
+    if (p.seed !== undefined) arch.seed = p.seed;
+    return arch;
+  }
+
+  /** λ of the weight-decay penalty. */
+  get weightDecayLambda(): number {
+    return this.#plan.weightDecayLambda;
+  }
+
+  /** A table of the layers, their output shapes and parameter counts. */
+  summary(): string {
+    const p = this.#plan;
+    const rows = [['#', 'layer', 'output shape', 'params'], ['', 'input', formatShape(p.inputShape), '']];
+    p.layers.forEach((l, i) => {
+      const count = l.params.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0);
+      const names = l.params.length ? ` ${l.params.map((t) => t.name).join(', ')}` : '';
+      rows.push([String(i + 1), `${l.spec.kind}${names}`, formatShape(l.output), count ? count.toLocaleString('en-US') : '']);
+    });
+    rows.push(['', `loss: ${p.loss}`, '', '']);
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const line = (r: string[]) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+    const total = `${parameterCount(p).toLocaleString('en-US')} parameters`;
+    return [`${this.architecture.kind}: ${formatShape(p.inputShape)} → ${formatShape([p.outputs])}`, line(rows[0]),
+      ...rows.slice(1).map(line), total].join('\n');
+  }
+
+  protected override penalty(): number {
+    const lambda = this.#plan.weightDecayLambda;
+    if (lambda === 0) return 0;
+    const k = kernels();
+    let sum = 0;
+    for (const { W } of this.#decayed) sum += k.f32_sum_squares(W.offset, W.size);
+    return 0.5 * lambda * sum;
+  }
+
+  // d(0.5·λ·ΣW²)/dW = λ·W, added into each dW
+  protected override addPenaltyGradients(grads: Record<string, Tensor>): void {
+    const lambda = this.#plan.weightDecayLambda;
+    if (lambda === 0) return;
+    const k = kernels();
+    for (const { W, name } of this.#decayed) k.f32_axpy(W.offset, grads[name].offset, W.size, lambda);
+  }
+}
