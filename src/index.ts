@@ -61,3 +61,4 @@ export * as layers from './layers/specs.js';
 export type { LayerSpec } from './layers/kind.js';
 export { Flatten } from './layers/flatten.js';
 export { saveModel, loadModel, serializeModel, deserializeModel } from './io/model.js';
+export { exportPytorch, pytorchSource } from './io/pytorch.js';

@@ -141,6 +141,15 @@ describe('train and eval', () => {
     expect(await fails('train', '--plot', join(dir, 'curves.jpg'))).toBe(`error: --plot: the file name must end in .png or .svg, got ${join(dir, 'curves.jpg')}`);
   });
 
+  test('export-pytorch writes a Python module for the model file', async () => {
+    const py = join(dir, 'two_layer.py');
+    expect(await ok('export-pytorch', model, py)).toContain(`wrote ${py} (two-layer); in Python: build_model(${JSON.stringify(model)})`);
+    const source = readFileSync(py, 'utf8');
+    expect(source).toMatch(/^# TwoLayerNet exported by scratchnet/);
+    expect(source).toContain('def build_model(safetensors_path):');
+    expect(await fails('export-pytorch', model, join(dir, 'two_layer.txt'))).toBe(`error: export-pytorch: the output must be a .py file, got ${join(dir, 'two_layer.txt')}`);
+  });
+
   test('export-onnx writes a model onnxruntime loads', async () => {
     const onnx = join(dir, 'two-layer.onnx');
     await ok('export-onnx', model, onnx);

@@ -1,5 +1,6 @@
 // Writing a chart to disk in Node: the SVG as it is, or a PNG drawn by resvg, which is an optional
 // peer dependency loaded only here (users who never save a PNG never install it).
+import { nodeModules, writeFileAtomic } from '../io/atomic-file.js';
 import { describe } from '../shape.js';
 import { FONT } from './svg.js';
 
@@ -8,8 +9,8 @@ export interface SavePlotOptions {
   scale?: number;
 }
 
-/** Writes `svg` to `path`: `.svg` as text, `.png` rasterized (needs `@resvg/resvg-js`). The file
- *  appears whole or not at all (written beside it, then renamed). Resolves with the path. */
+/** Writes `svg` to `path` (creating its folder): `.svg` as text, `.png` rasterized (needs
+ *  `@resvg/resvg-js`). The file appears whole or not at all (writeFileAtomic). Resolves with the path. */
 export async function savePlot(svg: string, path: string, opts: SavePlotOptions = {}): Promise<string> {
   if (typeof svg !== 'string' || !svg.trimStart().startsWith('<svg')) {
     throw new Error(`savePlot: expected the SVG text of a chart, got ${typeof svg === 'string' ? JSON.stringify(svg.slice(0, 20)) : describe(svg)}`);
@@ -19,19 +20,10 @@ export async function savePlot(svg: string, path: string, opts: SavePlotOptions 
   }
   const scale = opts.scale ?? 2;
   if (typeof scale !== 'number' || !(scale > 0 && scale <= 10)) throw new Error(`savePlot: scale must be a number in (0, 10], got ${describe(scale)}`);
-  const bytes = /\.png$/i.test(path) ? await renderPng(svg, scale) : svg;
-  // NOTE: Node modules are imported here, so the plot module itself loads in browsers
-  const { mkdir, rename, rm, writeFile } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
-  } catch (e) {
-    await rm(temporary, { force: true });
-    throw e;
-  }
+  const bytes = /\.png$/i.test(path) ? await renderPng(svg, scale) : new TextEncoder().encode(svg);
+  const { fs, path: paths } = await nodeModules('savePlot', 'the SVG string itself');
+  await fs.mkdir(paths.dirname(path), { recursive: true });
+  await writeFileAtomic('savePlot', 'the SVG string itself', path, bytes);
   return path;
 }
 
