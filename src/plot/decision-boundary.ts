@@ -42,7 +42,7 @@ export function decisionBoundary(classify: (points: Float32Array) => ArrayLike<n
   }
   const classes = numbers('decisionBoundary: classify() result', classify(grid));
   if (classes.length !== res * res) throw new Error(`decisionBoundary: classify() returned ${classes.length} classes for ${res * res} points`);
-  const f = frame(o, o.classNames !== undefined);
+  const f = frame(o, o.classNames);
   const sx = scale('linear', x0, x1, f.left, f.right, false), sy = scale('linear', y0, y1, f.bottom, f.top, false);
   const color = (k: number) => PALETTE[((Math.round(k) % PALETTE.length) + PALETTE.length) % PALETTE.length];
   const cw = (f.right - f.left) / res, ch = (f.bottom - f.top) / res;

@@ -9,9 +9,13 @@ export interface HistogramOptions extends ChartOptions {
   range?: [number, number];
   /** Names of the data sets when several are drawn over each other (then half transparent). */
   names?: string[];
+  /** Heights as the fraction of each set's values in the bin, not counts. */
+  fraction?: boolean;
+  /** The top of the y axis; taller bars are cut there (the book's plt.ylim). */
+  yMax?: number;
 }
 
-const KNOWN: (keyof HistogramOptions)[] = ['title', 'xLabel', 'yLabel', 'width', 'height', 'bins', 'range', 'names'];
+const KNOWN: (keyof HistogramOptions)[] = ['title', 'xLabel', 'yLabel', 'width', 'height', 'bins', 'range', 'names', 'fraction', 'yMax'];
 
 /** Counts of `data` (one list of values, or several drawn over each other) in equal bins. */
 export function histogram(data: ArrayLike<number> | ArrayLike<number>[], opts?: HistogramOptions): string {
@@ -26,16 +30,18 @@ export function histogram(data: ArrayLike<number> | ArrayLike<number>[], opts?: 
   let [lo, hi] = o.range ?? extent('histogram', sets.flat());
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new Error(`histogram: range must be [lo, hi] with lo <= hi, got [${lo}, ${hi}]`);
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
-  const counts = sets.map((s) => countBins(s, bins, lo, hi));
+  const counts = sets.map((s) => countBins(s, bins, lo, hi).map((c) => (o.fraction ? c / s.length : c)));
+  const top = o.yMax ?? Math.max(...counts.flat());
+  if (!(top > 0)) throw new Error(`histogram: yMax must be a positive number, got ${String(o.yMax)}`);
   const names = o.names ?? [];
   if (names.length && names.length !== sets.length) throw new Error(`histogram: ${names.length} names for ${sets.length} data sets`);
-  const f = frame(o, names.length > 0);
+  const f = frame(o, names);
   const sx = scale('linear', lo, hi, f.left, f.right, false);
-  const sy = scale('linear', 0, Math.max(...counts.flat()), f.bottom, f.top);
+  const sy = scale('linear', 0, top, f.bottom, f.top, o.yMax === undefined);
   const width = (hi - lo) / bins;
   const colors = counts.map((_, i) => PALETTE[i % PALETTE.length]);
   const bars = counts.map((c, i) => el('g', { class: 'bins', fill: colors[i], 'fill-opacity': sets.length > 1 ? 0.55 : 1 },
-    c.map((n, b) => el('rect', { x: sx(lo + b * width), y: sy(n), width: sx(lo + (b + 1) * width) - sx(lo + b * width), height: sy(0) - sy(n) })).join('')));
+    c.map((n) => Math.min(n, top)).map((n, b) => el('rect', { x: sx(lo + b * width), y: sy(n), width: sx(lo + (b + 1) * width) - sx(lo + b * width), height: sy(0) - sy(n) })).join('')));
   return svgDocument(f.width, f.height, axes(f, sx, sy, o) + bars.join('') + (names.length ? legend(f, names, colors) : ''));
 }
 

@@ -8,42 +8,53 @@ export interface Series {
   name?: string;
   /** The values; NaN or infinite ones leave a gap. */
   y: ArrayLike<number>;
-  /** Their positions (default 0, 1, 2, …). */
+  /** Their positions (default 0, 1, 2, …); in any order (a path in the plane, a contour). */
   x?: ArrayLike<number>;
+  /** A CSS colour (default: the next of the palette). */
+  color?: string;
+  /** Dots on this series' points, whatever the chart's `markers`. */
+  markers?: boolean;
 }
 
 export interface LineChartOptions extends ChartOptions {
   /** Smooth every curve as the book's smooth_curve does (an 11-point Kaiser window). */
   smooth?: boolean;
-  /** Draw a dot at every point (for short curves such as per-epoch accuracies). */
-  markers?: boolean;
+  /** Draw a dot at every point (true: for short curves such as per-epoch accuracies), or at every
+   *  k-th (a number, as matplotlib's markevery). */
+  markers?: boolean | number;
   yScale?: ScaleKind;
   /** Fix the y range instead of fitting the data, e.g. [0, 1] for accuracies. */
   yDomain?: [number, number];
+  /** Fix the x range likewise. */
+  xDomain?: [number, number];
 }
 
-const KNOWN: (keyof LineChartOptions)[] = ['title', 'xLabel', 'yLabel', 'width', 'height', 'smooth', 'markers', 'yScale', 'yDomain'];
+const KNOWN: (keyof LineChartOptions)[] = ['title', 'xLabel', 'yLabel', 'width', 'height', 'smooth', 'markers', 'yScale', 'yDomain', 'xDomain'];
 
 /** An SVG chart of one or more curves. `data` is a series, a list of them, or plain values. */
 export function lineChart(data: Series | Series[] | ArrayLike<number>, opts?: LineChartOptions): string {
   const o = options('lineChart', opts, KNOWN);
+  if (o.markers !== undefined && typeof o.markers !== 'boolean' && !(Number.isInteger(o.markers) && o.markers >= 1)) {
+    throw new Error(`lineChart: markers must be a boolean or a positive integer (every k-th point), got ${String(o.markers)}`);
+  }
   const series = toSeries(data).map((s, i) => {
     const y = numbers(`lineChart: series ${i} y`, s.y);
     if (y.length === 0) throw new Error(`lineChart: series ${i}${s.name ? ` ("${s.name}")` : ''} has no points`);
     const x = s.x === undefined ? y.map((_, j) => j) : numbers(`lineChart: series ${i} x`, s.x);
     if (x.length !== y.length) throw new Error(`lineChart: series ${i} has ${x.length} x values but ${y.length} y values`);
-    return { name: s.name ?? `series ${i + 1}`, x, y: o.smooth ? smoothCurve(y) : y };
+    return { name: s.name ?? `series ${i + 1}`, x, y: o.smooth ? smoothCurve(y) : y, color: s.color, markers: s.markers };
   });
   const named = toSeries(data).some((s) => s.name !== undefined);
-  const f = frame(o, named);
-  const [x0, x1] = extent('lineChart', series.flatMap((s) => s.x));
+  const f = frame(o, named ? series.map((s) => s.name) : undefined);
+  const [x0, x1] = o.xDomain ?? extent('lineChart', series.flatMap((s) => s.x));
   const [y0, y1] = o.yDomain ?? extent('lineChart', series.flatMap((s) => s.y));
   const sx = scale('linear', x0, x1, f.left, f.right, false, series.every((s) => s.x.every(Number.isInteger)));
   const sy = scale(o.yScale ?? 'linear', y0, y1, f.bottom, f.top);
-  const colors = series.map((_, i) => PALETTE[i % PALETTE.length]);
+  const colors = series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]);
   const lines = series.map((s, i) => {
     const path = pathOf(s.x, s.y, sx, sy);
-    const dots = o.markers ? s.x.map((x, j) => Number.isFinite(s.y[j]) ? el('circle', { cx: sx(x), cy: sy(s.y[j]), r: 2.5, fill: colors[i] }) : '').join('') : '';
+    const every = s.markers !== undefined ? Number(s.markers) : o.markers === true ? 1 : o.markers || 0;
+    const dots = every ? s.x.map((x, j) => (j % every === 0 && Number.isFinite(s.y[j]) ? el('circle', { cx: sx(x), cy: sy(s.y[j]), r: 2.5, fill: colors[i] }) : '')).join('') : '';
     return el('g', { class: 'series', 'data-name': s.name }, el('path', { d: path, fill: 'none', stroke: colors[i], 'stroke-width': 1.5 }) + dots);
   });
   // a little wider than the plot area, so markers at its edges are drawn whole

@@ -28,7 +28,8 @@ export function scatter(data: PointSet | PointSet[], opts?: ScatterOptions): str
   });
   if (sets.every((s) => s.x.length === 0)) throw new Error('scatter: no points to plot');
   const named = sets.some((s) => s.name !== undefined);
-  const f = frame(o, named);
+  const names = sets.map((s, i) => s.name ?? `set ${i + 1}`);
+  const f = frame(o, named ? names : undefined);
   const [x0, x1] = extent('scatter', sets.flatMap((s) => s.x));
   const [y0, y1] = extent('scatter', sets.flatMap((s) => s.y));
   const sx = scale(o.xScale ?? 'linear', x0, x1, f.left, f.right);
@@ -37,5 +38,5 @@ export function scatter(data: PointSet | PointSet[], opts?: ScatterOptions): str
   const dots = sets.map((s, i) => el('g', { class: 'points', fill: colors[i] }, s.x.map((x, j) =>
     Number.isFinite(x) && Number.isFinite(s.y[j]) ? el('circle', { cx: sx(x), cy: sy(s.y[j]), r: o.radius ?? 3.5 }) : '').join('')));
   return svgDocument(f.width, f.height, axes(f, sx, sy, o) + dots.join('') +
-    (named ? legend(f, sets.map((s, i) => s.name ?? `set ${i + 1}`), colors) : ''));
+    (named ? legend(f, names, colors) : ''));
 }

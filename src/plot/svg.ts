@@ -104,11 +104,16 @@ export interface Frame {
   bottom: number;
 }
 
-/** The plot area of a chart of the given options, leaving room for a legend when asked. */
-export function frame(o: ChartOptions, legend: boolean): Frame {
+/** The plot area of a chart of the given options, leaving room for a legend of these names. */
+export function frame(o: ChartOptions, legendNames?: string[]): Frame {
   const width = checkSize(o.width ?? 640, 'width'), height = checkSize(o.height ?? 400, 'height');
-  return { width, height, left: 64, right: width - (legend ? 150 : 20), top: o.title ? 36 : 16, bottom: height - 46 };
+  // NOTE: about 7 px per character of 12 px DejaVu Sans; the plot area keeps at least half the width
+  const longest = Math.max(0, ...(legendNames ?? []).map((n) => Math.min(n.length, LEGEND_CHARS)));
+  const legendWidth = legendNames?.length ? Math.min(40 + 7 * longest, width / 2) : 20;
+  return { width, height, left: 64, right: width - legendWidth, top: o.title ? 36 : 16, bottom: height - 46 };
 }
+
+const LEGEND_CHARS = 60;
 
 function checkSize(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 100 || v > 10000) {
@@ -145,7 +150,7 @@ export function legend(f: Frame, names: string[], colors: string[]): string {
   const rows = names.map((name, i) => {
     const y = f.top + 8 + i * 18;
     return el('rect', { x: f.right + 12, y: y - 8, width: 12, height: 10, fill: colors[i] }) +
-      text(f.right + 30, y + 1, name.length > 18 ? name.slice(0, 17) + '…' : name, { fill: '#222' });
+      text(f.right + 30, y + 1, name.length > LEGEND_CHARS ? name.slice(0, LEGEND_CHARS - 1) + '…' : name, { fill: '#222' });
   });
   return el('g', { class: 'legend' }, rows.join(''));
 }
