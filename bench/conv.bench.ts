@@ -2,7 +2,7 @@
 // max pooling), and the two joined as a network runs them, wasm SIMD against pure JS in one
 // process, one thread (the whole SimpleConvNet iteration: train-step.bench.ts). Writes
 // bench/results/conv.{json,md}.
-import { Convolution, init, Pooling, setBackend } from 'scratchnet';
+import { Convolution, ConvMaxPool, init, Pooling, setBackend } from 'scratchnet';
 import { CONV_FLOPS, CONV_IN, CONV_OUT, CONV_W, randomTensor } from './fixtures.js';
 import { fmtMs, gflops, medians, publish, speedup, type Cell } from './report.js';
 
@@ -16,8 +16,8 @@ const poolIn = randomTensor(CONV_OUT);
 const poolOut = pool.forward(poolIn);
 const dPool = randomTensor(poolOut.shape as number[]);
 // the step a network runs for a convolution and the max pooling after it (execution-order.ts)
-const joined = { conv: new Convolution(conv.W, conv.b), pool: new Pooling(2, 2, 2) };
-joined.conv.forwardMaxPool(x, joined.pool);
+const joined = new ConvMaxPool(new Convolution(conv.W, conv.b), new Pooling(2, 2, 2));
+joined.forward(x);
 
 const cases: [string, number, () => unknown][] = [
   // [name, FLOPs or 0, work]
@@ -26,8 +26,8 @@ const cases: [string, number, () => unknown][] = [
   ['conv backward, dW and db only', CONV_FLOPS, () => conv.backwardParams(dConv)],
   ['max pool forward (100×30×24×24, 2×2/2)', 0, () => pool.forward(poolIn)],
   ['max pool backward', 0, () => pool.backward(dPool)],
-  ['conv forward + max pool, one pass per sample', CONV_FLOPS, () => joined.conv.forwardMaxPool(x, joined.pool)],
-  ['max pool backward + conv dW and db, one pass per sample', CONV_FLOPS, () => joined.conv.backwardMaxPool(dPool, false)],
+  ['conv forward + max pool, one pass per sample', CONV_FLOPS, () => joined.forward(x)],
+  ['max pool backward + conv dW and db, one pass per sample', CONV_FLOPS, () => joined.backwardParams(dPool)],
 ];
 
 const rows: Cell[][] = [];

@@ -62,3 +62,4 @@ export type { LayerSpec } from './layers/kind.js';
 export { Flatten } from './layers/flatten.js';
 export { saveModel, loadModel, serializeModel, deserializeModel } from './io/model.js';
 export { exportPytorch, pytorchSource } from './io/pytorch.js';
+export { ConvMaxPool } from './layers/conv-max-pool.js';

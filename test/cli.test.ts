@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deserialize, init, preprocessDigit, rgbaToGray, saveParams, serialize, SimpleConvNet } from '../src/index.js';
+import { deserialize, init, layers as L, MultiLayerNetExtend, preprocessDigit, rgbaToGray, saveModel, saveParams, Sequential, serialize, SimpleConvNet } from '../src/index.js';
 import { parseIdx } from '../src/data/idx.js';
 import { tempDir } from './scripts.js';
 
@@ -148,6 +148,27 @@ describe('train and eval', () => {
     expect(source).toMatch(/^# TwoLayerNet exported by scratchnet/);
     expect(source).toContain('def build_model(safetensors_path):');
     expect(await fails('export-pytorch', model, join(dir, 'two_layer.txt'))).toBe(`error: export-pytorch: the output must be a .py file, got ${join(dir, 'two_layer.txt')}`);
+  });
+
+  // files saved by the API, not by `scratchnet train`: a preset with dropout and batch norm, and a Sequential
+  test('eval, predict and export-onnx read any saveModel file', async () => {
+    const extend = new MultiLayerNetExtend({ inputSize: 784, hiddenSizeList: [20, 20], outputSize: 10, useDropout: true, useBatchnorm: true, seed: 3 });
+    const custom = new Sequential({
+      inputShape: [1, 28, 28],
+      layers: [L.conv2d({ filters: 4, kernelSize: 3, pad: 1 }), L.relu(), L.maxPool2d({ size: 2 }), L.flatten(), L.batchNorm(), L.dense({ units: 10 })],
+      seed: 4,
+    });
+    // a bar, dark on light, as a person would draw a 1
+    const bar = writePng(join(dir, 'bar.png'), 28, 28, Array.from({ length: 28 * 28 * 4 }, (_, i) => (i % 4 === 3 ? 255 : Math.abs((i >> 2) % 28 - 14) < 2 ? 0 : 255)), 6);
+    for (const [name, net] of [['MultiLayerNetExtend', extend], ['Sequential', custom]] as const) {
+      const file = join(dir, `${name}.safetensors`), onnx = join(dir, `${name}.onnx`);
+      await saveModel(net, file);
+      expect(await ok('eval', file, '--test-size', '100')).toMatch(new RegExp(`\\(${name}\\): test accuracy 0\\.\\d{4} \\(\\d+ of 100 images\\)`));
+      expect(await ok('predict', '--json', file, bar)).toMatch(/"digit":\d/);
+      expect(await ok('export-onnx', file, onnx)).toContain(`wrote ${onnx} (${name})`);
+      await (await ort.InferenceSession.create(readFileSync(onnx))).release();
+      net.dispose();
+    }
   });
 
   test('export-onnx writes a model onnxruntime loads', async () => {

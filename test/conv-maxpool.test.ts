@@ -1,11 +1,10 @@
 // A Convolution followed by a max Pooling (and a Relu) runs as one step in a network
-// (Convolution.forwardMaxPool and backwardMaxPool, the f32_conv_maxpool / f32_maxpool_conv
-// kernels): the same bits as the layers run one after the other, forward and backward (with and
+// (ConvMaxPool, the f32_conv_maxpool / f32_maxpool_conv kernels): the same bits as the layers run one after the other, forward and backward (with and
 // without dx), on both backends and on one and two threads, for convolutions and poolings with
 // padding, strides and overlapping windows; misuse is a clear error.
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Convolution, createRng, init, Pooling, Relu, setBackend, tensor, type Tensor } from '../src/index.js';
+import { Convolution, ConvMaxPool, createRng, init, Pooling, Relu, setBackend, tensor, type Tensor } from '../src/index.js';
 
 await init();
 afterAll(() => setBackend('wasm'));
@@ -36,25 +35,26 @@ function setup({ N, C, H, W, FN, F, stride, pad, pool: [size, poolStride, poolPa
 }
 
 describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
-  test.each(CASES.flatMap((c) => [{ ...c, relu: false }, { ...c, relu: true }]))('forwardMaxPool and backwardMaxPool give the bits of the layers (relu: a Relu after the pooling): %j', (c) => {
+  test.each(CASES.flatMap((c) => [{ ...c, relu: false }, { ...c, relu: true }]))('ConvMaxPool gives the bits of the layers (relu: a Relu after the pooling): %j', (c) => {
     setBackend(backend);
     const { x, make, dout } = setup(c, c.H * 31 + c.FN);
     const separate = make(), fused = make(), relu = new Relu();
     const pooled = separate.pool.forward(separate.conv.forward(x));
     const y = c.relu ? relu.forward(pooled) : pooled;
-    const yFused = fused.conv.forwardMaxPool(x, fused.pool, c.relu);
+    const step = new ConvMaxPool(fused.conv, fused.pool, c.relu ? new Relu() : undefined);
+    const yFused = step.forward(x);
     expect(yFused.shape).toEqual(y.shape);
     expect(bits(yFused)).toEqual(bits(y));
     const dy = dout(y.shape);
     const dx = separate.conv.backward(separate.pool.backward(c.relu ? relu.backward(dy) : dy));
-    const dxFused = fused.conv.backwardMaxPool(dy, true)!;
+    const dxFused = step.backward(dy);
     expect(bits(dxFused)).toEqual(bits(dx));
     expect(bits(fused.conv.dW)).toEqual(bits(separate.conv.dW));
     expect(bits(fused.conv.db)).toEqual(bits(separate.conv.db));
     // without dx, as a network's first layer: the same dW and db, nothing returned
     fused.conv.dW.data.fill(NaN);
     fused.conv.db.data.fill(NaN);
-    expect(fused.conv.backwardMaxPool(dy, false)).toBeUndefined();
+    expect(step.backwardParams(dy)).toBeUndefined();
     expect(bits(fused.conv.dW)).toEqual(bits(separate.conv.dW));
     expect(bits(fused.conv.db)).toEqual(bits(separate.conv.db));
     // and the gradient reached something: not every dx is zero; the ReLU zeroed some windows
@@ -73,12 +73,13 @@ test.each(['wasm', 'js'] as const)('%s: with the Relu joined, windows whose maxi
   const x = tensor(Array.from({ length: N * 100 }, (_, i) => (i % 100 >= 80 ? rng.uniform(-1, 1) : 0)), [N, 1, 10, 10]);
   const [separate, fused] = [0, 1].map(() => ({ conv: new Convolution(W, b), pool: new Pooling(2, 2, 2), relu: new Relu() }));
   const y = separate.relu.forward(separate.pool.forward(separate.conv.forward(x)));
-  const yFused = fused.conv.forwardMaxPool(x, fused.pool, true);
+  const step = new ConvMaxPool(fused.conv, fused.pool, fused.relu);
+  const yFused = step.forward(x);
   expect(bits(yFused)).toEqual(bits(y));
   expect(y.data.filter((v) => v === 0).length).toBeGreaterThan(y.size / 2);
   const dy = tensor(Array.from({ length: y.size }, () => rng.uniform(0.5, 1)), [...y.shape]);
   const dx = separate.conv.backward(separate.pool.backward(separate.relu.backward(dy)));
-  expect(bits(fused.conv.backwardMaxPool(dy, true)!)).toEqual(bits(dx));
+  expect(bits(step.backward(dy))).toEqual(bits(dx));
   expect(bits(fused.conv.dW)).toEqual(bits(separate.conv.dW));
 });
 
@@ -90,9 +91,9 @@ test('the fused passes split between two threads give the bits of one thread', (
     const rng = m.createRng(3);
     const r = (n, shape) => m.tensor(Array.from({ length: n }, () => rng.uniform(-1, 1)), shape);
     const conv = new m.Convolution(r(30 * 25, [30, 1, 5, 5]), r(30, [30]));
-    const pool = new m.Pooling(2, 2, 2);
-    const y = conv.forwardMaxPool(r(64 * 784, [64, 1, 28, 28]), pool, true);
-    const dx = conv.backwardMaxPool(r(y.size, y.shape), true);
+    const step = new m.ConvMaxPool(conv, new m.Pooling(2, 2, 2), new m.Relu());
+    const y = step.forward(r(64 * 784, [64, 1, 28, 28]));
+    const dx = step.backward(r(y.size, y.shape));
     const hash = (t) => require('node:crypto').createHash('sha256').update(new Uint8Array(Float32Array.from(t.data).buffer)).digest('hex');
     console.log([y, dx, conv.dW, conv.db].map(hash).join(' '), m.threadCount());`;
   const run = (threads: number) => spawnSync(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${script}})()`, String(threads)], { encoding: 'utf8' });
@@ -106,34 +107,23 @@ test('the fused passes split between two threads give the bits of one thread', (
 
 describe('misuse is a clear error', () => {
   const c = CASES[0];
-  test('the backward that does not match the last forward', () => {
-    setBackend('wasm');
-    const { x, make, dout } = setup(c, 1);
-    const { conv, pool } = make();
-    const y = conv.forwardMaxPool(x, pool);
-    expect(() => conv.backward(dout(y.shape))).toThrow(/^Convolution\.backward: the last forward pass was forwardMaxPool; use backwardMaxPool$/);
-    expect(() => pool.backward(dout(y.shape))).toThrow(/^Pooling\.backward: call forward first$/);
-    const out = conv.forward(x);
-    expect(() => conv.backwardMaxPool(dout(y.shape), true)).toThrow(/^Convolution\.backwardMaxPool: the last forward pass was forward; use backward$/);
-    expect(conv.backward(dout(out.shape)).shape).toEqual(x.shape);
-  });
-
-  test('a pooling forward pass of its own in between, and a dout of the wrong shape', () => {
+  test('a backward before the forward, and a dout of the wrong shape', () => {
     setBackend('wasm');
     const { x, make, dout } = setup(c, 2);
     const { conv, pool } = make();
-    const y = conv.forwardMaxPool(x, pool);
-    expect(() => conv.backwardMaxPool(dout([1, 2, 3, 4]), true)).toThrow(/^Convolution\.backwardMaxPool: dout must be \(3, 5, 5, 5\), got \(1, 2, 3, 4\)$/);
-    pool.forward(conv.forward(x));
-    conv.forwardMaxPool(x, pool);
-    pool.forward(tensor(new Float32Array(2 * 5 * 10 * 10), [2, 5, 10, 10]));
-    expect(() => conv.backwardMaxPool(dout(y.shape), true)).toThrow(/^Convolution\.backwardMaxPool: the pooling ran a forward pass of its own since; call forwardMaxPool again$/);
+    const step = new ConvMaxPool(conv, pool);
+    expect(() => step.backward(dout([3, 5, 5, 5]))).toThrow(/^ConvMaxPool\.backward: call forward first \(or its input was disposed\)$/);
+    step.forward(x);
+    expect(() => step.backward(dout([1, 2, 3, 4]))).toThrow(/^ConvMaxPool\.backward: dout must be \(3, 5, 5, 5\), got \(1, 2, 3, 4\)$/);
+    // the layers keep their own state: the step's passes are not theirs
+    expect(() => conv.backward(dout([3, 5, 10, 10]))).toThrow(/^Convolution\.backward: call forward first/);
+    expect(() => pool.backward(dout([3, 5, 5, 5]))).toThrow(/^Pooling\.backward: call forward first$/);
   });
 
-  test('a pooling that does not fit the convolution output', () => {
+  test('a pooling window larger than the convolution output', () => {
     setBackend('wasm');
     const { x, make } = setup(c, 3);
     const { conv } = make();
-    expect(() => conv.forwardMaxPool(x, new Pooling(3, 3, 2))).toThrow(/^Pooling\.forward: stride 2 does not fit/);
+    expect(() => new ConvMaxPool(conv, new Pooling(11, 11, 1)).forward(x)).toThrow(/^ConvMaxPool\.forward \(Pooling\): the 11×11 window is larger than the padded 10×10 input$/);
   });
 });

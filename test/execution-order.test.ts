@@ -7,7 +7,8 @@ import {
   Affine, AvgPooling, Convolution, createRng, DeepConvNet, Elu, init, LeakyRelu, Pooling, Relu, setBackend, SimpleConvNet,
   SoftmaxWithLoss, tensor, type Tensor,
 } from '../src/index.js';
-import { ConvMaxPool, executionOrder } from '../src/networks/execution-order.js';
+import { ConvMaxPool } from '../src/layers/conv-max-pool.js';
+import { executionOrder } from '../src/networks/execution-order.js';
 import type { Layer } from '../src/layers/layer.js';
 
 beforeAll(() => init());

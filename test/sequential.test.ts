@@ -246,6 +246,16 @@ describe('bad specs are clear errors, before anything is allocated', () => {
     expect(memoryStats().liveBytes).toBe(before);
   });
 
+  test('params and buffers cannot be swapped for other tensors (the layers would not see them)', () => {
+    const net = new Sequential({ inputShape: [4], layers: [L.dense({ units: 3 }), L.batchNorm(), L.dense({ units: 2 })] });
+    expect(() => { (net.params as Record<string, Tensor>).W1 = randn([4, 3]); }).toThrow(TypeError);
+    expect(() => { (net.buffers as Record<string, Tensor>).runningMean1 = randn([3]); }).toThrow(TypeError);
+    expect(net.params.W1.shape).toEqual([4, 3]);
+    net.params.W1.data[0] = 5; // writing into a parameter's data is how users and optimizers change it
+    expect(net.params.W1.data[0]).toBe(5);
+    net.dispose();
+  });
+
   test('targets that do not match the output', () => {
     const net = new Sequential({ inputShape: [4], layers: [L.dense({ units: 3 })] });
     const x = randn([2, 4]);

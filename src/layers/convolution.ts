@@ -6,6 +6,7 @@
 // whole batch's col (45 MB for DeepConvNet's second layer) would be written to memory and read
 // back, and the backward pass rebuilds col_n rather than keeping it.
 // With threads, the forward pass and dx split the samples, dW splits the filters.
+import type { Kernels } from '../backend/kernels.js';
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
@@ -17,7 +18,6 @@ import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
-import type { Pooling } from './pooling.js';
 
 export class Convolution implements Layer {
   readonly W: Tensor;
@@ -31,7 +31,7 @@ export class Convolution implements Layer {
   readonly #dWt = new LayerBuffer(); // dWᵀ (K, FN), accumulated over the samples
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  #cache: { x: Tensor; OH: number; OW: number; pool?: Pooling } | undefined;
+  #x: Tensor | undefined;
 
   constructor(W: Tensor, b: Tensor, stride = 1, pad = 0) {
     checkTensor('Convolution: W', W);
@@ -54,51 +54,13 @@ export class Convolution implements Layer {
   }
 
   forward(x: Tensor): Tensor {
-    const { N, FN, OH, OW, flops, sampleBytes } = this.#input('Convolution.forward', x);
+    const { N, FN, OH, OW, flops, sampleBytes, geometry } = convPass('Convolution.forward', this, x);
     const out = this.#out.get([N, FN, OH, OW]);
-    const { geometry, scratch } = this.#pass(x);
+    const scratch = kernels().f32_conv_scratch_bytes(...geometry);
     runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread), count, ...geometry]));
-    this.#cache = { x, OH, OW };
+    this.#x = x;
     return out;
-  }
-
-  /** forward, then `pool` over its output (and, with `relu`, a ReLU over the pooled output): what
-   *  the layers give, in one pass per sample that pools the convolution's output while it is in
-   *  cache instead of writing it out (a network runs a Convolution followed by a max Pooling this
-   *  way: execution-order.ts). Returns the pooling's output, which this overwrites; backwardMaxPool
-   *  takes its gradient (the ReLU's folded in: no gradient passes where it gave 0). */
-  forwardMaxPool(x: Tensor, pool: Pooling, relu = false): Tensor {
-    const { N, FN, OH, OW, flops, sampleBytes } = this.#input('Convolution.forwardMaxPool', x);
-    const { y, argmax } = pool.fusedOutputs([N, FN, OH, OW]);
-    const pooledBytes = (y.size / N) * 4;
-    const { geometry, scratch } = this.#pass(x, true);
-    runParallel('f32_conv_maxpool_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
-      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes,
-        workspace(scratch, thread), count, ...geometry, ...pool.window, relu ? 1 : 0]));
-    this.#cache = { x, OH, OW, pool };
-    return y;
-  }
-
-  // Checks x against W; the output's size, the product's flops and the bytes of one sample of x.
-  #input(caller: string, x: Tensor): { N: number; FN: number; OH: number; OW: number; flops: number; sampleBytes: number } {
-    checkTensor(`${caller}: x`, x);
-    const [FN, C, FH, FW] = this.W.shape;
-    const [OH, OW] = outputSize(caller, x.shape, { FH, FW, stride: this.stride, pad: this.pad });
-    const [N, CX, H, Wd] = x.shape;
-    if (CX !== C) throw new Error(`${caller}: x has ${CX} channels but W ${formatShape(this.W.shape)} expects ${C}`);
-    return { N, FN, OH, OW, flops: 2 * N * FN * C * FH * FW * OH * OW, sampleBytes: C * H * Wd * 4 };
-  }
-
-  // The arguments every pass of assembly/conv.ts takes after the sample count, and the bytes of
-  // scratch each thread needs for them (the pooled passes keep a sample's output there too).
-  #pass(x: Tensor, pooled = false): { geometry: number[]; scratch: number } {
-    const [FN, C, FH, FW] = this.W.shape;
-    const [, , H, W] = x.shape;
-    const geometry = [C, H, W, FN, FH, FW, this.stride, this.pad] as const;
-    const k = kernels();
-    const scratch = pooled ? k.f32_conv_maxpool_scratch_bytes(...geometry) : k.f32_conv_scratch_bytes(...geometry);
-    return { geometry: [...geometry], scratch };
   }
 
   backward(dout: Tensor): Tensor {
@@ -110,50 +72,17 @@ export class Convolution implements Layer {
     this.#backward('Convolution.backwardParams', dout, false);
   }
 
-  /** The backward of forwardMaxPool, from the gradient of the pooling's output: dx (or, with
-   *  needDx false, only dW and db), each sample's convolution gradient rebuilt in scratch. */
-  backwardMaxPool(dout: Tensor, needDx: boolean): Tensor | undefined {
-    return this.#backward('Convolution.backwardMaxPool', dout, needDx, true);
-  }
-
-  // Per sample: col_n again, dWᵀ (K, FN) += col_n · dout_nᵀ (packing only dout_n, FN × P, not col_n)
-  // and db += the channel sums of dout_n; for dx, dcol_n (K, P) = Wᵀ · dout_n, added back into
-  // the image by col2im_t. After forwardMaxPool, dout is the pooling's gradient, and the passes
-  // start each sample by rebuilding dout_n from it and the pooling's argmax.
-  #backward(caller: string, dout: Tensor, needDx: boolean, pooled = false): Tensor | undefined {
-    const cache = this.#cache;
-    if (!cache || cache.x.disposed) throw new Error(`${caller}: call ${pooled ? 'forwardMaxPool' : 'forward'} first (or its input was disposed)`);
-    if (pooled !== (cache.pool !== undefined)) {
-      throw new Error(`${caller}: the last forward pass was ${pooled ? 'forward' : 'forwardMaxPool'}; use ${pooled ? 'backward' : 'backwardMaxPool'}`);
-    }
+  #backward(caller: string, dout: Tensor, needDx: boolean): Tensor | undefined {
+    const x = this.#x;
+    if (!x || x.disposed) throw new Error(`${caller}: call forward first (or its input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
-    const [FN, C, FH, FW] = this.W.shape;
-    const { x, OH, OW, pool } = cache;
-    const [N, , H, Wd] = x.shape;
-    const argmax = pool?.fusedArgmax(caller);
-    const expected = argmax ? argmax.shape : [N, FN, OH, OW];
+    const { N, FN, OH, OW } = convPass(caller, this, x);
+    const expected = [N, FN, OH, OW];
     if (dout.shape.length !== 4 || dout.shape.some((d, i) => d !== expected[i])) {
       throw new Error(`${caller}: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
     }
-    const k = kernels();
-    const K = C * FH * FW, sampleBytes = C * H * Wd * 4, doutBytes = (dout.size / N) * 4;
-    const dWt = this.#dWt.get([K, FN]);
-    const { geometry, scratch } = this.#pass(x, pooled);
-    const threads = threadsFor(2 * N * FN * K * OH * OW);
-    // the pooled passes read the pooling's gradient and argmax in place of dout
-    const from = argmax ? [dout.offset, argmax.offset] : [dout.offset];
-    const window = pool ? pool.window : [];
-    // NOTE: filters are cut at multiples of 8, the GEMM tile's width
-    runParallel(pool ? 'f32_maxpool_conv_bwd_filter' : 'f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
-      [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
-    let dx: Tensor | undefined;
-    if (needDx) {
-      const out = this.#dx.get(x.shape);
-      runParallel(pool ? 'f32_maxpool_conv_bwd_data' : 'f32_conv_bwd_data', splitRange(N, threads).map(([n0, count], thread) =>
-        [this.W.offset, ...from.map((offset) => offset + n0 * doutBytes), out.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry, ...window]));
-      dx = out;
-    }
-    k.f32_transpose(dWt.offset, this.dW.offset, K, FN);
+    const dx = needDx ? this.#dx.get(x.shape) : undefined;
+    convBackward(this, x, this.#dWt, dx, { filter: 'f32_conv_bwd_filter', data: 'f32_conv_bwd_data', scratchBytes: 'f32_conv_scratch_bytes' }, [dout], []);
     return dx;
   }
 
@@ -161,8 +90,55 @@ export class Convolution implements Layer {
     for (const b of [this.#dWt, this.#out, this.#dx]) b.dispose();
     this.dW.dispose();
     this.db.dispose();
-    this.#cache = undefined;
+    this.#x = undefined;
   }
+}
+
+/** A pass of a convolution over x (N, C, H, W), checked against its W: the output's size, the
+ *  product's flops, the bytes of one sample of x, and the geometry arguments every kernel of
+ *  assembly/conv.ts takes after the sample count. */
+export function convPass(caller: string, conv: Convolution, x: Tensor) {
+  checkTensor(`${caller}: x`, x);
+  const [FN, C, FH, FW] = conv.W.shape;
+  const [OH, OW] = outputSize(caller, x.shape, { FH, FW, stride: conv.stride, pad: conv.pad });
+  const [N, CX, H, W] = x.shape;
+  if (CX !== C) throw new Error(`${caller}: x has ${CX} channels but W ${formatShape(conv.W.shape)} expects ${C}`);
+  const geometry = [C, H, W, FN, FH, FW, conv.stride, conv.pad] as const;
+  return { N, FN, OH, OW, flops: 2 * N * FN * C * FH * FW * OH * OW, sampleBytes: C * H * W * 4, geometry };
+}
+
+/** The kernels of a backward pass: the filter gradient's, the input gradient's, and the one that
+ *  sizes their scratch. */
+export interface BackwardKernels {
+  filter: keyof Kernels;
+  data: keyof Kernels;
+  scratchBytes: 'f32_conv_scratch_bytes' | 'f32_conv_maxpool_scratch_bytes';
+}
+
+/**
+ * The backward passes of `conv` over its input x, per sample: col_n again, dWᵀ (K, FN) += col_n ·
+ * dout_nᵀ (packing only dout_n, FN × P, not col_n) and db += the channel sums of dout_n; with `dx`,
+ * dcol_n (K, P) = Wᵀ · dout_n added back into the image by col2im_t. `from` are the arrays the
+ * kernels read the gradient from (dout, or a joined pooling's gradient and argmax, which the
+ * kernels rebuild dout_n from), `window` the extra arguments those kernels take. Sets conv.dW and
+ * conv.db. With threads, dx splits the samples and dW the filters.
+ */
+export function convBackward(conv: Convolution, x: Tensor, dWtBuffer: LayerBuffer, dx: Tensor | undefined, k: BackwardKernels,
+                             from: Tensor[], window: number[]): void {
+  const { N, FN, OH, OW, sampleBytes, geometry } = convPass('Convolution.backward', conv, x);
+  const K = geometry[0] * geometry[4] * geometry[5];
+  const dWt = dWtBuffer.get([K, FN]);
+  const scratch = kernels()[k.scratchBytes](...geometry);
+  const threads = threadsFor(2 * N * FN * K * OH * OW);
+  const offsets = from.map((t) => t.offset);
+  // NOTE: filters are cut at multiples of 8, the GEMM tile's width
+  runParallel(k.filter, splitRange(FN, threads, 8).map(([f0, count], thread) =>
+    [x.offset, ...offsets, dWt.offset, conv.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
+  if (dx) {
+    runParallel(k.data, splitRange(N, threads).map(([n0, count], thread) =>
+      [conv.W.offset, ...from.map((t) => t.offset + n0 * (t.size / N) * 4), dx.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry, ...window]));
+  }
+  kernels().f32_transpose(dWt.offset, conv.dW.offset, K, FN);
 }
 
 export interface Conv2dSpec {

@@ -73,7 +73,6 @@ abstract class Pool2d implements Layer {
 
 export class Pooling extends Pool2d {
   readonly #argmax = new LayerBuffer(); // i32 indices, in a float tensor's bytes
-  #fused: Tensor | undefined; // the argmax a convolution's forwardMaxPool wrote
 
   constructor(poolH: number, poolW: number, stride = 1, pad = 0) {
     super('Pooling', poolH, poolW, stride, pad);
@@ -83,29 +82,9 @@ export class Pooling extends Pool2d {
     const [OH, OW] = this.shapes('Pooling.forward', x);
     const y = this.out.get([x.shape[0], x.shape[1], OH, OW]);
     const argmax = this.#argmax.get(y.shape);
-    this.#fused = undefined;
     this.runPerSample('f32_maxpool_fwd', x, y, [[x, 'x'], [y, 'y'], [argmax, 'y']], this.window);
     this.cache = { x, y };
     return y;
-  }
-
-  /** For a Convolution that runs this pooling within its own pass (Convolution.forwardMaxPool):
-   *  the output and argmax buffers for an input of shape `xShape`. This layer's own backward then
-   *  has no forward to go back through: the convolution's backward covers both. */
-  fusedOutputs(xShape: readonly number[]): { y: Tensor; argmax: Tensor } {
-    const [N, C] = xShape;
-    const [OH, OW] = this.outputSize('Pooling.forward', xShape);
-    this.cache = undefined;
-    const y = this.out.get([N, C, OH, OW]);
-    this.#fused = this.#argmax.get(y.shape);
-    return { y, argmax: this.#fused };
-  }
-
-  /** The argmax of the last fusedOutputs, for the convolution's backward. */
-  fusedArgmax(caller: string): Tensor {
-    const argmax = this.#fused;
-    if (!argmax || argmax.disposed) throw new Error(`${caller}: the pooling ran a forward pass of its own since; call forwardMaxPool again`);
-    return argmax;
   }
 
   backward(dout: Tensor): Tensor {

@@ -10,19 +10,13 @@
 // NOTE: only ReLU: LeakyRelu and Elu are monotonic too, but their rounding can tie distinct inputs
 // whose gradients differ, which would change which input gets the gradient.
 //
-// Then a Convolution followed by a max Pooling runs as one step (Convolution.forwardMaxPool and
-// backwardMaxPool): each sample's convolution output is pooled while in cache, and the backward
-// rebuilds each sample's convolution gradient from the pooling's, so neither 6.9 MB tensor of
-// SimpleConvNet (batch 100) is written to memory and read back. A Relu after the Pooling joins
-// the step: it runs on each sample's pooled output, and where its gradient is 0 the pooling's
-// argmax says "no input" (−1), so the backward needs no pass of the ReLU's own: max pooling then
-// ReLU is max pooling whose windows hold one more value, a zero that wins ties. Same kernels,
-// same numbers.
+// Then a Convolution followed by a max Pooling (and a Relu after it, if any) runs as one step,
+// ConvMaxPool (layers/conv-max-pool.ts).
 import { Relu } from '../layers/activations.js';
+import { ConvMaxPool } from '../layers/conv-max-pool.js';
 import { Convolution } from '../layers/convolution.js';
 import type { Layer } from '../layers/layer.js';
 import { Pooling } from '../layers/pooling.js';
-import type { Tensor } from '../tensor.js';
 
 export function executionOrder(layers: readonly Layer[]): Layer[] {
   const order = [...layers];
@@ -39,27 +33,4 @@ export function executionOrder(layers: readonly Layer[]): Layer[] {
     else order.splice(i, 2, new ConvMaxPool(conv, pool));
   }
   return order;
-}
-
-/** A Convolution, the max Pooling after it and the Relu after that, if any, as one step of a
- *  network. The layers keep their parameters and gradients; the network disposes them. */
-export class ConvMaxPool implements Layer {
-  readonly params = {};
-  readonly grads = {};
-
-  constructor(readonly conv: Convolution, readonly pool: Pooling, readonly relu?: Relu) {}
-
-  forward(x: Tensor): Tensor {
-    return this.conv.forwardMaxPool(x, this.pool, this.relu !== undefined);
-  }
-
-  backward(dout: Tensor): Tensor {
-    return this.conv.backwardMaxPool(dout, true)!;
-  }
-
-  backwardParams(dout: Tensor): void {
-    this.conv.backwardMaxPool(dout, false);
-  }
-
-  dispose(): void {}
 }

@@ -188,7 +188,7 @@ export abstract class LayerNet implements Network {
   /** Frees the parameters and every layer buffer. The network is unusable afterwards. */
   dispose(): void {
     this.#disposed = true;
-    for (const layer of this.layers) layer.dispose();
+    for (const layer of new Set([...this.layers, ...this.#order])) layer.dispose(); // and the joined steps
     for (const p of Object.values(this.params)) p.dispose();
     for (const b of Object.values(this.buffers)) b.dispose();
     this.lastLayer.dispose();

@@ -59,6 +59,9 @@ export class Sequential extends LayerNet {
       this.dispose(); // what was allocated so far
       throw e;
     }
+    // the layers hold these tensors: a record entry swapped for another would not be what runs
+    Object.freeze(this.params);
+    Object.freeze(this.buffers);
   }
 
   /** The architecture, as saveModel stores it and loadModel rebuilds it (a fresh copy). */
