@@ -187,6 +187,22 @@ test('an AbortSignal stops between iterations; the network keeps what the last i
   expect(result.testAcc).toBe(net.accuracy(xTest, tTest));
 });
 
+test('an abort in the middle of an epoch with restoreBest ends on the best epoch, not on the iterations after it', async () => {
+  const net = mlp();
+  const controller = new AbortController();
+  const snapshots: Record<string, number[]>[] = [];
+  const result = await new Trainer(net, x, t, xTest, tTest, {
+    epochs: 10, miniBatchSize: 30, optimizer: 'Adam', optimizerParam: { lr: 0.01 }, verbose: false, seed: 4, signal: controller.signal,
+    validationSplit: 0.2, earlyStopping: { patience: 10, restoreBest: true }, // 8 iterations per epoch
+    onEpochEnd: () => void snapshots.push(state(net)),
+    onProgress: (e) => e.iteration === 8 * 3 + 5 && controller.abort(),
+  }).train();
+  expect(result.stopped).toBe('aborted');
+  expect(result.valLossList).toHaveLength(3);
+  expect(result.bestEpoch).toBe(result.valLossList!.indexOf(Math.min(...result.valLossList!)) + 1);
+  expect(state(net)).toEqual(snapshots[result.bestEpoch! - 1]);
+});
+
 test('a timer can abort a synchronous-looking run: the Trainer yields to the event loop when given a signal', async () => {
   const net = new TwoLayerNet({ inputSize: 4, hiddenSize: 16, outputSize: 3, seed: 1 });
   const result = await new Trainer(net, x, t, xTest, tTest, {

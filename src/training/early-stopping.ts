@@ -10,7 +10,8 @@ export interface EarlyStoppingOptions {
   monitor?: 'valLoss' | 'valAcc';
   /** Epochs in a row without improvement that stop training (default 3). */
   patience?: number;
-  /** End with the best epoch's parameters and buffers (default false: the last epoch's). */
+  /** End with the best epoch's parameters and buffers, however training ends (early stopping, an
+   *  abort, the last epoch); default false: the network as the last iteration left it. */
   restoreBest?: boolean;
 }
 
@@ -53,7 +54,8 @@ export class EarlyStopping {
     return ++this.#waited >= this.settings.patience;
   }
 
-  /** With restoreBest, puts the best epoch's state back into the network; says whether it did. */
+  /** With restoreBest, puts the best epoch's state back into the network unless it holds it
+   *  already (it ended at the end of the best epoch, `lastEpoch`; NaN: mid-epoch); says whether it did. */
   restoreBest(lastEpoch: number): boolean {
     if (!this.#snapshot || this.bestEpoch === 0 || this.bestEpoch === lastEpoch) return false;
     this.#snapshot.restore();

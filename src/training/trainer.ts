@@ -102,7 +102,9 @@ export class Trainer {
     let backup: StateSnapshot | undefined, early: EarlyStopping | undefined, progress: Progress | undefined;
     let lastLr = NaN; // the lr of the last update
     let lastYield = Date.now();
+    const started = lastYield;
     let epoch = 0; // the last completed epoch
+    let midEpoch = false; // stopped between two epoch ends (aborted)
     try {
       // The state a divergence rolls back to: the parameters and buffers (batch-norm statistics)
       // the last healthy iteration left before its update. The loss of iteration i is computed on
@@ -111,7 +113,7 @@ export class Trainer {
       backup = stop ? new StateSnapshot(this.network) : undefined;
       backup?.save(); // iteration 1 may already fail, and its forward pass moves the buffers
       early = s.earlyStopping ? new EarlyStopping(this.network, s.earlyStopping) : undefined;
-      progress = s.verbose ? await createProgress('train', this.maxIter, ['epoch', 'loss']) : undefined;
+      progress = s.verbose ? await createProgress('train', this.maxIter, ['epoch', 'loss', 'it/s']) : undefined;
       for (let i = 0; i < this.maxIter; i++) {
         if (s.yieldEvery > 0 && Date.now() - lastYield >= s.yieldEvery) {
           await yieldToEventLoop();
@@ -119,6 +121,7 @@ export class Trainer {
         }
         if (s.signal?.aborted) {
           result.stopped = 'aborted';
+          midEpoch = i % this.iterPerEpoch !== 0;
           progress?.log(`Trainer: aborted after ${i} of ${this.maxIter} iterations`);
           break;
         }
@@ -128,7 +131,7 @@ export class Trainer {
         const event: TrainerEvent = { iteration: i + 1, maxIter: this.maxIter, epoch: epochNumber, loss, lr: this.optimizer.lr };
         const last = (i + 1) % this.iterPerEpoch === 0;
         if (s.evaluateAt === 'epoch-start' ? i % this.iterPerEpoch === 0 : last) this.#evaluate(event, result, xTrain, tTrain, progress);
-        progress?.update(i + 1, { epoch: String(epochNumber), loss: loss.toFixed(4) });
+        progress?.update(i + 1, { epoch: String(epochNumber), loss: loss.toFixed(4), 'it/s': ((i + 1) / ((Date.now() - started) / 1000)).toFixed(1) });
         s.onProgress?.(event);
         if (!last) continue;
         epoch = epochNumber;
@@ -143,7 +146,8 @@ export class Trainer {
       }
       if (early) {
         result.bestEpoch = early.bestEpoch;
-        if (early.restoreBest(epoch)) progress?.log(`Trainer: restored the parameters of epoch ${early.bestEpoch}, the best`);
+        // NOTE: after an abort in the middle of an epoch the network has moved on from every epoch's end
+        if (early.restoreBest(midEpoch ? NaN : epoch)) progress?.log(`Trainer: restored the parameters of epoch ${early.bestEpoch}, the best`);
       }
       result.testAcc = this.network.accuracy(this.xTest, this.tTest);
       progress?.log(`=============== Final Test Accuracy ===============\ntest acc: ${result.testAcc.toFixed(4)}`);
