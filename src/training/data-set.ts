@@ -1,9 +1,11 @@
 // The Trainer's data: checked whole once, before training changes anything, and measured in
-// chunks (a loss over 10 000 images at once would size every layer buffer for 10 000).
+// chunks (a loss over 10 000 images at once would size every layer buffer for 10 000), yielding
+// to the event loop between them when the Trainer does.
 import { checkLabels } from '../labels.js';
 import { checkFinite, type Network } from '../networks/network.js';
 import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
 import { checkTensor, rowsView, type Tensor } from '../tensor.js';
+import type { Pacer } from './yield.js';
 
 /**
  * Throws unless x and t are live tensors of the same number N >= 1 of samples, x's samples fit
@@ -69,34 +71,35 @@ export function validationCount(caller: string, n: number, split: unknown): numb
   return count;
 }
 
-/** The mean loss (evaluation mode, with the network's regularization terms) over all of x, in
- *  chunks of the network's evalBatchSize. */
-export function meanLoss(network: Network, x: Tensor, t: Tensor): number {
-  const n = x.shape[0];
+/** The mean loss (evaluation mode, with the network's regularization terms) over all of x. */
+export function meanLoss(network: Network, x: Tensor, t: Tensor, pacer: Pacer): Promise<number> {
+  return inChunks(network, x, t, x.shape[0], pacer, (xs, ts) => network.loss(xs, ts, false) * xs.shape[0]);
+}
+
+/** Accuracy on the first `limit` samples (all when undefined). */
+export async function accuracyOn(network: Network, x: Tensor, t: Tensor, pacer: Pacer, limit?: number): Promise<number> {
+  const n = Math.min(limit ?? x.shape[0], x.shape[0]);
+  // NOTE: whole counts are summed, so the result is exactly network.accuracy's on all n
+  return await inChunks(network, x, t, n, pacer, (xs, ts) => Math.round(network.accuracy(xs, ts) * xs.shape[0]));
+}
+
+// The sum of `measure` (a chunk's total) over the first n samples, divided by n, in chunks of the
+// network's evalBatchSize (views, disposed after use); the pacer may yield between chunks, so
+// that a page stays responsive while 10 000 images are evaluated.
+async function inChunks(network: Network, x: Tensor, t: Tensor, n: number, pacer: Pacer,
+                        measure: (xs: Tensor, ts: Tensor) => number): Promise<number> {
   const size = (network as { evalBatchSize?: number }).evalBatchSize ?? 100;
   let sum = 0;
   for (let start = 0; start < n; start += size) {
+    await pacer.pace();
     const count = Math.min(size, n - start);
     const [xs, ts] = [rowsView(x, start, count), rowsView(t, start, count)];
     try {
-      sum += network.loss(xs, ts, false) * count;
+      sum += measure(xs, ts);
     } finally {
       xs.dispose();
       ts.dispose();
     }
   }
   return sum / n;
-}
-
-/** Accuracy on the first `limit` samples (all when undefined), through views disposed after use. */
-export function accuracyOn(network: Network, x: Tensor, t: Tensor, limit?: number): number {
-  const n = Math.min(limit ?? x.shape[0], x.shape[0]);
-  if (n === x.shape[0]) return network.accuracy(x, t);
-  const [xs, ts] = [rowsView(x, 0, n), rowsView(t, 0, n)];
-  try {
-    return network.accuracy(xs, ts);
-  } finally {
-    xs.dispose();
-    ts.dispose();
-  }
 }

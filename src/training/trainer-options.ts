@@ -50,7 +50,7 @@ export interface TrainerOptions {
   /** Stops training between two iterations; train() then resolves with `stopped: 'aborted'`
    *  and the network as the last iteration left it. */
   signal?: AbortSignal;
-  /** Hand the thread back to the event loop at least every this many ms (0: never). Default 50
+  /** Hand the thread back to the event loop at least every this many ms (0: never). Default 40
    *  on a page's main thread, 100 elsewhere when a signal is given (so a timer can abort), else 0. */
   yieldEvery?: number;
   /**

@@ -15,7 +15,7 @@ import { EarlyStopping } from './early-stopping.js';
 import { createProgress, type Progress } from './progress.js';
 import { StateSnapshot } from './snapshot.js';
 import { readTrainerOptions, type EpochMetrics, type TrainerEvent, type TrainerOptions, type TrainerSettings, type TrainResult } from './trainer-options.js';
-import { yieldToEventLoop } from './yield.js';
+import { Pacer } from './yield.js';
 
 export type { EpochMetrics, TrainerEvent, TrainerOptions, TrainResult } from './trainer-options.js';
 
@@ -101,8 +101,8 @@ export class Trainer {
     const buffers = Object.entries(this.network.buffers ?? {});
     let backup: StateSnapshot | undefined, early: EarlyStopping | undefined, progress: Progress | undefined;
     let lastLr = NaN; // the lr of the last update
-    let lastYield = Date.now();
-    const started = lastYield;
+    const pacer = new Pacer(s.yieldEvery);
+    const started = Date.now();
     let epoch = 0; // the last completed epoch
     let midEpoch = false; // stopped between two epoch ends (aborted)
     try {
@@ -115,10 +115,7 @@ export class Trainer {
       early = s.earlyStopping ? new EarlyStopping(this.network, s.earlyStopping) : undefined;
       progress = s.verbose ? await createProgress('train', this.maxIter, ['epoch', 'loss', 'it/s']) : undefined;
       for (let i = 0; i < this.maxIter; i++) {
-        if (s.yieldEvery > 0 && Date.now() - lastYield >= s.yieldEvery) {
-          await yieldToEventLoop();
-          lastYield = Date.now();
-        }
+        await pacer.pace();
         if (s.signal?.aborted) {
           result.stopped = 'aborted';
           midEpoch = i % this.iterPerEpoch !== 0;
@@ -130,12 +127,12 @@ export class Trainer {
         const epochNumber = Math.floor(i / this.iterPerEpoch) + 1;
         const event: TrainerEvent = { iteration: i + 1, maxIter: this.maxIter, epoch: epochNumber, loss, lr: this.optimizer.lr };
         const last = (i + 1) % this.iterPerEpoch === 0;
-        if (s.evaluateAt === 'epoch-start' ? i % this.iterPerEpoch === 0 : last) this.#evaluate(event, result, xTrain, tTrain, progress);
+        if (s.evaluateAt === 'epoch-start' ? i % this.iterPerEpoch === 0 : last) await this.#evaluate(event, result, xTrain, tTrain, pacer, progress);
         progress?.update(i + 1, { epoch: String(epochNumber), loss: loss.toFixed(4), 'it/s': ((i + 1) / ((Date.now() - started) / 1000)).toFixed(1) });
         s.onProgress?.(event);
         if (!last) continue;
         epoch = epochNumber;
-        const metrics = this.#epochMetrics(epoch, result, xVal, tVal, progress);
+        const metrics = await this.#epochMetrics(epoch, result, xVal, tVal, pacer, progress);
         await s.onEpochEnd?.(metrics, result);
         if (early?.observe(epoch, metrics as Required<EpochMetrics>)) {
           result.stopped = 'early-stopping';
@@ -149,7 +146,7 @@ export class Trainer {
         // NOTE: after an abort in the middle of an epoch the network has moved on from every epoch's end
         if (early.restoreBest(midEpoch ? NaN : epoch)) progress?.log(`Trainer: restored the parameters of epoch ${early.bestEpoch}, the best`);
       }
-      result.testAcc = this.network.accuracy(this.xTest, this.tTest);
+      result.testAcc = await accuracyOn(this.network, this.xTest, this.tTest, pacer);
       progress?.log(`=============== Final Test Accuracy ===============\ntest acc: ${result.testAcc.toFixed(4)}`);
       return result;
     } finally {
@@ -202,26 +199,26 @@ export class Trainer {
 
   // Train and test accuracy (on the first evaluateSampleNumPerEpoch samples), into the event,
   // the histories and the log.
-  #evaluate(event: TrainerEvent, result: TrainResult, xTrain: Tensor, tTrain: Tensor, progress: Progress | undefined): void {
+  async #evaluate(event: TrainerEvent, result: TrainResult, xTrain: Tensor, tTrain: Tensor, pacer: Pacer, progress: Progress | undefined): Promise<void> {
     const limit = this.#settings.evaluateSampleNumPerEpoch;
-    event.trainAcc = accuracyOn(this.network, xTrain, tTrain, limit);
-    event.testAcc = accuracyOn(this.network, this.xTest, this.tTest, limit);
+    event.trainAcc = await accuracyOn(this.network, xTrain, tTrain, pacer, limit);
+    event.testAcc = await accuracyOn(this.network, this.xTest, this.tTest, pacer, limit);
     result.trainAccList.push(event.trainAcc);
     result.testAccList.push(event.testAcc);
     progress?.log(`=== epoch ${event.epoch}, train acc ${event.trainAcc.toFixed(4)}, test acc ${event.testAcc.toFixed(4)} ===`);
   }
 
   // The metrics of a finished epoch, measuring the validation data (into the histories) if any.
-  #epochMetrics(epoch: number, result: TrainResult, xVal: Tensor | undefined, tVal: Tensor | undefined,
-                progress: Progress | undefined): EpochMetrics {
+  async #epochMetrics(epoch: number, result: TrainResult, xVal: Tensor | undefined, tVal: Tensor | undefined, pacer: Pacer,
+                      progress: Progress | undefined): Promise<EpochMetrics> {
     const losses = result.trainLossList.slice(-this.iterPerEpoch);
     const metrics: EpochMetrics = {
       epoch, trainLoss: losses.reduce((a, b) => a + b, 0) / losses.length,
       trainAcc: result.trainAccList.at(-1)!, testAcc: result.testAccList.at(-1)!,
     };
     if (xVal && tVal) {
-      metrics.valLoss = meanLoss(this.network, xVal, tVal);
-      metrics.valAcc = this.network.accuracy(xVal, tVal);
+      metrics.valLoss = await meanLoss(this.network, xVal, tVal, pacer);
+      metrics.valAcc = await accuracyOn(this.network, xVal, tVal, pacer);
       result.valLossList!.push(metrics.valLoss);
       result.valAccList!.push(metrics.valAcc);
       progress?.log(`    epoch ${epoch}: val loss ${metrics.valLoss.toFixed(4)}, val acc ${metrics.valAcc.toFixed(4)}`);
