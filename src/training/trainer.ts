@@ -94,7 +94,7 @@ export class Trainer {
     const [xTrain, tTrain, xVal, tVal] = this.#split(owned);
     const seed = s.seed ?? (Math.random() * 2 ** 32) >>> 0;
     if (s.seed !== undefined) this.network.reseed?.(dropoutSeed(seed));
-    const batches = new MiniBatches(xTrain, tTrain, this.batchSize, createRng(seed), s.sampling);
+    let batches: MiniBatches | undefined;
     const result: TrainResult = { trainLossList: [], trainAccList: [], testAccList: [], testAcc: NaN };
     if (xVal) [result.valLossList, result.valAccList] = [[], []];
     const stop = s.onDivergence === 'stop';
@@ -106,6 +106,7 @@ export class Trainer {
     let epoch = 0; // the last completed epoch
     let midEpoch = false; // stopped between two epoch ends (aborted)
     try {
+      batches = new MiniBatches(xTrain, tTrain, this.batchSize, createRng(seed), s.sampling);
       // The state a divergence rolls back to: the parameters and buffers (batch-norm statistics)
       // the last healthy iteration left before its update. The loss of iteration i is computed on
       // the parameters update i - 1 made, so a non-finite loss there means update i - 1 broke
@@ -151,7 +152,7 @@ export class Trainer {
       return result;
     } finally {
       progress?.stop();
-      batches.dispose();
+      batches?.dispose();
       backup?.dispose();
       early?.dispose();
       for (const v of owned) v.dispose();
