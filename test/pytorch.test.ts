@@ -3,11 +3,11 @@
 // the same logits as predict() on 100 MNIST images, one training step that matches scratchnet's,
 // and the file PyTorch writes loaded back with loadModel.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  exportPytorch, init, layers as L, loadMnist, loadModel, pytorchSource, saveModel, Sequential, serialize, SGD, Trainer,
+  exportPytorch, init, layers as L, loadMnist, loadModel, pytorchSource, saveModel, Sequential, serialize, SGD, tensor, Trainer,
   TwoLayerNet, type Architecture, type Tensor,
 } from '../src/index.js';
 import { tempDir } from './scripts.js';
@@ -76,7 +76,12 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
   let x: Tensor, t: Tensor, xTrain: Tensor, tTrain: Tensor;
   beforeAll(async () => {
     ({ xTrain, tTrain, xTest: x, tTest: t } = await loadMnist({ flatten: false, trainSize: 500, testSize: 100 }));
-    writeFileSync(join(dir, 'batch.safetensors'), serialize({ x: { shape: [...x.shape], data: Float32Array.from(x.data) }, t: { shape: [...t.shape], data: Float32Array.from(t.data) } }));
+    const oneHot = new Float32Array(100 * 10);
+    t.data.forEach((label, i) => void (oneHot[i * 10 + label] = 1));
+    writeFileSync(join(dir, 'batch.safetensors'), serialize({
+      x: { shape: [...x.shape], data: Float32Array.from(x.data) }, t: { shape: [...t.shape], data: Float32Array.from(t.data) },
+      t1: { shape: [100, 10], data: oneHot },
+    }));
   });
 
   // Runs `body` (Python) after importing the exported module as `m`; returns its last stdout line as JSON.
@@ -103,7 +108,7 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
         L.conv2d({ filters: 4, kernelSize: 3, pad: 1 }), L.batchNorm(), L.maxPool2d({ size: 2, pad: 1 }), L.leakyRelu({ alpha: 0.1 }), // 4 × 15 × 15
         L.conv2d({ filters: 6, kernelSize: [3, 1], stride: 2 }), L.relu(), // 6 × 7 × 8
         L.avgPool2d({ size: 3, stride: 1, pad: 1 }), L.elu(), L.flatten(), // 336
-        L.dense({ units: 20 }), L.tanh(), L.dropout({ ratio: 0.3 }), L.dense({ units: 16 }), L.sigmoid(), L.batchNorm(),
+        L.dense({ units: 20 }), L.maxout({ pieces: 2 }), L.tanh(), L.dropout({ ratio: 0.3 }), L.dense({ units: 16 }), L.sigmoid(), L.batchNorm(),
         L.dense({ units: 10 }),
       ],
     });
@@ -147,6 +152,26 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
     const before = await loadModel(file);
     expect(maxAbsDiff(before.params.W1.data, loaded.params.W1.data)).toBeGreaterThan(1e-4);
     for (const n of [net, loaded, before]) n.dispose();
+  });
+
+  test.each(['softmax-cross-entropy', 'mean-squared-error', 'sigmoid-cross-entropy'] as const)('loss(): %s as the network computes it, weight decay included', async (lossName) => {
+    const net = new Sequential({ inputShape: [1, 28, 28], seed: 5, loss: lossName, weightDecayLambda: 0.05, layers: [L.dense({ units: 32 }), L.relu(), L.dense({ units: 10 })] });
+    const file = join(dir, `${lossName}.safetensors`);
+    await saveModel(net, file);
+    const target = lossName === 'sigmoid-cross-entropy' ? "batch['t1']" : 't';
+    const torchLoss = python(exportPytorch(net), `model = m.build_model(${JSON.stringify(file)})\nwith torch.no_grad():\n    print(json.dumps(m.loss(model, x, ${target}).item()))`) as number;
+    let ours: number;
+    if (lossName === 'sigmoid-cross-entropy') {
+      const { deserialize } = await import('../src/io/safetensors.js');
+      const { arrays } = deserialize(readFileSync(join(dir, 'batch.safetensors')));
+      const t1 = tensor(arrays.t1.data, arrays.t1.shape);
+      ours = net.loss(x, t1);
+      t1.dispose();
+    } else {
+      ours = net.loss(x, t);
+    }
+    expect(Math.abs(torchLoss - ours)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(ours)));
+    net.dispose();
   });
 
   test('a file that does not fit the module is a clear error in Python', () => {

@@ -131,15 +131,27 @@ def build_model(safetensors_path):
 
 
 def loss(model, x, t):
-    """The network's loss: the book's softmax cross-entropy (log of softmax + 1e-7, mean over the
-    batch), plus weight decay 0.5 * lambda * sum(W^2) over dense and conv weights."""
-    if LOSS != 'softmax-cross-entropy':
-        raise NotImplementedError(f'loss {LOSS!r}: only softmax-cross-entropy is exported so far')
-    y = F.softmax(model(x), dim=1)
-    if t.dim() == 1:
-        data = -torch.log(y.gather(1, t.long().reshape(-1, 1)) + 1e-7).sum() / y.shape[0]
+    """The network's loss, as scratchnet computes it, plus weight decay 0.5 * lambda * sum(W^2)
+    over dense and conv weights. t: class indices (N,) or targets (N, C).
+    softmax-cross-entropy: the book's, -log(softmax + 1e-7) of the right class, mean over the batch;
+    mean-squared-error: 0.5 * sum((y - t)^2) per sample (labels stand for one-hot rows), mean;
+    sigmoid-cross-entropy: softplus(y) - t * y summed over the units, mean over the batch."""
+    y = model(x)
+    n = y.shape[0]
+    if LOSS == 'softmax-cross-entropy':
+        p = F.softmax(y, dim=1)
+        if t.dim() == 1:
+            data = -torch.log(p.gather(1, t.long().reshape(-1, 1)) + 1e-7).sum() / n
+        else:
+            data = -(t * torch.log(p + 1e-7)).sum() / n
+    elif LOSS == 'mean-squared-error':
+        target = F.one_hot(t.long(), y.shape[1]).to(y.dtype) if t.dim() == 1 else t
+        data = 0.5 * ((y - target) ** 2).sum() / n
+    elif LOSS == 'sigmoid-cross-entropy':
+        target = t.reshape(y.shape).to(y.dtype)
+        data = (F.softplus(y) - target * y).sum() / n
     else:
-        data = -(t * torch.log(y + 1e-7)).sum() / y.shape[0]
+        raise NotImplementedError(f'loss {LOSS!r}')
     if WEIGHT_DECAY_LAMBDA:
         params = dict(model.named_parameters())
         data = data + 0.5 * WEIGHT_DECAY_LAMBDA * sum((params[k] ** 2).sum() for k in DECAYED)

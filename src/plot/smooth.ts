@@ -1,7 +1,7 @@
 // The book's smooth_curve (common/util.py), for drawing the loss of every mini-batch: the raw
 // curve jumps with each batch's luck and hides the trend the figures are about.
-// NOTE: the book's functions are gathering in src/functions.ts (smoothCurve among them); once it
-// is there, this file re-exports it.
+// src/functions.ts (the book's common/functions.py and util.py) re-exports it from here, so that
+// scratchnet/plot needs nothing that loads the kernels.
 
 /** An 11-point Kaiser window (β = 2) over the curve, reflected at both ends so the output has
  *  the input's length; a curve shorter than the window is returned as it is. */
