@@ -36,7 +36,8 @@ export { MiniBatches } from './data/batches.js';
 export { preprocessDigit, rgbaToGray } from './data/digit-image.js';
 export { Standardizer } from './data/standardize.js';
 export { Trainer, TrainingDivergedError } from './training/trainer.js';
-export type { TrainerOptions, TrainerEvent, TrainResult } from './training/trainer.js';
+export type { TrainerOptions, TrainerEvent, TrainResult, EpochMetrics } from './training/trainer.js';
+export type { EarlyStoppingOptions } from './training/early-stopping.js';
 export { stepDecay, cosineDecay } from './training/schedules.js';
 export type { LrSchedule } from './training/schedules.js';
 export { createProgress } from './training/progress.js';
@@ -60,6 +61,7 @@ export * as layers from './layers/specs.js';
 export type { LayerSpec } from './layers/kind.js';
 export { Flatten } from './layers/flatten.js';
 export { saveModel, loadModel, serializeModel, deserializeModel } from './io/model.js';
+export { exportPytorch, pytorchSource } from './io/pytorch.js';
 export { ConvMaxPool } from './layers/conv-max-pool.js';
 // Issue 14's leaf pieces: Maxout, the MSE and sigmoid losses, PyTorch's initializations, the book's functions.
 export { Maxout } from './layers/maxout.js';

@@ -133,6 +133,24 @@ describe('train and eval', () => {
     expect(session.outputNames).toHaveLength(1);
   });
 
+  test('train --plot draws the loss and accuracy curves into a PNG', async () => {
+    const png = join(dir, 'two-layer-curves.png');
+    const out = await ok('train', '--epochs', '2', '--train-size', '1000', '--test-size', '100', '--save', join(dir, 'plotted.safetensors'), '--plot', png);
+    expect(out).toContain(`curves: ${png}`);
+    const image = PNG.sync.read(readFileSync(png));
+    expect([image.width, image.height]).toEqual([2 * 1280, 2 * 400]); // two 640 × 400 charts side by side, drawn at twice the size
+    expect(await fails('train', '--plot', join(dir, 'curves.jpg'))).toBe(`error: --plot: the file name must end in .png or .svg, got ${join(dir, 'curves.jpg')}`);
+  });
+
+  test('export-pytorch writes a Python module for the model file', async () => {
+    const py = join(dir, 'two_layer.py');
+    expect(await ok('export-pytorch', model, py)).toContain(`wrote ${py} (two-layer); in Python: build_model(${JSON.stringify(model)})`);
+    const source = readFileSync(py, 'utf8');
+    expect(source).toMatch(/^# TwoLayerNet exported by scratchnet/);
+    expect(source).toContain('def build_model(safetensors_path):');
+    expect(await fails('export-pytorch', model, join(dir, 'two_layer.txt'))).toBe(`error: export-pytorch: the output must be a .py file, got ${join(dir, 'two_layer.txt')}`);
+  });
+
   // files saved by the API, not by `scratchnet train`: a preset with dropout and batch norm, and a Sequential
   test('eval, predict and export-onnx read any saveModel file', async () => {
     const extend = new MultiLayerNetExtend({ inputSize: 784, hiddenSizeList: [20, 20], outputSize: 10, useDropout: true, useBatchnorm: true, seed: 3 });

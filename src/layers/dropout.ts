@@ -18,7 +18,7 @@ export class Dropout implements Layer {
   /** When true, training passes reuse the last mask instead of drawing a new one (numerical
    *  gradients need the same function at x + h and x - h). */
   replayRandomness = false;
-  readonly #rng: Rng;
+  #rng: Rng;
   readonly #mask = new LayerBuffer();
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -29,6 +29,10 @@ export class Dropout implements Layer {
     const { seed } = checkOptions('Dropout', options, ['seed']);
     this.dropoutRatio = dropoutRatio;
     this.#rng = createRng(checkSeed('Dropout', seed));
+  }
+
+  reseed(seed: number): void {
+    this.#rng = createRng(checkSeed('Dropout.reseed', seed));
   }
 
   forward(x: Tensor, train = true): Tensor {

@@ -19,6 +19,9 @@ export interface Layer {
   readonly buffers?: Readonly<Record<string, Tensor>>;
   /** Stochastic layers (Dropout) only: reuse the last random draw while true. */
   replayRandomness?: boolean;
+  /** Stochastic layers (Dropout) only: restart the layer's random stream from `seed`, so a
+   *  training run (Trainer's `seed`) fixes its masks whatever seed the layer was built with. */
+  reseed?(seed: number): void;
   /** Frees the layer's buffers and gradients (not the parameters, which the caller owns). */
   dispose(): void;
 }
