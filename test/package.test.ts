@@ -8,9 +8,9 @@ import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as scratchnet from '../src/index.js';
+import { launchChromium } from './chromium.js';
 import { workload } from './fixtures/consumer/workload.js';
 import { tempDir } from './scripts.js';
 
@@ -118,10 +118,7 @@ test('Vite: a build without configuration ships the kernels and the kernel threa
   expect(readFileSync(join(consumer, 'dist/assets', threaded))).toEqual(readFileSync(join(repo, 'build/scratchnet-threads-relaxed.wasm')));
 
   const server = await serve(join(consumer, 'dist'));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const problems: string[] = [];
