@@ -6,6 +6,13 @@ import type { Rng } from '../rng.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
 
+/**
+ * Random mini-batches drawn as the book does (`np.random.choice(train_size, batch_size)`: with
+ * replacement), into two tensors reused by every call, so sampling allocates nothing.
+ * @example
+ * const batches = new MiniBatches(xTrain, tTrain, 100, createRng(1));
+ * const [x, t] = batches.sample();
+ */
 export class MiniBatches {
   readonly x: Tensor;
   readonly t: Tensor;
@@ -42,6 +49,7 @@ export class MiniBatches {
     return [this.x, this.t];
   }
 
+  /** Frees the batch tensors and the index block (not the data set). */
   dispose(): void {
     this.x.dispose();
     this.t.dispose();

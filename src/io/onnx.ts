@@ -11,6 +11,7 @@ import { attribute, OnnxGraph } from './onnx-graph.js';
 import { exportLayer, type Value } from './onnx-layers.js';
 import { DataType, encodeModel, type ValueInfoProto } from './onnx-proto.js';
 
+/** Options of {@link toOnnx} and {@link saveOnnx}. */
 export interface OnnxOptions {
   /** Also output 'probabilities', the softmax of the logits (default false). */
   probabilities?: boolean;

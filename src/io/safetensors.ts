@@ -4,6 +4,7 @@
 
 import { describe } from '../shape.js';
 
+/** A float32 array with its shape (row-major), as a safetensors file stores a tensor. */
 export interface NamedArray {
   shape: number[];
   data: Float32Array;
@@ -44,6 +45,7 @@ export function serialize(arrays: Record<string, NamedArray>, metadata: Record<s
   return out;
 }
 
+/** A decoded safetensors file: its arrays by name and its string metadata. */
 export interface Decoded {
   arrays: Record<string, NamedArray>;
   metadata: Record<string, string>;

@@ -7,6 +7,11 @@ import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
 
+/**
+ * Fully connected layer: `out = x·W + b` with `W` `(in, out)` and `b` `(out)`. An N-D input is read
+ * as `(N, in)` and `dx` comes back in the input's shape. `backward` sets `dW = xᵀ·dout` and
+ * `db = Σ_rows dout`. `W` and `b` are the caller's tensors, shared (not copied).
+ */
 export class Affine implements Layer {
   readonly W: Tensor;
   readonly b: Tensor;
