@@ -53,3 +53,5 @@ export { SimpleConvNet } from './networks/simple-conv-net.js';
 export type { SimpleConvNetOptions, ConvParam } from './networks/simple-conv-net.js';
 export { DeepConvNet } from './networks/deep-conv-net.js';
 export type { DeepConvNetOptions } from './networks/deep-conv-net.js';
+export { ScratchnetError, ShapeError, ValueError, NotInitializedError, FileFormatError } from './errors.js';
+export type { ScratchnetErrorCode } from './errors.js';

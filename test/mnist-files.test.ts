@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, expect, test } from 'vitest';
 import { allocator, init, memoryBuffer, memoryStats } from '../src/backend/runtime.js';
 import { loadMnist, type Mnist, type MnistFiles } from '../src/data/mnist.js';
+import { FileFormatError } from '../src/errors.js';
 import { idx } from './idx-files.js';
 
 // One thread: the memory is a plain WebAssembly.Memory, whose growth detaches every view of it.
@@ -38,6 +39,10 @@ test('a truncated gzip file is an error naming the file, and nothing is left all
   const truncated = new Uint8Array(whole.subarray(0, whole.length - 6));
   await expect(loadMnist({ files: { ...files(), trainLabels: truncated } })).rejects.toThrow(
     /^loadMnist: files\.trainLabels \(train-labels-idx1-ubyte\): gzip data could not be inflated/);
+  await expect(loadMnist({ files: { ...files(), trainLabels: truncated } })).rejects.toBeInstanceOf(FileFormatError);
+  // a gzip file that inflates to a broken IDX file: the IDX reader's error
+  const broken = new Uint8Array(gzipSync(files().testLabels.subarray(0, 9)));
+  await expect(loadMnist({ files: { ...files(), testLabels: broken } })).rejects.toThrow(/^parseIdx\(t10k-labels-idx1-ubyte\): truncated/);
   expect(memoryStats().liveBytes).toBe(before);
 });
 

@@ -1,5 +1,6 @@
 // Gzipped files (RFC 1952), recognized by their magic bytes and inflated with the platform's
 // DecompressionStream (Node 18+ and every current browser), so no inflater ships in the package.
+import { FileFormatError } from '../errors.js';
 
 /** True when `bytes` start with gzip's magic number 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -15,6 +16,6 @@ export async function gunzipIfGzipped(bytes: Uint8Array, what: string): Promise<
     const stream = new Blob([own]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
-    throw new Error(`${what}: gzip data could not be inflated (truncated or corrupt?): ${(e as Error).message}`);
+    throw new FileFormatError(`${what}: gzip data could not be inflated (truncated or corrupt?): ${(e as Error).message}`);
   }
 }
