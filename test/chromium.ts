@@ -4,7 +4,8 @@
 import { statSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
 // No --single-process (@sparticuz/chromium's own default): the pages run workers and threads.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
@@ -21,6 +22,11 @@ export async function chromiumPath(): Promise<string> {
   if (chosen) return chosen;
   const system = SYSTEM.find(isFile);
   if (system) return system;
+  // the package holds one build: Linux on x86-64
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`no Chromium found at ${SYSTEM.join(', ')}, and @sparticuz/chromium has no build for ` +
+      `${process.platform}-${process.arch}: set CHROMIUM_PATH to a Chromium or Chrome executable`);
+  }
   const { default: bundled } = await import('@sparticuz/chromium');
   return bundled.executablePath();
 }
