@@ -123,7 +123,7 @@ test('TypeScript: the declarations resolve under --strict, for Node and for bund
   expect(errors, bad.stdout).toEqual(['5 TS2322', '6 TS2322', '7 TS2353', '8 TS2339']);
 }, TIMEOUT);
 
-test('Vite: a build without configuration ships the kernels and the kernel thread, and the page trains in chromium on two threads', async () => {
+test('Vite: a build without configuration ships the kernels and the kernel thread, and the page trains in chromium on two threads and loads gzipped MNIST files', async () => {
   const build = await ok(process.execPath, [vite, 'build'], consumer);
   expect(build.stdout + build.stderr).not.toMatch(/externalized for browser compatibility|warning/i);
   const assets = readdirSync(join(consumer, 'dist/assets'));
@@ -157,8 +157,13 @@ test('Vite: a build without configuration ships the kernels and the kernel threa
     expect(result.error).toBeUndefined();
     expect(result.threads).toBe(2);
     expect(result.fma).toBe(true);
+    // loadMnist inflated gzipped files with the browser's DecompressionStream
+    let pixelSum = 0;
+    for (let i = 0; i < 2 * 784; i++) pixelSum += (i * 7) % 256;
+    expect(result.mnist).toEqual({ shape: [2, 784], labels: [3, 9], pixelSum, testLabels: [4] });
     delete result.threads;
     delete result.fma;
+    delete result.mnist;
     expect(result.backend).toBe('wasm');
     expect(result.losses.at(-1)).toBeLessThan(result.losses[0] / 2);
     // the same kernels and host code in Node, on one thread, compute the very same numbers
