@@ -48,7 +48,7 @@ export default defineConfig({
   server: { headers: isolation, fs: { allow: [repoDir] } },
   preview: { headers: isolation },
   // NOTE: the start-up scan for dependencies to pre-bundle does not follow `new Worker(new URL(…))`;
-  // one found later (the library's protobufjs) makes Vite re-optimize and reload the page.
+  // one found later (the library's wasm-feature-detect) makes Vite re-optimize and reload the page.
   optimizeDeps: { entries: ['index.html', 'worker.ts'] },
   worker: { format: 'es' },
   build: { target: 'es2022' },

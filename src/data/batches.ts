@@ -9,6 +9,14 @@ import { describe, formatShape } from '../shape.js';
 
 export type Sampling = 'with-replacement' | 'epoch-shuffle';
 
+
+/**
+ * Random mini-batches drawn as the book does (`np.random.choice(train_size, batch_size)`: with
+ * replacement) or once per epoch in a shuffled order, into two tensors reused by every call, so sampling allocates nothing.
+ * @example
+ * const batches = new MiniBatches(xTrain, tTrain, 100, createRng(1));
+ * const [x, t] = batches.sample();
+ */
 export class MiniBatches {
   readonly x: Tensor;
   readonly t: Tensor;
@@ -102,6 +110,7 @@ export class MiniBatches {
     this.#views = [];
   }
 
+  /** Frees the batch tensors and the index block (not the data set). */
   dispose(): void {
     this.#disposeViews();
     this.x.dispose();

@@ -8,6 +8,10 @@ import { formatShape } from '../shape.js';
 // like scikit-learn, it keeps a scale of 1 and is only centred.
 const MIN_STD = 1e-8;
 
+/**
+ * Per-feature standardization, `(x - mean) / std`, fitted on a training set and applied unchanged
+ * to any other. A feature constant over the training set keeps a scale of 1 (it is only centred).
+ */
 export class Standardizer {
   #stats: { mean: Tensor; variance: Tensor; ones: Tensor; zeros: Tensor } | undefined;
 
@@ -47,14 +51,17 @@ export class Standardizer {
     return y;
   }
 
+  /** `fit(x)` then `transform(x)`. */
   fitTransform(x: Tensor): Tensor {
     return this.fit(x).transform(x);
   }
 
+  /** The fitted per-feature mean, or undefined before `fit`. */
   get mean(): Tensor | undefined {
     return this.#stats?.mean;
   }
 
+  /** Frees the fitted statistics. */
   dispose(): void {
     if (this.#stats) for (const t of Object.values(this.#stats)) t.dispose();
     this.#stats = undefined;

@@ -4,6 +4,7 @@
 
 import { describe } from '../shape.js';
 
+/** A float32 array with its shape (row-major), as a safetensors file stores a tensor. */
 export interface NamedArray {
   shape: number[];
   data: Float32Array;
@@ -46,7 +47,8 @@ export function serialize(arrays: Record<string, NamedArray>, metadata: Record<s
   return out;
 }
 
-/** Both records have no prototype: every key in them came from the file. */
+/** A decoded safetensors file: its arrays by name and its string metadata. Both records have no
+ *  prototype: every key in them came from the file. */
 export interface Decoded {
   arrays: Record<string, NamedArray>;
   metadata: Record<string, string>;

@@ -11,6 +11,11 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { integer, specOptions } from './spec-checks.js';
 
+/**
+ * Fully connected layer: `out = x·W + b` with `W` `(in, out)` and `b` `(out)`. An N-D input is read
+ * as `(N, in)` and `dx` comes back in the input's shape. `backward` sets `dW = xᵀ·dout` and
+ * `db = Σ_rows dout`. `W` and `b` are the caller's tensors, shared (not copied).
+ */
 export class Affine implements Layer {
   readonly W: Tensor;
   readonly b: Tensor;

@@ -13,6 +13,12 @@ import { finite, specOptions } from './spec-checks.js';
 /** The default epsilon inside the square root, √(var + eps). */
 export const EPS = 1e-6;
 
+/**
+ * The book's batch normalization: per-feature batch mean and biased variance in training (an
+ * `(N, C, H, W)` input is read as `(N, C·H·W)`), the running statistics (`running = m·running +
+ * (1 - m)·batch`, starting at zero) at test time, `std = √(var + 1e-6)`. `backward` sets `dgamma`
+ * and `dbeta`. Given running statistics are shared, else the layer makes its own.
+ */
 export class BatchNormalization implements Layer {
   readonly gamma: Tensor;
   readonly beta: Tensor;

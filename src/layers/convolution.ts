@@ -19,6 +19,11 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
 
+/**
+ * The book's convolution (cross-correlation) as im2col and one matrix product: `W` `(FN, C, FH, FW)`,
+ * `b` `(FN)`, input `(N, C, H, W)`, output `(N, FN, OH, OW)` with `OH = ⌊(H + 2·pad − FH) / stride⌋ + 1`.
+ * `backward` sets `dW` and `db`. `W` and `b` are the caller's tensors, shared (not copied).
+ */
 export class Convolution implements Layer {
   readonly W: Tensor;
   readonly b: Tensor;

@@ -11,6 +11,11 @@ import { options as checkOptions } from '../options.js';
 import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
 
+/**
+ * The book's dropout (not inverted): in training each element is kept with probability
+ * `1 - dropoutRatio`, unscaled; at test time (`forward(x, false)`) every element is scaled by
+ * `1 - dropoutRatio`. `options.seed` makes the masks reproducible.
+ */
 export class Dropout implements Layer {
   readonly params = {};
   readonly grads = {};

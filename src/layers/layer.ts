@@ -2,6 +2,7 @@
 // runs backward through them in reverse and reads each layer's grads: no hand-written key lists.
 import type { Tensor } from '../tensor.js';
 
+/** What every tensor layer offers: `forward`, `backward`, its parameters and their gradients. */
 export interface Layer {
   /** Forward pass; `train` switches Dropout and BatchNormalization between modes. The output
    *  belongs to the layer and stays valid until its next forward. */

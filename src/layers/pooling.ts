@@ -71,6 +71,11 @@ abstract class Pool2d implements Layer {
   }
 }
 
+/**
+ * Max pooling over each channel of an `(N, C, H, W)` input, with `poolH × poolW` windows, `stride`
+ * and zero `pad`; the output size honours `pad` (the book's ignores it; the same at `pad = 0`).
+ * Backward sends each gradient to its window's first maximum (overlapping windows add).
+ */
 export class Pooling extends Pool2d {
   readonly #argmax = new LayerBuffer(); // i32 indices, in a float tensor's bytes
 
@@ -78,6 +83,7 @@ export class Pooling extends Pool2d {
     super('Pooling', poolH, poolW, stride, pad);
   }
 
+  /** The windows' maxima, `(N, C, OH, OW)`, keeping each window's argmax for backward. */
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('Pooling.forward', x);
     const y = this.out.get([x.shape[0], x.shape[1], OH, OW], x);
@@ -87,6 +93,7 @@ export class Pooling extends Pool2d {
     return y;
   }
 
+  /** `dx` in the input's shape: each gradient added at its window's argmax, zeros elsewhere. */
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
     const dx = this.dxBuffer.get(x.shape, dout);
@@ -94,17 +101,21 @@ export class Pooling extends Pool2d {
     return dx;
   }
 
+  /** Frees the layer's buffers. */
   override dispose(): void {
     super.dispose();
     this.#argmax.dispose();
   }
 }
 
+/** Average pooling, with the windows, stride and padding of {@link Pooling} (padding counts as
+ *  zeros in the mean); backward spreads each gradient evenly over its window. */
 export class AvgPooling extends Pool2d {
   constructor(poolH: number, poolW: number, stride = 1, pad = 0) {
     super('AvgPooling', poolH, poolW, stride, pad);
   }
 
+  /** The windows' means, `(N, C, OH, OW)`. */
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('AvgPooling.forward', x);
     const y = this.out.get([x.shape[0], x.shape[1], OH, OW], x);
@@ -113,6 +124,7 @@ export class AvgPooling extends Pool2d {
     return y;
   }
 
+  /** `dx` in the input's shape: each gradient divided over its window. */
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
     const dx = this.dxBuffer.get(x.shape, dout);

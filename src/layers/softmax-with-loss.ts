@@ -6,6 +6,11 @@ import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LossLayer } from './loss.js';
 
+/**
+ * Softmax and the cross-entropy loss as one layer, as in the book: `forward(x, t)` returns the
+ * mean loss `-Σ log(y[i, tᵢ] + 1e-7) / N` for labels `t` given as classes `(N)` or one-hot rows
+ * `(N, C)`; `backward(dout = 1)` returns `dout · (y − onehot(t)) / N`.
+ */
 export class SoftmaxWithLoss implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -62,6 +67,7 @@ export class SoftmaxWithLoss implements LossLayer {
     return this.#state?.y;
   }
 
+  /** Frees the layer's buffers. */
   dispose(): void {
     this.#y.dispose();
     this.#dx.dispose();
