@@ -33,6 +33,10 @@ export interface InitOptions {
    *  same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0. Fixed by the first
    *  init(); see usesFma(). */
   fma?: boolean;
+  /** Convolutions with 3×3 filters at stride 1 run as Winograd F(2×2, 3×3) (their unpooled forward
+   *  pass and dx), unless a layer says otherwise (new Convolution(…, { winograd })). Default: false.
+   *  Any init() may change it. */
+  winograd?: boolean;
 }
 
 interface Runtime {
@@ -49,6 +53,7 @@ interface Runtime {
   fma: boolean; // the loaded build multiply-adds fused
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
+  winograd: boolean; // init()'s winograd
 }
 
 let rt: Runtime | undefined;
@@ -61,8 +66,8 @@ export async function init(options: InitOptions = {}): Promise<void> {
     throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
   }
   const threads = checkThreads(options.threads);
-  if (options.fma !== undefined && typeof options.fma !== 'boolean') {
-    throw new Error(`init: fma must be true or false, got ${String(options.fma)}`);
+  for (const key of ['fma', 'winograd'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new Error(`init: ${key} must be true or false, got ${String(options[key])}`);
   }
   // NOTE: awaited before the check below, so that concurrent first calls create one runtime
   const byDefault = rt || threads !== undefined ? 1 : await defaultThreads();
@@ -73,6 +78,7 @@ export async function init(options: InitOptions = {}): Promise<void> {
   } else if (options.fma !== undefined && options.fma !== rt.fmaAsked) {
     throw new Error(`init: fma is fixed by the first init() (${rt.fmaAsked}); got ${options.fma}`);
   }
+  if (options.winograd !== undefined) rt!.winograd = options.winograd;
   if (backend === 'wasm' && !rt!.wasm) {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
     await loading;
@@ -141,6 +147,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     threadsAsked: explicit,
     fmaAsked: fma,
     fma: false,
+    winograd: false,
   };
   rt = state;
 }
@@ -258,6 +265,11 @@ export function threadCount(): number {
 export function usesFma(): boolean {
   const state = runtime('usesFma');
   return state.active === 'wasm' && state.fma;
+}
+
+/** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */
+export function winogradByDefault(): boolean {
+  return runtime('winogradByDefault').winograd;
 }
 
 /** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. */

@@ -9,11 +9,21 @@
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
+import { winogradBackwardData, winogradFits, winogradForward } from '../ops/winograd.js';
+import { options } from '../options.js';
+import { winogradByDefault } from '../backend/runtime.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { Layer } from './layer.js';
 import type { Pooling } from './pooling.js';
+
+export interface ConvolutionOptions {
+  /** Run the forward pass and dx as Winograd F(2×2, 3×3) where it fits (3×3 filters, stride 1, pad
+   *  at most 2): fewer multiplications, results that differ from the im2col path's in the last bits
+   *  (src/ops/winograd.ts). Default: init()'s `winograd`. */
+  winograd?: boolean;
+}
 
 export class Convolution implements Layer {
   readonly W: Tensor;
@@ -28,8 +38,12 @@ export class Convolution implements Layer {
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
   #cache: { x: Tensor; OH: number; OW: number; pool?: Pooling } | undefined;
+  /** ConvolutionOptions.winograd; undefined follows init()'s. */
+  winograd: boolean | undefined;
 
-  constructor(W: Tensor, b: Tensor, stride = 1, pad = 0) {
+  constructor(W: Tensor, b: Tensor, stride = 1, pad = 0, convOptions?: ConvolutionOptions) {
+    const { winograd } = options('Convolution', convOptions, ['winograd']);
+    if (winograd !== undefined && typeof winograd !== 'boolean') throw new Error(`Convolution: winograd must be true or false, got ${String(winograd)}`);
     checkTensor('Convolution: W', W);
     checkTensor('Convolution: b', b);
     if (W.shape.length !== 4) throw new Error(`Convolution: W must be 4-D (FN, C, FH, FW), got ${formatShape(W.shape)}`);
@@ -47,15 +61,25 @@ export class Convolution implements Layer {
     this.db = empty(b.shape);
     this.params = { W, b };
     this.grads = { W: this.dW, b: this.db };
+    this.winograd = winograd;
+  }
+
+  // The unpooled passes' algorithm (the passes joined with a max pooling run im2col).
+  #usesWinograd(): boolean {
+    return (this.winograd ?? winogradByDefault()) && winogradFits(this.W.shape, this.stride, this.pad);
   }
 
   forward(x: Tensor): Tensor {
     const { N, FN, OH, OW, flops, sampleBytes } = this.#input('Convolution.forward', x);
     const out = this.#out.get([N, FN, OH, OW]);
+    this.#cache = { x, OH, OW };
+    if (this.#usesWinograd()) {
+      winogradForward(x, this.W, this.b, out, this.pad);
+      return out;
+    }
     const { geometry, scratch } = this.#pass(x);
     runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread), count, ...geometry]));
-    this.#cache = { x, OH, OW };
     return out;
   }
 
@@ -143,7 +167,10 @@ export class Convolution implements Layer {
     runParallel(pool ? 'f32_maxpool_conv_bwd_filter' : 'f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
       [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
     let dx: Tensor | undefined;
-    if (needDx) {
+    if (needDx && !pool && this.#usesWinograd()) {
+      dx = this.#dx.get(x.shape);
+      winogradBackwardData(dout, this.W, dx, this.pad);
+    } else if (needDx) {
       const out = this.#dx.get(x.shape);
       runParallel(pool ? 'f32_maxpool_conv_bwd_data' : 'f32_conv_bwd_data', splitRange(N, threads).map(([n0, count], thread) =>
         [this.W.offset, ...from.map((offset) => offset + n0 * doutBytes), out.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry, ...window]));

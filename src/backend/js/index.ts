@@ -11,6 +11,7 @@ import { gatherKernels } from './gather.js';
 import { gemmKernels } from './gemm.js';
 import { im2colKernels } from './im2col.js';
 import { convKernels } from './conv.js';
+import { winogradKernels } from './winograd.js';
 import { transposeKernels } from './transpose.js';
 import { poolKernels } from './pool.js';
 import { optimKernels } from './optim.js';
@@ -30,6 +31,7 @@ export function createJsKernels(heap: Heap): Kernels {
     ...gemmKernels(heap),
     ...im2colKernels(heap),
     ...convKernels(heap),
+    ...winogradKernels(heap),
     ...transposeKernels(heap),
     ...poolKernels(heap),
     ...reduceKernels(heap),

@@ -1,0 +1,210 @@
+// Winograd F(2×2, 3×3) for 3×3, stride-1 convolutions (Lavin & Gray 2016): each 2×2 block of the
+// output comes from a 4×4 tile of the (padded) input with 16 multiplications per channel instead of
+// 36. With U = G g Gᵀ (the filter), V = Bᵀ d Bᵀᵀ (the input tile) and M = Σ_c U ⊙ V, the block is
+// Aᵀ M A. The 16 channel sums are 16 matrix products M[ξ] (FN, tiles) = U[ξ] (FN, C) · V[ξ] (C, tiles).
+//
+//   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]
+//   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+//
+// NOTE (rounding): every value passes through at most 4 roundings in U (two sums of three terms;
+// the halving is exact), 2 in V, C in the channel sum (f32_gemm), 4 in Aᵀ M A and 1 for the bias:
+// |error| ≤ γ(C + 11)·S, γ(n) = n·u / (1 − n·u), u = 2⁻²⁴, where S is the same computation on the
+// absolute values (|Aᵀ| (Σ_c |G||g||Gᵀ| ⊙ |Bᵀ||d||B|) |A| + |b|). test/winograd.test.ts asserts it.
+// The direct path's bound is γ(9C + 1)·Σ|w||x|; S is at most 4× that sum's size here.
+//
+// Samples are processed in chunks of about TILES tiles, so each product has enough columns; a
+// chunk's size depends only on the shapes, and an output element's sum never depends on which
+// columns share its product: results are bit-identical for any split of the samples between threads.
+import { f32_gemm, f32_gemm_workspace_bytes } from './gemm';
+
+const TILES = 256; // tiles per chunk of samples: V and M of a chunk stay in L2
+
+@inline function off(i: i32): usize { return <usize>i << 2; }
+@inline function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
+@inline function tiles(out: i32): i32 { return (out + 1) >> 1; }
+@inline function chunkSamples(T: i32): i32 { return max(1, TILES / T); }
+
+// U (16, FO, CI) from W (FN, C, 3, 3): flip = 0: U[ξ][f][c] = (G W[f, c] Gᵀ)[ξ], FO = FN, CI = C.
+// flip = 1 transforms the filters of the backward-data convolution: W[f, c] rotated 180°, placed at
+// U[ξ][c][f] (FO = C, CI = FN).
+export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i32): void {
+  const plane = <usize>FN * C << 2; // bytes of one U[ξ]
+  for (let f = 0; f < FN; f++) {
+    for (let c = 0; c < C; c++) {
+      const g = w + off((f * C + c) * 9);
+      const d = u + off(flip ? c * FN + f : f * C + c);
+      // t = G g (4 × 3), column by column
+      const g00 = tap(g, 0, 0, flip), g01 = tap(g, 0, 1, flip), g02 = tap(g, 0, 2, flip);
+      const g10 = tap(g, 1, 0, flip), g11 = tap(g, 1, 1, flip), g12 = tap(g, 1, 2, flip);
+      const g20 = tap(g, 2, 0, flip), g21 = tap(g, 2, 1, flip), g22 = tap(g, 2, 2, flip);
+      const t10 = half(g00, g10, g20), t11 = half(g01, g11, g21), t12 = half(g02, g12, g22);
+      const t20 = halfDiff(g00, g10, g20), t21 = halfDiff(g01, g11, g21), t22 = halfDiff(g02, g12, g22);
+      // U = t Gᵀ, row by row
+      storeRow(d, plane, 0, g00, g01, g02);
+      storeRow(d, plane, 1, t10, t11, t12);
+      storeRow(d, plane, 2, t20, t21, t22);
+      storeRow(d, plane, 3, g20, g21, g22);
+    }
+  }
+}
+
+// g[r, k] of the filter at g, or of its 180° rotation
+@inline function tap(g: usize, r: i32, k: i32, flip: i32): f32 {
+  return flip ? load<f32>(g + off((2 - r) * 3 + (2 - k))) : load<f32>(g + off(r * 3 + k));
+}
+
+// G's middle rows applied to (a, b, c): ((a + c) + b)·½ and ((a + c) − b)·½ (the halving is exact)
+@inline function half(a: f32, b: f32, c: f32): f32 { return ((a + c) + b) * 0.5; }
+@inline function halfDiff(a: f32, b: f32, c: f32): f32 { return ((a + c) - b) * 0.5; }
+
+// U[4·i + 0…3] at d (one U[ξ] every `plane` bytes) = row i of t times Gᵀ
+@inline function storeRow(d: usize, plane: usize, i: i32, a: f32, b: f32, c: f32): void {
+  const p = d + <usize>(4 * i) * plane;
+  store<f32>(p, a);
+  store<f32>(p + plane, half(a, b, c));
+  store<f32>(p + 2 * plane, halfDiff(a, b, c));
+  store<f32>(p + 3 * plane, c);
+}
+
+// out (N, FO, OH, OW) = the 3×3 convolution, stride 1, of x (N, CI, H, W) padded by pad, whose
+// filters U are f32_winograd_filter's, + b[f] (b = 0: no bias); OH = H + 2·pad − 2.
+export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
+                                 FO: i32, pad: i32): void {
+  const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+  const TH = tiles(OH), TW = tiles(OW), T = TH * TW;
+  const nb = chunkSamples(T), ld = nb * T + 4;
+  const Hp = 2 * TH + 2, Wp = 2 * roundUp(TW, 4) + 2;
+  const padded = scratch;
+  const v = padded + off(CI * Hp * Wp);
+  const m = v + off(16 * CI * ld);
+  const edge = m + off(16 * FO * ld);
+  const work = edge + 32;
+  for (let n0 = 0; n0 < N; n0 += nb) {
+    const count = min(nb, N - n0);
+    for (let s = 0; s < count; s++) {
+      padSample(x + <usize>(n0 + s) * off(CI * H * W), padded, CI, H, W, pad, Hp, Wp);
+      inputTransform(padded, v, CI, Hp, Wp, TH, TW, s * T, ld);
+    }
+    for (let xi = 0; xi < 16; xi++) {
+      f32_gemm(0, 0, FO, count * T, CI, 1, u + off(xi * FO * CI), CI, v + off(xi * CI * ld), ld, 0, m + off(xi * FO * ld), ld, work);
+    }
+    for (let s = 0; s < count; s++) {
+      outputTransform(m, b, out + <usize>(n0 + s) * off(FO * OH * OW), edge, FO, OH, OW, TH, TW, s * T, ld);
+    }
+  }
+}
+
+// Bytes of scratch f32_winograd_fwd needs: a padded sample, V and M of a chunk, the GEMM's workspace.
+export function f32_winograd_scratch_bytes(CI: i32, H: i32, W: i32, FO: i32, pad: i32): i32 {
+  const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+  const TH = tiles(OH), TW = tiles(OW), T = TH * TW;
+  const nb = chunkSamples(T), ld = nb * T + 4;
+  const Hp = 2 * TH + 2, Wp = 2 * roundUp(TW, 4) + 2;
+  return ((CI * Hp * Wp + 16 * CI * ld + 16 * FO * ld) << 2) + 32 + f32_gemm_workspace_bytes(FO, nb * T, CI);
+}
+
+// The sample's planes with `pad` zeros before them and zeros after, out to Hp × Wp: every tile
+// the transforms read, the ragged last ones included, lies inside.
+@inline function padSample(x: usize, padded: usize, C: i32, H: i32, W: i32, pad: i32, Hp: i32, Wp: i32): void {
+  memory.fill(padded, 0, off(C * Hp * Wp));
+  for (let c = 0; c < C; c++) {
+    for (let r = 0; r < H; r++) {
+      memory.copy(padded + off((c * Hp + r + pad) * Wp + pad), x + off((c * H + r) * W), off(W));
+    }
+  }
+}
+
+// V[ξ][c][t0 + ty·TW + tx] = (Bᵀ d B)[ξ] of the tile at (2·ty, 2·tx), four tiles (lanes) at a time.
+// NOTE: a row's last group may run past TW: its extra lanes land on the next row's first tiles
+// (or, after the chunk's last row, in the 4 spare columns of ld), which are written after them.
+@inline function inputTransform(padded: usize, v: usize, C: i32, Hp: i32, Wp: i32, TH: i32, TW: i32, t0: i32, ld: i32): void {
+  const plane = <usize>C * ld << 2; // bytes of one V[ξ]
+  for (let c = 0; c < C; c++) {
+    for (let ty = 0; ty < TH; ty++) {
+      const row = padded + off((c * Hp + 2 * ty) * Wp);
+      for (let tx = 0; tx < TW; tx += 4) {
+        const p = row + off(2 * tx);
+        const rowBytes = off(Wp);
+        // each row along x: lanes are tiles, e_k = (d B)[k]
+        let a = v128.load(p), b = v128.load(p, 16), a2 = v128.load(p, 8), b2 = v128.load(p, 24);
+        const d00 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), d01 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        const d02 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6), d03 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const e00 = f32x4.sub(d00, d02), e01 = f32x4.add(d01, d02), e02 = f32x4.sub(d02, d01), e03 = f32x4.sub(d01, d03);
+        a = v128.load(p + rowBytes); b = v128.load(p + rowBytes, 16); a2 = v128.load(p + rowBytes, 8); b2 = v128.load(p + rowBytes, 24);
+        const d10 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), d11 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        const d12 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6), d13 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const e10 = f32x4.sub(d10, d12), e11 = f32x4.add(d11, d12), e12 = f32x4.sub(d12, d11), e13 = f32x4.sub(d11, d13);
+        a = v128.load(p + 2 * rowBytes); b = v128.load(p + 2 * rowBytes, 16); a2 = v128.load(p + 2 * rowBytes, 8); b2 = v128.load(p + 2 * rowBytes, 24);
+        const d20 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), d21 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        const d22 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6), d23 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const e20 = f32x4.sub(d20, d22), e21 = f32x4.add(d21, d22), e22 = f32x4.sub(d22, d21), e23 = f32x4.sub(d21, d23);
+        a = v128.load(p + 3 * rowBytes); b = v128.load(p + 3 * rowBytes, 16); a2 = v128.load(p + 3 * rowBytes, 8); b2 = v128.load(p + 3 * rowBytes, 24);
+        const d30 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), d31 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        const d32 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6), d33 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const e30 = f32x4.sub(d30, d32), e31 = f32x4.add(d31, d32), e32 = f32x4.sub(d32, d31), e33 = f32x4.sub(d31, d33);
+        // then along y: V[4·i + k] = (Bᵀ e)[i][k]
+        const q = v + off(c * ld + t0 + ty * TW + tx);
+        storeColumn(q, plane, 0, e00, e10, e20, e30);
+        storeColumn(q, plane, 1, e01, e11, e21, e31);
+        storeColumn(q, plane, 2, e02, e12, e22, e32);
+        storeColumn(q, plane, 3, e03, e13, e23, e33);
+      }
+    }
+  }
+}
+
+// V[4·i + k] at q (one V[ξ] every `plane` bytes) = (Bᵀ (r0, r1, r2, r3))[i]
+@inline function storeColumn(q: usize, plane: usize, k: i32, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  v128.store(q + <usize>k * plane, f32x4.sub(r0, r2));
+  v128.store(q + <usize>(4 + k) * plane, f32x4.add(r1, r2));
+  v128.store(q + <usize>(8 + k) * plane, f32x4.sub(r2, r1));
+  v128.store(q + <usize>(12 + k) * plane, f32x4.sub(r1, r3));
+}
+
+// out[f][2·ty + i][2·tx + j] = (Aᵀ M A)[i][j] + b[f], cropped to OH × OW; four tiles at a time.
+@inline function outputTransform(m: usize, b: usize, out: usize, edge: usize, FO: i32, OH: i32, OW: i32, TH: i32, TW: i32, t0: i32, ld: i32): void {
+  const plane = <usize>FO * ld << 2; // bytes of one M[ξ]
+  for (let f = 0; f < FO; f++) {
+    const bias = b ? f32x4.splat(load<f32>(b + off(f))) : f32x4.splat(0);
+    const outF = out + off(f * OH * OW);
+    for (let ty = 0; ty < TH; ty++) {
+      for (let tx = 0; tx < TW; tx += 4) {
+        const q = m + off(f * ld + t0 + ty * TW + tx);
+        // r_i,k = (Aᵀ M)[i][k], then y_ij = (r A)[i][j]
+        const r00 = outRow0(q, plane, 0), r01 = outRow0(q, plane, 1), r02 = outRow0(q, plane, 2), r03 = outRow0(q, plane, 3);
+        const r10 = outRow1(q, plane, 0), r11 = outRow1(q, plane, 1), r12 = outRow1(q, plane, 2), r13 = outRow1(q, plane, 3);
+        let y0 = f32x4.add(f32x4.add(r00, r01), r02), y1 = f32x4.sub(f32x4.sub(r01, r02), r03);
+        if (b) { y0 = f32x4.add(y0, bias); y1 = f32x4.add(y1, bias); }
+        const cols = min(8, OW - 2 * tx);
+        storeOut(outF + off(2 * ty * OW + 2 * tx), y0, y1, cols, edge);
+        if (2 * ty + 1 < OH) {
+          y0 = f32x4.add(f32x4.add(r10, r11), r12);
+          y1 = f32x4.sub(f32x4.sub(r11, r12), r13);
+          if (b) { y0 = f32x4.add(y0, bias); y1 = f32x4.add(y1, bias); }
+          storeOut(outF + off((2 * ty + 1) * OW + 2 * tx), y0, y1, cols, edge);
+        }
+      }
+    }
+  }
+}
+
+// (Aᵀ M)[0][k] = (M[k] + M[4 + k]) + M[8 + k]; (Aᵀ M)[1][k] = (M[4 + k] − M[8 + k]) − M[12 + k]
+@inline function outRow0(q: usize, plane: usize, k: i32): v128 {
+  return f32x4.add(f32x4.add(v128.load(q + <usize>k * plane), v128.load(q + <usize>(4 + k) * plane)), v128.load(q + <usize>(8 + k) * plane));
+}
+@inline function outRow1(q: usize, plane: usize, k: i32): v128 {
+  return f32x4.sub(f32x4.sub(v128.load(q + <usize>(4 + k) * plane), v128.load(q + <usize>(8 + k) * plane)), v128.load(q + <usize>(12 + k) * plane));
+}
+
+// Four tiles' two columns (y0: even, y1: odd) interleaved into `cols` (≤ 8) output floats at p.
+@inline function storeOut(p: usize, y0: v128, y1: v128, cols: i32, edge: usize): void {
+  const lo = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), hi = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7);
+  if (cols == 8) {
+    v128.store(p, lo);
+    v128.store(p, hi, 16);
+    return;
+  }
+  v128.store(edge, lo);
+  v128.store(edge, hi, 16);
+  memory.copy(p, edge, off(cols));
+}

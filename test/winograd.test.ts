@@ -1,0 +1,182 @@
+// Winograd F(2×2, 3×3) (src/ops/winograd.ts, assembly/winograd.ts and its JS twin) against a float64
+// direct convolution and against the im2col path (Convolution with winograd: false), on random
+// shapes with C, FN, H and W of 1, 3, 5 and 17, odd sizes and pads 0–2, on both backends, one and
+// two threads. The bound (assembly/winograd.ts): |ŷ − y| ≤ γ(K + 11)·S, K the channels summed, S the
+// Winograd computation on absolute values (computed here in float64, not by the code under test);
+// the im2col path's own bound is γ(9K + 1)·Σ|w||x|.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Convolution, init, setBackend, setThreads, tensor, threadCount, type Tensor } from '../src/index.js';
+import { winogradBackwardData, winogradForward, winogradFits } from '../src/ops/winograd.js';
+import { empty } from '../src/tensor.js';
+import { randomValues, rng } from './helpers.js';
+
+beforeAll(() => init());
+afterAll(() => {
+  setBackend('wasm');
+  setThreads(threadCount() > 1 ? 2 : 1);
+});
+
+const U = 2 ** -24;
+const gamma = (n: number) => (n * U) / (1 - n * U);
+
+const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+const BT = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]];
+const AT = [[1, 1, 1, 0], [0, 1, -1, -1]];
+
+interface Ref { y: Float64Array; winogradMag: Float64Array; directMag: Float64Array }
+
+/** Float64 direct 3×3 convolution of x (N, C, H, W), w (FN, C, 3, 3), pad, + b; and for each output
+ *  the Winograd computation on absolute values (S) and Σ|w||x| + |b|. */
+function reference(x: Float32Array, w: Float32Array, b: Float32Array | undefined, N: number, C: number, H: number, W: number, FN: number, pad: number): Ref {
+  const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+  const at = (n: number, c: number, iy: number, ix: number) => (iy >= 0 && iy < H && ix >= 0 && ix < W ? x[((n * C + c) * H + iy) * W + ix] : 0);
+  const y = new Float64Array(N * FN * OH * OW), winogradMag = new Float64Array(y.length), directMag = new Float64Array(y.length);
+  // |G||g||G|ᵀ per filter
+  const absU = (f: number, c: number) => {
+    const g = (r: number, k: number) => Math.abs(w[((f * C + c) * 3 + r) * 3 + k]);
+    return G.map((gi) => G.map((gj) => gi.reduce((s, a, r) => s + Math.abs(a) * gj.reduce((t, bb, k) => t + g(r, k) * Math.abs(bb), 0), 0)));
+  };
+  const us = Array.from({ length: FN * C }, (_, i) => absU(Math.floor(i / C), i % C));
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < FN; f++) {
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox++) {
+          const o = ((n * FN + f) * OH + oy) * OW + ox;
+          let sum = b ? b[f] : 0, mag = b ? Math.abs(b[f]) : 0;
+          for (let c = 0; c < C; c++) {
+            for (let r = 0; r < 3; r++) {
+              for (let k = 0; k < 3; k++) {
+                const p = w[((f * C + c) * 3 + r) * 3 + k] * at(n, c, oy - pad + r, ox - pad + k);
+                sum += p;
+                mag += Math.abs(p);
+              }
+            }
+          }
+          y[o] = sum;
+          directMag[o] = mag;
+          // S: |Aᵀ| (Σ_c |U| ⊙ |Bᵀ||d||B|) |A| for this output's place in its tile
+          const ty = oy - (oy % 2) - pad, tx = ox - (ox % 2) - pad, i = oy % 2, j = ox % 2;
+          let s = b ? Math.abs(b[f]) : 0;
+          for (let c = 0; c < C; c++) {
+            const u = us[f * C + c]!;
+            for (let p = 0; p < 4; p++) {
+              for (let q = 0; q < 4; q++) {
+                if (!AT[i]![p] || !AT[j]![q]) continue;
+                let v = 0;
+                for (let r = 0; r < 4; r++) for (let k = 0; k < 4; k++) v += Math.abs(BT[p]![r]! * BT[q]![k]! * at(n, c, ty + r, tx + k));
+                s += u[p]![q]! * v;
+              }
+            }
+          }
+          winogradMag[o] = s;
+        }
+      }
+    }
+  }
+  return { y, winogradMag, directMag };
+}
+
+/** W (FN, C, 3, 3) rotated 180° with its channel axes swapped: (C, FN, 3, 3). */
+function flipped(w: Float32Array, FN: number, C: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let f = 0; f < FN; f++) for (let c = 0; c < C; c++) for (let i = 0; i < 9; i++) out[(c * FN + f) * 9 + i] = w[(f * C + c) * 9 + 8 - i];
+  return out;
+}
+
+function expectWithin(got: ArrayLike<number>, want: ArrayLike<number>, tol: (i: number) => number, label: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < got.length; i++) {
+    if (!(Math.abs(got[i]! - want[i]!) <= tol(i))) throw new Error(`${label}: element ${i}: got ${got[i]}, expected ${want[i]} ± ${tol(i)}`);
+  }
+}
+
+interface Shape { N: number; C: number; H: number; W: number; FN: number; pad: number }
+const SIZES = [1, 3, 5, 17];
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng.uniform() * xs.length)]!;
+function randomShapes(count: number): Shape[] {
+  const shapes: Shape[] = [];
+  while (shapes.length < count) {
+    const s = { N: 1 + Math.floor(rng.uniform() * 3), C: pick(SIZES), FN: pick(SIZES), H: pick([...SIZES, 2, 4, 7, 9]), W: pick([...SIZES, 2, 6, 8, 11]), pad: pick([0, 1, 2]) };
+    if (s.H + 2 * s.pad >= 3 && s.W + 2 * s.pad >= 3) shapes.push(s);
+  }
+  return shapes;
+}
+const SHAPES = [...randomShapes(40), { N: 2, C: 16, H: 14, W: 14, FN: 32, pad: 1 }, { N: 1, C: 32, H: 8, W: 8, FN: 64, pad: 1 }];
+const label = (s: Shape) => JSON.stringify(s);
+
+/** An output of `shape` (NaN: every element must be written) with guard floats after it. The ops
+ *  read only a tensor's offset and shape. */
+function guarded(shape: number[]): { out: Tensor; read: () => Float32Array; guardOk: () => boolean } {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const block = empty([n + 8]);
+  block.data.fill(NaN, 0, n);
+  block.data.fill(12345, n);
+  const out = { offset: block.offset, shape } as unknown as Tensor;
+  return { out, read: () => block.data.slice(0, n), guardOk: () => block.data.subarray(n).every((v) => v === 12345) };
+}
+
+describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
+  test.each(SHAPES.map((s) => [label(s), s] as const))('forward %s within γ(C + 11)·S of float64 and of the im2col path', (_, s) => {
+    setBackend(backend);
+    const { N, C, H, W, FN, pad } = s;
+    const xv = randomValues(N * C * H * W), wv = randomValues(FN * C * 9), bv = randomValues(FN);
+    const x = tensor(xv, [N, C, H, W]), w = tensor(wv, [FN, C, 3, 3]), b = tensor(bv, [FN]);
+    const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+    const { out, read, guardOk } = guarded([N, FN, OH, OW]);
+    winogradForward(x, w, b, out, pad);
+    expect(guardOk()).toBe(true);
+    const got = read();
+    const ref = reference(xv, wv, bv, N, C, H, W, FN, pad);
+    expectWithin(got, ref.y, (i) => gamma(C + 11) * ref.winogradMag[i]!, `${backend} forward ${label(s)}`);
+    const direct = new Convolution(w, b, 1, pad, { winograd: false }).forward(x).data;
+    expectWithin(got, direct, (i) => gamma(C + 11) * ref.winogradMag[i]! + gamma(9 * C + 1) * ref.directMag[i]!, `${backend} vs im2col ${label(s)}`);
+  });
+
+  test.each(SHAPES.map((s) => [label(s), s] as const))('backward data %s within γ(FN + 11)·S of float64 and of the im2col path', (_, s) => {
+    setBackend(backend);
+    const { N, C, H, W, FN, pad } = s;
+    const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+    const dv = randomValues(N * FN * OH * OW), wv = randomValues(FN * C * 9);
+    const dout = tensor(dv, [N, FN, OH, OW]), w = tensor(wv, [FN, C, 3, 3]);
+    const { out: dx, read, guardOk } = guarded([N, C, H, W]);
+    winogradBackwardData(dout, w, dx, pad);
+    expect(guardOk()).toBe(true);
+    const got = read();
+    // dx is the convolution of dout padded by 2 − pad with the flipped filters
+    const ref = reference(dv, flipped(wv, FN, C), undefined, N, FN, OH, OW, C, 2 - pad);
+    expectWithin(got, ref.y, (i) => gamma(FN + 11) * ref.winogradMag[i]!, `${backend} dx ${label(s)}`);
+    const conv = new Convolution(w, tensor(new Float32Array(FN), [FN]), 1, pad, { winograd: false });
+    conv.forward(tensor(new Float32Array(N * C * H * W), [N, C, H, W]));
+    const direct = conv.backward(dout).data;
+    expectWithin(got, direct, (i) => gamma(FN + 11) * ref.winogradMag[i]! + gamma(9 * FN + 1) * ref.directMag[i]!, `${backend} dx vs im2col ${label(s)}`);
+  });
+});
+
+describe('determinism', () => {
+  test('two threads give the bits of one, run after run', () => {
+    setBackend('wasm');
+    if (threadCount() < 2) return; // one core: nothing to compare
+    const [N, C, H, W, FN] = [8, 16, 14, 14, 16];
+    const x = tensor(randomValues(N * C * H * W), [N, C, H, W]), w = tensor(randomValues(FN * C * 9), [FN, C, 3, 3]);
+    const b = tensor(randomValues(FN), [FN]);
+    const run = (threads: number) => {
+      setThreads(threads);
+      const out = empty([N, FN, H, W]), dx = empty([N, C, H, W]);
+      winogradForward(x, w, b, out, 1);
+      winogradBackwardData(out, w, dx, 1);
+      return [out.data.slice(), dx.data.slice()];
+    };
+    const one = run(1), two = run(2), again = run(2);
+    expect(two).toEqual(one);
+    expect(again).toEqual(one);
+  });
+});
+
+test('winogradFits: 3×3, stride 1, pad at most 2', () => {
+  expect(winogradFits([8, 3, 3, 3], 1, 0)).toBe(true);
+  expect(winogradFits([8, 3, 3, 3], 1, 2)).toBe(true);
+  expect(winogradFits([8, 3, 3, 3], 1, 3)).toBe(false);
+  expect(winogradFits([8, 3, 3, 3], 2, 1)).toBe(false);
+  expect(winogradFits([8, 3, 5, 5], 1, 1)).toBe(false);
+  expect(winogradFits([8, 3, 3, 1], 1, 1)).toBe(false);
+});
