@@ -14,6 +14,7 @@ import { outSize } from './geometry';
 import { f32_col2im_t, f32_im2col_t } from './im2col';
 import { f32_gemm, f32_gemm_workspace_bytes, gemmRowBias } from './gemm';
 import { f32_maxpool_bwd, f32_maxpool_fwd } from './pool';
+import { reluKeepingArgmax } from './pooled';
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
@@ -43,22 +44,6 @@ export function f32_conv_maxpool_fwd(x: usize, w: usize, b: usize, y: usize, arg
     const o = <usize>n * off(FN * pooled);
     f32_maxpool_fwd(outN, y + o, argmax + o, 1, FN, OH, OW, PH, PW, poolStride, poolPad);
     if (relu) reluKeepingArgmax(y + o, argmax + o, FN * pooled);
-  }
-}
-
-// y = pmax(y, 0) (f32_relu_fwd), argmax = −1 where y is not > 0 (f32_relu_bwd's zero gradients)
-@inline function reluKeepingArgmax(y: usize, argmax: usize, n: i32): void {
-  const zero = f32x4.splat(0), none = i32x4.splat(-1);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(y + off(i));
-    v128.store(y + off(i), f32x4.pmax(v, zero));
-    v128.store(argmax + off(i), v128.bitselect(v128.load(argmax + off(i)), none, f32x4.gt(v, zero)));
-  }
-  for (; i < n; i++) {
-    const v = load<f32>(y + off(i));
-    store<f32>(y + off(i), v < 0 ? 0 : v);
-    if (!(v > 0)) store<i32>(argmax + off(i), -1);
   }
 }
 

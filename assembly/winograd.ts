@@ -16,6 +16,9 @@
 // chunk's size depends only on the shapes, and an output element's sum never depends on which
 // columns share its product: results are bit-identical for any split of the samples between threads.
 import { f32_gemm, f32_gemm_workspace_bytes } from './gemm';
+import { outSize } from './geometry';
+import { f32_maxpool_bwd, f32_maxpool_fwd } from './pool';
+import { reluKeepingArgmax } from './pooled';
 
 const TILES = 256; // tiles per chunk of samples: V and M of a chunk stay in L2
 
@@ -70,6 +73,55 @@ export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i
 // filters U are f32_winograd_filter's, + b[f] (b = 0: no bias); OH = H + 2·pad − 2.
 export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
                                  FO: i32, pad: i32): void {
+  winograd(x, u, b, out, scratch, N, CI, H, W, FO, pad);
+}
+
+// f32_winograd_fwd, then a max pooling of PH × PW at poolStride with poolPad over each chunk's output
+// (kept in scratch, never written out) and, with relu = 1, a ReLU: y and argmax as
+// f32_conv_maxpool_fwd gives them for the same convolution output.
+export function f32_winograd_maxpool_fwd(x: usize, u: usize, b: usize, y: usize, argmax: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
+                                         FO: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, relu: i32): void {
+  const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+  const nb = chunkSamples(tiles(OH) * tiles(OW));
+  const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
+  const planes = scratch + <usize>f32_winograd_scratch_bytes(CI, H, W, FO, pad);
+  for (let n0 = 0; n0 < N; n0 += nb) {
+    const count = min(nb, N - n0);
+    winograd(x + <usize>n0 * off(CI * H * W), u, b, planes, scratch, count, CI, H, W, FO, pad);
+    const o = <usize>n0 * off(FO * pooled);
+    f32_maxpool_fwd(planes, y + o, argmax + o, count, FO, OH, OW, PH, PW, poolStride, poolPad);
+    if (relu) reluKeepingArgmax(y + o, argmax + o, count * FO * pooled);
+  }
+}
+
+// dx (N, C, H, W) of f32_winograd_maxpool_fwd's convolution (C, H, W, FN and pad are its), from the
+// pooling's dy and argmax: per chunk of samples, the convolution's gradient rebuilt in scratch
+// (f32_maxpool_bwd), then its dx by Winograd with the filters f32_winograd_filter gave with flip = 1.
+export function f32_maxpool_winograd_bwd_data(u: usize, dy: usize, argmax: usize, dx: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
+                                              FN: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32): void {
+  const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+  const nb = chunkSamples(tiles(H) * tiles(W));
+  const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
+  const planes = scratch + <usize>f32_winograd_scratch_bytes(FN, OH, OW, C, 2 - pad);
+  for (let n0 = 0; n0 < N; n0 += nb) {
+    const count = min(nb, N - n0);
+    const o = <usize>n0 * off(FN * pooled);
+    f32_maxpool_bwd(dy + o, argmax + o, planes, count, FN, OH, OW, PH, PW, poolStride, poolPad);
+    winograd(planes, u, 0, dx + <usize>n0 * off(C * H * W), scratch, count, FN, OH, OW, C, 2 - pad);
+  }
+}
+
+// Bytes of scratch the pooled passes need, called with the arguments their Winograd convolution
+// gets (the forward's; for dx: FN, OH, OW, C, 2 − pad): f32_winograd_scratch_bytes', then a chunk
+// of that convolution's outputs or inputs.
+export function f32_winograd_pooled_scratch_bytes(CI: i32, H: i32, W: i32, FO: i32, pad: i32): i32 {
+  const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+  const nb = chunkSamples(tiles(OH) * tiles(OW));
+  return f32_winograd_scratch_bytes(CI, H, W, FO, pad) + ((nb * max(CI * H * W, FO * OH * OW)) << 2);
+}
+
+@inline function winograd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
+                          FO: i32, pad: i32): void {
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
   const TH = tiles(OH), TW = tiles(OW), T = TH * TW;
   const nb = chunkSamples(T), ld = nb * T + 4;

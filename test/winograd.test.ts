@@ -5,7 +5,7 @@
 // Winograd computation on absolute values (computed here in float64, not by the code under test);
 // the im2col path's own bound is γ(9K + 1)·Σ|w||x|.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Convolution, init, setBackend, setThreads, tensor, threadCount, type Tensor } from '../src/index.js';
+import { Convolution, init, Pooling, Relu, setBackend, setThreads, tensor, threadCount, type Tensor } from '../src/index.js';
 import { winogradBackwardData, winogradForward, winogradFits } from '../src/ops/winograd.js';
 import { empty } from '../src/tensor.js';
 import { randomValues, rng } from './helpers.js';
@@ -152,6 +152,34 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
   });
 });
 
+const bits = (t: Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.data).buffer));
+
+// [N, C, H, W, FN, pad, pool size, pool stride, pool pad]
+const POOLED: number[][] = [[3, 8, 12, 12, 8, 1, 2, 2, 0], [2, 9, 9, 11, 17, 2, 3, 1, 1], [2, 16, 14, 14, 16, 0, 2, 2, 0], [5, 8, 7, 5, 8, 1, 3, 2, 1]];
+
+describe.each(['wasm', 'js'] as const)('%s backend, joined with max pooling', (backend) => {
+  test.each(POOLED.flatMap((c) => [[...c, 0], [...c, 1]]))('forwardMaxPool and backwardMaxPool give the bits of the layers: %j', (N, C, H, W, FN, pad, size, stride, poolPad, relu) => {
+    setBackend(backend);
+    const Wt = tensor(randomValues(FN! * C! * 9), [FN!, C!, 3, 3]), b = tensor(randomValues(FN!), [FN!]);
+    const x = tensor(randomValues(N! * C! * H! * W!), [N!, C!, H!, W!]);
+    const make = () => ({ conv: new Convolution(Wt, b, 1, pad, { winograd: true }), pool: new Pooling(size!, size!, stride!, poolPad!), relu: new Relu() });
+    const separate = make(), joined = make();
+    const pooled = separate.pool.forward(separate.conv.forward(x));
+    const y = relu ? separate.relu.forward(pooled) : pooled;
+    expect(bits(joined.conv.forwardMaxPool(x, joined.pool, !!relu))).toEqual(bits(y));
+    const dy = tensor(randomValues(y.size), [...y.shape]);
+    const dx = separate.conv.backward(separate.pool.backward(relu ? separate.relu.backward(dy) : dy));
+    expect(bits(joined.conv.backwardMaxPool(dy, true)!)).toEqual(bits(dx));
+    expect(bits(joined.conv.dW)).toEqual(bits(separate.conv.dW));
+    // and it is Winograd: the direct layer's output differs in some last bits, within the bounds
+    const direct = new Convolution(Wt, b, 1, pad, { winograd: false }).forward(x);
+    const ref = reference(x.data, Wt.data, b.data, N!, C!, H!, W!, FN!, pad!);
+    const wino = separate.conv.forward(x);
+    expectWithin(wino.data, ref.y, (i) => gamma(C! + 11) * ref.winogradMag[i]!, 'winograd');
+    expect(bits(wino)).not.toEqual(bits(direct));
+  });
+});
+
 describe('determinism', () => {
   test('two threads give the bits of one, run after run', () => {
     setBackend('wasm');
@@ -164,7 +192,10 @@ describe('determinism', () => {
       const out = empty([N, FN, H, W]), dx = empty([N, C, H, W]);
       winogradForward(x, w, b, out, 1);
       winogradBackwardData(out, w, dx, 1);
-      return [out.data.slice(), dx.data.slice()];
+      const conv = new Convolution(w, b, 1, 1, { winograd: true }), pool = new Pooling(2, 2, 2);
+      const y = conv.forwardMaxPool(x, pool, true);
+      const dxPooled = conv.backwardMaxPool(y, true)!;
+      return [out.data.slice(), dx.data.slice(), y.data.slice(), dxPooled.data.slice(), conv.dW.data.slice()];
     };
     const one = run(1), two = run(2), again = run(2);
     expect(two).toEqual(one);
@@ -172,11 +203,20 @@ describe('determinism', () => {
   });
 });
 
-test('winogradFits: 3×3, stride 1, pad at most 2', () => {
-  expect(winogradFits([8, 3, 3, 3], 1, 0)).toBe(true);
-  expect(winogradFits([8, 3, 3, 3], 1, 2)).toBe(true);
-  expect(winogradFits([8, 3, 3, 3], 1, 3)).toBe(false);
-  expect(winogradFits([8, 3, 3, 3], 2, 1)).toBe(false);
-  expect(winogradFits([8, 3, 5, 5], 1, 1)).toBe(false);
-  expect(winogradFits([8, 3, 3, 1], 1, 1)).toBe(false);
+test('winogradFits: 3×3, stride 1, pad at most 2, 8 channels or more in and out', () => {
+  expect(winogradFits([8, 8, 3, 3], 1, 0)).toBe(true);
+  expect(winogradFits([64, 32, 3, 3], 1, 2)).toBe(true);
+  expect(winogradFits([8, 8, 3, 3], 1, 3)).toBe(false);
+  expect(winogradFits([8, 8, 3, 3], 2, 1)).toBe(false);
+  expect(winogradFits([8, 8, 5, 5], 1, 1)).toBe(false);
+  expect(winogradFits([8, 8, 3, 1], 1, 1)).toBe(false);
+  expect(winogradFits([16, 1, 3, 3], 1, 1)).toBe(false);
+  expect(winogradFits([7, 16, 3, 3], 1, 1)).toBe(false);
+});
+
+test('Convolution and init check the winograd option', async () => {
+  const W = tensor(new Float32Array(8 * 8 * 9), [8, 8, 3, 3]), b = tensor(new Float32Array(8), [8]);
+  expect(() => new Convolution(W, b, 1, 1, { winograd: 1 as unknown as boolean })).toThrow(/^Convolution: winograd must be true or false, got 1$/);
+  expect(() => new Convolution(W, b, 1, 1, { winnograd: true } as never)).toThrow(/^Convolution: unknown option 'winnograd' \(did you mean 'winograd'\?\)/);
+  await expect(init({ winograd: 'yes' as unknown as boolean })).rejects.toThrow(/^init: winograd must be true or false, got yes$/);
 });

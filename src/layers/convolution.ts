@@ -9,7 +9,9 @@
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
-import { winogradBackwardData, winogradFits, winogradForward } from '../ops/winograd.js';
+import {
+  winogradBackwardData, winogradFits, winogradForward, winogradForwardMaxPool, winogradMaxPoolBackwardData,
+} from '../ops/winograd.js';
 import { options } from '../options.js';
 import { winogradByDefault } from '../backend/runtime.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
@@ -20,7 +22,7 @@ import type { Pooling } from './pooling.js';
 
 export interface ConvolutionOptions {
   /** Run the forward pass and dx as Winograd F(2×2, 3×3) where it fits (3×3 filters, stride 1, pad
-   *  at most 2): fewer multiplications, results that differ from the im2col path's in the last bits
+   *  at most 2, 8 channels or more in and out): fewer multiplications, results that differ from the im2col path's in the last bits
    *  (src/ops/winograd.ts). Default: init()'s `winograd`. */
   winograd?: boolean;
 }
@@ -64,7 +66,7 @@ export class Convolution implements Layer {
     this.winograd = winograd;
   }
 
-  // The unpooled passes' algorithm (the passes joined with a max pooling run im2col).
+  // Whether the forward pass and dx run as Winograd (dW and db always run im2col).
   #usesWinograd(): boolean {
     return (this.winograd ?? winogradByDefault()) && winogradFits(this.W.shape, this.stride, this.pad);
   }
@@ -92,11 +94,15 @@ export class Convolution implements Layer {
     const { N, FN, OH, OW, flops, sampleBytes } = this.#input('Convolution.forwardMaxPool', x);
     const { y, argmax } = pool.fusedOutputs([N, FN, OH, OW]);
     const pooledBytes = (y.size / N) * 4;
+    this.#cache = { x, OH, OW, pool };
+    if (this.#usesWinograd()) {
+      winogradForwardMaxPool(x, this.W, this.b, y, argmax, this.pad, pool.window, relu);
+      return y;
+    }
     const { geometry, scratch } = this.#pass(x, true);
     runParallel('f32_conv_maxpool_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes,
         workspace(scratch, thread), count, ...geometry, ...pool.window, relu ? 1 : 0]));
-    this.#cache = { x, OH, OW, pool };
     return y;
   }
 
@@ -167,9 +173,10 @@ export class Convolution implements Layer {
     runParallel(pool ? 'f32_maxpool_conv_bwd_filter' : 'f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
       [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
     let dx: Tensor | undefined;
-    if (needDx && !pool && this.#usesWinograd()) {
+    if (needDx && this.#usesWinograd()) {
       dx = this.#dx.get(x.shape);
-      winogradBackwardData(dout, this.W, dx, this.pad);
+      if (argmax) winogradMaxPoolBackwardData(dout, argmax, this.W, dx, this.pad, window);
+      else winogradBackwardData(dout, this.W, dx, this.pad);
     } else if (needDx) {
       const out = this.#dx.get(x.shape);
       runParallel(pool ? 'f32_maxpool_conv_bwd_data' : 'f32_conv_bwd_data', splitRange(N, threads).map(([n0, count], thread) =>

@@ -1,11 +1,14 @@
 // Twin of assembly/winograd.ts: the same transforms, tile by tile in float64 (rounded once when
 // stored), reading the input with bounds checks instead of from a padded copy, and the channel sums
 // as plain loops instead of matrix products; it needs no scratch.
+import { outSize } from './im2col.js';
 import type { Heap, KernelPart } from './part.js';
+import { poolKernels } from './pool.js';
 
 export function winogradKernels(heap: Heap) {
+  const { f32_maxpool_fwd: maxpoolFwd, f32_maxpool_bwd: maxpoolBwd } = poolKernels(heap);
   let tileV = new Float64Array(0); // one tile's V for every channel: 16 × C
-  return {
+  const kernels = {
     f32_winograd_filter(w, u, FN, C, flip) {
       const h = heap();
       const plane = FN * C;
@@ -71,7 +74,36 @@ export function winogradKernels(heap: Heap) {
     f32_winograd_scratch_bytes() {
       return 0;
     },
+    // The pooled passes, one sample at a time through `scratch`.
+    f32_winograd_maxpool_fwd(x, u, b, y, argmax, scratch, N, CI, H, W, FO, pad, PH, PW, poolStride, poolPad, relu) {
+      const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+      const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
+      for (let n = 0; n < N; n++) {
+        kernels.f32_winograd_fwd(x + n * CI * H * W * 4, u, b, scratch, 0, 1, CI, H, W, FO, pad);
+        maxpoolFwd(scratch, y + n * FO * pooled * 4, argmax + n * FO * pooled * 4, 1, FO, OH, OW, PH, PW, poolStride, poolPad);
+      }
+      if (!relu) return;
+      // the ReLU after the pooling: its values, and no gradient where it gives none
+      const h = heap(), arg = new Int32Array(h.buffer, argmax, N * FO * pooled);
+      for (let i = 0, o = y >> 2; i < N * FO * pooled; i++, o++) {
+        const v = h[o];
+        h[o] = v < 0 ? 0 : v;
+        if (!(v > 0)) arg[i] = -1;
+      }
+    },
+    f32_maxpool_winograd_bwd_data(u, dy, argmax, dx, scratch, N, C, H, W, FN, pad, PH, PW, poolStride, poolPad) {
+      const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+      const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
+      for (let n = 0; n < N; n++) {
+        maxpoolBwd(dy + n * FN * pooled * 4, argmax + n * FN * pooled * 4, scratch, 1, FN, OH, OW, PH, PW, poolStride, poolPad);
+        kernels.f32_winograd_fwd(scratch, u, 0, dx + n * C * H * W * 4, 0, 1, FN, OH, OW, C, 2 - pad);
+      }
+    },
+    f32_winograd_pooled_scratch_bytes(CI, H, W, FO, pad) {
+      return Math.max(CI * H * W, FO * (H + 2 * pad - 2) * (W + 2 * pad - 2)) * 4;
+    },
   } satisfies KernelPart;
+  return kernels;
 }
 
 // Row i of G (4 × 3) times (a, b, c)
