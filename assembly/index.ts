@@ -10,6 +10,7 @@ export * from './gather';
 export * from './im2col';
 export * from './conv';
 export * from './winograd';
+export * from './winograd-filter';
 export * from './transpose';
 export * from './pool';
 export * from './optim';

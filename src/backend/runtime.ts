@@ -3,7 +3,7 @@
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
 import { createJsKernels } from './js/index.js';
-import type { BackendName, Kernels } from './kernels.js';
+import { GEMM_TILE, type BackendName, type Kernels } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import { ThreadPool } from './threads.js';
@@ -265,6 +265,25 @@ export function threadCount(): number {
 export function usesFma(): boolean {
   const state = runtime('usesFma');
   return state.active === 'wasm' && state.fma;
+}
+
+export interface KernelInfo {
+  backend: BackendName;
+  /** Whether the matrix products multiply-add fused: init()'s `fma` where the engine has relaxed
+   *  SIMD. Chosen by that rule, never by timing: fused and unfused products round differently. */
+  fma: boolean;
+  /** The GEMM micro-kernel's register tile (rows × columns of C). */
+  gemmTile: { rows: number; columns: number };
+  /** Threads the kernels may use now (threadCount()). */
+  threads: number;
+  /** init()'s `winograd`: the default of Convolution's. */
+  winograd: boolean;
+}
+
+/** Which kernels run: the backend, FMA or not, the GEMM tile, threads, Winograd by default. */
+export function kernelInfo(): KernelInfo {
+  const state = runtime('kernelInfo');
+  return { backend: state.active, fma: usesFma(), gemmTile: { ...GEMM_TILE }, threads: threadCount(), winograd: state.winograd };
 }
 
 /** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */

@@ -10,7 +10,7 @@ import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
 import {
-  winogradBackwardData, winogradFits, winogradForward, winogradForwardMaxPool, winogradMaxPoolBackwardData,
+  winogradBackwardData, winogradBackwardFilter, winogradFits, winogradForward, winogradForwardMaxPool, winogradMaxPoolBackwardData,
 } from '../ops/winograd.js';
 import { options } from '../options.js';
 import { winogradByDefault } from '../backend/runtime.js';
@@ -21,7 +21,7 @@ import type { Layer } from './layer.js';
 import type { Pooling } from './pooling.js';
 
 export interface ConvolutionOptions {
-  /** Run the forward pass and dx as Winograd F(2×2, 3×3) where it fits (3×3 filters, stride 1, pad
+  /** Run the forward pass and the gradients as Winograd F(2×2, 3×3) where it fits (3×3 filters, stride 1, pad
    *  at most 2, 8 channels or more in and out): fewer multiplications, results that differ from the im2col path's in the last bits
    *  (src/ops/winograd.ts). Default: init()'s `winograd`. */
   winograd?: boolean;
@@ -66,7 +66,7 @@ export class Convolution implements Layer {
     this.winograd = winograd;
   }
 
-  // Whether the forward pass and dx run as Winograd (dW and db always run im2col).
+  // Whether the passes run as Winograd (forward, dx, dW and db) or as im2col + GEMM.
   #usesWinograd(): boolean {
     return (this.winograd ?? winogradByDefault()) && winogradFits(this.W.shape, this.stride, this.pad);
   }
@@ -163,17 +163,23 @@ export class Convolution implements Layer {
     }
     const k = kernels();
     const K = C * FH * FW, sampleBytes = C * H * Wd * 4, doutBytes = (dout.size / N) * 4;
-    const dWt = this.#dWt.get([K, FN]);
     const { geometry, scratch } = this.#pass(x, pooled);
     const threads = threadsFor(2 * N * FN * K * OH * OW);
     // the pooled passes read the pooling's gradient and argmax in place of dout
     const from = argmax ? [dout.offset, argmax.offset] : [dout.offset];
     const window = pool ? pool.window : [];
-    // NOTE: filters are cut at multiples of 8, the GEMM tile's width
-    runParallel(pool ? 'f32_maxpool_conv_bwd_filter' : 'f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
-      [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
+    const winograd = this.#usesWinograd();
+    if (winograd) {
+      winogradBackwardFilter(x, dout, this.dW, this.db, this.pad, argmax ? { argmax, window } : undefined);
+    } else {
+      const dWt = this.#dWt.get([K, FN]);
+      // NOTE: filters are cut at multiples of 8, the GEMM tile's width
+      runParallel(pool ? 'f32_maxpool_conv_bwd_filter' : 'f32_conv_bwd_filter', splitRange(FN, threads, 8).map(([f0, count], thread) =>
+        [x.offset, ...from, dWt.offset, this.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
+      k.f32_transpose(dWt.offset, this.dW.offset, K, FN);
+    }
     let dx: Tensor | undefined;
-    if (needDx && this.#usesWinograd()) {
+    if (needDx && winograd) {
       dx = this.#dx.get(x.shape);
       if (argmax) winogradMaxPoolBackwardData(dout, argmax, this.W, dx, this.pad, window);
       else winogradBackwardData(dout, this.W, dx, this.pad);
@@ -183,7 +189,6 @@ export class Convolution implements Layer {
         [this.W.offset, ...from.map((offset) => offset + n0 * doutBytes), out.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry, ...window]));
       dx = out;
     }
-    k.f32_transpose(dWt.offset, this.dW.offset, K, FN);
     return dx;
   }
 

@@ -62,6 +62,25 @@ export function winogradMaxPoolBackwardData(dy: Tensor, argmax: Tensor, W: Tenso
       count, C, H, Wd, FN, pad, ...window]));
 }
 
+/** dW (FN, C, 3, 3) and db (FN) of the convolution of x (N, C, H, W) with pad, from its gradient
+ *  dout (N, FN, OH, OW); or, with `pooled`, from the gradient and argmax of the max pooling (`window`)
+ *  that followed it. The threads split the filters, at multiples of 8 (the GEMM tile's width). */
+export function winogradBackwardFilter(x: Tensor, dout: Tensor, dW: Tensor, db: Tensor, pad: number,
+                                       pooled?: { argmax: Tensor; window: readonly number[] }): void {
+  const k = kernels();
+  const [N, C, H, Wd] = x.shape as [number, number, number, number];
+  const FN = dW.shape[0]!, OH = H + 2 * pad - 2, OW = Wd + 2 * pad - 2;
+  const scratch = k.f32_winograd_bwd_filter_scratch_bytes(C, H, Wd, FN, pad);
+  const ranges = splitRange(FN, threadsFor(2 * N * FN * C * 9 * OH * OW), 8);
+  if (pooled) {
+    runParallel('f32_maxpool_winograd_bwd_filter', ranges.map(([f0, count], thread) =>
+      [x.offset, dout.offset, pooled.argmax.offset, dW.offset, db.offset, workspace(scratch, thread), N, C, H, Wd, FN, pad, ...pooled.window, f0, count]));
+  } else {
+    runParallel('f32_winograd_bwd_filter', ranges.map(([f0, count], thread) =>
+      [x.offset, dout.offset, dW.offset, db.offset, workspace(scratch, thread), N, C, H, Wd, FN, pad, f0, count]));
+  }
+}
+
 // Cuts N samples between the threads worth using for a convolution of FO × CI channels and
 // `outputs` output positions in all, gives each its scratch, and transforms the filters (flip: for
 // dx) once, after the calling thread's scratch, where every thread reads them. Returns a builder of

@@ -12,6 +12,7 @@ import { gemmKernels } from './gemm.js';
 import { im2colKernels } from './im2col.js';
 import { convKernels } from './conv.js';
 import { winogradKernels } from './winograd.js';
+import { winogradFilterKernels } from './winograd-filter.js';
 import { transposeKernels } from './transpose.js';
 import { poolKernels } from './pool.js';
 import { optimKernels } from './optim.js';
@@ -32,6 +33,7 @@ export function createJsKernels(heap: Heap): Kernels {
     ...im2colKernels(heap),
     ...convKernels(heap),
     ...winogradKernels(heap),
+    ...winogradFilterKernels(heap),
     ...transposeKernels(heap),
     ...poolKernels(heap),
     ...reduceKernels(heap),

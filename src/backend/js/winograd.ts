@@ -36,22 +36,7 @@ export function winogradKernels(heap: Heap) {
         const xn = (x >> 2) + n * CI * H * W, on = (out >> 2) + n * FO * OH * OW;
         for (let oy = 0; oy < OH; oy += 2) {
           for (let ox = 0; ox < OW; ox += 2) {
-            // V[ξ][c] = Bᵀ d B of the 4 × 4 input tile at (oy − pad, ox − pad), zeros outside
-            for (let c = 0; c < CI; c++) {
-              for (let r = 0; r < 4; r++) {
-                for (let k = 0; k < 4; k++) {
-                  const iy = oy - pad + r, ix = ox - pad + k;
-                  d[4 * r + k] = iy >= 0 && iy < H && ix >= 0 && ix < W ? h[xn + (c * H + iy) * W + ix] : 0;
-                }
-              }
-              for (let r = 0; r < 4; r++) { // e = d B, in place row by row
-                const d0 = d[4 * r], d1 = d[4 * r + 1], d2 = d[4 * r + 2], d3 = d[4 * r + 3];
-                for (let k = 0; k < 4; k++) e[4 * r + k] = bRow(k, d0, d1, d2, d3);
-              }
-              for (let i = 0; i < 4; i++) {
-                for (let k = 0; k < 4; k++) V[(4 * i + k) * CI + c] = bRow(i, e[k], e[4 + k], e[8 + k], e[12 + k]);
-              }
-            }
+            inputTile(h, xn, CI, H, W, oy - pad, ox - pad, d, e, V);
             for (let f = 0; f < FO; f++) {
               for (let xi = 0; xi < 16; xi++) {
                 let s = 0;
@@ -103,7 +88,31 @@ export function winogradKernels(heap: Heap) {
       return Math.max(CI * H * W, FO * (H + 2 * pad - 2) * (W + 2 * pad - 2)) * 4;
     },
   } satisfies KernelPart;
+
   return kernels;
+}
+
+export const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+
+// V[ξ][c] (16 × C) = Bᵀ d B of the 4 × 4 tile at (iy0, ix0) of sample xn (C, H, W), zeros outside;
+// d and e are 16-float scratch.
+export function inputTile(h: Float32Array, xn: number, C: number, H: number, W: number, iy0: number, ix0: number,
+                   d: Float64Array, e: Float64Array, V: Float64Array): void {
+  for (let c = 0; c < C; c++) {
+    for (let r = 0; r < 4; r++) {
+      for (let k = 0; k < 4; k++) {
+        const iy = iy0 + r, ix = ix0 + k;
+        d[4 * r + k] = iy >= 0 && iy < H && ix >= 0 && ix < W ? h[xn + (c * H + iy) * W + ix] : 0;
+      }
+    }
+    for (let r = 0; r < 4; r++) { // e = d B, row by row
+      const d0 = d[4 * r], d1 = d[4 * r + 1], d2 = d[4 * r + 2], d3 = d[4 * r + 3];
+      for (let k = 0; k < 4; k++) e[4 * r + k] = bRow(k, d0, d1, d2, d3);
+    }
+    for (let i = 0; i < 4; i++) {
+      for (let k = 0; k < 4; k++) V[(4 * i + k) * C + c] = bRow(i, e[k], e[4 + k], e[8 + k], e[12 + k]);
+    }
+  }
 }
 
 // Row i of G (4 × 3) times (a, b, c)
