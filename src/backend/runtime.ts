@@ -33,9 +33,10 @@ export interface InitOptions {
    *  same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0. Fixed by the first
    *  init(); see usesFma(). */
   fma?: boolean;
-  /** Convolutions with 3×3 filters at stride 1 run as Winograd F(2×2, 3×3) (their unpooled forward
-   *  pass and dx), unless a layer says otherwise (new Convolution(…, { winograd })). Default: false.
-   *  Any init() may change it. */
+  /** Convolutions with 3×3 filters at stride 1 and 8 channels or more in and out run as Winograd
+   *  F(2×2, 3×3) (src/ops/winograd.ts), unless a layer says otherwise (new Convolution(…,
+   *  { winograd })): fewer multiplications, results that differ from im2col's in the last bits.
+   *  Default: true. Any init() may change it. */
   winograd?: boolean;
 }
 
@@ -147,7 +148,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     threadsAsked: explicit,
     fmaAsked: fma,
     fma: false,
-    winograd: false,
+    winograd: true,
   };
   rt = state;
 }
