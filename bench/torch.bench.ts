@@ -1,8 +1,8 @@
 // scratchnet against PyTorch on the CPU, side by side in one run: the TwoLayerNet (SGD), SimpleConvNet
 // (Adam) and DeepConvNet (Adam) training steps at batch 100 and a 512³ GEMM, on one thread and on
 // two. PyTorch runs in a Python process of its own (bench/torch_steps.py) that times an item when
-// asked, so the two sides take turns: for each item, twice, scratchnet then PyTorch on one thread,
-// then on two; each side keeps the better of its two medians (the machine's speed drifts). Prints
+// asked, so the two sides take turns: for each item, ROUNDS times, scratchnet then PyTorch on one thread,
+// then on two; each side keeps the best of its medians (the machine's speed drifts). Prints
 // the ratios against the targets of issue 19 and writes bench/results/torch.{json,md}.
 // Needs /usr/bin/python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread);
 // without it, says so and exits 0. Not part of `npm test` or `npm run bench`.
@@ -30,14 +30,19 @@ if (blas && !blas.includes('openblas')) {
 
 /** A work item: its name in torch_steps.py, scratchnet's setup, flops per call (GEMM only), the time
  *  budget per median (ms), and issue 19's targets: ratios on one and two threads, or GFLOP/s. */
-interface Item { name: string; label: string; setup: () => () => unknown; flops?: number; budget: number; target: [number, number]; gflops?: number }
+interface Item {
+  name: string; label: string; setup: () => () => unknown; flops?: number; budget: number; target: [number, number]; gflops?: number;
+  /** init({ winograd }) for scratchnet's side (default true): false gives the im2col path, for comparison */
+  winograd?: boolean;
+}
 const ITEMS: Item[] = [
   { name: 'TwoLayerNet', label: 'TwoLayerNet step (784-50-10, SGD)', setup: () => twoLayerNetStep(), budget: 600, target: [0.8, 1.3] },
   { name: 'SimpleConvNet', label: 'SimpleConvNet step (Adam)', setup: () => simpleConvNetStep(), budget: 800, target: [1.6, 2.0] },
   { name: 'DeepConvNet', label: 'DeepConvNet step (Adam)', setup: () => deepConvNetStep(100), budget: 1500, target: [1.8, 1.5] },
+  { name: 'DeepConvNet', label: 'DeepConvNet step (Adam), im2col convolutions', setup: () => deepConvNetStep(100), budget: 1500, target: [0, 0], winograd: false },
   { name: 'GEMM512', label: 'GEMM 512×512·512×512', setup: gemm512, flops: 2 * 512 ** 3, budget: 500, target: [0, 0], gflops: 58 },
 ];
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 function gemm512(): () => unknown {
   const a = randn([512, 512]), b = randn([512, 512]), c = zeros([512, 512]);
@@ -70,6 +75,7 @@ const rows: Cell[][] = [];
 const results = [];
 const missed: string[] = [];
 for (const item of ITEMS) {
+  await init({ winograd: item.winograd ?? true });
   const step = item.setup();
   const best: Record<string, number> = {};
   for (let round = 0; round < ROUNDS; round++) {
@@ -91,11 +97,12 @@ for (const item of ITEMS) {
     if (gflopsTarget && item.flops! / ours / 1e6 < gflopsTarget) missed.push(`${where}: ${(item.flops! / ours / 1e6).toFixed(1)} < ${gflopsTarget} GFLOP/s`);
     const targetCell = target ? `≥ ${target}×` : gflopsTarget ? `scratchnet ≥ ${gflopsTarget} GFLOP/s` : '';
     rows.push([item.label, threads, fmtMs(ours) + gf(ours), fmtMs(theirs) + gf(theirs), ratio.toFixed(2) + '×', targetCell]);
-    results.push({ item: item.name, threads, scratchnetMs: ours, torchMs: theirs, ratio, target: target || undefined, flops: item.flops });
+    results.push({ item: item.name, label: item.label, winograd: item.winograd ?? true, threads, scratchnetMs: ours, torchMs: theirs, ratio, target: target || undefined, flops: item.flops });
   }
 }
 py.stdin.end();
 setThreads(threadCounts.at(-1)!);
+await init({ winograd: true });
 
 publish('torch', {
   title: 'scratchnet against PyTorch (CPU), batch 100, in one run',
@@ -104,7 +111,8 @@ publish('torch', {
   notes: [
     `PyTorch ${String(torchSetup.torch)} (Python ${String(torchSetup.python)}), BLAS ${String(torchSetup.blas)}, oneDNN ${torchSetup.mkldnn ? 'on' : 'off'}, ` +
       'denormals flushed, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; torch.set_num_threads and openblas_set_num_threads per row. ' +
-      `scratchnet: wasm SIMD${usesFma() ? ' with FMA' : ''}, init({ threads: 2 }) then setThreads(1 | 2).`,
+      `scratchnet: wasm SIMD${usesFma() ? ' with FMA' : ''}, 3×3 convolutions by Winograd (unless the row says im2col), ` +
+      'init({ threads: 2 }) then setThreads(1 | 2).',
     `Each side: the better of ${ROUNDS} medians, taken in turns with the other side. A ratio above 1 means scratchnet is faster.`,
     ...(missed.length ? [`Below target in this run: ${missed.join('; ')}.`] : ['Every target met in this run.']),
   ],
