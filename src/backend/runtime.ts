@@ -3,7 +3,7 @@
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
 import { createJsKernels } from './js/index.js';
-import type { BackendName, Kernels, WasmExports } from './kernels.js';
+import { GEMM_TILE, type BackendName, type Kernels, type WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import { ThreadPool } from './threads.js';
@@ -36,6 +36,11 @@ export interface InitOptions {
    *  same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0. Fixed by the first
    *  init(); see usesFma(). */
   fma?: boolean;
+  /** Convolutions with 3×3 filters at stride 1 and 8 channels or more in and out run as Winograd
+   *  F(2×2, 3×3) (src/ops/winograd.ts), unless a layer says otherwise (new Convolution(…,
+   *  { winograd })): fewer multiplications, results that differ from im2col's in the last bits.
+   *  Default: true. Any init() may change it. */
+  winograd?: boolean;
 }
 
 interface Runtime {
@@ -54,6 +59,7 @@ interface Runtime {
   fma: boolean; // the loaded build multiply-adds fused
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
+  winograd: boolean; // init()'s winograd
 }
 
 let rt: Runtime | undefined;
@@ -64,14 +70,14 @@ const pending: { backend: BackendName; threads?: number; fma?: boolean }[] = [];
 /** Loads the wasm kernels and creates the linear memory. Safe to call more than once, but calls
  *  in flight at the same time must not ask for different backends, threads or fma. */
 export async function init(opts: InitOptions = {}): Promise<void> {
-  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma']);
+  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma', 'winograd']);
   const backend = options.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'js') {
     throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
   }
   const threads = checkThreads(options.threads);
-  if (options.fma !== undefined && typeof options.fma !== 'boolean') {
-    throw new Error(`init: fma must be true or false, got ${String(options.fma)}`);
+  for (const key of ['fma', 'winograd'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new Error(`init: ${key} must be true or false, got ${String(options[key])}`);
   }
   const asked = { backend, threads, fma: options.fma };
   for (const other of pending) {
@@ -98,6 +104,7 @@ async function initOnce(backend: BackendName, threads: number | undefined, optio
   } else if (options.fma !== undefined && options.fma !== rt.fmaAsked) {
     throw new Error(`init: fma is fixed by the first init() (${rt.fmaAsked}); got ${options.fma}`);
   }
+  if (options.winograd !== undefined) rt!.winograd = options.winograd;
   if (backend === 'wasm' && !rt!.wasm) {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
     await loading;
@@ -173,6 +180,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     threadsAsked: explicit,
     fmaAsked: fma,
     fma: false,
+    winograd: true,
   };
   rt = state;
 }
@@ -275,6 +283,30 @@ export function threadCount(): number {
 export function usesFma(): boolean {
   const state = runtime('usesFma');
   return state.active === 'wasm' && state.fma;
+}
+
+export interface KernelInfo {
+  backend: BackendName;
+  /** Whether the matrix products multiply-add fused: init()'s `fma` where the engine has relaxed
+   *  SIMD. Chosen by that rule, never by timing: fused and unfused products round differently. */
+  fma: boolean;
+  /** The GEMM micro-kernel's register tile (rows × columns of C). */
+  gemmTile: { rows: number; columns: number };
+  /** Threads the kernels may use now (threadCount()). */
+  threads: number;
+  /** init()'s `winograd`: the default of Convolution's. */
+  winograd: boolean;
+}
+
+/** Which kernels run: the backend, FMA or not, the GEMM tile, threads, Winograd by default. */
+export function kernelInfo(): KernelInfo {
+  const state = runtime('kernelInfo');
+  return { backend: state.active, fma: usesFma(), gemmTile: { ...GEMM_TILE }, threads: threadCount(), winograd: state.winograd };
+}
+
+/** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */
+export function winogradByDefault(): boolean {
+  return runtime('winogradByDefault').winograd;
 }
 
 /** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. */
