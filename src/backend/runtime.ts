@@ -2,11 +2,10 @@
 // `init()` creates them; everything that touches tensor data goes through here.
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
-import { createJsKernels } from './js/index.js';
 import { GEMM_TILE, type BackendName, type Kernels, type WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
-import { ThreadPool } from './threads.js';
+import type { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
 import { options as checkOptions } from '../options.js';
 import { abortFrom, checkExports, warmUp } from './wasm-setup.js';
@@ -46,7 +45,7 @@ export interface InitOptions {
 interface Runtime {
   memory: WebAssembly.Memory;
   allocator: Allocator;
-  js: Kernels;
+  js: Kernels | undefined; // the pure-JS twin, loaded by init() where it may be used (loadJsKernels)
   wasm?: Kernels;
   active: BackendName;
   chosen: boolean; // a backend was set by a successful init() or by setBackend()
@@ -105,6 +104,7 @@ async function initOnce(backend: BackendName, threads: number | undefined, optio
     throw new Error(`init: fma is fixed by the first init() (${rt.fmaAsked}); got ${options.fma}`);
   }
   if (options.winograd !== undefined) rt!.winograd = options.winograd;
+  if (backend === 'js' || isNode()) await loadJsKernels();
   if (backend === 'wasm' && !rt!.wasm) {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
     await loading;
@@ -112,6 +112,19 @@ async function initOnce(backend: BackendName, threads: number | undefined, optio
   // a repeated init() keeps the backend the user chose since, unless it names one (or none was
   // ever chosen: the first init() failed)
   if (first || options.backend || !rt!.chosen) setBackend(backend);
+}
+
+// NOTE: the JS twin (the tests' oracle and the benchmarks' baseline) is a module of its own, loaded
+// in Node and wherever init({ backend: 'js' }) asks for it: a page that only runs the wasm kernels
+// does not download it (a third of a training page's JavaScript).
+async function loadJsKernels(): Promise<void> {
+  if (rt!.js) return;
+  const { createJsKernels } = await import('./js/index.js');
+  rt!.js ??= createJsKernels(() => heapF32());
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && !!process.versions?.node;
 }
 
 function checkThreads(threads: unknown): number | undefined {
@@ -169,7 +182,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
   const state: Runtime = {
     memory,
     allocator: new Allocator(memory, RESERVED_BYTES),
-    js: createJsKernels(() => heapF32()),
+    js: undefined,
     active: 'js',
     chosen: false,
     heap: new Float32Array(memory.buffer),
@@ -207,6 +220,8 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
   if (state.threads > 1) {
     try {
+      // a module of its own: pages on one thread (the browser default) never load it
+      const { ThreadPool } = await import('./threads.js');
       state.pool = await ThreadPool.start(state.threads, module, state.memory);
     } catch (e) {
       // threads the user asked for must start; the default quietly degrades to one
@@ -233,6 +248,9 @@ export function setBackend(name: BackendName): void {
   if (name === 'wasm' && !state.wasm) {
     throw new Error("setBackend: the wasm kernels are not loaded; call `await init()` without backend: 'js'");
   }
+  if (name === 'js' && !state.js) {
+    throw new Error("setBackend: the JS kernels are not loaded (in browsers they load on demand); call `await init({ backend: 'js' })` once");
+  }
   state.active = name;
   state.chosen = true;
 }
@@ -244,13 +262,16 @@ export function getBackend(): BackendName {
 /** The active backend's kernels. */
 export function kernels(): Kernels {
   const state = runtime('kernels');
-  return state.active === 'wasm' ? state.wasm! : state.js;
+  return state.active === 'wasm' ? state.wasm! : state.js!;
 }
 
 /** Both backends' kernels, for tests and benchmarks that compare them. */
 export function backendKernels(name: BackendName): Kernels {
   const state = runtime('backendKernels');
-  if (name === 'js') return state.js;
+  if (name === 'js') {
+    if (!state.js) throw new Error('backendKernels: the JS kernels are not loaded');
+    return state.js;
+  }
   if (!state.wasm) throw new Error('backendKernels: the wasm kernels are not loaded');
   return state.wasm;
 }
