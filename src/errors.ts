@@ -4,9 +4,12 @@
 // reads only `e.message` keeps working.
 
 /** Codes of the library's errors; stable across versions. */
-export type ScratchnetErrorCode = 'ERR_SHAPE' | 'ERR_VALUE' | 'ERR_NOT_INITIALIZED' | 'ERR_FILE_FORMAT' | 'ERR_TRAINING_DIVERGED';
+export type ScratchnetErrorCode = 'ERR_SHAPE' | 'ERR_VALUE' | 'ERR_NOT_INITIALIZED' | 'ERR_FILE_FORMAT' | 'ERR_RESOURCE'
+  | 'ERR_TRAINING_DIVERGED' | 'ERR_INTERNAL';
 
-/** The base of every error the library throws on purpose. */
+/** The base of every error the library throws on purpose. A plain ScratchnetError (no subclass)
+ *  has code `'ERR_INTERNAL'`: a kernel trapped or aborted although its arguments passed the
+ *  host's checks, which is a bug in scratchnet. */
 export class ScratchnetError extends Error {
   constructor(message: string, /** What kind of error this is; stable across versions. */ readonly code: ScratchnetErrorCode) {
     super(message);
@@ -41,5 +44,15 @@ export class NotInitializedError extends ScratchnetError {
 export class FileFormatError extends ScratchnetError {
   constructor(message: string) {
     super(message, 'ERR_FILE_FORMAT');
+  }
+}
+
+/** A request past what the library or its environment can hold: a WebAssembly memory past 4 GiB,
+ *  more values than a plain array takes, an image larger than the digit reader accepts, or a
+ *  facility that is absent (an optional package that is not installed, Node's file system in a
+ *  browser). The call itself is well formed. */
+export class ResourceError extends ScratchnetError {
+  constructor(message: string) {
+    super(message, 'ERR_RESOURCE');
   }
 }
