@@ -10,6 +10,7 @@ import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
 import { checkConvParam, checkInputDim, type ConvParam } from './simple-conv-net.js';
+import { ValueError } from '../errors.js';
 
 export interface DeepConvNetOptions {
   inputDim?: [number, number, number];
@@ -26,15 +27,15 @@ const BOOK_CONV: ConvParam[] = [16, 16, 32, 32, 64, 64].map((filterNum, i) => ({
 
 /** The Sequential options of a DeepConvNet; every option checked. */
 export function deepConvNetSpec(o: DeepConvNetOptions = {}): SequentialOptions {
-  if (o === null || typeof o !== 'object') throw new Error(`${NAME}: expected an options object, got ${describe(o)}`);
+  if (o === null || typeof o !== 'object') throw new ValueError(`${NAME}: expected an options object, got ${describe(o)}`);
   const { inputDim = [1, 28, 28], convParams = BOOK_CONV, hiddenSize = 50, outputSize = 10, dropoutRatio = 0.5, seed } = options(NAME, o, KEYS);
   checkInputDim(NAME, inputDim);
   if (!Array.isArray(convParams) || convParams.length !== 6) {
-    throw new Error(`${NAME}: expected 6 convolution settings in convParams, got ${Array.isArray(convParams) ? convParams.length : describe(convParams)}`);
+    throw new ValueError(`${NAME}: expected 6 convolution settings in convParams, got ${Array.isArray(convParams) ? convParams.length : describe(convParams)}`);
   }
   convParams.forEach((p, i) => checkConvParam(NAME, `convParams[${i}]`, p));
   for (const [what, v] of Object.entries({ hiddenSize, outputSize })) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${NAME}: ${what} must be a positive integer, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${NAME}: ${what} must be a positive integer, got ${describe(v)}`);
   }
   checkDropoutRatio(NAME, dropoutRatio);
   const layers: LayerSpec[] = [];

@@ -11,6 +11,7 @@ import { options } from '../options.js';
 import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
+import { ValueError } from '../errors.js';
 
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'leakyrelu' | 'elu';
 
@@ -52,27 +53,27 @@ const EXTEND_KEYS = [...BASIC_KEYS, 'useDropout', 'dropoutRatio', 'useBatchnorm'
 
 /** The Sequential options of a MultiLayerNet (extended: a MultiLayerNetExtend); every option checked. */
 export function multiLayerNetSpec(name: string, o: MultiLayerNetExtendOptions, extended: boolean): SequentialOptions {
-  if (o === null || typeof o !== 'object') throw new Error(`${name}: expected an options object, got ${describe(o)}`);
+  if (o === null || typeof o !== 'object') throw new ValueError(`${name}: expected an options object, got ${describe(o)}`);
   const { inputSize, hiddenSizeList, outputSize, activation = 'relu', activationAlpha, weightInitStd = 'relu', weightDecayLambda = 0, seed,
     useDropout = false, dropoutRatio = 0.5, useBatchnorm = false, batchnormPosition = 'before', batchnormMomentum = 0.9, batchnormEps = EPS,
   } = options(name, o, extended ? EXTEND_KEYS : BASIC_KEYS);
   for (const [what, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${name}: ${what} must be a positive integer, got ${describe(v)}`);
   }
   if (!Array.isArray(hiddenSizeList) || hiddenSizeList.some((h) => !Number.isInteger(h) || h < 1)) {
-    throw new Error(`${name}: hiddenSizeList must be an array of positive integers, got ${JSON.stringify(hiddenSizeList)}`);
+    throw new ValueError(`${name}: hiddenSizeList must be an array of positive integers, got ${JSON.stringify(hiddenSizeList)}`);
   }
   const key = typeof activation === 'string' ? activation.toLowerCase() : '';
   const makeActivation = ACTIVATIONS.get(key);
-  if (!makeActivation) throw new Error(`${name}: activation must be one of ${[...ACTIVATIONS.keys()].join(', ')}, got ${JSON.stringify(activation)}`);
+  if (!makeActivation) throw new ValueError(`${name}: activation must be one of ${[...ACTIVATIONS.keys()].join(', ')}, got ${JSON.stringify(activation)}`);
   if (activationAlpha !== undefined && key !== 'leakyrelu' && key !== 'elu') {
-    throw new Error(`${name}: activationAlpha is LeakyReLU's slope or ELU's α; the ${activation} activation has none`);
+    throw new ValueError(`${name}: activationAlpha is LeakyReLU's slope or ELU's α; the ${activation} activation has none`);
   }
   for (const [what, v] of [['useDropout', useDropout], ['useBatchnorm', useBatchnorm]] as const) {
-    if (typeof v !== 'boolean') throw new Error(`${name}: ${what} must be a boolean, got ${describe(v)}`);
+    if (typeof v !== 'boolean') throw new ValueError(`${name}: ${what} must be a boolean, got ${describe(v)}`);
   }
   if (batchnormPosition !== 'before' && batchnormPosition !== 'after') {
-    throw new Error(`${name}: batchnormPosition must be 'before' or 'after' (the activation), got ${describe(batchnormPosition)}`);
+    throw new ValueError(`${name}: batchnormPosition must be 'before' or 'after' (the activation), got ${describe(batchnormPosition)}`);
   }
   checkDropoutRatio(name, dropoutRatio);
   initStd(name, weightInitStd, 1); // a number or a known name

@@ -11,6 +11,7 @@ import { executionOrder } from './execution-order.js';
 import { createRng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export interface Network {
   readonly params: Readonly<Record<string, Tensor>>;
@@ -144,7 +145,7 @@ export abstract class LayerNet implements Network {
   // evalBatchSize, checked (it is a writable field) before predict or accuracy allocates anything
   #evalChunk(caller: string): number {
     const size = this.evalBatchSize;
-    if (!Number.isInteger(size) || size < 1) throw new Error(`${caller}: evalBatchSize must be a positive integer, got ${describe(size)}`);
+    if (!Number.isInteger(size) || size < 1) throw new ValueError(`${caller}: evalBatchSize must be a positive integer, got ${describe(size)}`);
     return size;
   }
 
@@ -224,8 +225,8 @@ export abstract class LayerNet implements Network {
   // The checks of predict, loss, gradient and accuracy, before anything changes: a live network,
   // a boolean train flag, x of the input shape (checkX) and finite (checkFinite).
   #checkInput(caller: string, x: Tensor, train: boolean): number {
-    if (this.#disposed) throw new Error(`${caller}: the network was disposed`);
-    if (typeof train !== 'boolean') throw new Error(`${caller}: train must be a boolean, got ${describe(train)}`);
+    if (this.#disposed) throw new ValueError(`${caller}: the network was disposed`);
+    if (typeof train !== 'boolean') throw new ValueError(`${caller}: train must be a boolean, got ${describe(train)}`);
     const n = this.checkX(caller, x);
     checkFinite(caller, x, n);
     return n;
@@ -240,7 +241,7 @@ export abstract class LayerNet implements Network {
     const image = this.inputShape.length > 1;
     if (x.shape.length < 2 || !(n >= 1) || x.size / n !== features ||
         (image && (x.shape.length !== this.inputShape.length + 1 || this.inputShape.some((d, i) => x.shape[i + 1] !== d)))) {
-      throw new Error(`${caller}: x must be (N, ${this.inputShape.join(', ')}) with N >= 1 ` +
+      throw new ShapeError(`${caller}: x must be (N, ${this.inputShape.join(', ')}) with N >= 1 ` +
         `(${features} features per sample), got ${formatShape(x.shape)}`);
     }
     return n;
@@ -263,7 +264,7 @@ export function checkFinite(caller: string, x: Tensor, n: number): void {
   const data = x.data;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
-      throw new Error(`${caller}: x must be finite, got ${data[i]} at flat index ${i} (sample ${Math.floor(i / (data.length / n))})`);
+      throw new ValueError(`${caller}: x must be finite, got ${data[i]} at flat index ${i} (sample ${Math.floor(i / (data.length / n))})`);
     }
   }
 }

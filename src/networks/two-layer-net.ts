@@ -5,6 +5,7 @@ import { checkSeed } from '../rng.js';
 import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
+import { ValueError } from '../errors.js';
 
 export interface TwoLayerNetOptions {
   inputSize: number;
@@ -21,14 +22,14 @@ const NAME = 'TwoLayerNet';
 /** The Sequential options of a TwoLayerNet; every option checked. */
 export function twoLayerNetSpec(o: TwoLayerNetOptions): SequentialOptions {
   if (o === null || typeof o !== 'object') {
-    throw new Error(`${NAME}: expected an options object { inputSize, hiddenSize, outputSize, weightInitStd?, seed? }, got ${describe(o)}`);
+    throw new ValueError(`${NAME}: expected an options object { inputSize, hiddenSize, outputSize, weightInitStd?, seed? }, got ${describe(o)}`);
   }
   const { inputSize, hiddenSize, outputSize, weightInitStd = 0.01, seed } = options(NAME, o, ['inputSize', 'hiddenSize', 'outputSize', 'weightInitStd', 'seed']);
   for (const [name, v] of Object.entries({ inputSize, hiddenSize, outputSize })) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${NAME}: ${name} must be a positive integer, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${NAME}: ${name} must be a positive integer, got ${describe(v)}`);
   }
   if (typeof weightInitStd !== 'number' || !Number.isFinite(weightInitStd) || weightInitStd < 0) {
-    throw new Error(`${NAME}: weightInitStd must be a finite number >= 0, got ${describe(weightInitStd)}`);
+    throw new ValueError(`${NAME}: weightInitStd must be a finite number >= 0, got ${describe(weightInitStd)}`);
   }
   checkSeed(NAME, seed);
   return {

@@ -6,6 +6,7 @@ import { Nesterov } from './nesterov.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
+import { ValueError } from '../errors.js';
 
 // NOTE: a Map, not an object: a name from a user or a file ('constructor', '__proto__') must not
 // find Object's own members
@@ -26,6 +27,6 @@ export type OptimizerName = 'SGD' | 'Momentum' | 'Nesterov' | 'AdaGrad' | 'RMSpr
 
 export function createOptimizer(name: string, options: Record<string, number> = {}): Optimizer {
   const make = typeof name === 'string' ? OPTIMIZERS.get(name.toLowerCase()) : undefined;
-  if (!make) throw new Error(`createOptimizer: unknown optimizer ${JSON.stringify(name)}; expected one of SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam`);
+  if (!make) throw new ValueError(`createOptimizer: unknown optimizer ${JSON.stringify(name)}; expected one of SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam`);
   return new make(options);
 }
