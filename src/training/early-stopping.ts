@@ -4,6 +4,7 @@ import type { Network } from '../networks/network.js';
 import { options } from '../options.js';
 import { describe } from '../shape.js';
 import { StateSnapshot } from './snapshot.js';
+import { ValueError } from '../errors.js';
 
 export interface EarlyStoppingOptions {
   /** The validation metric watched: 'valLoss' (lower is better, the default) or 'valAcc'. */
@@ -20,12 +21,12 @@ export function checkEarlyStopping(value: EarlyStoppingOptions | undefined): Req
   const { monitor = 'valLoss', patience = 3, restoreBest = false } =
     options('Trainer: earlyStopping', value, ['monitor', 'patience', 'restoreBest']);
   if (monitor !== 'valLoss' && monitor !== 'valAcc') {
-    throw new Error(`Trainer: earlyStopping.monitor must be 'valLoss' or 'valAcc', got ${describe(monitor)}`);
+    throw new ValueError(`Trainer: earlyStopping.monitor must be 'valLoss' or 'valAcc', got ${describe(monitor)}`);
   }
   if (!Number.isInteger(patience) || patience < 1) {
-    throw new Error(`Trainer: earlyStopping.patience must be a positive integer, got ${describe(patience)}`);
+    throw new ValueError(`Trainer: earlyStopping.patience must be a positive integer, got ${describe(patience)}`);
   }
-  if (typeof restoreBest !== 'boolean') throw new Error(`Trainer: earlyStopping.restoreBest must be a boolean, got ${describe(restoreBest)}`);
+  if (typeof restoreBest !== 'boolean') throw new ValueError(`Trainer: earlyStopping.restoreBest must be a boolean, got ${describe(restoreBest)}`);
   return { monitor, patience, restoreBest };
 }
 
