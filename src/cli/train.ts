@@ -5,7 +5,7 @@ import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { init } from '../backend/runtime.js';
-import { OPTIMIZER_NAMES } from '../optimizers/registry.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/registry.js';
 import { lineChart, panels, savePlot } from '../plot/index.js';
 import { Trainer } from '../training/trainer.js';
 import { loadMnistSamples, TEST_SAMPLES, TRAIN_SAMPLES } from './mnist.js';
@@ -17,7 +17,7 @@ import { ValueError } from '../errors.js';
 interface TrainOptions {
   model: string;
   epochs?: number;
-  optimizer?: string;
+  optimizer?: Lowercase<OptimizerName>;
   lr?: number;
   batch: number;
   seed: number;

@@ -1,6 +1,7 @@
 // The Trainer's options, results and events, and the checks its constructor runs on them.
 import type { Sampling } from '../data/batches.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import type { OptimizerName } from '../optimizers/registry.js';
 import { options as checkKeys } from '../options.js';
 import { checkSeed } from '../rng.js';
 import { describe } from '../shape.js';
@@ -13,8 +14,9 @@ import { ValueError } from '../errors.js';
 export interface TrainerOptions {
   epochs?: number;
   miniBatchSize?: number;
-  /** An optimizer, or its name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam'). */
-  optimizer?: string | Optimizer;
+  /** An optimizer, or its name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam', or
+   *  the same in lower case); default 'SGD'. */
+  optimizer?: OptimizerName | Lowercase<OptimizerName> | Optimizer;
   /** Options of a named optimizer, e.g. { lr: 0.01 }. */
   optimizerParam?: Record<string, number>;
   /** Evaluate each epoch on the first N train and test samples (all by default). */
@@ -125,7 +127,7 @@ export interface TrainResult {
 export interface TrainerSettings {
   epochs: number;
   miniBatchSize: number;
-  optimizer: string | Optimizer;
+  optimizer: OptimizerName | Lowercase<OptimizerName> | Optimizer;
   optimizerParam: Record<string, number>;
   evaluateSampleNumPerEpoch?: number;
   evaluateAt: 'epoch-start' | 'epoch-end';
