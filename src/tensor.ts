@@ -28,6 +28,12 @@ let isTensor: (value: unknown) => value is Tensor;
 // (another tensor's block, the kernels' static data) and free it on dispose() or collection.
 const INTERNAL = Symbol('scratchnet.Tensor');
 
+/**
+ * An n-dimensional array of float32 values in the kernels' memory (row-major, C order). Make one
+ * with tensor(), zeros(), ones(), full(), randn() or empty(); read it with `data` (a view),
+ * toFloat32Array() or toArray() (copies). Call dispose() when done: the garbage collector also
+ * frees unreachable tensors, but later. Several tensors may share storage (reshape() gives views).
+ */
 export class Tensor {
   static {
     viewOfStorage = (base, start, shape) => new Tensor(base.#storage, shape, base.#start + start, INTERNAL);
@@ -75,6 +81,7 @@ export class Tensor {
     return this.#view;
   }
 
+  /** Whether dispose() was called; a disposed tensor throws a ValueError when used. */
   get disposed(): boolean {
     return this.#disposed;
   }
@@ -120,6 +127,7 @@ export class Tensor {
     release(this.#storage);
   }
 
+  /** 'Tensor(2, 3)', with ' (disposed)' after a dispose(); not the values (see toArray()). */
   toString(): string {
     return this.#disposed ? `Tensor${formatShape(this.shape)} (disposed)` : `Tensor${formatShape(this.shape)}`;
   }
@@ -215,6 +223,7 @@ export function tensor(values: ArrayLike<number>, shape?: readonly number[]): Te
   return t;
 }
 
+/** A new tensor of the given shape with every value `value`. */
 export function full(shape: readonly number[], value: number): Tensor {
   if (typeof value !== 'number') throw new ValueError(`full: expected a number to fill with, got ${describe(value)}`);
   const t = empty(shape);
@@ -222,10 +231,12 @@ export function full(shape: readonly number[], value: number): Tensor {
   return t;
 }
 
+/** A new tensor of the given shape filled with 0. */
 export function zeros(shape: readonly number[]): Tensor {
   return full(shape, 0);
 }
 
+/** A new tensor of the given shape filled with 1. */
 export function ones(shape: readonly number[]): Tensor {
   return full(shape, 1);
 }

@@ -21,6 +21,7 @@ const INITIAL_PAGES = 256; // 16 MiB; grows on demand
 // everything wasm32 can address; only address space is reserved.
 const MAX_SHARED_PAGES = 65536;
 
+/** Options of init(): which backend, where the kernels come from, threads and fused multiply-add. */
 export interface InitOptions {
   /** Kernel backend to activate: 'wasm' (default) or 'js' (pure JavaScript; skips loading wasm). */
   backend?: BackendName;
@@ -230,6 +231,7 @@ export function setBackend(name: BackendName): void {
   state.chosen = true;
 }
 
+/** The backend the kernels run on now: 'wasm' or 'js' (see init() and setBackend()). */
 export function getBackend(): BackendName {
   return runtime('getBackend').active;
 }
@@ -322,14 +324,18 @@ export function workspace(bytes: number, thread = 0, caller = 'workspace'): numb
   return ws.offset;
 }
 
+/** What memoryStats() reports about the WebAssembly memory that holds every tensor. */
 export interface MemoryStats {
   /** Bytes in live blocks (tensors, layer buffers, kernel scratch). */
   liveBytes: number;
+  /** Number of live blocks (each tensor's storage is one). */
   liveBlocks: number;
   /** Size of the linear memory. */
   memoryBytes: number;
 }
 
+/** Bytes and blocks in use in the memory that holds the tensors, and the memory's size in bytes;
+ *  liveBytes going up across training steps means tensors are not being disposed. */
 export function memoryStats(): MemoryStats {
   const a = runtime('memoryStats').allocator;
   return { liveBytes: a.liveBytes, liveBlocks: a.liveBlocks, memoryBytes: a.memoryBytes };
