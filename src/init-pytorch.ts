@@ -10,10 +10,14 @@ import { empty, type Tensor } from './tensor.js';
 import { checkShape, describe, formatShape } from './shape.js';
 import { ShapeError, ValueError } from './errors.js';
 
+/** The nonlinearities PyTorch's calculate_gain knows, by its names. */
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
+/** Options of the Xavier (Glorot) initializations, as PyTorch's: a gain (default 1). */
 export interface XavierOptions { gain?: number }
+/** Options of the Kaiming (He) initializations, as PyTorch's: the negative slope `a` (default 0),
+ *  'fan_in' (default) or 'fan_out', and the nonlinearity (default 'leaky_relu'). */
 export interface KaimingOptions { a?: number; mode?: 'fan_in' | 'fan_out'; nonlinearity?: Nonlinearity }
 
 /** How a dense or convolution weight is drawn: a std, the book's names ('xavier' or 'sigmoid':

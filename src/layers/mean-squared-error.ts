@@ -10,6 +10,8 @@ import { LayerBuffer } from './buffer.js';
 import type { LossLayer } from './loss.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** Loss layer: identity output with the mean squared error 0.5·Σ(y − t)², summed over each
+ *  sample's outputs and averaged over the batch (Sequential's loss 'mean-squared-error'). */
 export class MeanSquaredError implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -63,6 +65,7 @@ export class MeanSquaredError implements LossLayer {
     return this.#state?.y;
   }
 
+  /** Frees the layer's buffers. */
   dispose(): void {
     this.#y.dispose();
     this.#dx.dispose();

@@ -8,6 +8,9 @@ import { LayerBuffer } from './buffer.js';
 import type { LossLayer } from './loss.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** Loss layer: sigmoid output with binary cross-entropy, summed over the units and averaged
+ *  over the batch; one unit for two classes, several for multi-label targets (Sequential's loss
+ *  'sigmoid-cross-entropy'). */
 export class SigmoidWithLoss implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -70,6 +73,7 @@ export class SigmoidWithLoss implements LossLayer {
     return this.#state?.y;
   }
 
+  /** Frees the layer's buffers. */
   dispose(): void {
     this.#y.dispose();
     this.#dx.dispose();

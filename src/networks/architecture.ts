@@ -11,9 +11,11 @@ import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
 import { LOSS_NAMES, type LossName } from './losses.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** Options of a Sequential: the input shape, the layers and the loss. */
 export interface SequentialOptions {
   /** One sample's shape: [784] or [1, 28, 28]. */
   inputShape: readonly number[];
+  /** The layers in order, made by `layers.dense(...)`, `layers.relu()`, `layers.conv2d(...)`, .... */
   layers: readonly LayerSpec[];
   /** The loss layer on top; default 'softmax-cross-entropy'. */
   loss?: LossName;

@@ -13,6 +13,7 @@ import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
 import { ValueError } from '../errors.js';
 
+/** The hidden layers' activation of a MultiLayerNet: ReLU, sigmoid, tanh, LeakyReLU or ELU. */
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'leakyrelu' | 'elu';
 
 // The activation's spec, with its own parameter (LeakyReLU's slope, ELU's α) where it has one.
@@ -24,27 +25,39 @@ const ACTIVATIONS = new Map<string, (alpha?: number) => LayerSpec>([
   ['elu', (alpha) => elu({ alpha })],
 ]);
 
+/** Options of a MultiLayerNet: sizes, activation, initialization and weight decay. */
 export interface MultiLayerNetOptions {
+  /** Features per sample. */
   inputSize: number;
+  /** Units of each hidden layer, e.g. [100, 100, 100]. */
   hiddenSizeList: number[];
+  /** Classes. */
   outputSize: number;
+  /** Default 'relu'. */
   activation?: ActivationName;
   /** LeakyReLU's slope (default 0.01) or ELU's α (default 1); only for those activations. */
   activationAlpha?: number;
   /** A standard deviation, or 'xavier'/'sigmoid' (√(1/n)) or 'he'/'relu' (√(2/n)) with n the fan-in. */
   weightInitStd?: WeightInit;
-  /** λ of the L2 penalty 0.5·λ·ΣW² added to the loss (biases are not decayed). */
+  /** λ of the L2 penalty 0.5·λ·ΣW² added to the loss (biases are not decayed); default 0. */
   weightDecayLambda?: number;
+  /** Seed of the weights' random numbers; the same seed gives the same network. */
   seed?: number;
 }
 
+/** Options of a MultiLayerNetExtend: those of MultiLayerNet, plus dropout and batch normalization. */
 export interface MultiLayerNetExtendOptions extends MultiLayerNetOptions {
+  /** A Dropout after each hidden activation; default false. */
   useDropout?: boolean;
+  /** The fraction of units dropout zeroes in training, in [0, 1); default 0.5. */
   dropoutRatio?: number;
+  /** A BatchNormalization in each hidden layer; default false. */
   useBatchnorm?: boolean;
   /** Where each batch norm goes: 'before' the activation (the book's) or 'after' it. */
   batchnormPosition?: 'before' | 'after';
+  /** Weight of the old running mean and variance in each update; default 0.9. */
   batchnormMomentum?: number;
+  /** Added to the variance before the square root; default 1e-6. */
   batchnormEps?: number;
 }
 
@@ -93,12 +106,21 @@ export function multiLayerNetSpec(name: string, o: MultiLayerNetExtendOptions, e
   return { inputShape: [inputSize], layers, weightDecayLambda, seed };
 }
 
+/**
+ * The book's fully connected network of any depth (chapter 6): (Affine → activation) per hidden
+ * layer, then Affine → SoftmaxWithLoss; parameters W1, b1, W2, b2, ... Takes x of shape
+ * (N, inputSize).
+ */
 export class MultiLayerNet extends Sequential {
   constructor(options: MultiLayerNetOptions) {
     super(multiLayerNetSpec('MultiLayerNet', options, false), { name: 'MultiLayerNet', options });
   }
 }
 
+/**
+ * MultiLayerNet with the book's extensions (chapter 6): optional batch normalization (parameters
+ * gamma1, beta1, ...; running statistics in `buffers`) and dropout in each hidden layer.
+ */
 export class MultiLayerNetExtend extends Sequential {
   constructor(options: MultiLayerNetExtendOptions) {
     super(multiLayerNetSpec('MultiLayerNetExtend', options, true), { name: 'MultiLayerNetExtend', options });

@@ -13,23 +13,38 @@ import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/**
+ * What the Trainer, the optimizers and the file functions need of a network: its parameters by
+ * name and the book's four methods. Every network in scratchnet implements it; so may your own.
+ */
 export interface Network {
+  /** The learned tensors by name (W1, b1, ...); optimizers update them in place. */
   readonly params: Readonly<Record<string, Tensor>>;
   /** State that is not learned by gradients but is needed to predict (batch-norm running
    *  statistics), by name; saved with the parameters. */
   readonly buffers?: Readonly<Record<string, Tensor>>;
   /** One sample's shape, e.g. [784] or [1, 28, 28], where the network knows it. */
   readonly inputShape?: readonly number[];
+  /** The scores (logits, before softmax) for a batch x, shape (N, classes); `train` (default
+   *  false) turns on dropout and batch statistics. */
   predict(x: Tensor, train?: boolean): Tensor;
+  /** The mean loss over the batch x with targets t (for classes: indices (N) or one-hot (N,
+   *  classes)), weight decay included. */
   loss(x: Tensor, t: Tensor, train?: boolean): number;
+  /** The fraction of samples in x whose highest score is their label in t, in [0, 1]. */
   accuracy(x: Tensor, t: Tensor): number;
+  /** The gradient of the loss with respect to every parameter, by backpropagation, under the
+   *  parameters' names; the tensors are the network's and are overwritten by the next call. */
   gradient(x: Tensor, t: Tensor): Record<string, Tensor>;
+  /** The same gradient by central differences with step h (default 1e-3): slow, for checking
+   *  gradient() on small networks. */
   numericalGradient(x: Tensor, t: Tensor, h?: number): Record<string, Tensor>;
   /** The loss of the last loss() or gradient() call. */
   readonly lastLoss: number;
   /** Restarts the random streams of the network's stochastic layers (dropout masks) from one
    *  seed; the Trainer calls it with its `seed`, so a run is reproducible from its options. */
   reseed?(seed: number): void;
+  /** Frees the network's tensors; the network cannot be used afterwards. */
   dispose(): void;
 }
 

@@ -8,20 +8,31 @@ import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
 import { ValueError } from '../errors.js';
 
+/** One convolution's settings, as the book's conv_param. */
 export interface ConvParam {
+  /** Number of filters (output channels). */
   filterNum: number;
+  /** Height and width of each filter, in pixels. */
   filterSize: number;
+  /** Zero pixels added on each side of the input. */
   pad: number;
+  /** Step between filter positions, in pixels. */
   stride: number;
 }
 
+/** Options of a SimpleConvNet; every one has the book's default. */
 export interface SimpleConvNetOptions {
+  /** One sample's shape (C, H, W); default [1, 28, 28]. */
   inputDim?: [number, number, number];
+  /** Default { filterNum: 30, filterSize: 5, pad: 0, stride: 1 }. */
   convParam?: ConvParam;
+  /** Units of the hidden Affine layer; default 100. */
   hiddenSize?: number;
+  /** Classes; default 10. */
   outputSize?: number;
   /** A standard deviation (the book's 0.01), or 'he'/'relu', 'xavier'/'sigmoid' from each layer's fan-in. */
   weightInitStd?: WeightInit;
+  /** Seed of the weights' random numbers; the same seed gives the same network. */
   seed?: number;
 }
 
@@ -50,6 +61,10 @@ export function simpleConvNetSpec(o: SimpleConvNetOptions = {}): SequentialOptio
   };
 }
 
+/**
+ * The book's convolutional network (chapter 7): Convolution → ReLU → 2×2 max Pooling → Affine →
+ * ReLU → Affine → SoftmaxWithLoss. Takes images x of shape (N, C, H, W).
+ */
 export class SimpleConvNet extends Sequential {
   constructor(options: SimpleConvNetOptions = {}) {
     super(simpleConvNetSpec(options), { name: NAME, options });

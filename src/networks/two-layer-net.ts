@@ -7,11 +7,15 @@ import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
 import { ValueError } from '../errors.js';
 
+/** Options of a TwoLayerNet: the sizes of its three layers of units, e.g. 784, 50, 10 for MNIST. */
 export interface TwoLayerNetOptions {
+  /** Features per sample. */
   inputSize: number;
+  /** Units of the hidden layer. */
   hiddenSize: number;
+  /** Classes. */
   outputSize: number;
-  /** Standard deviation of the initial weights (biases start at zero). */
+  /** Standard deviation of the initial weights (biases start at zero); default 0.01. */
   weightInitStd?: number;
   /** Seed of the weights' random numbers; the same seed gives the same network. */
   seed?: number;
@@ -39,6 +43,11 @@ export function twoLayerNetSpec(o: TwoLayerNetOptions): SequentialOptions {
   };
 }
 
+/**
+ * The book's two-layer network (chapters 4–5): Affine → ReLU → Affine → SoftmaxWithLoss, with
+ * parameters W1, b1, W2, b2. Takes x of shape (N, inputSize) and labels t as class indices (N)
+ * or one-hot (N, outputSize).
+ */
 export class TwoLayerNet extends Sequential {
   constructor(options: TwoLayerNetOptions) {
     super(twoLayerNetSpec(options), { name: NAME, options });
