@@ -5,6 +5,8 @@ import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 import { FileFormatError, ValueError } from '../errors.js';
 
+/** Adam with the book's bias correction. Options: lr (default 0.001), beta1 (default 0.9) and
+ *  beta2 (default 0.999), the decay rates of the gradient's mean and square, in [0, 1). */
 export class Adam extends StatefulOptimizer {
   lr: number;
   readonly beta1: number;

@@ -3,6 +3,8 @@ import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** What the Trainer needs of an optimizer: a writable learning rate and an update of every
+ *  parameter from its gradient. The six classes implement it; so may your own. */
 export interface Optimizer {
   /** Learning rate; writable, so schedules can change it between updates. */
   lr: number;

@@ -6,6 +6,8 @@ import { describe } from '../shape.js';
 import { StateSnapshot } from './snapshot.js';
 import { ValueError } from '../errors.js';
 
+/** Options of the Trainer's `earlyStopping`: stop once a validation metric has not improved for
+ *  `patience` epochs. Needs `validation` or `validationSplit`. */
 export interface EarlyStoppingOptions {
   /** The validation metric watched: 'valLoss' (lower is better, the default) or 'valAcc'. */
   monitor?: 'valLoss' | 'valAcc';

@@ -2,6 +2,8 @@
 // optimizer's lr before every update.
 import { ValueError } from '../errors.js';
 
+/** A learning rate as a function of the fractional epoch (0 at the start, 1.5 halfway through
+ *  the second); the Trainer's `lrSchedule` sets the optimizer's lr from it before every update. */
 export type LrSchedule = (epoch: number) => number;
 
 function checkPositive(caller: string, name: string, v: unknown): number {

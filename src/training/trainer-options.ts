@@ -11,13 +11,16 @@ import type { LrSchedule } from './schedules.js';
 import { defaultYieldEvery } from './yield.js';
 import { ValueError } from '../errors.js';
 
+/** Options of a Trainer; each has a default (the book's where it has one), unknown keys are refused. */
 export interface TrainerOptions {
+  /** Passes over the training data; default 20. */
   epochs?: number;
+  /** Samples per update; default 100. */
   miniBatchSize?: number;
   /** An optimizer, or its name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam', or
    *  the same in lower case); default 'SGD'. */
   optimizer?: OptimizerName | Lowercase<OptimizerName> | Optimizer;
-  /** Options of a named optimizer, e.g. { lr: 0.01 }. */
+  /** Options of a named optimizer, e.g. { lr: 0.01 } (the default). */
   optimizerParam?: Record<string, number>;
   /** Evaluate each epoch on the first N train and test samples (all by default). */
   evaluateSampleNumPerEpoch?: number;
@@ -88,6 +91,7 @@ export interface TrainerEvent {
   testAcc?: number;
 }
 
+/** What onEpochEnd receives about the epoch just finished. */
 export interface EpochMetrics {
   /** 1-based. */
   epoch: number;
@@ -100,8 +104,11 @@ export interface EpochMetrics {
   valAcc?: number;
 }
 
+/** What train() resolves with: the histories of the run and the final test accuracy. */
 export interface TrainResult {
+  /** The loss of every iteration's mini-batch. */
   trainLossList: number[];
+  /** Train and test accuracy, in [0, 1], at every evaluation (one per epoch, see evaluateAt). */
   trainAccList: number[];
   testAccList: number[];
   /** Present when validating: one entry per completed epoch, measured at its end. */

@@ -41,6 +41,12 @@ export class TrainingDivergedError extends ScratchnetError {
   }
 }
 
+/**
+ * The book's Trainer: `new Trainer(network, xTrain, tTrain, xTest, tTest, options)`, then
+ * `await train()`. Each iteration draws a mini-batch, computes the gradient and updates the
+ * parameters with the optimizer; each epoch it records train and test accuracy. Options add
+ * validation, early stopping, lr schedules, a stop signal and yielding to the event loop.
+ */
 export class Trainer {
   readonly epochs: number;
   readonly batchSize: number;
