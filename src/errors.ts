@@ -13,12 +13,15 @@ export type ScratchnetErrorCode = 'ERR_SHAPE' | 'ERR_VALUE' | 'ERR_NOT_INITIALIZ
 export class ScratchnetError extends Error {
   constructor(message: string, /** What kind of error this is; stable across versions. */ readonly code: ScratchnetErrorCode) {
     super(message);
-    this.name = new.target.name;
+    // NOTE: a literal, not new.target.name: minifiers rename classes (each kind sets its own)
+    this.name = 'ScratchnetError';
   }
 }
 
 /** A tensor of the wrong shape, rank or size for the call (e.g. `Affine.forward: x (3, 5) …`). */
 export class ShapeError extends ScratchnetError {
+  override readonly name = 'ShapeError';
+
   constructor(message: string) {
     super(message, 'ERR_SHAPE');
   }
@@ -27,6 +30,8 @@ export class ShapeError extends ScratchnetError {
 /** An argument of the right shape but a wrong value or type: NaN in data, a label out of range, an
  *  unknown option, a disposed tensor. */
 export class ValueError extends ScratchnetError {
+  override readonly name = 'ValueError';
+
   constructor(message: string) {
     super(message, 'ERR_VALUE');
   }
@@ -34,6 +39,8 @@ export class ValueError extends ScratchnetError {
 
 /** A call that needs the kernels before `await init()` has loaded them. */
 export class NotInitializedError extends ScratchnetError {
+  override readonly name = 'NotInitializedError';
+
   constructor(message: string) {
     super(message, 'ERR_NOT_INITIALIZED');
   }
@@ -42,6 +49,8 @@ export class NotInitializedError extends ScratchnetError {
 /** A file or byte buffer that is not what it claims to be: a truncated or corrupt IDX, gzip,
  *  safetensors or model file. */
 export class FileFormatError extends ScratchnetError {
+  override readonly name = 'FileFormatError';
+
   constructor(message: string) {
     super(message, 'ERR_FILE_FORMAT');
   }
@@ -52,6 +61,8 @@ export class FileFormatError extends ScratchnetError {
  *  facility that is absent (an optional package that is not installed, Node's file system in a
  *  browser). The call itself is well formed. */
 export class ResourceError extends ScratchnetError {
+  override readonly name = 'ResourceError';
+
   constructor(message: string) {
     super(message, 'ERR_RESOURCE');
   }

@@ -27,6 +27,7 @@ export type { EpochMetrics, TrainerEvent, TrainerOptions, TrainResult } from './
  * to resume, make a new optimizer with a lower lr.
  */
 export class TrainingDivergedError extends ScratchnetError {
+  override readonly name = 'TrainingDivergedError';
 
   constructor(message: string,
               /** The iteration (1-based) that diverged. */
