@@ -70,5 +70,5 @@ export { SigmoidWithLoss } from './layers/sigmoid-with-loss.js';
 export { calculateGain, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform, initWeights } from './init-pytorch.js';
 export type { WeightInitSpec, XavierOptions, KaimingOptions, Nonlinearity } from './init-pytorch.js';
 export * as functions from './functions.js';
-export { ScratchnetError, ShapeError, ValueError, NotInitializedError, FileFormatError } from './errors.js';
+export { ScratchnetError, ShapeError, ValueError, NotInitializedError, FileFormatError, ResourceError } from './errors.js';
 export type { ScratchnetErrorCode } from './errors.js';

@@ -18,6 +18,7 @@ import { winogradForwardMaxPool } from '../ops/winograd.js';
 import { convBackward, convPass, usesWinograd, type Convolution } from './convolution.js';
 import type { Layer } from './layer.js';
 import type { Pooling } from './pooling.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export class ConvMaxPool implements Layer {
   readonly params = {};
@@ -61,9 +62,9 @@ export class ConvMaxPool implements Layer {
 
   #backward(caller: string, dout: Tensor, needDx: boolean): Tensor | undefined {
     const cache = this.#cache;
-    if (!cache || cache.x.disposed) throw new Error(`${caller}: call forward first (or its input was disposed)`);
+    if (!cache || cache.x.disposed) throw new ValueError(`${caller}: call forward first (or its input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
-    if (!sameShape(dout.shape, cache.y.shape)) throw new Error(`${caller}: dout must be ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
+    if (!sameShape(dout.shape, cache.y.shape)) throw new ShapeError(`${caller}: dout must be ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
     const dx = needDx ? this.#dx.get(cache.x.shape, dout) : undefined;
     convBackward(caller, this.conv, cache.x, this.#dWt, dx,
       { filter: 'f32_maxpool_conv_bwd_filter', data: 'f32_maxpool_conv_bwd_data', scratchBytes: 'f32_conv_maxpool_scratch_bytes' },
