@@ -7,13 +7,13 @@ const MAX_POINTS = 4000;
 
 const cssColor = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-// A uPlot chart over iterations that fills `target` and follows its size.
-function plotIn(target: HTMLElement, series: uPlot.Series[], y: uPlot.Scale = {}): uPlot {
+// A uPlot chart over iterations (or `xLabel`) that fills `target` and follows its size.
+function plotIn(target: HTMLElement, series: uPlot.Series[], y: uPlot.Scale = {}, xLabel = 'iteration'): uPlot {
   const size = () => ({ width: target.clientWidth, height: target.clientHeight - LEGEND_PX });
   const plot = new uPlot({
     ...size(),
     scales: { x: { time: false }, y },
-    series: [{ label: 'iteration' }, ...series],
+    series: [{ label: xLabel }, ...series],
     axes: [{ grid: { stroke: '#eaeef2' } }, { grid: { stroke: '#eaeef2' }, size: 50 }],
     cursor: { drag: { x: false, y: false } },
     legend: { live: false }, // names only: values under the cursor would jump while data streams in
@@ -95,5 +95,25 @@ export class AccuracyChart {
   clear(): void {
     for (const column of this.#data) column.length = 0;
     this.#plot.setData(this.#data);
+  }
+}
+
+/** Colours the lab's charts give their series, in order. */
+export const PALETTE = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777'];
+
+/** Several lines over one x axis, redrawn whole by set() (null where a series has no value). */
+export class Lines {
+  readonly #plot: uPlot;
+
+  constructor(target: HTMLElement, labels: string[], options: { x?: string; y?: uPlot.Scale; points?: boolean } = {}) {
+    const series = labels.map((label, i): uPlot.Series => ({
+      label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true,
+      points: { show: options.points ?? false, size: 5, fill: PALETTE[i % PALETTE.length] },
+    }));
+    this.#plot = plotIn(target, series, options.y, options.x);
+  }
+
+  set(x: number[], ys: (number | null)[][]): void {
+    this.#plot.setData([x, ...ys] as uPlot.AlignedData);
   }
 }

@@ -1,0 +1,81 @@
+// What the lab's end-to-end tests share: the browser (the one place that says which Chromium and
+// how it starts), the lab's dev server, pages that collect their errors, and screenshots.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+/** Whether a browser can run here: the tests skip (saying why) where not, except on CI. */
+export const browserMissing = !existsSync(CHROMIUM);
+
+export function launchBrowser(): Promise<Browser> {
+  if (browserMissing) throw new Error(`${CHROMIUM} is missing; CI must install chromium for the lab's tests`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/** The lab's dev server (web/vite.config.ts) on a free port; returns it and its base URL. */
+export async function startLab(): Promise<{ server: ViteDevServer; base: string }> {
+  const server = await createServer({
+    configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)),
+    server: { port: 0, host: '127.0.0.1' },
+    logLevel: 'warn',
+  });
+  await server.listen();
+  return { server, base: `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}/` };
+}
+
+export interface LabPage {
+  page: Page;
+  /** Console errors of the page and its workers, and uncaught exceptions. */
+  errors: string[];
+}
+
+/** Opens `url` in a new page (desktop-sized unless told), collecting its errors. */
+export async function openPage(browser: Browser, url: string, viewport = { width: 1200, height: 900 }): Promise<LabPage> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(`console: ${m.text()}`)));
+  page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => void (m.type() === 'error' && errors.push(`worker: ${m.text()}`))));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** The number of runs the page's experiment has started (body[data-run], set by the lab's pages). */
+export async function runsStarted(page: Page): Promise<number> {
+  return Number(await page.getAttribute('body', 'data-run') ?? 0);
+}
+
+/** Waits until a run later than `after` has started and the latest run is done. */
+export async function waitForRun(page: Page, after = 0, timeout = 30_000): Promise<void> {
+  await page.waitForFunction((after) => Number(document.body.dataset.run ?? 0) > after && document.body.dataset.state === 'done', after, { timeout });
+}
+
+/** Saves a full-page screenshot as out/artifacts/lab/<name>.png (docs/figures/lab/ keeps copies). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = fileURLToPath(new URL('../out/artifacts/lab/', import.meta.url));
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}${name}.png`, fullPage: true });
+}
+
+/** A number shown in an element, e.g. "f = 0.0123" → 0.0123 (the last number in its text). */
+export async function numberIn(page: Page, selector: string): Promise<number> {
+  const text = (await page.textContent(selector)) ?? '';
+  const numbers = text.replaceAll(',', '').match(/-?\d+(\.\d+)?(e[-+]?\d+)?/gi);
+  if (!numbers) throw new Error(`${selector} shows no number: ${JSON.stringify(text)}`);
+  return Number(numbers[numbers.length - 1]);
+}
+
+/** Sets a range input or a select as a person would, firing input and change. */
+export async function setControl(page: Page, selector: string, value: string): Promise<void> {
+  await page.$eval(selector, (el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}

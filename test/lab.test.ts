@@ -1,0 +1,80 @@
+// End-to-end tests of the lab (web/*.html): Vite serves it, a real Chromium runs each page, and
+// each test uses a page as a learner would: its experiment runs to a stated result, a control
+// changes the run, nothing logs an error; a screenshot of each page goes to out/artifacts/lab/.
+import type { Browser } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { browserMissing, CHROMIUM, type LabPage, launchBrowser, numberIn, openPage, runsStarted, screenshot, setControl, startLab, waitForRun } from './lab-browser.js';
+
+// NOTE: CI must run these (it installs chromium); elsewhere a missing browser skips them, saying why.
+const skip = browserMissing && !process.env.CI;
+const name = skip ? `lab (skipped: ${CHROMIUM} not found; apt-get install chromium to run it)` : 'lab';
+
+describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
+  let server: ViteDevServer;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ({ server, base } = await startLab());
+    browser = await launchBrowser();
+  }, 40_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Opens a page of the lab for the tests of one describe block, and closes it after them. */
+  function labPage(file: string): () => LabPage {
+    let p: LabPage | undefined;
+    beforeAll(async () => void (p = await openPage(browser, base + file)), 30_000);
+    afterAll(async () => p?.page.close());
+    return () => p!;
+  }
+
+  describe('3. optimizer paths', () => {
+    const get = labPage('optimizers.html');
+
+    test("Adam's path, at the book's lr 0.3, ends below f = 0.2 within 30 steps; so do the others", async () => {
+      const { page } = get();
+      await waitForRun(page);
+      expect(await page.textContent('#final-Adam')).toMatch(/^step 30:/);
+      expect(await numberIn(page, '#final-Adam')).toBeLessThan(0.2);
+      for (const name of ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop']) expect(await numberIn(page, `#final-${name}`)).toBeLessThan(0.2);
+      await screenshot(page, 'optimizers');
+    });
+
+    test('an SGD learning rate above 1 makes its path diverge, and the others stay as they were', async () => {
+      const { page } = get();
+      const adam = await page.textContent('#final-Adam');
+      const runs = await runsStarted(page);
+      await setControl(page, '#lr-SGD', '0.1'); // 10^0.1 = 1.3: y ← y − 2.6·y grows by 1.6× a step
+      await waitForRun(page, runs);
+      expect(await page.textContent('#lr-SGD + output')).toBe('1.3');
+      expect(await numberIn(page, '#final-SGD')).toBeGreaterThan(100); // f(-7, 2) = 6.45 at the start
+      expect(await page.textContent('#final-Adam')).toBe(adam);
+    });
+
+    test('dragging on a plot moves the start of every path', async () => {
+      const { page } = get();
+      const box = (await page.locator('#plot-Momentum').boundingBox())!;
+      const runs = await runsStarted(page);
+      // (x, y) = (5, 2.5): three quarters across, a quarter down the window [-10, 10] × [-5, 5]
+      await page.mouse.move(box.x + 0.75 * box.width, box.y + 0.25 * box.height);
+      await page.mouse.down();
+      await page.mouse.up();
+      await waitForRun(page, runs + 1); // the run of the press, then the animated one of the release
+      const status = await page.textContent('#status');
+      const [x, y] = /\((-?[\d.]+), (-?[\d.]+)\)/.exec(status!)!.slice(1).map(Number);
+      expect(x).toBeCloseTo(5, 0);
+      expect(y).toBeCloseTo(2.5, 0);
+      expect(await numberIn(page, '#final-Adam')).toBeLessThan(0.2); // f(5, 2.5) = 7.5 at the start
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
+});

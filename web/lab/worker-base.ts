@@ -1,0 +1,56 @@
+// What every lab page's worker shares: the kernels started once (two threads where the page is
+// cross-origin isolated, one where not), the page's messages handled in order once they are,
+// errors sent to the page, and runs that a newer run or a stop cancels.
+import { init } from 'scratchnet';
+
+// The DOM lib types `self` as a Window; in a worker it is the worker's global scope.
+const scope = self as unknown as {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+};
+
+// NOTE: setTimeout(0) is clamped to 4 ms once nested; a message to ourselves is not. Posted
+// messages run in the order they arrive, so the page's waiting messages are handled first.
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+/** Resolves after the messages already waiting (the page's stop, a new setting) are handled. */
+export const nextTask = (): Promise<void> => new Promise((resolve) => {
+  waiting.push(resolve);
+  channel.port2.postMessage(null);
+});
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends an error to the page, whose connect() shows it in its error box. */
+export const report = (e: unknown): void => scope.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+
+/** Handles the page's messages in order, after init(); returns the function that posts to the page. */
+export function serve<In, Out>(handle: (message: In) => void | Promise<void>, prepare?: () => Promise<void>): (message: Out, transfer?: Transferable[]) => void {
+  const ready = (async () => {
+    await init({ threads: crossOriginIsolated ? 2 : 1 });
+    await prepare?.();
+  })();
+  let queue = ready;
+  scope.onmessage = (event) => {
+    queue = queue.then(() => handle(event.data as In)).catch(report);
+  };
+  return (message, transfer = []) => scope.postMessage(message, transfer);
+}
+
+/**
+ * Runs that cancel each other: start() ends the current run at its next check of `live()` and
+ * starts `body` (not awaited, so the page's next messages are handled while it runs).
+ */
+export class Runs {
+  #generation = 0;
+
+  start(body: (live: () => boolean) => Promise<void>): void {
+    const generation = ++this.#generation;
+    body(() => generation === this.#generation).catch(report);
+  }
+
+  stop(): void {
+    this.#generation++;
+  }
+}
