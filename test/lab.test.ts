@@ -77,4 +77,48 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('8. playground', () => {
+    const get = labPage('playground.html');
+
+    test('one affine layer cannot separate XOR; one hidden layer of 8 tanh units does', async () => {
+      const { page } = get();
+      await page.waitForSelector('body[data-pair="done"]', { timeout: 30_000 });
+      expect(await page.textContent('#acc-linear')).toMatch(/^iteration 600:/);
+      expect(await numberIn(page, '#acc-linear')).toBeLessThan(0.8); // a line gets three quadrants of four at best
+      expect(await numberIn(page, '#acc-mlp')).toBeGreaterThan(0.97);
+    });
+
+    test('the default 2×8 tanh network separates the circles, and with no hidden layer it cannot', async () => {
+      const { page } = get();
+      await waitForRun(page);
+      expect(await page.textContent('#summary')).toMatch(/dense W3, b3/);
+      expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.97);
+      await screenshot(page, 'playground');
+      const runs = await runsStarted(page);
+      await setControl(page, '#hidden', '0');
+      await waitForRun(page, runs);
+      expect(await page.textContent('#summary')).not.toMatch(/W2/);
+      expect(await numberIn(page, '#pg-accuracy')).toBeLessThan(0.75);
+    });
+
+    test('spirals with batch norm and dropout train too, and the summary lists those layers', async () => {
+      const { page } = get();
+      await setControl(page, '#hidden', '2');
+      await setControl(page, '#width', '24');
+      await page.check('#batchnorm');
+      await setControl(page, '#dropout', '0.1');
+      const runs = await runsStarted(page);
+      await setControl(page, '#dataset', 'spirals');
+      await waitForRun(page, runs);
+      const summary = await page.textContent('#summary');
+      expect(summary).toMatch(/batchNorm gamma1, beta1/);
+      expect(summary).toMatch(/dropout/);
+      expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.8);
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
 });

@@ -3,7 +3,7 @@
 // the page redraws the decision boundary as it learns. Below, a single layer next to an MLP on XOR.
 import { Lines } from '../charts.js';
 import { DATASETS, type DatasetName, makeDataset, type Points } from './datasets.js';
-import { $, connect, fitCanvas, labPage, slider } from './shell.js';
+import { $, connect, fitCanvas, isCurrentRun, labPage, runFinished, runStarted, slider } from './shell.js';
 import { type Activation, EXTENT, type FromWorker, GRID, type NetConfig, type ToWorker } from './playground.worker.js';
 
 labPage();
@@ -59,7 +59,6 @@ dataset.value = 'circles';
 const lines = new Lines($('pg-chart'), ['loss', 'accuracy'], { y: { range: [0, 1.2] } });
 const history: [number[], number[], number[]] = [[], [], []];
 let points = makeDataset('circles', POINTS, 0.05);
-let runs = 0; // trainings started, so that a test can tell a new one's results from the old one's
 
 function config(): NetConfig {
   const i = init.value;
@@ -73,9 +72,9 @@ function config(): NetConfig {
 function train(): void {
   points = makeDataset(dataset.value as DatasetName, POINTS, noise());
   for (const column of history) column.length = 0;
-  document.body.dataset.state = 'running';
-  $('pg-run').textContent = String(++runs);
-  send({ type: 'train', id: 'main', config: config(), x: points.x, t: points.t, iterations: ITERATIONS });
+  const run = runStarted();
+  $('pg-run').textContent = String(run);
+  send({ type: 'train', id: 'main', run, config: config(), x: points.x, t: points.t, iterations: ITERATIONS });
 }
 
 // --- a single layer (a linear boundary, as a perceptron's) next to a 2-8-2 MLP, on XOR
@@ -86,13 +85,13 @@ function trainPair(): void {
   pairDone.clear();
   for (const [id, { hidden }] of Object.entries(pair)) {
     const c: NetConfig = { hidden, width: 8, activation: 'tanh', init: 'xavier', dropout: 0, batchNorm: false, optimizer: 'Adam', lr: 0.05, seed: 0 };
-    send({ type: 'train', id, config: c, x: xor.x, t: xor.t, iterations: 600 });
+    send({ type: 'train', id, run: 0, config: c, x: xor.x, t: xor.t, iterations: 600 });
   }
 }
 
 const send = connect<ToWorker, FromWorker>(new Worker(new URL('./playground.worker.ts', import.meta.url), { type: 'module' }), {
   built(m) {
-    if (m.id === 'main') $('summary').textContent = m.summary;
+    if (m.id === 'main' && isCurrentRun(m.run)) $('summary').textContent = m.summary;
   },
   progress(m) {
     if (m.id !== 'main') {
@@ -100,6 +99,7 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./playground.work
       $(`acc-${m.id}`).textContent = `iteration ${m.iteration}: accuracy ${m.accuracy.toFixed(3)}`;
       return;
     }
+    if (!isCurrentRun(m.run)) return;
     drawBoundary($<HTMLCanvasElement>('boundary'), m.grid, points);
     $('pg-iteration').textContent = String(m.iteration);
     $('pg-loss').textContent = m.loss.toFixed(3);
@@ -110,7 +110,7 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./playground.work
     lines.set(history[0], [history[1], history[2]]);
   },
   done(m) {
-    if (m.id === 'main') document.body.dataset.state = 'done';
+    if (m.id === 'main') runFinished(m.run);
     else if (pairDone.add(m.id).size === 2) document.body.dataset.pair = 'done';
   },
 });

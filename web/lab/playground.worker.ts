@@ -20,13 +20,13 @@ export interface NetConfig {
 
 export type ToWorker =
   /** Replaces network `id` by a new one and trains it on (x, t) for `iterations`. */
-  | { type: 'train'; id: string; config: NetConfig; x: Float32Array; t: Float32Array; iterations: number }
+  | { type: 'train'; id: string; run: number; config: NetConfig; x: Float32Array; t: Float32Array; iterations: number }
   | { type: 'stop'; id: string };
 export type FromWorker =
-  | { type: 'built'; id: string; summary: string }
+  | { type: 'built'; id: string; run: number; summary: string }
   /** grid: P(class 1) at GRID × GRID points over EXTENT², row by row from the top. */
-  | { type: 'progress'; id: string; iteration: number; loss: number; accuracy: number; grid: Float32Array }
-  | { type: 'done'; id: string; iteration: number };
+  | { type: 'progress'; id: string; run: number; iteration: number; loss: number; accuracy: number; grid: Float32Array }
+  | { type: 'done'; id: string; run: number; iteration: number };
 
 export const GRID = 50;
 export const EXTENT = 1.5; // the grid spans [-EXTENT, EXTENT] in x and y
@@ -65,7 +65,7 @@ class Session {
   iteration = 0;
   readonly #tensors: Tensor[];
 
-  constructor(readonly id: string, readonly net: Sequential, readonly optimizer: Optimizer, readonly x: Tensor, readonly t: Tensor,
+  constructor(readonly id: string, readonly run: number, readonly net: Sequential, readonly optimizer: Optimizer, readonly x: Tensor, readonly t: Tensor,
               readonly grid: Tensor, readonly iterations: number) {
     this.#tensors = [x, t, grid];
   }
@@ -80,8 +80,8 @@ class Session {
     const scores = this.net.predict(this.grid).data;
     const p = new Float32Array(GRID * GRID);
     for (let i = 0; i < p.length; i++) p[i] = 1 / (1 + Math.exp(scores[2 * i] - scores[2 * i + 1]));
-    post({ type: 'progress', id: this.id, iteration: this.iteration, loss: this.net.lastLoss, accuracy: this.net.accuracy(this.x, this.t), grid: p }, [p.buffer]);
-    if (this.iteration >= this.iterations) post({ type: 'done', id: this.id, iteration: this.iteration });
+    post({ type: 'progress', id: this.id, run: this.run, iteration: this.iteration, loss: this.net.lastLoss, accuracy: this.net.accuracy(this.x, this.t), grid: p }, [p.buffer]);
+    if (this.iteration >= this.iterations) post({ type: 'done', id: this.id, run: this.run, iteration: this.iteration });
   }
 
   get finished(): boolean {
@@ -119,10 +119,10 @@ const post = serve<ToWorker, FromWorker>((m) => {
   const c = m.config;
   const net = new Sequential({ inputShape: [2], layers: specs(c), loss: 'softmax-cross-entropy', seed: c.seed });
   const n = m.t.length;
-  const session = new Session(m.id, net, createOptimizer(c.optimizer, { lr: c.lr }), tensor(m.x, [n, 2]), tensor(m.t, [n]),
+  const session = new Session(m.id, m.run, net, createOptimizer(c.optimizer, { lr: c.lr }), tensor(m.x, [n, 2]), tensor(m.t, [n]),
     tensor(gridPoints(), [GRID * GRID, 2]), m.iterations);
   sessions.set(m.id, session);
-  post({ type: 'built', id: m.id, summary: net.summary() });
+  post({ type: 'built', id: m.id, run: m.run, summary: net.summary() });
   session.slice(0); // the untrained network's boundary
   loop().catch(report);
 });
