@@ -121,4 +121,46 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('1. computational graph', () => {
+    const get = labPage('graph.html');
+
+    test("the book's apples and oranges: 715 forward; 2.2, 110, 3.3, 165 and 650 backward", async () => {
+      const { page } = get();
+      await waitForRun(page);
+      const shown = (id: string) => page.textContent(`#${id}`);
+      expect(await shown('ao-v-price')).toBe('715');
+      expect(await shown('ao-g-apple')).toBe('2.2');
+      expect(await shown('ao-g-appleNum')).toBe('110');
+      expect(await shown('ao-g-orange')).toBe('3.3');
+      expect(await shown('ao-g-orangeNum')).toBe('165');
+      expect(await shown('ao-g-tax')).toBe('650');
+      expect(await shown('ao-g-allPrice')).toBe('1.1');
+      // the sigmoid at x = 0: y = 0.5, and each node's gradient on the way back
+      expect(await shown('sg-v-y')).toBe('0.5');
+      expect(await shown('sg-g-c')).toBe('-0.25');
+      expect(await shown('sg-g-x')).toBe('0.25');
+      await screenshot(page, 'graph');
+    });
+
+    test('editing an input recomputes the graph; the sigmoid from nodes matches the Sigmoid layer', async () => {
+      const { page } = get();
+      let runs = await runsStarted(page);
+      await page.fill('#appleNum', '4');
+      await waitForRun(page, runs);
+      expect(await page.textContent('#ao-v-price')).toBe('935'); // (100·4 + 150·3)·1.1
+      expect(await page.textContent('#ao-g-apple')).toBe('4.4');
+      runs = await runsStarted(page);
+      await setControl(page, '#x', '2');
+      await waitForRun(page, runs);
+      const expected = Math.exp(-2) / (1 + Math.exp(-2)) ** 2; // σ'(2)
+      expect(await numberIn(page, '#sg-g-x')).toBeCloseTo(expected, 5);
+      const library = /∂y\/∂x = ([\d.e-]+)/.exec((await page.textContent('#library'))!)![1];
+      expect(Number(library)).toBeCloseTo(expected, 5);
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
 });
