@@ -163,4 +163,34 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('2. gradient check', () => {
+    const get = labPage('gradient-check.html');
+    const cell = async (page: LabPage['page'], name: string, column: number) => Number(await page.textContent(`#row-${name} td:nth-child(${column})`));
+
+    test("at the library's h = 1e-3, backprop and numerical gradients agree (the book's mean |diff|)", async () => {
+      const { page } = get();
+      await waitForRun(page, 0, 60_000);
+      for (const name of ['W1', 'b1', 'W2', 'b2']) expect(await cell(page, name, 2)).toBeLessThan(1e-4);
+      // ‖diff‖ / (‖a‖ + ‖n‖): W2 and b2 sit after the ReLU; W1 and b1 (~0.04) are spoiled by units near its kink
+      for (const name of ['W2', 'b2']) expect(await cell(page, name, 4)).toBeLessThan(1e-2);
+      expect(await page.textContent('#units-caption')).toMatch(/of 50 hidden units/);
+      await screenshot(page, 'gradient-check');
+    });
+
+    test('h = 1e-7 drowns the difference in float32 rounding; the sweep shows it too', async () => {
+      const { page } = get();
+      const before = await cell(page, 'b2', 2);
+      const runs = await runsStarted(page);
+      await setControl(page, '#h', '-7');
+      await waitForRun(page, runs, 60_000);
+      expect(await page.textContent('#h + output')).toBe('1e-7');
+      expect(await cell(page, 'b2', 2)).toBeGreaterThan(10 * before);
+      expect(await cell(page, 'W2', 4)).toBeGreaterThan(1e-2);
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
 });
