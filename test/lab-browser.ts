@@ -46,14 +46,17 @@ export async function openPage(browser: Browser, url: string, viewport = { width
   return { page, errors };
 }
 
-/** The number of runs the page's experiment has started (body[data-run], set by the lab's pages). */
-export async function runsStarted(page: Page): Promise<number> {
-  return Number(await page.getAttribute('body', 'data-run') ?? 0);
+/** The number of runs of a kind the page has started (body[data-<kind>], set by the lab's pages). */
+export async function runsStarted(page: Page, kind = 'run'): Promise<number> {
+  return Number(await page.getAttribute('body', `data-${kind}`) ?? 0);
 }
 
-/** Waits until a run later than `after` has started and the latest run is done. */
-export async function waitForRun(page: Page, after = 0, timeout = 30_000): Promise<void> {
-  await page.waitForFunction((after) => Number(document.body.dataset.run ?? 0) > after && document.body.dataset.state === 'done', after, { timeout });
+/** Waits until a run of the kind later than `after` has started and the latest one is done. */
+export async function waitForRun(page: Page, after = 0, timeout = 30_000, kind = 'run'): Promise<void> {
+  await page.waitForFunction(([after, kind]) => {
+    const state = document.body.dataset[kind === 'run' ? 'state' : `${kind}State`];
+    return Number(document.body.dataset[kind] ?? 0) > after && state === 'done';
+  }, [after, kind] as const, { timeout });
 }
 
 /** Saves a full-page screenshot as out/artifacts/lab/<name>.png (docs/figures/lab/ keeps copies). */

@@ -193,4 +193,42 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('4. initialization', () => {
+    const get = labPage('initialization.html');
+
+    test('sigmoid with std 1 saturates; Xavier keeps the last layer spread', async () => {
+      const { page } = get();
+      await waitForRun(page);
+      expect(await page.textContent('#stats-5')).toMatch(/^layer 5: std/);
+      expect(await numberIn(page, '#stats-5')).toBeGreaterThan(50); // % of activations within 0.05 of 0 or 1 (68 measured)
+      let runs = await runsStarted(page);
+      await setControl(page, '#scale', 'xavier');
+      await waitForRun(page, runs);
+      expect(await numberIn(page, '#stats-5')).toBeLessThan(10);
+      // ReLU with std 0.01: each layer shrinks the signal, the fifth is nearly all zeros' spread
+      runs = await runsStarted(page);
+      await setControl(page, '#activation', 'relu');
+      await setControl(page, '#scale', 'std=0.01');
+      await waitForRun(page, runs + 1);
+      const std = Number(/std ([\d.e-]+)/.exec((await page.textContent('#stats-5'))!)![1]);
+      expect(std).toBeLessThan(1e-4);
+    });
+
+    test('on MNIST, std 0.01 stays at chance (loss ln 10 = 2.30); He learns fastest, Xavier later', async () => {
+      const { page } = get();
+      await waitForRun(page, 0, 60_000, 'compare');
+      expect(await page.textContent('#compare-status')).toBe('iteration 500 of 500');
+      expect(await numberIn(page, '#loss-std')).toBeGreaterThan(2.2);
+      const [xavier, he] = [await numberIn(page, '#loss-xavier'), await numberIn(page, '#loss-he')];
+      expect(xavier).toBeLessThan(2); // 0.96 measured
+      expect(he).toBeLessThan(0.7); // 0.37 measured
+      expect(he).toBeLessThan(xavier);
+      await screenshot(page, 'initialization');
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
 });

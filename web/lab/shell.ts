@@ -92,22 +92,26 @@ export function fitCanvas(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return ctx;
 }
 
-let runCount = 0;
+// Runs of each kind of experiment on the page: body[data-<kind>] counts them and
+// body[data-<kind>-state] says 'running' or 'done' (for kind 'run': data-run and data-state).
+const runCounts: Record<string, number> = {};
+const stateKey = (kind: string): string => (kind === 'run' ? 'state' : `${kind}State`);
 
-/** Marks the start of a run of the page's experiment (body[data-run] counts them, body[data-state]
- *  says 'running'; the tests wait on both); returns the run's number, for runFinished. */
-export function runStarted(): number {
-  document.body.dataset.state = 'running';
-  document.body.dataset.run = String(++runCount);
-  return runCount;
+/** Marks the start of a run of the page's experiment (the tests wait on the body's data
+ *  attributes above); returns the run's number, for runFinished. */
+export function runStarted(kind = 'run'): number {
+  runCounts[kind] = (runCounts[kind] ?? 0) + 1;
+  document.body.dataset[stateKey(kind)] = 'running';
+  document.body.dataset[kind] = String(runCounts[kind]);
+  return runCounts[kind];
 }
 
 /** Marks run `run` done, unless a newer one has started; returns whether it is the current one. */
-export function runFinished(run: number): boolean {
-  if (run !== runCount) return false;
-  document.body.dataset.state = 'done';
+export function runFinished(run: number, kind = 'run'): boolean {
+  if (run !== runCounts[kind]) return false;
+  document.body.dataset[stateKey(kind)] = 'done';
   return true;
 }
 
-/** Whether `run` is the latest run (messages of older ones are stale). */
-export const isCurrentRun = (run: number): boolean => run === runCount;
+/** Whether `run` is the latest run of its kind (messages of older ones are stale). */
+export const isCurrentRun = (run: number, kind = 'run'): boolean => run === runCounts[kind];
