@@ -231,4 +231,43 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('5. batch normalization', () => {
+    const get = labPage('batch-norm.html');
+
+    test('at weight std 0.01 the batch-norm run beats the plain one', async () => {
+      const { page } = get();
+      await waitForRun(page, 0, 60_000, 'focus');
+      expect(await page.textContent('#focus-epoch')).toBe('20');
+      const [bn, plain] = [await numberIn(page, '#focus-bn'), await numberIn(page, '#focus-plain')];
+      expect(bn).toBeGreaterThan(0.8);
+      expect(bn).toBeGreaterThan(plain + 0.2);
+    });
+
+    test('the sweep fills sixteen panels; batch norm wins at every std from 0.1 down', async () => {
+      const { page } = get();
+      await page.click('#sweep-run');
+      await waitForRun(page, 0, 120_000, 'sweep');
+      const captions = await page.$$eval('#sweep figcaption', (els) => els.map((e) => e.textContent!));
+      expect(captions).toHaveLength(16);
+      for (const caption of captions) {
+        const [, std, bn, plain] = /^std ([\d.e-]+): ([\d.]+) \/ ([\d.]+)$/.exec(caption)!.map(Number);
+        if (std <= 0.1) expect(bn, caption).toBeGreaterThan(plain);
+      }
+      await screenshot(page, 'batch-norm');
+    });
+
+    test('moving the slider reruns the pair at the new scale', async () => {
+      const { page } = get();
+      const runs = await runsStarted(page, 'focus');
+      await setControl(page, '#scale', '-0.5'); // std 0.32
+      await waitForRun(page, runs, 60_000, 'focus');
+      expect(await page.textContent('#scale + output')).toBe('0.32');
+      expect(await page.textContent('#focus-epoch')).toBe('20');
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
 });
