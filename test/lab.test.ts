@@ -270,4 +270,35 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('6. overfitting', () => {
+    const get = labPage('overfitting.html');
+
+    test('300 images are learned by heart; weight decay λ = 0.1 narrows the train/test gap', async () => {
+      const { page } = get();
+      await waitForRun(page, 0, 90_000);
+      expect(await page.textContent('#epoch')).toBe('200');
+      expect(await numberIn(page, '#plain-train')).toBeGreaterThan(0.98);
+      const plainGap = await numberIn(page, '#plain-gap');
+      expect(plainGap).toBeGreaterThan(0.2);
+      expect(await numberIn(page, '#regularized-gap')).toBeLessThan(plainGap - 0.05);
+      await screenshot(page, 'overfitting');
+    });
+
+    test('dropout alone (λ = 0, ratio 0.2) narrows it too', async () => {
+      const { page } = get();
+      const runs = await runsStarted(page);
+      await setControl(page, '#epochs', '100');
+      await setControl(page, '#lambda', '0');
+      await setControl(page, '#dropout', '0.2');
+      await waitForRun(page, runs + 2, 90_000);
+      expect(await page.textContent('#regularized-name')).toBe('dropout 0.2');
+      expect(await page.textContent('#epoch')).toBe('100');
+      expect(await numberIn(page, '#regularized-gap')).toBeLessThan(await numberIn(page, '#plain-gap'));
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
 });

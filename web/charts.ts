@@ -109,11 +109,13 @@ export const PALETTE = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '
 export class Lines {
   readonly #plot: uPlot;
 
-  constructor(target: HTMLElement, labels: string[], options: { x?: string; y?: uPlot.Scale; points?: boolean } = {}) {
-    const series = labels.map((label, i): uPlot.Series => ({
-      label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true,
-      points: { show: options.points ?? false, size: 5, fill: PALETTE[i % PALETTE.length] },
-    }));
+  /** Each line a label (coloured from PALETTE in order) or a label with its own colour and dash. */
+  constructor(target: HTMLElement, lines: (string | { label: string; color: string; dash?: number[] })[],
+              options: { x?: string; y?: uPlot.Scale; points?: boolean } = {}) {
+    const series = lines.map((line, i): uPlot.Series => {
+      const { label, color, dash } = typeof line === 'string' ? { label: line, color: PALETTE[i % PALETTE.length], dash: undefined } : line;
+      return { label, stroke: color, dash, width: 2, spanGaps: true, points: { show: options.points ?? false, size: 5, fill: color } };
+    });
     this.#plot = plotIn(target, series, options.y, options.x);
   }
 
