@@ -301,4 +301,41 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('7. hyper-parameter search', () => {
+    const get = labPage('search.html');
+    let randomBest = 0;
+    const best = async (page: LabPage['page']) => {
+      const cells = await page.$$eval('#best-1 td', (tds) => tds.map((td) => Number(td.textContent)));
+      return { valAcc: cells[1], lr: cells[3] };
+    };
+
+    test('25 random trials: the best validation accuracy comes from a learning rate above 1e-3', async () => {
+      const { page } = get();
+      await waitForRun(page, 0, 120_000);
+      expect(await page.textContent('#status')).toBe('All 25 trials done.');
+      const { valAcc, lr } = await best(page);
+      expect(valAcc).toBeGreaterThan(0.5);
+      expect(lr).toBeGreaterThan(1e-3);
+      randomBest = valAcc;
+      await screenshot(page, 'search');
+    });
+
+    test('a grid of 9 trials tries three learning rates only, and misses what random search found', async () => {
+      const { page } = get();
+      const runs = await runsStarted(page);
+      await setControl(page, '#trials', '9');
+      await setControl(page, '#mode', 'grid');
+      await waitForRun(page, runs + 1, 120_000);
+      expect(await page.textContent('#status')).toBe('All 9 trials done.');
+      const lrs = await page.$$eval('#best td:nth-child(4)', (tds) => tds.map((td) => td.textContent));
+      expect(new Set(lrs).size).toBeLessThanOrEqual(3);
+      // 10^-5.3, 10^-4 and 10^-2.7: none in the region above 10^-2.5 where the best random trials are
+      expect((await best(page)).valAcc).toBeLessThan(randomBest);
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
 });
