@@ -338,4 +338,38 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('10. speed', () => {
+    const get = labPage('speed.html');
+    const results = (page: LabPage['page']) => page.$$eval('#results tr', (trs) => trs.map((tr) => [tr.cells[0].textContent!, Number(tr.cells[2].textContent!.replaceAll(',', ''))] as const));
+
+    test('the dev server makes the page cross-origin isolated: two kernel threads, and each set-up measured', async () => {
+      const { page } = get();
+      await waitForRun(page, 0, 60_000);
+      expect(await page.textContent('#isolated')).toBe('yes');
+      expect(await page.textContent('#threads')).toBe('2');
+      const rows = await results(page);
+      expect(rows.map(([label]) => label)).toEqual(['TwoLayerNet, JavaScript', 'TwoLayerNet, wasm SIMD, 1 thread', 'TwoLayerNet, wasm SIMD, 2 threads']);
+      for (const [, imagesPerSecond] of rows) expect(imagesPerSecond).toBeGreaterThan(0);
+      await screenshot(page, 'speed');
+    });
+
+    test('choosing SimpleConvNet measures it', async () => {
+      const { page } = get();
+      const runs = await runsStarted(page);
+      await setControl(page, '#seconds', '1');
+      await setControl(page, '#model', 'SimpleConvNet');
+      await waitForRun(page, runs + 1, 90_000);
+      const rows = await results(page);
+      expect(rows).toHaveLength(3);
+      for (const [label, imagesPerSecond] of rows) {
+        expect(label).toMatch(/^SimpleConvNet, /);
+        expect(imagesPerSecond).toBeGreaterThan(0);
+      }
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
 });

@@ -2,8 +2,10 @@
 import { AccuracyChart, LossChart } from './charts.js';
 import { drawingPad } from './draw.js';
 import { drawDigit, drawFilters } from './images.js';
+import { renderNav } from './lab/shell.js';
 import type { FromWorker, ModelName, ToWorker } from './protocol.js';
 
+renderNav();
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const el = {
   model: $<HTMLSelectElement>('model'), start: $<HTMLButtonElement>('start'), save: $<HTMLButtonElement>('save'),

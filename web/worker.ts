@@ -2,9 +2,10 @@
 // slices of about 100 ms, reading the page's messages (stop, predict, save, load) between slices,
 // so neither the page nor a prediction waits for more than one slice.
 import {
-  Adam, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init, loadMnist,
+  Adam, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init,
   preprocessDigit, rgbaToGray, serializeParams, tensor, threadCount, type Network, type Optimizer, type Tensor,
 } from 'scratchnet';
+import { fetchMnist } from './lab/mnist.js';
 import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
 
 // NOTE: a subset keeps the start short and the memory small (10 000 images are 31 MB of float32
@@ -145,17 +146,8 @@ function filtersOf(model: ModelName, W1: Tensor): Filters {
   return { caption, count, width: 28, height: 28, data };
 }
 
-async function loadData(): Promise<Data> {
-  const fetchFile = async (name: string): Promise<Uint8Array> => {
-    const response = await fetch(`/mnist/${name}`);
-    if (!response.ok) throw new Error(`could not load /mnist/${name}: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  };
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
-    ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(fetchFile));
-  // (N, 784) pixels in [0, 1] and class indices, only the first TRAIN_SIZE training samples converted
-  return loadMnist({ files: { trainImages, trainLabels, testImages, testLabels }, trainSize: TRAIN_SIZE });
-}
+// (N, 784) pixels in [0, 1] and class indices, only the first TRAIN_SIZE training samples converted
+const loadData = (): Promise<Data> => fetchMnist({ trainSize: TRAIN_SIZE });
 
 // NOTE: setTimeout(0) is clamped to 4 ms once nested; a message to ourselves is not. Posted
 // messages run in the order they arrive, so the page's waiting messages are handled first.
