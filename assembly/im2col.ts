@@ -1,8 +1,9 @@
 // im2col and its adjoint col2im, the book's common/util.py over NCHW images (byte offsets).
 // col is (N·OH·OW, C·FH·FW) row-major: row (n, oy, ox), column (c, ky, kx), and
 //   col[(n, oy, ox), (c, ky, kx)] = x[n, c, oy·stride + ky − pad, ox·stride + kx − pad]
-// with 0 where that position lies in the padding. OH = 1 + (H + 2·pad − FH) / stride, likewise
-// OW; the host checks that stride divides. A filter larger than the padded image gives no rows.
+// with 0 where that position lies in the padding. OH = 1 + ⌊(H + 2·pad − FH) / stride⌋, likewise
+// OW: rows and columns past the last whole window are read by none. A filter larger than the
+// padded image gives no rows.
 // col and x must not overlap.
 //
 // A col row holds C·FH runs of FW floats, and each run is FW consecutive floats of one image row

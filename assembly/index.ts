@@ -15,3 +15,5 @@ export * from './optim';
 export * from './batchnorm';
 export * from './dropout';
 export * from './reduce';
+export * from './maxout';
+export * from './loss';

@@ -1,6 +1,7 @@
 // Max and average pooling over NCHW images (byte offsets). Each of the N·C planes (H, W) is
 // pooled by PH × PW windows at `stride` with `pad`: y is (N, C, OH, OW) with
-// OH = 1 + (H + 2·pad − PH) / stride, likewise OW (the host checks that stride divides).
+// OH = 1 + ⌊(H + 2·pad − PH) / stride⌋, likewise OW (rows and columns past the last whole window
+// belong to no window: their gradient is 0).
 // As in the book's Pooling (im2col with zero padding, then the max or mean of each row), a window
 // counts its padding positions as zeros: a partly padded window of negative values has max 0,
 // and the mean always divides by PH·PW. (The book's output size ignores pad; ours honours it,
@@ -141,12 +142,12 @@ function maxWindow(xp: usize, H: i32, W: i32, iy0: i32, ix0: i32, PH: i32, PW: i
 // dx = 0, then dx[plane, argmax] += dy for every output (overlapping windows add; −1 is dropped).
 // The window is the forward's, and so is argmax. NOTE: additions land in output order, so the
 // result does not depend on the backend. Each plane is zeroed just before its scatter, while it is
-// in cache: one pass over dx's memory instead of two (the book's 2×2 windows at stride 2 need no
-// zeroing at all: maxpool2x2Bwd).
+// in cache: one pass over dx's memory instead of two (the book's 2×2 windows at stride 2 over an
+// even plane need no zeroing at all: maxpool2x2Bwd).
 export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, N: i32, C: i32, H: i32, W: i32,
                                 PH: i32, PW: i32, stride: i32, pad: i32): void {
   const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
-  if (PH == 2 && PW == 2 && stride == 2 && pad == 0) {
+  if (PH == 2 && PW == 2 && stride == 2 && pad == 0 && H == 2 * OH && W == 2 * OW) {
     maxpool2x2Bwd(dy, argmax, dx, N * C, H, W, OH, OW);
     return;
   }
@@ -165,7 +166,7 @@ export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, N: i32, C: 
 // The book's 2×2 windows at stride 2 without padding tile the plane, so dx is written once, in
 // order, with no zeroing pass: each pixel gets 0 + dy where it is its window's argmax, else 0 (the
 // scatter's values: 0 + dy turns a −0 into +0). Four windows at a time make two rows of 8 floats.
-// (The host checks that the stride divides, so H and W are even here.)
+// (Only for even H and W: an odd plane's last row or column, in no window, would stay unwritten.)
 function maxpool2x2Bwd(dy: usize, argmax: usize, dx: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
   const zero = f32x4.splat(0);
   const evenCols = i32x4(0, 2, 4, 6), right = i32x4.splat(1), below = i32x4.splat(W), belowRight = i32x4.splat(W + 1);

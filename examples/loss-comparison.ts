@@ -3,8 +3,7 @@
 // at every iteration, so their loss curves differ by the set-up alone and not by the batches'
 // luck. Trains them and prints the loss table, then draws the smoothed curves.
 import type { TopLevelSpec } from 'vega-lite';
-import type { MiniBatches, Network, Optimizer } from 'scratchnet';
-import { smoothCurve } from './smooth.js';
+import { functions, type MiniBatches, type Network, type Optimizer } from 'scratchnet';
 
 export interface Contender {
   /** The column heading in the printed table. */
@@ -58,7 +57,7 @@ export interface LossCurvesChart {
 export function lossCurvesSpec(chart: LossCurvesChart): TopLevelSpec {
   const { field, legendTitle, curves, yMax } = chart;
   const labels = curves.map((c) => c.label);
-  const points = curves.flatMap((c) => smoothCurve(c.losses).map((loss, iteration) => ({ [field]: c.label, iteration, loss })));
+  const points = curves.flatMap((c) => functions.smoothCurve(c.losses).map((loss, iteration) => ({ [field]: c.label, iteration, loss })));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: chart.title,

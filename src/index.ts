@@ -61,3 +61,10 @@ export type { LayerSpec } from './layers/kind.js';
 export { Flatten } from './layers/flatten.js';
 export { saveModel, loadModel, serializeModel, deserializeModel } from './io/model.js';
 export { ConvMaxPool } from './layers/conv-max-pool.js';
+// Issue 14's leaf pieces: Maxout, the MSE and sigmoid losses, PyTorch's initializations, the book's functions.
+export { Maxout } from './layers/maxout.js';
+export { MeanSquaredError } from './layers/mean-squared-error.js';
+export { SigmoidWithLoss } from './layers/sigmoid-with-loss.js';
+export { calculateGain, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform, initWeights } from './init-pytorch.js';
+export type { WeightInitSpec, XavierOptions, KaimingOptions, Nonlinearity } from './init-pytorch.js';
+export * as functions from './functions.js';

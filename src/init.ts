@@ -34,12 +34,3 @@ export function gaussian(shape: readonly number[], std: number, rng: Rng): Tenso
   return w;
 }
 
-/** The fan-in of a weight in our layouts: a dense W (in, out) has `in`, a conv W (FN, C, FH, FW) C·FH·FW. */
-export function fanIn(shape: readonly number[]): number {
-  return shape.length === 2 ? shape[0] : shape.slice(1).reduce((a, b) => a * b, 1);
-}
-
-/** New weights of `shape` drawn as `init` says (a std or the book's names, from the fan-in). */
-export function initWeights(caller: string, init: WeightInit, shape: readonly number[], rng: Rng): Tensor {
-  return gaussian(shape, initStd(caller, init, fanIn(shape)), rng);
-}

@@ -4,15 +4,15 @@ import { createRng } from '../src/rng.js';
 
 export interface Geom { N: number; C: number; H: number; W: number; FH: number; FW: number; stride: number; pad: number }
 
-/** The window fits the padded input (OH, OW >= 1) and the stride divides the rest, as the layers require. */
-export const fits = (g: Geom) => {
-  const rh = g.H + 2 * g.pad - g.FH, rw = g.W + 2 * g.pad - g.FW;
-  return rh >= 0 && rw >= 0 && rh % g.stride === 0 && rw % g.stride === 0;
-};
+/** The window fits the padded input (OH, OW >= 1), as the layers require; the stride need not divide the rest. */
+export const fits = (g: Geom) => g.H + 2 * g.pad - g.FH >= 0 && g.W + 2 * g.pad - g.FW >= 0;
+/** Floored as the book's `//`: rows and columns past the last whole window are in none. */
 export const dims = (g: Geom) => ({
-  OH: (g.H + 2 * g.pad - g.FH) / g.stride + 1,
-  OW: (g.W + 2 * g.pad - g.FW) / g.stride + 1,
+  OH: Math.floor((g.H + 2 * g.pad - g.FH) / g.stride) + 1,
+  OW: Math.floor((g.W + 2 * g.pad - g.FW) / g.stride) + 1,
 });
+/** Whether the stride leaves rows or columns that no window covers. */
+export const leavesRest = (g: Geom) => (g.H + 2 * g.pad - g.FH) % g.stride !== 0 || (g.W + 2 * g.pad - g.FW) % g.stride !== 0;
 /** The kernels' trailing arguments (N, C, H, W, FH, FW, stride, pad). */
 export const args = (g: Geom) => [g.N, g.C, g.H, g.W, g.FH, g.FW, g.stride, g.pad] as const;
 export const name = (g: Geom) => JSON.stringify(g);

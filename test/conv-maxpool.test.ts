@@ -21,6 +21,10 @@ const CASES: Case[] = [
   { N: 4, C: 2, H: 13, W: 9, FN: 9, F: 3, stride: 2, pad: 1, pool: [3, 2, 1] },
   { N: 1, C: 1, H: 5, W: 5, FN: 1, F: 1, stride: 1, pad: 0, pool: [2, 1, 0] },
   { N: 5, C: 2, H: 28, W: 28, FN: 30, F: 5, stride: 1, pad: 0, pool: [2, 2, 0] }, // SimpleConvNet's, smaller batch
+  // strides that do not divide (output sizes floor): a 9×8 convolution output under 2×2 windows at
+  // stride 2 leaves its last row uncovered; a stride-2 convolution of a 13×16 image (6×7), then 2×2 at 2
+  { N: 2, C: 2, H: 11, W: 10, FN: 6, F: 3, stride: 1, pad: 0, pool: [2, 2, 0] },
+  { N: 3, C: 1, H: 13, W: 16, FN: 6, F: 3, stride: 2, pad: 0, pool: [2, 2, 0] },
 ];
 
 function setup({ N, C, H, W, FN, F, stride, pad, pool: [size, poolStride, poolPad] }: Case, seed: number) {

@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   Adam, Affine, AvgPooling, BatchNormalization, Convolution, DeepConvNet, Elu, init, LeakyRelu, loadMnist, MultiLayerNet,
-  MultiLayerNetExtend, Pooling, randn, saveOnnx, SimpleConvNet, Tanh, tensor, toOnnx, TwoLayerNet, createRng,
+  MultiLayerNetExtend, Pooling, randn, saveOnnx, SimpleConvNet, Tanh, tensor, toOnnx, TwoLayerNet, createRng, Sequential, layers as L,
   type Layer, type Network, type Tensor,
 } from '../src/index.js';
 import { LayerNet } from '../src/networks/network.js';
@@ -143,6 +143,23 @@ test('padded max pooling pads with zeros, average pooling counts the padding, ba
   ]);
   const x = randn([20, 2, 8, 8], rng);
   await expectSameLogits('CustomNet pads', net, x);
+});
+
+test('any Sequential: maxout over channels and features, the MSE and sigmoid losses (probabilities: the sigmoid)', async () => {
+  const rng = createRng(10);
+  const conv = new Sequential({
+    inputShape: [1, 28, 28],
+    layers: [L.conv2d({ filters: 6, kernelSize: 5, stride: 2 }), L.maxout({ pieces: 3 }), L.maxPool2d({ size: 3, stride: 2 }), L.flatten(),
+      L.dense({ units: 12 }), L.maxout({ pieces: 4 }), L.dense({ units: 10 })],
+    loss: 'mean-squared-error', seed: 11,
+  });
+  await expectSameLogits('Sequential maxout + MSE', conv, images(xTestData, 10, [1, 28, 28]));
+  expect(() => toOnnx(conv, { probabilities: true })).toThrow(/^toOnnx: a network trained with mean-squared-error has no probabilities/);
+  const multiLabel = new Sequential({ inputShape: [5], layers: [L.dense({ units: 4 }), L.tanh(), L.dense({ units: 3 })], loss: 'sigmoid-cross-entropy', seed: 12 });
+  const x = randn([7, 5], rng);
+  await expectSameLogits('Sequential sigmoid', multiLabel, x);
+  const { logits, probabilities } = await run(toOnnx(multiLabel, { probabilities: true }), x);
+  logits.forEach((v, i) => expect(probabilities[i]).toBeCloseTo(1 / (1 + Math.exp(-v)), 6));
 });
 
 test('the probabilities output is the softmax of the logits', async () => {

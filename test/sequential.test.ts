@@ -105,6 +105,55 @@ describe.each(['wasm', 'js'] as const)('gradients of every layer kind (%s backen
   });
 });
 
+describe.each(['wasm', 'js'] as const)('maxout and the other losses (%s backend)', (backend) => {
+  beforeAll(() => setBackend(backend));
+
+  test('maxout over channels and over features passes the gradient check; shapes C → C / pieces', () => {
+    const net = new Sequential({
+      inputShape: [2, 5, 5],
+      layers: [L.conv2d({ filters: 6, kernelSize: 3, init: 'xavier' }), L.maxout({ pieces: 3 }), L.flatten(),
+        L.dense({ units: 8, init: { xavierNormal: { gain: 1 } } }), L.maxout({ pieces: 2 }), L.dense({ units: 3, init: { kaimingUniform: { a: 0.1 } } })],
+      seed: 9,
+    });
+    expect(net.summary()).toMatch(/maxout\s+\(2, 3, 3\)/);
+    expect(net.params.W2.shape).toEqual([18, 8]);
+    expect(net.params.W3.shape).toEqual([4, 3]);
+    const x = randn([6, 2, 5, 5], createRng(10));
+    // NOTE: like max pooling, maxout has kinks where two pieces are within h; measured below 1e-3 here
+    for (const [name, r] of Object.entries(gradientCheck(net, x, tensor([0, 1, 2, 0, 1, 2])))) expect(r.relError, name).toBeLessThan(1e-2);
+    net.dispose();
+  });
+
+  test('mean-squared-error and sigmoid-cross-entropy losses: gradients, and accuracy by their own rule', () => {
+    const mse = new Sequential({ inputShape: [4], layers: [L.dense({ units: 5, init: 'xavier' }), L.tanh(), L.dense({ units: 3, init: 'xavier' })], loss: 'mean-squared-error', seed: 1 });
+    const x = randn([6, 4], createRng(2));
+    const labels = tensor([0, 1, 2, 2, 1, 0]);
+    for (const [name, r] of Object.entries(gradientCheck(mse, x, labels))) expect(r.relError, name).toBeLessThan(2e-3);
+    const sigmoid = new Sequential({ inputShape: [4], layers: [L.dense({ units: 5, init: 'xavier' }), L.tanh(), L.dense({ units: 2, init: 'xavier' })], loss: 'sigmoid-cross-entropy', seed: 3 });
+    const targets = tensor([1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 1], [6, 2]);
+    for (const [name, r] of Object.entries(gradientCheck(sigmoid, x, targets))) expect(r.relError, name).toBeLessThan(2e-3);
+    // accuracy: each unit's decision (score > 0) against its target, counted by hand
+    const scores = sigmoid.predict(x).data;
+    let correct = 0;
+    for (let i = 0; i < 12; i++) if ((scores[i] > 0) === (targets.data[i] === 1)) correct++;
+    expect(sigmoid.accuracy(x, targets)).toBe(correct / 12);
+    expect(() => sigmoid.loss(x, tensor(Array(12).fill(2), [6, 2]))).toThrow(/^Sequential\.loss: /);
+    mse.dispose();
+    sigmoid.dispose();
+  });
+});
+
+test('XOR with a sigmoid output trains to a loss below 0.05', () => {
+  setBackend('wasm');
+  const net = new Sequential({ inputShape: [2], layers: [L.dense({ units: 4, init: 'xavier' }), L.sigmoid(), L.dense({ units: 1, init: 'xavier' })], loss: 'sigmoid-cross-entropy', seed: 0 });
+  const x = tensor([0, 0, 0, 1, 1, 0, 1, 1], [4, 2]), t = tensor([0, 1, 1, 0]);
+  const adam = new Adam({ lr: 0.1 });
+  for (let i = 0; i < 500; i++) adam.update(net.params, net.gradient(x, t));
+  expect(net.loss(x, t)).toBeLessThan(0.05);
+  expect(net.accuracy(x, t)).toBe(1);
+  net.dispose();
+});
+
 test('the CNN trains: 30 Adam steps on a separable problem halve the loss', () => {
   setBackend('wasm');
   const net = new Sequential({

@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { AdaGrad, Adam, AvgPooling, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
+import { AdaGrad, Adam, AvgPooling, Maxout, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
 import { runParallel } from '../src/backend/runtime.js';
 import { splitRange } from '../src/backend/split.js';
 import { randomValues } from './helpers.js';
@@ -163,6 +163,20 @@ describe('two threads', () => {
       expectSameBits(one, two, `${layer.constructor.name} ${JSON.stringify(c)}`);
       layer.dispose();
     }
+  });
+
+  // above 250k floats, so the samples are split between the two threads
+  test.each([{ shape: [101, 12, 17, 13], k: 3 }, { shape: [4001, 64], k: 2 }])('Maxout %j: the same bits on one and two threads', ({ shape, k }) => {
+    const layer = new Maxout(k);
+    const x = tensor(randomValues(shape.reduce((a, b) => a * b, 1)), shape);
+    let dout: ReturnType<typeof tensor> | undefined;
+    const [one, two] = oneAndTwo(() => {
+      const y = layer.forward(x);
+      dout ??= tensor(randomValues(y.size), y.shape);
+      return [y.data.slice(), layer.backward(dout).data];
+    });
+    expectSameBits(one, two, `Maxout ${JSON.stringify(shape)}`);
+    layer.dispose();
   });
 
   test('SimpleConvNet: 5 Adam steps end with the same parameters on one and two threads', () => {

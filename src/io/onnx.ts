@@ -1,9 +1,11 @@
 // Exporting a trained network as an ONNX model, for onnxruntime, Netron, or any other ONNX
 // runtime: input 'input' (N, ...one sample's shape) with N free, output 'logits' (N, classes), the
-// scores predict() returns (before softmax), and optionally 'probabilities', their softmax.
+// scores predict() returns (before softmax), and optionally 'probabilities', their softmax (the
+// sigmoid of each unit for a network with the sigmoid-cross-entropy loss).
 // Weights, biases and batch-norm running statistics become initializers under the network's own
 // names (W1, b1, gamma1, runningMean1, ...), with their values at the time of the call.
 import { LayerNet, type Network } from '../networks/network.js';
+import { Sequential } from '../networks/sequential.js';
 import { describe, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -13,7 +15,8 @@ import { KIND_NAMES, kindOfLayer } from '../layers/registry.js';
 import { DataType, encodeModel, type ValueInfoProto } from './onnx-proto.js';
 
 export interface OnnxOptions {
-  /** Also output 'probabilities', the softmax of the logits (default false). */
+  /** Also output 'probabilities', the softmax of the logits, or their sigmoid for a
+   *  sigmoid-cross-entropy network (default false). */
   probabilities?: boolean;
 }
 
@@ -62,7 +65,11 @@ function exportModel(caller: string, network: Network, options: OnnxOptions): Ui
   else graph.node('Identity', [x.name], [], 'logits'); // a network without layers
   const outputs = [tensorInfo('logits', [network.classes])];
   if (probabilities) {
-    graph.node('Softmax', ['logits'], [attribute.int('axis', 1)], 'probabilities');
+    const loss = network instanceof Sequential ? network.architecture.loss : 'softmax-cross-entropy';
+    if (loss === 'mean-squared-error') throw new Error(`${caller}: a network trained with mean-squared-error has no probabilities: its logits are its outputs`);
+    // independent sigmoid units, or a softmax over the classes
+    if (loss === 'sigmoid-cross-entropy') graph.node('Sigmoid', ['logits'], [], 'probabilities');
+    else graph.node('Softmax', ['logits'], [attribute.int('axis', 1)], 'probabilities');
     outputs.push(tensorInfo('probabilities', [network.classes]));
   }
 

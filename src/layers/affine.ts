@@ -2,7 +2,7 @@
 // (N, in) in C order and dx comes back in the input's shape, as the book's reshape does.
 import { kernels } from '../backend/runtime.js';
 import { gemmRaw } from '../ops/gemm.js';
-import { initStd, initWeights, type WeightInit } from '../init.js';
+import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { checkFeatures, flatten } from '../io/onnx-layers.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape, shapeSize } from '../shape.js';
@@ -94,7 +94,7 @@ export interface DenseSpec {
   kind: 'dense';
   units: number;
   /** The weights' initialization: a std, 'xavier' (√(1/fan_in)), 'he' (√(2/fan_in), the default), ... */
-  init?: WeightInit;
+  init?: WeightInitSpec;
 }
 
 /** A fully connected layer: an Affine of `units` outputs over the flattened input. */
@@ -103,9 +103,9 @@ export const denseKind: LayerKind<DenseSpec, Affine> = {
   layerClass: Affine,
   numbering: 'weights',
   normalize(where, spec) {
-    const s = specOptions(where, spec, { units: undefined as unknown as number, init: 'he' as WeightInit });
+    const s = specOptions(where, spec, { units: undefined as unknown as number, init: 'he' as WeightInitSpec });
     integer(where, 'units', s.units, 1);
-    initStd(where, s.init, 1); // checks the name or number
+    checkWeightInit(where, s.init);
     return s as DenseSpec;
   },
   outputShape: (_where, spec) => [spec.units],

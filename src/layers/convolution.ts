@@ -10,7 +10,7 @@ import type { Kernels } from '../backend/kernels.js';
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
-import { initStd, initWeights, type WeightInit } from '../init.js';
+import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { attribute, windowOutput } from '../io/onnx-layers.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
@@ -149,7 +149,7 @@ export interface Conv2dSpec {
   stride?: number;
   pad?: number;
   /** The filters' initialization, from the fan-in C·FH·FW: a std, 'xavier', 'he' (the default), ... */
-  init?: WeightInit;
+  init?: WeightInitSpec;
 }
 
 export const conv2dKind: LayerKind<Conv2dSpec, Convolution> = {
@@ -157,12 +157,12 @@ export const conv2dKind: LayerKind<Conv2dSpec, Convolution> = {
   layerClass: Convolution,
   numbering: 'weights',
   normalize(where, spec) {
-    const s = specOptions(where, spec, { filters: undefined as unknown as number, kernelSize: undefined as unknown as number, stride: 1, pad: 0, init: 'he' as WeightInit });
+    const s = specOptions(where, spec, { filters: undefined as unknown as number, kernelSize: undefined as unknown as number, stride: 1, pad: 0, init: 'he' as WeightInitSpec });
     integer(where, 'filters', s.filters, 1);
     pair(where, 'kernelSize', s.kernelSize, 1);
     integer(where, 'stride', s.stride, 1);
     integer(where, 'pad', s.pad, 0);
-    initStd(where, s.init, 1);
+    checkWeightInit(where, s.init);
     return s as Conv2dSpec;
   },
   outputShape(where, spec, input) {

@@ -8,11 +8,12 @@ import { dropoutKind } from './dropout.js';
 import { flattenKind } from './flatten.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
+import { maxoutKind } from './maxout.js';
 import { avgPool2dKind, maxPool2dKind } from './pooling.js';
 
 const KINDS: readonly LayerKind<never, never>[] = [
   denseKind, conv2dKind, maxPool2dKind, avgPool2dKind, reluKind, sigmoidKind, tanhKind, leakyReluKind, eluKind,
-  dropoutKind, batchNormKind, flattenKind,
+  maxoutKind, dropoutKind, batchNormKind, flattenKind,
 ] as never;
 
 const BY_NAME = new Map<string, LayerKind>(KINDS.map((k) => [k.kind, k as unknown as LayerKind]));

@@ -7,6 +7,7 @@ import type { BatchNormSpec } from './batch-normalization.js';
 import type { Conv2dSpec } from './convolution.js';
 import type { DropoutSpec } from './dropout.js';
 import type { FlattenSpec } from './flatten.js';
+import type { MaxoutSpec } from './maxout.js';
 import type { PoolSpec } from './pooling.js';
 
 type Options<S> = Omit<S, 'kind'>;
@@ -29,6 +30,8 @@ export const tanh = (): ActivationSpec => ({ kind: 'tanh' });
 export const leakyRelu = (o: Options<AlphaSpec> = {}): AlphaSpec => ({ kind: 'leakyRelu', ...o });
 /** ELU with `alpha` (default 1). */
 export const elu = (o: Options<AlphaSpec> = {}): AlphaSpec => ({ kind: 'elu', ...o });
+/** Maxout: the maximum of each group of `pieces` consecutive channels (or features): C → C / pieces. */
+export const maxout = (o: Options<MaxoutSpec>): MaxoutSpec => ({ kind: 'maxout', ...o });
 /** The book's dropout (not inverted): train keeps each value with probability 1 − ratio, test scales by 1 − ratio. */
 export const dropout = (o: Options<DropoutSpec> = {}): DropoutSpec => ({ kind: 'dropout', ...o });
 /** The book's batch normalization, per feature of the flattened input (momentum 0.9, eps 1e-6). */

@@ -103,10 +103,21 @@ export abstract class LayerNet implements Network {
     return this.#lastLoss;
   }
 
-  /** Fraction of samples whose highest score is their label (in chunks, as predict). */
+  /** Fraction of samples whose highest score is their label (in chunks, as predict); for
+   *  independent sigmoid units, the fraction of correct unit decisions. */
   accuracy(x: Tensor, t: Tensor): number {
     const caller = `${this.name}.accuracy`;
     const n = this.#checkInput(caller, x, false);
+    if (this.lastLayer.countCorrect) {
+      this.lastLayer.checkTargets(caller, t, n, this.classes);
+      const scores = this.predict(x);
+      try {
+        const { correct, total } = this.lastLayer.countCorrect(scores, t);
+        return correct / total;
+      } finally {
+        scores.dispose();
+      }
+    }
     const labels = labelIndices(t, checkLabels(caller, t, n, this.classes));
     const size = this.#evalChunk(caller);
     const predicted = this.#predicted.get([n]);

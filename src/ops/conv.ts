@@ -11,7 +11,7 @@ export interface Window {
   pad: number;
 }
 
-/** Checks the window against an (N, C, H, W) input and returns [OH, OW]. */
+/** Checks the window against an (N, C, H, W) input and returns [OH, OW] = ⌊(H + 2·pad − FH) / stride⌋ + 1, likewise OW. */
 export function outputSize(caller: string, inputShape: readonly number[], { FH, FW, stride, pad }: Window): [number, number] {
   if (inputShape.length !== 4 || inputShape.some((d) => !(d >= 1))) {
     throw new Error(`${caller}: expected an (N, C, H, W) input with every dimension >= 1, got ${formatShape(inputShape)}`);
@@ -23,11 +23,9 @@ export function outputSize(caller: string, inputShape: readonly number[], { FH, 
   if (FH > H + 2 * pad || FW > W + 2 * pad) {
     throw new Error(`${caller}: the ${FH}×${FW} window is larger than the padded ${H + 2 * pad}×${W + 2 * pad} input`);
   }
-  if ((H + 2 * pad - FH) % stride !== 0 || (W + 2 * pad - FW) % stride !== 0) {
-    throw new Error(`${caller}: stride ${stride} does not fit: (H + 2·pad − FH) = ${H + 2 * pad - FH} and ` +
-      `(W + 2·pad − FW) = ${W + 2 * pad - FW} must be multiples of it`);
-  }
-  return [1 + (H + 2 * pad - FH) / stride, 1 + (W + 2 * pad - FW) / stride];
+  // NOTE: floored as the book's `//` and PyTorch: rows and columns past the last whole window
+  // (when the stride does not divide H + 2·pad − FH) are covered by no window.
+  return [1 + Math.floor((H + 2 * pad - FH) / stride), 1 + Math.floor((W + 2 * pad - FW) / stride)];
 }
 
 /** The book's im2col: x (N, C, H, W) → (N·OH·OW, C·FH·FW), rows (n, oy, ox), columns (c, ky, kx). */

@@ -17,6 +17,8 @@ import { optimKernels } from './optim.js';
 import { batchnormKernels } from './batchnorm.js';
 import { dropoutKernels } from './dropout.js';
 import { reduceKernels } from './reduce.js';
+import { maxoutKernels } from './maxout.js';
+import { lossKernels } from './loss.js';
 import type { Heap } from './part.js';
 import { softmaxKernels } from './softmax.js';
 
@@ -26,12 +28,14 @@ export function createJsKernels(heap: Heap): Kernels {
     ...biasKernels(heap),
     ...activationKernels(heap),
     ...softmaxKernels(heap),
+    ...lossKernels(heap),
     ...gatherKernels(heap),
     ...gemmKernels(heap),
     ...im2colKernels(heap),
     ...convKernels(heap),
     ...transposeKernels(heap),
     ...poolKernels(heap),
+    ...maxoutKernels(heap),
     ...reduceKernels(heap),
     ...dropoutKernels(heap),
     ...batchnormKernels(heap),
