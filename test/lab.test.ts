@@ -116,6 +116,21 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.8);
     });
 
+    test('maxout units (the largest of two affine pieces) separate the moons', async () => {
+      const { page } = get();
+      await page.uncheck('#batchnorm');
+      await setControl(page, '#dropout', '0');
+      await setControl(page, '#width', '8');
+      await setControl(page, '#dataset', 'moons');
+      const runs = await runsStarted(page);
+      await setControl(page, '#activation', 'maxout');
+      await waitForRun(page, runs);
+      const summary = await page.textContent('#summary');
+      expect(summary).toMatch(/maxout/);
+      expect(summary).toMatch(/dense W1, b1 +\(16,\)/);
+      expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.95);
+    });
+
     test('nothing went wrong on the page', async () => {
       expect(get().errors).toEqual([]);
       expect(await get().page.isHidden('#error')).toBe(true);

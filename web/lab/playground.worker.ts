@@ -4,7 +4,7 @@
 import { createOptimizer, layers, Sequential, tensor, type LayerSpec, type Optimizer, type OptimizerName, type Tensor } from 'scratchnet';
 import { nextTask, report, serve } from './worker-base.js';
 
-export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'leakyRelu' | 'elu';
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'leakyRelu' | 'elu' | 'maxout';
 
 export interface NetConfig {
   hidden: number; // hidden layers
@@ -32,15 +32,18 @@ export const GRID = 50;
 export const EXTENT = 1.5; // the grid spans [-EXTENT, EXTENT] in x and y
 const SLICE_MS = 30;
 
+const MAXOUT_PIECES = 2;
 const ACTIVATIONS: Record<Activation, () => LayerSpec> = {
   relu: layers.relu, tanh: layers.tanh, sigmoid: layers.sigmoid, leakyRelu: () => layers.leakyRelu(), elu: () => layers.elu(),
+  maxout: () => layers.maxout({ pieces: MAXOUT_PIECES }),
 };
 
-/** The layers the settings describe: (dense [batchNorm] activation [dropout]) × hidden, then dense to 2 classes. */
+/** The layers the settings describe: (dense [batchNorm] activation [dropout]) × hidden, then dense
+ *  to 2 classes. Maxout keeps the largest of each 2 units, so its dense layer has twice the width. */
 function specs(c: NetConfig): LayerSpec[] {
   const list: LayerSpec[] = [];
   for (let i = 0; i < c.hidden; i++) {
-    list.push(layers.dense({ units: c.width, init: c.init }));
+    list.push(layers.dense({ units: c.activation === 'maxout' ? c.width * MAXOUT_PIECES : c.width, init: c.init }));
     if (c.batchNorm) list.push(layers.batchNorm());
     list.push(ACTIVATIONS[c.activation]());
     if (c.dropout > 0) list.push(layers.dropout({ ratio: c.dropout }));
