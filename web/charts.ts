@@ -17,7 +17,8 @@ function plotIn(target: HTMLElement, series: uPlot.Series[], y: uPlot.Scale = {}
     axes: [{ grid: { stroke: '#eaeef2' } }, {
       grid: { stroke: '#eaeef2' }, size: 50,
       // a log scale's small values in powers of ten, which uPlot's default would print as 0
-      ...(y.distr === 3 ? { values: (_u: uPlot, ticks: number[]) => ticks.map((v) => (v >= 0.01 && v <= 1000 ? String(v) : v.toExponential(0))) } : {}),
+      // (uPlot passes null for ticks it leaves unlabelled)
+      ...(y.distr === 3 ? { values: (_u: uPlot, ticks: (number | null)[]) => ticks.map((v) => (v === null ? '' : v >= 0.01 && v <= 1000 ? String(v) : v.toExponential(0))) } : {}),
     }],
     cursor: { drag: { x: false, y: false } },
     legend: { live: false }, // names only: values under the cursor would jump while data streams in
