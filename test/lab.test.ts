@@ -387,4 +387,50 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await get().page.isHidden('#error')).toBe(true);
     });
   });
+  describe('9. MNIST and CNNs (the demo, whose own test is browser-demo.test.ts)', () => {
+    const get = labPage('index.html');
+
+    test('the page is in the lab: the navigation lists the ten pages and marks this one', async () => {
+      const { page } = get();
+      const links = await page.$$eval('#lab-nav a', (as) => as.map((a) => [a.textContent, a.getAttribute('aria-current')]));
+      expect(links).toHaveLength(10);
+      expect(links[8]).toEqual(['9. MNIST and CNNs', 'page']);
+      expect(links.filter(([, current]) => current)).toHaveLength(1);
+    });
+
+    test('SimpleConvNet trains past 0.5 test accuracy in 100 iterations', async () => {
+      const { page } = get();
+      await page.waitForSelector('#start:not([disabled])', { timeout: 30_000 });
+      await setControl(page, '#model', 'SimpleConvNet');
+      await page.waitForSelector('#start:not([disabled])', { timeout: 30_000 });
+      await page.click('#start');
+      await page.waitForFunction(() => Number(document.getElementById('eval-iteration')!.textContent) >= 100, null, { timeout: 60_000 });
+      await page.click('#start');
+      expect(await numberIn(page, '#test-acc')).toBeGreaterThan(0.5);
+      await screenshot(page, 'mnist');
+    });
+
+    test('nothing went wrong on the page', async () => {
+      expect(get().errors).toEqual([]);
+      expect(await get().page.isHidden('#error')).toBe(true);
+    });
+  });
+
+  describe('every page on a phone-sized screen (390 × 844)', () => {
+    const pages = ['graph', 'gradient-check', 'optimizers', 'initialization', 'batch-norm', 'overfitting', 'search', 'playground', 'index', 'speed'];
+
+    test.each(pages)('%s.html fits the width and shows no error', async (file) => {
+      const { page, errors } = await openPage(browser, `${base}${file}.html`, { width: 390, height: 844 });
+      try {
+        await page.waitForTimeout(1500); // its first drawing
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+        await screenshot(page, `${file}-phone`);
+        expect(errors).toEqual([]);
+        expect(await page.isHidden('#error')).toBe(true);
+      } finally {
+        await page.close();
+      }
+    });
+  });
 });
