@@ -407,6 +407,27 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       await page.waitForFunction(() => Number(document.getElementById('eval-iteration')!.textContent) >= 100, null, { timeout: 60_000 });
       await page.click('#start');
       expect(await numberIn(page, '#test-acc')).toBeGreaterThan(0.5);
+      // the filters before training are kept beside the trained ones; mistakes are listed
+      expect(await page.$eval('#filters-start', (c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(100);
+      const mistakes = await page.$$eval('#mistakes figcaption', (fs) => fs.map((f) => f.textContent!));
+      expect(mistakes.length).toBeGreaterThan(0);
+      for (const m of mistakes) {
+        const [label, answer] = m.split(' → ').map(Number);
+        expect(label).not.toBe(answer);
+      }
+    });
+
+    test("a drawn digit shows each convolutional layer's feature maps", async () => {
+      const { page } = get();
+      const box = (await page.locator('#pad').boundingBox())!;
+      await page.mouse.move(box.x + 0.5 * box.width, box.y + 0.15 * box.height);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 0.5 * box.width, box.y + 0.85 * box.height, { steps: 12 }); // a "1"
+      await page.mouse.up();
+      await page.waitForSelector('#maps figure', { timeout: 10_000 });
+      const captions = await page.$$eval('#maps figcaption', (fs) => fs.map((f) => f.textContent));
+      // SimpleConvNet: conv 30×5×5 → 24×24, ReLU, 2×2 max pooling → 12×12
+      expect(captions).toEqual(['1. conv2d: 30 maps of 24×24', '2. relu: 30 maps of 24×24', '3. maxPool2d: 30 maps of 12×12']);
       await screenshot(page, 'mnist');
     });
 

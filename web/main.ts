@@ -1,7 +1,7 @@
 // The page: controls, numbers, charts, filters and the drawing pad, all fed by the training worker.
 import { AccuracyChart, LossChart } from './charts.js';
 import { drawingPad } from './draw.js';
-import { drawDigit, drawFilters } from './images.js';
+import { drawDigit, drawFilters, drawMaps, drawMistakes } from './images.js';
 import { renderNav } from './lab/shell.js';
 import type { FromWorker, ModelName, ToWorker } from './protocol.js';
 
@@ -12,7 +12,8 @@ const el = {
   load: $<HTMLInputElement>('load'), loadLabel: $('load-label'), status: $('status'), recipe: $('recipe'),
   error: $('error'), trainSize: $('train-size'), iteration: $('iteration'), loss: $('loss'), trainAcc: $('train-acc'),
   testAcc: $('test-acc'), speed: $('speed'), evalIteration: $('eval-iteration'), evalSize: $('eval-size'),
-  filters: $<HTMLCanvasElement>('filters'), filtersCaption: $('filters-caption'), pad: $<HTMLCanvasElement>('pad'),
+  filters: $<HTMLCanvasElement>('filters'), filtersCaption: $('filters-caption'), filtersStart: $<HTMLCanvasElement>('filters-start'),
+  mistakes: $('mistakes'), mistakesCaption: $('mistakes-caption'), maps: $('maps'), pad: $<HTMLCanvasElement>('pad'),
   input: $<HTMLCanvasElement>('input'), clear: $<HTMLButtonElement>('clear'), predicted: $('predicted'), probabilities: $('probabilities'),
 };
 
@@ -58,6 +59,7 @@ const predict = ({ data, width, height }: ImageData): void => send({ type: 'pred
 const pad = drawingPad(el.pad, predict);
 let running = false;
 let speed = 0; // images per second, smoothed
+let firstFilters = true; // the next filters are the new network's, before training
 
 function setEnabled(enabled: boolean): void {
   for (const b of [el.start, el.save, el.load]) b.disabled = !enabled;
@@ -73,6 +75,7 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
     el.iteration.textContent = el.loss.textContent = el.speed.textContent = '–';
     lossChart.clear();
     accChart.clear();
+    firstFilters = true;
     setEnabled(true);
   },
   progress(m) {
@@ -95,7 +98,15 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   },
   filters(m) {
     el.filtersCaption.textContent = m.filters.caption;
+    if (firstFilters) drawFilters(el.filtersStart, m.filters);
+    firstFilters = false;
     drawFilters(el.filters, m.filters);
+  },
+  mistakes(m) {
+    el.mistakesCaption.textContent = m.labels.length
+      ? `The first ${m.labels.length} of the ${m.of.toLocaleString('en')} test images evaluated that the network gets wrong: label → its answer.`
+      : `No mistakes on the ${m.of.toLocaleString('en')} test images evaluated.`;
+    drawMistakes(el.mistakes, m.images, m.labels, m.predicted);
   },
   running(m) {
     running = m.running;
@@ -106,6 +117,7 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   prediction(m) {
     drawDigit(el.input, m.pixels);
     showProbabilities(m.probabilities);
+    drawMaps(el.maps, m.maps);
   },
   saved(m) {
     const link = document.createElement('a');
@@ -144,6 +156,7 @@ el.clear.addEventListener('click', () => {
   pad.clear();
   el.input.getContext('2d')!.clearRect(0, 0, el.input.width, el.input.height);
   showProbabilities(null);
+  el.maps.replaceChildren();
 });
 
 send({ type: 'reset', model: el.model.value as ModelName });

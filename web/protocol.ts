@@ -1,6 +1,6 @@
 // Messages between the page (main.ts) and the training worker (worker.ts).
 
-export type ModelName = 'TwoLayerNet' | 'SimpleConvNet';
+export type ModelName = 'TwoLayerNet' | 'SimpleConvNet' | 'DeepConvNet';
 
 export type ToWorker =
   /** Replace the network by a fresh one of this kind (stops training). */
@@ -12,7 +12,8 @@ export type ToWorker =
   | { type: 'save' }
   | { type: 'load'; bytes: Uint8Array; fileName: string };
 
-/** The first-layer weights as images, each `width`×`height`, concatenated. */
+/** Images of one size, each `width`×`height`, concatenated: the first-layer weights, or a
+ *  layer's feature maps. */
 export interface Filters {
   /** What the images show, for the page to say. */
   caption: string;
@@ -30,8 +31,11 @@ export type FromWorker =
   | { type: 'evaluation'; iteration: number; trainAcc: number; testAcc: number; evalSize: number }
   | { type: 'filters'; filters: Filters }
   | { type: 'running'; running: boolean }
-  /** The 28×28 input the drawing became, and the network's class probabilities for it. */
-  | { type: 'prediction'; pixels: Float32Array; probabilities: number[] }
+  /** The 28×28 input the drawing became, the network's class probabilities for it, and the
+   *  feature maps (N, C, H, W outputs) of each layer it passed through, the first channels of each. */
+  | { type: 'prediction'; pixels: Float32Array; probabilities: number[]; maps: Filters[] }
+  /** Test images (28×28 each) the network got wrong at the last evaluation, with their labels and its answers. */
+  | { type: 'mistakes'; images: Float32Array; labels: number[]; predicted: number[]; of: number }
   | { type: 'saved'; bytes: Uint8Array; fileName: string }
   | { type: 'loaded'; model: ModelName; fileName: string; iteration: number }
   | { type: 'error'; message: string };

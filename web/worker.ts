@@ -2,8 +2,8 @@
 // slices of about 100 ms, reading the page's messages (stop, predict, save, load) between slices,
 // so neither the page nor a prediction waits for more than one slice.
 import {
-  Adam, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init,
-  preprocessDigit, rgbaToGray, serializeParams, tensor, threadCount, type Network, type Optimizer, type Tensor,
+  Adam, DeepConvNet, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init,
+  preprocessDigit, rgbaToGray, serializeParams, tensor, threadCount, type Optimizer, type Sequential, type Tensor,
 } from 'scratchnet';
 import { fetchMnist } from './lab/mnist.js';
 import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
@@ -15,6 +15,8 @@ const BATCH_SIZE = 100;
 const EVAL_EVERY = TRAIN_SIZE / BATCH_SIZE; // one epoch of the subset, where the book evaluates
 const SLICE_MS = 100;
 const UNITS_SHOWN = 16; // TwoLayerNet hidden units drawn as images
+const MISTAKES_SHOWN = 16;
+const MAPS_SHOWN = 8; // channels of each layer's feature maps
 
 // The DOM lib types `self` as a Window; in a worker it is the worker's global scope.
 const scope = self as unknown as {
@@ -32,7 +34,7 @@ interface Recipe {
   evalSize: number;
   optimizer(): Optimizer;
   /** A network with the sizes of the given parameter shapes, or the default one. */
-  network(shapes?: Record<string, number[]>): Network;
+  network(shapes?: Record<string, number[]>): Sequential;
 }
 
 // The book's recipes: train_neuralnet.py (784-50-10, SGD lr 0.1) and train_convnet.py (Adam
@@ -58,6 +60,14 @@ const RECIPES: Record<ModelName, Recipe> = {
       hiddenSize: shapes?.W2?.[1] ?? 100, seed: 0,
     }),
   },
+  // deep_convnet.py's chapter-8 network: six 3×3 convolutions, Adam lr 0.001
+  DeepConvNet: {
+    description: 'DeepConvNet (6 conv 3×3, 3 pools, Affine 50, dropout, Affine), Adam lr 0.001, batch 100',
+    inputShape: [1, 28, 28],
+    evalSize: 1_000,
+    optimizer: () => new Adam({ lr: 0.001 }),
+    network: () => new DeepConvNet({ seed: 0 }),
+  },
 };
 
 /** A network and everything its training needs. */
@@ -69,7 +79,7 @@ class Session {
   readonly #evalSets: { train: [Tensor, Tensor]; test: [Tensor, Tensor] };
   iteration = 0;
 
-  constructor(readonly model: ModelName, readonly net: Network, data: Data) {
+  constructor(readonly model: ModelName, readonly net: Sequential, data: Data) {
     const recipe = RECIPES[model];
     this.optimizer = recipe.optimizer();
     const head = (x: Tensor, t: Tensor): [Tensor, Tensor] => {
@@ -102,16 +112,44 @@ class Session {
     post({ type: 'evaluation', iteration: this.iteration, trainAcc, testAcc, evalSize: train[0].shape[0] });
     const filters = filtersOf(this.model, this.net.params.W1);
     post({ type: 'filters', filters }, [filters.data.buffer]);
+    this.#postMistakes(test[0], test[1]);
   }
 
-  /** Class probabilities of one 28×28 image. */
-  predict(pixels: Float32Array): number[] {
+  // The first test images of the evaluation set the network gets wrong.
+  #postMistakes(x: Tensor, t: Tensor): void {
+    const scores = this.net.predict(x);
+    const images = new Float32Array(MISTAKES_SHOWN * 784), labels: number[] = [], predicted: number[] = [];
+    for (let i = 0; i < x.shape[0] && labels.length < MISTAKES_SHOWN; i++) {
+      const row = scores.data.subarray(i * 10, i * 10 + 10);
+      const answer = row.indexOf(Math.max(...row));
+      if (answer === t.data[i]) continue;
+      images.set(x.data.subarray(i * 784, (i + 1) * 784), labels.length * 784);
+      labels.push(t.data[i]);
+      predicted.push(answer);
+    }
+    scores.dispose();
+    post({ type: 'mistakes', images, labels, predicted, of: x.shape[0] }, [images.buffer]);
+  }
+
+  /** Class probabilities of one 28×28 image, and the feature maps it makes on the way. */
+  predict(pixels: Float32Array): { probabilities: number[]; maps: Filters[] } {
     const x = tensor(pixels, [1, ...RECIPES[this.model].inputShape]);
     const scores = this.net.predict(x);
     const probabilities = softmax(scores.toArray());
-    x.dispose();
     scores.dispose();
-    return probabilities;
+    // the layers one by one, as predict runs them (the same numbers), keeping each image-shaped output
+    const maps: Filters[] = [];
+    const kinds = this.net.architecture.layers.map((l) => l.kind);
+    let out: Tensor = x;
+    this.net.layerList.forEach((layer, i) => {
+      out = layer.forward(out, false);
+      if (out.shape.length !== 4) return;
+      const [, channels, height, width] = out.shape;
+      const count = Math.min(MAPS_SHOWN, channels);
+      maps.push({ caption: `${i + 1}. ${kinds[i]}: ${channels} maps of ${height}×${width}`, count, width, height, data: out.data.slice(0, count * height * width) });
+    });
+    x.dispose();
+    return { probabilities, maps };
   }
 
   dispose(): void {
@@ -133,7 +171,7 @@ function softmax(scores: number[]): number[] {
 // weights of TwoLayerNet's first hidden units as 28×28 images (column j of W1 is unit j's).
 function filtersOf(model: ModelName, W1: Tensor): Filters {
   const w = W1.data;
-  if (model === 'SimpleConvNet') {
+  if (model !== 'TwoLayerNet') {
     const [count, , height, width] = W1.shape;
     const caption = `The ${count} filters (${height}×${width}) of the convolution layer, W1.`;
     return { caption, count, width, height, data: w.slice(0, count * height * width) };
@@ -165,7 +203,7 @@ let running = false; // cleared by 'stop'; the loop ends at its next slice
 let loop: Promise<void> | undefined;
 
 // Replaces the session by one training `net` from `iteration` on; stops training.
-function start(model: ModelName, net: Network, iteration = 0): void {
+function start(model: ModelName, net: Sequential, iteration = 0): void {
   running = false;
   session?.dispose();
   session = new Session(model, net, data!);
@@ -194,9 +232,9 @@ async function train(): Promise<void> {
 // stays if anything is wrong with the file.
 function load(bytes: Uint8Array, fileName: string): void {
   const { metadata, arrays } = deserialize(bytes, fileName);
-  const model = metadata.network;
-  if (model !== 'TwoLayerNet' && model !== 'SimpleConvNet') {
-    throw new Error(`${fileName}: the demo runs TwoLayerNet and SimpleConvNet; this file holds ${model ? `a ${model}` : 'no network name'}`);
+  const model = metadata.network as ModelName | undefined;
+  if (!model || !(model in RECIPES)) {
+    throw new Error(`${fileName}: the demo runs ${Object.keys(RECIPES).join(', ')}; this file holds ${model ? `a ${model}` : 'no network name'}`);
   }
   const shapes = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, a.shape]));
   const net = RECIPES[model].network(shapes);
@@ -227,7 +265,8 @@ function handle(message: ToWorker): void {
     case 'predict': {
       const { rgba, width, height } = message;
       const pixels = preprocessDigit(rgbaToGray(rgba, width, height), width, height);
-      post({ type: 'prediction', pixels, probabilities: session!.predict(pixels) });
+      const { probabilities, maps } = session!.predict(pixels);
+      post({ type: 'prediction', pixels, probabilities, maps }, maps.map((m) => m.data.buffer));
       break;
     }
     case 'save': {

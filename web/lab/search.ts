@@ -19,7 +19,7 @@ function draw(): void {
   const canvas = $<HTMLCanvasElement>('scatter');
   const ctx = fitCanvas(canvas);
   const { width, height } = canvas.getBoundingClientRect();
-  const px = (logLr: number): number => MARGIN + ((logLr - LOG_LR[0]) / (LOG_LR[1] - LOG_LR[0])) * (width - MARGIN - 10);
+  const px = (logLr: number): number => MARGIN + ((logLr - LOG_LR[0]) / (LOG_LR[1] - LOG_LR[0])) * (width - MARGIN - 24);
   const py = (logLambda: number): number => height - MARGIN + 10 - ((logLambda - LOG_LAMBDA[0]) / (LOG_LAMBDA[1] - LOG_LAMBDA[0])) * (height - MARGIN - 10) - 10;
   ctx.font = '11px system-ui';
   ctx.fillStyle = '#636c76';
@@ -29,7 +29,7 @@ function draw(): void {
     ctx.fillText(`1e${e}`, px(e) - 12, height - MARGIN + 16);
   }
   for (let e = LOG_LAMBDA[0]; e <= LOG_LAMBDA[1]; e++) {
-    ctx.fillRect(MARGIN, py(e), width - MARGIN - 10, 0.5);
+    ctx.fillRect(MARGIN, py(e), width - MARGIN - 24, 0.5);
     ctx.fillText(`1e${e}`, 2, py(e) + 4);
   }
   ctx.fillText('learning rate', width / 2 - 30, height - 6);
