@@ -431,6 +431,27 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       await screenshot(page, 'mnist');
     });
 
+    test('a Sequential of your layers trains; layers that do not fit say why and leave the network', async () => {
+      const { page } = get();
+      await page.click('#clear');
+      await setControl(page, '#model', 'Sequential');
+      await page.waitForSelector('#recipe:text("Sequential of your layers")', { timeout: 30_000 });
+      await page.waitForFunction(() => document.getElementById('eval-iteration')!.textContent === '0'); // the new network's first evaluation
+      expect(await numberIn(page, '#test-acc')).toBeLessThan(0.3);
+      await page.click('#start');
+      await page.waitForFunction(() => Number(document.getElementById('eval-iteration')!.textContent) >= 100, null, { timeout: 60_000 });
+      await page.click('#start');
+      expect(await numberIn(page, '#test-acc')).toBeGreaterThan(0.5);
+      // a 40×40 kernel on a 28×28 image
+      await page.fill('#layers', '[{ "kind": "conv2d", "filters": 4, "kernelSize": 40 }]');
+      await page.click('#build');
+      await page.waitForSelector('#error:not([hidden])', { timeout: 10_000 });
+      expect(await page.textContent('#error')).toMatch(/conv2d/);
+      expect(await page.inputValue('#model')).toBe('Sequential');
+      expect(await page.isEnabled('#start')).toBe(true);
+      await page.click('#error'); // dismissed
+    });
+
     test('nothing went wrong on the page', async () => {
       expect(get().errors).toEqual([]);
       expect(await get().page.isHidden('#error')).toBe(true);

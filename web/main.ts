@@ -13,6 +13,7 @@ const el = {
   error: $('error'), trainSize: $('train-size'), iteration: $('iteration'), loss: $('loss'), trainAcc: $('train-acc'),
   testAcc: $('test-acc'), speed: $('speed'), evalIteration: $('eval-iteration'), evalSize: $('eval-size'),
   filters: $<HTMLCanvasElement>('filters'), filtersCaption: $('filters-caption'), filtersStart: $<HTMLCanvasElement>('filters-start'),
+  layers: $<HTMLTextAreaElement>('layers'), build: $<HTMLButtonElement>('build'), custom: $<HTMLDetailsElement>('custom'),
   mistakes: $('mistakes'), mistakesCaption: $('mistakes-caption'), maps: $('maps'), pad: $<HTMLCanvasElement>('pad'),
   input: $<HTMLCanvasElement>('input'), clear: $<HTMLButtonElement>('clear'), predicted: $('predicted'), probabilities: $('probabilities'),
 };
@@ -60,6 +61,7 @@ const pad = drawingPad(el.pad, predict);
 let running = false;
 let speed = 0; // images per second, smoothed
 let firstFilters = true; // the next filters are the new network's, before training
+let current: ModelName | undefined; // the network the worker has
 
 function setEnabled(enabled: boolean): void {
   for (const b of [el.start, el.save, el.load]) b.disabled = !enabled;
@@ -68,7 +70,7 @@ function setEnabled(enabled: boolean): void {
 
 const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }>) => void } = {
   ready(m) {
-    el.model.value = m.model;
+    el.model.value = current = m.model;
     el.recipe.textContent = `${m.description}; ${m.threads === 1 ? 'one thread' : `${m.threads} threads`}`;
     el.trainSize.textContent = m.trainSize.toLocaleString('en');
     el.status.textContent = `Ready: ${m.trainSize.toLocaleString('en')} training and ${m.testSize.toLocaleString('en')} test images loaded.`;
@@ -132,6 +134,11 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   },
   error(m) {
     showError(m.message);
+    // a network that could not be built leaves the one before it
+    if (current) {
+      el.model.value = current;
+      setEnabled(true);
+    }
   },
 };
 worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
@@ -140,9 +147,25 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
 });
 
 el.start.addEventListener('click', () => send({ type: running ? 'stop' : 'start' }));
-el.model.addEventListener('change', () => {
+// A fresh network of the chosen kind; a Sequential of the layers in the text box.
+function reset(): void {
+  const model = el.model.value as ModelName;
+  let layers;
+  if (model === 'Sequential') {
+    el.custom.open = true;
+    try {
+      layers = JSON.parse(el.layers.value);
+    } catch (e) {
+      return showError(`Your layers are not valid JSON: ${(e as Error).message}`);
+    }
+  }
   setEnabled(false);
-  send({ type: 'reset', model: el.model.value as ModelName });
+  send({ type: 'reset', model, layers });
+}
+el.model.addEventListener('change', reset);
+el.build.addEventListener('click', () => {
+  el.model.value = 'Sequential';
+  reset();
 });
 el.save.addEventListener('click', () => send({ type: 'save' }));
 el.load.addEventListener('change', async () => {

@@ -1,10 +1,13 @@
 // Messages between the page (main.ts) and the training worker (worker.ts).
+import type { LayerSpec } from 'scratchnet';
 
-export type ModelName = 'TwoLayerNet' | 'SimpleConvNet' | 'DeepConvNet';
+/** The book's networks, or a Sequential of the user's layers. */
+export type ModelName = 'TwoLayerNet' | 'SimpleConvNet' | 'DeepConvNet' | 'Sequential';
 
 export type ToWorker =
-  /** Replace the network by a fresh one of this kind (stops training). */
-  | { type: 'reset'; model: ModelName }
+  /** Replace the network by a fresh one of this kind (stops training); a Sequential is built from
+   *  `layers` (one sample's input is [1, 28, 28]) and a dense layer of 10 units after them. */
+  | { type: 'reset'; model: ModelName; layers?: LayerSpec[] }
   | { type: 'start' }
   | { type: 'stop' }
   /** A drawing as RGBA pixels (a canvas's ImageData), to be made MNIST-like and classified. */

@@ -2,8 +2,8 @@
 // slices of about 100 ms, reading the page's messages (stop, predict, save, load) between slices,
 // so neither the page nor a prediction waits for more than one slice.
 import {
-  Adam, DeepConvNet, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init,
-  preprocessDigit, rgbaToGray, serializeParams, tensor, threadCount, type Optimizer, type Sequential, type Tensor,
+  Adam, DeepConvNet, MiniBatches, SGD, Sequential, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeModel, deserializeParams, init, layers,
+  preprocessDigit, rgbaToGray, serializeModel, tensor, threadCount, type LayerSpec, type Optimizer, type Tensor,
 } from 'scratchnet';
 import { fetchMnist } from './lab/mnist.js';
 import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
@@ -68,7 +68,20 @@ const RECIPES: Record<ModelName, Recipe> = {
     optimizer: () => new Adam({ lr: 0.001 }),
     network: () => new DeepConvNet({ seed: 0 }),
   },
+  Sequential: {
+    description: 'Sequential of your layers and a dense layer of 10, Adam lr 0.001, batch 100',
+    inputShape: [1, 28, 28],
+    evalSize: 1_000,
+    optimizer: () => new Adam({ lr: 0.001 }),
+    network: () => {
+      throw new Error('a Sequential is built from its layers (customNetwork)');
+    },
+  },
 };
+
+/** The user's layers on MNIST images, then the 10 class scores. */
+const customNetwork = (specs: LayerSpec[] = []): Sequential =>
+  new Sequential({ inputShape: [1, 28, 28], layers: [...specs, layers.dense({ units: 10 })], seed: 0 });
 
 /** A network and everything its training needs. */
 class Session {
@@ -110,7 +123,7 @@ class Session {
     const { train, test } = this.#evalSets;
     const [trainAcc, testAcc] = [this.net.accuracy(...train), this.net.accuracy(...test)];
     post({ type: 'evaluation', iteration: this.iteration, trainAcc, testAcc, evalSize: train[0].shape[0] });
-    const filters = filtersOf(this.model, this.net.params.W1);
+    const filters = filtersOf(this.net.params.W1);
     post({ type: 'filters', filters }, [filters.data.buffer]);
     this.#postMistakes(test[0], test[1]);
   }
@@ -167,11 +180,11 @@ function softmax(scores: number[]): number[] {
   return e.map((v) => v / sum);
 }
 
-// The first layer's weights as images: SimpleConvNet's filters (FN, 1, FH, FW), or the 784 input
-// weights of TwoLayerNet's first hidden units as 28×28 images (column j of W1 is unit j's).
-function filtersOf(model: ModelName, W1: Tensor): Filters {
+// The first layer's weights as images: a convolution's filters (FN, 1, FH, FW), or the 784 input
+// weights of a dense layer's first units as 28×28 images (column j of W1 is unit j's).
+function filtersOf(W1: Tensor): Filters {
   const w = W1.data;
-  if (model !== 'TwoLayerNet') {
+  if (W1.shape.length === 4) {
     const [count, , height, width] = W1.shape;
     const caption = `The ${count} filters (${height}×${width}) of the convolution layer, W1.`;
     return { caption, count, width, height, data: w.slice(0, count * height * width) };
@@ -228,21 +241,33 @@ async function train(): Promise<void> {
   }
 }
 
-// Loads a .safetensors file into a new network of the kind and sizes it holds; the current one
-// stays if anything is wrong with the file.
+// Loads a .safetensors file into a new network of the kind and sizes it holds: a model file
+// (serializeModel: the architecture inside) or the weights of one of the book's networks. The
+// current one stays if anything is wrong with the file.
 function load(bytes: Uint8Array, fileName: string): void {
   const { metadata, arrays } = deserialize(bytes, fileName);
-  const model = metadata.network as ModelName | undefined;
-  if (!model || !(model in RECIPES)) {
-    throw new Error(`${fileName}: the demo runs ${Object.keys(RECIPES).join(', ')}; this file holds ${model ? `a ${model}` : 'no network name'}`);
-  }
-  const shapes = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, a.shape]));
-  const net = RECIPES[model].network(shapes);
-  try {
-    deserializeParams(net, bytes, fileName);
-  } catch (e) {
-    net.dispose();
-    throw e;
+  let net: Sequential;
+  let model: ModelName;
+  if (metadata.architecture) {
+    net = deserializeModel(bytes, fileName);
+    model = net.architecture.kind as ModelName;
+    if (!(model in RECIPES) || net.inputShape.join() !== RECIPES[model].inputShape.join()) {
+      net.dispose();
+      throw new Error(`${fileName}: the demo runs ${Object.keys(RECIPES).join(', ')} on MNIST images; this file holds a ${model} of input [${net.inputShape.join(', ')}]`);
+    }
+  } else {
+    model = metadata.network as ModelName;
+    if (!model || !(model in RECIPES) || model === 'Sequential') {
+      throw new Error(`${fileName}: the demo runs ${Object.keys(RECIPES).join(', ')}; this file holds ${model ? `a ${model}` : 'no network name'}`);
+    }
+    const shapes = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, a.shape]));
+    net = RECIPES[model].network(shapes);
+    try {
+      deserializeParams(net, bytes, fileName);
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
   }
   const iteration = Number(metadata.iterations) || 0;
   start(model, net, iteration);
@@ -252,7 +277,8 @@ function load(bytes: Uint8Array, fileName: string): void {
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'reset':
-      start(message.model, RECIPES[message.model].network());
+      // built before the current network goes, so that bad layers leave it as it was
+      start(message.model, message.model === 'Sequential' ? customNetwork(message.layers) : RECIPES[message.model].network());
       break;
     case 'start':
       running = true;
@@ -271,7 +297,7 @@ function handle(message: ToWorker): void {
     }
     case 'save': {
       const s = session!;
-      const bytes = serializeParams(s.net, { iterations: String(s.iteration) });
+      const bytes = serializeModel(s.net, { iterations: String(s.iteration) });
       post({ type: 'saved', bytes, fileName: `${s.model.toLowerCase()}-${s.iteration}.safetensors` }, [bytes.buffer]);
       break;
     }

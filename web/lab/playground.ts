@@ -64,7 +64,7 @@ function config(): NetConfig {
   const i = init.value;
   return {
     hidden: hidden(), width: width(), activation: activation.value as Activation,
-    init: i === 'he' || i === 'xavier' ? i : Number(i), dropout: dropout(), batchNorm: batchNorm.checked,
+    init: i === 'he' || i === 'xavier' || i === 'pytorch' ? i : Number(i), dropout: dropout(), batchNorm: batchNorm.checked,
     optimizer: optimizer.value as NetConfig['optimizer'], lr: lr(), seed: 0,
   };
 }

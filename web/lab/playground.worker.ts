@@ -10,7 +10,7 @@ export interface NetConfig {
   hidden: number; // hidden layers
   width: number; // units per hidden layer
   activation: Activation;
-  init: 'he' | 'xavier' | number;
+  init: 'he' | 'xavier' | 'pytorch' | number;
   dropout: number; // ratio; 0: no dropout layers
   batchNorm: boolean;
   optimizer: OptimizerName;
@@ -33,6 +33,9 @@ export const EXTENT = 1.5; // the grid spans [-EXTENT, EXTENT] in x and y
 const SLICE_MS = 30;
 
 const MAXOUT_PIECES = 2;
+// PyTorch's nn.Linear: kaiming_uniform_ with a = √5, a uniform of bound √(1/fan_in)
+const initSpec = (init: NetConfig['init']): number | 'he' | 'xavier' | { kaimingUniform: { a: number } } =>
+  init === 'pytorch' ? { kaimingUniform: { a: Math.sqrt(5) } } : init;
 const ACTIVATIONS: Record<Activation, () => LayerSpec> = {
   relu: layers.relu, tanh: layers.tanh, sigmoid: layers.sigmoid, leakyRelu: () => layers.leakyRelu(), elu: () => layers.elu(),
   maxout: () => layers.maxout({ pieces: MAXOUT_PIECES }),
@@ -43,12 +46,12 @@ const ACTIVATIONS: Record<Activation, () => LayerSpec> = {
 function specs(c: NetConfig): LayerSpec[] {
   const list: LayerSpec[] = [];
   for (let i = 0; i < c.hidden; i++) {
-    list.push(layers.dense({ units: c.activation === 'maxout' ? c.width * MAXOUT_PIECES : c.width, init: c.init }));
+    list.push(layers.dense({ units: c.activation === 'maxout' ? c.width * MAXOUT_PIECES : c.width, init: initSpec(c.init) }));
     if (c.batchNorm) list.push(layers.batchNorm());
     list.push(ACTIVATIONS[c.activation]());
     if (c.dropout > 0) list.push(layers.dropout({ ratio: c.dropout }));
   }
-  list.push(layers.dense({ units: 2, init: c.init }));
+  list.push(layers.dense({ units: 2, init: initSpec(c.init) }));
   return list;
 }
 
