@@ -116,6 +116,15 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.8);
     });
 
+    test("PyTorch's default initialization (kaiming uniform, a = √5) trains the circles too", async () => {
+      const { page } = get();
+      await setControl(page, '#dataset', 'circles');
+      const runs = await runsStarted(page);
+      await setControl(page, '#init', 'pytorch');
+      await waitForRun(page, runs);
+      expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.95);
+    });
+
     test('maxout units (the largest of two affine pieces) separate the moons', async () => {
       const { page } = get();
       await page.uncheck('#batchnorm');
@@ -360,7 +369,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
   });
   describe('10. speed', () => {
     const get = labPage('speed.html');
-    const results = (page: LabPage['page']) => page.$$eval('#results tr', (trs) => trs.map((tr) => [tr.cells[0].textContent!, Number(tr.cells[2].textContent!.replaceAll(',', ''))] as const));
+    const results = (page: LabPage['page']) => page.$$eval('#results tr', (trs) => trs.map((tr) => { const cells = (tr as HTMLTableRowElement).cells; return [cells[0].textContent!, Number(cells[2].textContent!.replaceAll(',', ''))] as const; }));
 
     test('the dev server makes the page cross-origin isolated: two kernel threads, and each set-up measured', async () => {
       const { page } = get();
