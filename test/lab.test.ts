@@ -10,7 +10,8 @@ import { browserMissing, CHROMIUM, type LabPage, launchBrowser, numberIn, openPa
 const skip = browserMissing && !process.env.CI;
 const name = skip ? `lab (skipped: ${CHROMIUM} not found; apt-get install chromium to run it)` : 'lab';
 
-describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
+// NOTE: a test's own waits bound it; the timeout only catches a hang (the machine may be busy)
+describe.skipIf(skip)(name, { timeout: 300_000 }, () => {
   let server: ViteDevServer;
   let base: string;
   let browser: Browser;
@@ -193,7 +194,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
 
     test("at the library's h = 1e-3, backprop and numerical gradients agree (the book's mean |diff|)", async () => {
       const { page } = get();
-      await waitForRun(page, 0, 60_000);
+      await waitForRun(page, 0, 120_000);
       for (const name of ['W1', 'b1', 'W2', 'b2']) expect(await cell(page, name, 2)).toBeLessThan(1e-4);
       // ‖diff‖ / (‖a‖ + ‖n‖): W2 and b2 sit after the ReLU; W1 and b1 (~0.04) are spoiled by units near its kink
       for (const name of ['W2', 'b2']) expect(await cell(page, name, 4)).toBeLessThan(1e-2);
@@ -206,7 +207,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       const before = await cell(page, 'b2', 2);
       const runs = await runsStarted(page);
       await setControl(page, '#h', '-7');
-      await waitForRun(page, runs, 60_000);
+      await waitForRun(page, runs, 120_000);
       expect(await page.textContent('#h + output')).toBe('1e-7');
       expect(await cell(page, 'b2', 2)).toBeGreaterThan(10 * before);
       expect(await cell(page, 'W2', 4)).toBeGreaterThan(1e-2);
@@ -240,7 +241,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
 
     test('on MNIST, std 0.01 stays at chance (loss ln 10 = 2.30); He learns fastest, Xavier later', async () => {
       const { page } = get();
-      await waitForRun(page, 0, 60_000, 'compare');
+      await waitForRun(page, 0, 120_000, 'compare');
       expect(await page.textContent('#compare-status')).toBe('iteration 500 of 500');
       expect(await numberIn(page, '#loss-std')).toBeGreaterThan(2.2);
       const [xavier, he] = [await numberIn(page, '#loss-xavier'), await numberIn(page, '#loss-he')];
@@ -265,7 +266,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
 
     test('at weight std 0.01 the batch-norm run beats the plain one', async () => {
       const { page } = get();
-      await waitForRun(page, 0, 60_000, 'focus');
+      await waitForRun(page, 0, 120_000, 'focus');
       expect(await page.textContent('#focus-epoch')).toBe('20');
       const [bn, plain] = [await numberIn(page, '#focus-bn'), await numberIn(page, '#focus-plain')];
       expect(bn).toBeGreaterThan(0.8);
@@ -274,8 +275,9 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
 
     test('the sweep fills sixteen panels; batch norm wins at every std from 0.1 down', async () => {
       const { page } = get();
+      await setControl(page, '#epochs', '10'); // half the book's 20, to keep the test short
       await page.click('#sweep-run');
-      await waitForRun(page, 0, 120_000, 'sweep');
+      await waitForRun(page, 0, 180_000, 'sweep');
       const captions = await page.$$eval('#sweep figcaption', (els) => els.map((e) => e.textContent!));
       expect(captions).toHaveLength(16);
       for (const caption of captions) {
@@ -289,9 +291,9 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       const { page } = get();
       const runs = await runsStarted(page, 'focus');
       await setControl(page, '#scale', '-0.5'); // std 0.32
-      await waitForRun(page, runs, 60_000, 'focus');
+      await waitForRun(page, runs, 120_000, 'focus');
       expect(await page.textContent('#scale + output')).toBe('0.32');
-      expect(await page.textContent('#focus-epoch')).toBe('20');
+      expect(await page.textContent('#focus-epoch')).toBe('10'); // as the sweep's test left the epochs
     });
 
     test('nothing went wrong on the page', async () => {
@@ -304,7 +306,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
 
     test('300 images are learned by heart; weight decay λ = 0.1 narrows the train/test gap', async () => {
       const { page } = get();
-      await waitForRun(page, 0, 90_000);
+      await waitForRun(page, 0, 180_000);
       expect(await page.textContent('#epoch')).toBe('200');
       expect(await numberIn(page, '#plain-train')).toBeGreaterThan(0.98);
       const plainGap = await numberIn(page, '#plain-gap');
@@ -319,7 +321,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       await setControl(page, '#epochs', '100');
       await setControl(page, '#lambda', '0');
       await setControl(page, '#dropout', '0.2');
-      await waitForRun(page, runs + 2, 90_000);
+      await waitForRun(page, runs + 2, 180_000);
       expect(await page.textContent('#regularized-name')).toBe('dropout 0.2');
       expect(await page.textContent('#epoch')).toBe('100');
       expect(await numberIn(page, '#regularized-gap')).toBeLessThan(await numberIn(page, '#plain-gap'));
@@ -340,7 +342,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
 
     test('25 random trials: the best validation accuracy comes from a learning rate above 1e-3', async () => {
       const { page } = get();
-      await waitForRun(page, 0, 120_000);
+      await waitForRun(page, 0, 180_000);
       expect(await page.textContent('#status')).toBe('All 25 trials done.');
       const { valAcc, lr } = await best(page);
       expect(valAcc).toBeGreaterThan(0.5);
@@ -354,7 +356,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       const runs = await runsStarted(page);
       await setControl(page, '#trials', '9');
       await setControl(page, '#mode', 'grid');
-      await waitForRun(page, runs + 1, 120_000);
+      await waitForRun(page, runs + 1, 180_000);
       expect(await page.textContent('#status')).toBe('All 9 trials done.');
       const lrs = await page.$$eval('#best td:nth-child(4)', (tds) => tds.map((td) => td.textContent));
       expect(new Set(lrs).size).toBeLessThanOrEqual(3);
@@ -373,7 +375,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
 
     test('the dev server makes the page cross-origin isolated: two kernel threads, and each set-up measured', async () => {
       const { page } = get();
-      await waitForRun(page, 0, 60_000);
+      await waitForRun(page, 0, 120_000);
       expect(await page.textContent('#isolated')).toBe('yes');
       expect(await page.textContent('#threads')).toBe('2');
       const rows = await results(page);
@@ -387,7 +389,7 @@ describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
       const runs = await runsStarted(page);
       await setControl(page, '#seconds', '1');
       await setControl(page, '#model', 'SimpleConvNet');
-      await waitForRun(page, runs + 1, 90_000);
+      await waitForRun(page, runs + 1, 180_000);
       const rows = await results(page);
       expect(rows).toHaveLength(3);
       for (const [label, imagesPerSecond] of rows) {

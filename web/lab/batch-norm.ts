@@ -6,10 +6,11 @@ import { $, connect, fitCanvas, isCurrentRun, labPage, runFinished, runStarted, 
 import type { FromWorker, Kind, ToWorker } from './batch-norm.worker.js';
 
 labPage();
-const EPOCHS = 20;
 const SWEEP = Array.from({ length: 16 }, (_, i) => 10 ** ((-4 * i) / 15)); // np.logspace(0, -4, 16)
 const BN = '#2563eb', PLAIN = '#ea580c';
 const scale = slider('scale', (v) => String(v), () => start('focus'), (x) => Number((10 ** x).toPrecision(2)));
+const epochs = $<HTMLSelectElement>('epochs');
+epochs.addEventListener('change', () => start('focus'));
 const chart = new Lines($('focus-chart'), ['with batch norm', 'without'], { x: 'epoch', y: { range: [0, 1] }, points: true });
 const focus: number[][] = [[], [], []];
 const sweep = SWEEP.map(() => ({ bn: [] as number[], plain: [] as number[] }));
@@ -24,7 +25,7 @@ function drawPanel(i: number): void {
     ctx.strokeStyle = color;
     ctx.lineWidth = 1.5;
     ctx.beginPath();
-    values.forEach((a, e) => ctx.lineTo((e / EPOCHS) * (width - 4) + 2, height - 2 - a * (height - 4)));
+    values.forEach((a, e) => ctx.lineTo((e / Number(epochs.value)) * (width - 4) + 2, height - 2 - a * (height - 4)));
     ctx.stroke();
   }
   const last = (v: number[]) => v[v.length - 1]?.toFixed(2) ?? '–';
@@ -56,7 +57,7 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./batch-norm.work
 function start(kind: Kind): void {
   if (kind === 'focus') for (const column of focus) column.length = 0;
   else sweep.forEach((s, i) => ((s.bn = []), (s.plain = []), drawPanel(i)));
-  send({ type: 'run', run: runStarted(kind), kind, scales: kind === 'focus' ? [scale()] : SWEEP, epochs: EPOCHS });
+  send({ type: 'run', run: runStarted(kind), kind, scales: kind === 'focus' ? [scale()] : SWEEP, epochs: Number(epochs.value) });
 }
 
 $('sweep-run').addEventListener('click', () => start('sweep'));
