@@ -160,18 +160,29 @@ export function f32_maxpool_conv_bwd_data(w: usize, dy: usize, argmax: usize, dx
 }
 
 // Bytes of scratch each call above needs: one sample's col and the largest GEMM workspace.
-export function f32_conv_scratch_bytes(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): i32 {
-  const K = C * FH * FW, P = outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
-  // the filter gradient's channel sums (five floats each) go after its GEMM workspace
-  return ((K * P) << 2) + max(f32_gemm_workspace_bytes(FN, P, K), max(f32_gemm_workspace_bytes(K, FN, P) + ((5 * FN) << 2), f32_gemm_workspace_bytes(K, P, FN)));
+// NOTE: exact in 64 bits and returned as f64: a col of 2 GiB or more does not fit an i32, and the
+// host compares the size with what the memory can hold before it calls a pass (which then
+// computes every offset in 32 bits, as they lie inside the scratch it got).
+export function f32_conv_scratch_bytes(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): f64 {
+  return <f64>convScratchBytes(C, H, W, FN, FH, FW, stride, pad);
 }
 
 // The pooled passes keep one sample's convolution output (FN, P), or its gradient, after the rest.
-export function f32_conv_maxpool_scratch_bytes(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): i32 {
-  const P = outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
-  return f32_conv_scratch_bytes(C, H, W, FN, FH, FW, stride, pad) + ((FN * P) << 2);
+export function f32_conv_maxpool_scratch_bytes(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): f64 {
+  const P = <i64>outSize(H, FH, stride, pad) * <i64>outSize(W, FW, stride, pad);
+  return <f64>(convScratchBytes(C, H, W, FN, FH, FW, stride, pad) + ((<i64>FN * P) << 2));
+}
+
+function convScratchBytes(C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): i64 {
+  const K = <i64>C * <i64>FH * <i64>FW, P = <i64>outSize(H, FH, stride, pad) * <i64>outSize(W, FW, stride, pad);
+  // the GEMM workspaces are bounded by its blocking (a few MiB) once K, P and FN fit an i32
+  const Ki = <i32>min(K, <i64>i32.MAX_VALUE), Pi = <i32>min(P, <i64>i32.MAX_VALUE);
+  // the filter gradient's channel sums (five floats each) go after its GEMM workspace
+  const filterWork = <i64>f32_gemm_workspace_bytes(Ki, FN, Pi) + ((<i64>5 * <i64>FN) << 2);
+  const work = max(<i64>max(f32_gemm_workspace_bytes(FN, Pi, Ki), f32_gemm_workspace_bytes(Ki, Pi, FN)), filterWork);
+  return ((K * P) << 2) + work;
 }
 
 @inline function planes(scratch: usize, C: i32, H: i32, W: i32, FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): usize {
-  return scratch + <usize>f32_conv_scratch_bytes(C, H, W, FN, FH, FW, stride, pad);
+  return scratch + <usize>convScratchBytes(C, H, W, FN, FH, FW, stride, pad);
 }

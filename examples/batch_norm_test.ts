@@ -6,10 +6,10 @@
 // stay at chance; with it nearly every scale learns, and faster. Prints each scale's final train
 // accuracy with and without; draws a 4×4 grid of the train accuracy per epoch.
 //   node out/examples/batch_norm_test.js [--seed N] [--out DIR] [--quick]
-import type { TopLevelSpec } from 'vega-lite';
 import { createRng, init, loadMnist, MiniBatches, MultiLayerNetExtend, type MultiLayerNetExtendOptions, SGD } from 'scratchnet';
 import { parseExperimentArgs } from './cli.js';
-import { savePlot } from './plot.js';
+import { saveFigure } from './plot.js';
+import { lineChart, panels } from 'scratchnet/plot';
 
 const { values, seed } = parseExperimentArgs({});
 
@@ -71,40 +71,13 @@ console.log(`trained ${2 * weightScales.length} networks in ${seconds.toFixed(1)
 xTrain.dispose();
 tTrain.dispose();
 
-const BN = 'Batch Normalization', PLAIN = 'Normal (without BatchNorm)';
-const rows = results.flatMap(({ scale, bn, plain }, i) => [
-  ...bn.map((accuracy, epoch) => ({ panel: i, title: `W std ${scale.toPrecision(3)}`, network: BN, epoch, accuracy })),
-  ...plain.map((accuracy, epoch) => ({ panel: i, title: `W std ${scale.toPrecision(3)}`, network: PLAIN, epoch, accuracy })),
-]);
-const titles = results.map(({ scale }) => `W std ${scale.toPrecision(3)}`);
-const spec: TopLevelSpec = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: {
-    text: 'Batch normalization against the initial weight scale',
-    subtitle: [
-      `MultiLayerNetExtend 784-100×5-10 (ReLU), the first ${trainSize} MNIST training images, SGD lr ${learningRate}, batch ${batchSize}, seed ${seed}`,
-      'one panel per std of the initial weights, logspace(0, -4, 16); y: train accuracy on the 1000 images after each epoch',
-    ],
-  },
-  data: { values: rows },
-  facet: {
-    field: 'title', type: 'ordinal', sort: titles, title: null,
-    header: { labelFontSize: 12, labelFontWeight: 'bold', labelPadding: 4 },
-  },
+// One panel per std of the initial weights (logspace(0, -4, 16)): train accuracy after each epoch
+const charts = results.map(({ scale, bn, plain }) => lineChart([{ name: 'with BN', y: bn }, { name: 'without', y: plain }], {
+  title: `W std ${scale.toPrecision(3)}`, xLabel: 'epochs', yDomain: [0, 1], markers: true, width: 330, height: 200,
+}));
+const chart = panels(charts, {
   columns: 4,
-  spec: {
-    width: 180,
-    height: 110,
-    mark: { type: 'line', strokeWidth: 1.8, point: { size: 14, filled: true } },
-    encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epochs', scale: { domain: [0, maxEpochs - 1], nice: false }, axis: { tickCount: 5 } },
-      y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] }, axis: { tickCount: 5 } },
-      color: { field: 'network', type: 'nominal', title: null, scale: { domain: [BN, PLAIN], range: ['#1f77b4', '#ff7f0e'] } },
-      strokeDash: { field: 'network', type: 'nominal', title: null, scale: { domain: [BN, PLAIN], range: [[1, 0], [5, 3]] } },
-    },
-  },
-  config: { legend: { orient: 'top', labelFontSize: 12, labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 600 } },
-};
-
-const files = await savePlot(spec, 'batch_norm_test', values.out);
+  title: `Batch normalization against the initial weight scale (784-100×5-10, ${trainSize} images, SGD lr ${learningRate}, seed ${seed})`,
+});
+const files = await saveFigure(chart, 'batch_norm_test', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

@@ -7,10 +7,10 @@
 // (validation solid, train dashed) as a 5×4 grid, plus a scatter of all trials over (lr, weight
 // decay) coloured by validation accuracy.
 //   node out/examples/hyperparameter_optimization.js [--trials N] [--epochs N] [--seed N] [--out DIR] [--quick]
-import type { TopLevelSpec } from 'vega-lite';
 import { createRng, init, loadMnist, MultiLayerNet, Trainer, zeros, type Tensor } from 'scratchnet';
 import { parseExperimentArgs, positiveIntegerOption } from './cli.js';
-import { savePlot } from './plot.js';
+import { saveFigure } from './plot.js';
+import { lineChart, panels, scatter } from 'scratchnet/plot';
 
 const { values, seed } = parseExperimentArgs({ trials: { type: 'string' }, epochs: { type: 'string' } });
 // --quick: 6 trials of 5 epochs, for the test suite (accuracies stay near chance; the output's form is the point)
@@ -92,67 +92,23 @@ console.log(`${learned.length} of ${trials} trials reached val acc 0.5; their lr
 console.log(`${trials} trials in ${seconds.toFixed(1)} s (${(seconds / trials).toFixed(2)} s per trial)`);
 
 // Small multiples of the best trials: validation solid, train dashed, as the book's figure.
-const panel = (r: Trial, i: number) => `Best-${i + 1}: val ${r.valAcc.at(-1)!.toFixed(2)}|lr ${r.lr.toExponential(1)}, wd ${r.weightDecay.toExponential(1)}`;
-const curves = best.flatMap((r, i) => r.valAcc.flatMap((val, epoch) => [
-  { panel: panel(r, i), rank: i + 1, epoch, accuracy: val, set: 'validation' },
-  { panel: panel(r, i), rank: i + 1, epoch, accuracy: r.trainAcc[epoch], set: 'train' },
-]));
-const bestTrials = new Set(best.map((r) => r.trial));
-const scatter = results.map((r) => ({
-  lr: r.lr, weightDecay: r.weightDecay, valAcc: r.valAcc.at(-1)!, best: bestTrials.has(r.trial) ? `best ${graphDrawNum}` : 'other',
+// The best trials' curves (validation and train accuracy over the epochs), then every trial's
+// final validation accuracy by where it sat in the (log) search space.
+const curves = best.map((r, i) => lineChart([{ name: 'validation', y: r.valAcc }, { name: 'train', y: r.trainAcc }], {
+  title: `Best-${i + 1}: val ${r.valAcc.at(-1)!.toFixed(2)}, lr ${r.lr.toExponential(1)}, wd ${r.weightDecay.toExponential(1)}`,
+  yDomain: [0, 1], width: 330, height: 190,
 }));
-const decades = ([lo, hi]: readonly [number, number]) => Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
-const spec: TopLevelSpec = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: {
-    text: `Random search of lr and weight decay (${trials} trials, ${epochs} epochs each)`,
-    // NOTE: without a canvas Vega estimates text widths generously; short lines keep the figure tight
-    subtitle: [
-      `784-${hiddenSizeList.join('-')}-10 ReLU, He init, SGD, batch ${batchSize}, seed ${seed}`,
-      `${dataSize - validationNum} train / ${validationNum} validation images of MNIST`,
-    ],
-  },
-  spacing: 30,
-  resolve: { scale: { color: 'independent', strokeDash: 'independent', shape: 'independent' } },
-  vconcat: [
-    {
-      title: { text: `The best ${best.length} by final validation accuracy (validation solid, train dashed)`, anchor: 'start', fontSize: 13 },
-      data: { values: curves },
-      facet: {
-        field: 'panel', type: 'nominal', title: null, sort: { field: 'rank', op: 'min' },
-        header: { labelExpr: "split(datum.value, '|')", labelFontSize: 10, labelPadding: 4 },
-      },
-      columns: colNum,
-      spacing: { column: 16, row: 12 },
-      spec: {
-        width: 140,
-        height: 80,
-        mark: { type: 'line', strokeWidth: 1.3 },
-        encoding: {
-          x: { field: 'epoch', type: 'quantitative', title: null, scale: { domain: [0, epochs - 1], nice: false }, axis: { tickCount: 3 } },
-          y: { field: 'accuracy', type: 'quantitative', title: null, scale: { domain: [0, 1] }, axis: { tickCount: 3 } },
-          strokeDash: { field: 'set', type: 'nominal', title: null, sort: 'descending', scale: { range: [[1, 0], [4, 3]] } },
-          color: { field: 'set', type: 'nominal', title: null, sort: 'descending', scale: { range: ['#1f77b4', '#ff7f0e'] } },
-        },
-      },
-    },
-    {
-      title: { text: 'All trials: final validation accuracy over lr and weight decay', anchor: 'start', fontSize: 13 },
-      data: { values: scatter },
-      width: 420,
-      height: 280,
-      mark: { type: 'point', filled: true, size: 70, opacity: 0.9 },
-      encoding: {
-        x: { field: 'lr', type: 'quantitative', title: 'learning rate', scale: { type: 'log', domain: [10 ** LR_RANGE[0], 10 ** LR_RANGE[1]] }, axis: { values: decades(LR_RANGE), format: '.0e' } },
-        y: { field: 'weightDecay', type: 'quantitative', title: 'weight decay λ', scale: { type: 'log', domain: [10 ** WD_RANGE[0], 10 ** WD_RANGE[1]] }, axis: { values: decades(WD_RANGE), format: '.0e' } },
-        color: { field: 'valAcc', type: 'quantitative', title: 'val acc', scale: { scheme: 'viridis', domain: [0, 1] } },
-        shape: { field: 'best', type: 'nominal', title: null, sort: 'ascending', scale: { range: ['diamond', 'circle'] } },
-        stroke: { value: 'black' },
-        strokeWidth: { condition: { test: `datum.best !== 'other'`, value: 1 }, value: 0 },
-      },
-    },
-  ],
-  config: { legend: { labelFontSize: 11, labelLimit: 300 } },
+const bestTrials = new Set(best.map((r) => r.trial));
+const group = (chosen: boolean, name: string) => {
+  const trials = results.filter((r) => bestTrials.has(r.trial) === chosen);
+  return { name, x: trials.map((r) => r.lr), y: trials.map((r) => r.weightDecay) };
 };
-const files = await savePlot(spec, 'hyperparameter_optimization', values.out);
+const space = scatter([group(true, `best ${graphDrawNum}`), group(false, 'other')], {
+  title: 'All trials over lr and weight decay', xLabel: 'learning rate', yLabel: 'weight decay λ', xScale: 'log', yScale: 'log',
+  width: 660, height: 380,
+});
+const chart = panels([panels(curves, { columns: colNum }), space], {
+  columns: 1, title: `Random search of lr and weight decay (${trials} trials, ${epochs} epochs each, seed ${seed})`,
+});
+const files = await saveFigure(chart, 'hyperparameter_optimization', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

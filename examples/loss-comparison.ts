@@ -2,8 +2,8 @@
 // weight_init_compare): several networks trained side by side, every one on the same mini-batch
 // at every iteration, so their loss curves differ by the set-up alone and not by the batches'
 // luck. Trains them and prints the loss table, then draws the smoothed curves.
-import type { TopLevelSpec } from 'vega-lite';
-import { functions, type MiniBatches, type Network, type Optimizer } from 'scratchnet';
+import type { MiniBatches, Network, Optimizer } from 'scratchnet';
+import { lineChart } from 'scratchnet/plot';
 
 export interface Contender {
   /** The column heading in the printed table. */
@@ -38,15 +38,11 @@ export function trainSideBySide(contenders: Contender[], batches: MiniBatches, i
 }
 
 export interface LossCurvesChart {
-  title: { text: string; subtitle: string[] };
+  title: string;
   width: number;
   height: number;
-  /** The data field that tells the curves apart ('optimizer', 'init'), and its legend title. */
-  field: string;
-  legendTitle: string;
-  /** One curve per contender: its legend label, its marker shape and its raw losses. */
-  curves: { label: string; shape: string; losses: number[] }[];
-  iterations: number;
+  /** One curve per contender: its legend label and its raw losses. */
+  curves: { label: string; losses: number[] }[];
   /** The top of the loss axis; the curves are clipped there. */
   yMax: number;
   /** A marker every this many iterations, as the book's markevery. */
@@ -54,30 +50,9 @@ export interface LossCurvesChart {
 }
 
 /** The book's figure: each loss curve smoothed (smoothCurve), with markers on it. */
-export function lossCurvesSpec(chart: LossCurvesChart): TopLevelSpec {
-  const { field, legendTitle, curves, yMax } = chart;
-  const labels = curves.map((c) => c.label);
-  const points = curves.flatMap((c) => functions.smoothCurve(c.losses).map((loss, iteration) => ({ [field]: c.label, iteration, loss })));
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: chart.title,
-    width: chart.width,
-    height: chart.height,
-    data: { values: points },
-    encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iterations', scale: { domain: [0, chart.iterations], nice: false } },
-      y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { domain: [0, yMax] } },
-      color: { field, type: 'nominal', title: legendTitle, scale: { domain: labels, scheme: 'category10' } },
-    },
-    layer: [
-      { mark: { type: 'line', clip: true, strokeWidth: 1.5 } },
-      {
-        // NOTE: only the markers inside the y domain: resvg (2.6.2) aborts the process on a
-        // clipped point mark with a point outside the plot
-        transform: [{ filter: `datum.iteration % ${chart.markEvery} === 0 && datum.loss <= ${yMax}` }],
-        mark: { type: 'point', clip: true, filled: false, size: 50, strokeWidth: 1.5 },
-        encoding: { shape: { field, type: 'nominal', title: legendTitle, scale: { domain: labels, range: curves.map((c) => c.shape) } } },
-      },
-    ],
-  };
+export function lossCurvesChart(chart: LossCurvesChart): string {
+  return lineChart(chart.curves.map((c) => ({ name: c.label, y: c.losses })), {
+    title: chart.title, width: chart.width, height: chart.height, xLabel: 'iterations', yLabel: 'loss',
+    smooth: true, markers: chart.markEvery, yDomain: [0, chart.yMax],
+  });
 }

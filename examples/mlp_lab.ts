@@ -7,10 +7,10 @@
 //   node out/examples/mlp_lab.js [--epochs N] [--seed N] [--out DIR] [--quick]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
 import { init, loadMnist, MultiLayerNet, MultiLayerNetExtend, Trainer, type WeightInit } from 'scratchnet';
 import { parseExperimentArgs, positiveIntegerOption } from './cli.js';
-import { savePlot } from './plot.js';
+import { saveFigure } from './plot.js';
+import { scatter } from 'scratchnet/plot';
 
 const { values, seed } = parseExperimentArgs({ epochs: { type: 'string' } });
 // --quick: 1 epoch on the first 4 000 training images (40 iterations per model), for the test suite
@@ -87,42 +87,10 @@ const mdFile = join(values.out, 'mlp_lab.md');
 await writeFile(mdFile, `# mlp_lab\n\n${about}\n\n${table}\n`);
 
 const label = (r: Row) => `${arch(r)}, ${r.optimizer}, ${initName(r).replace(' (default)', '')}${r.dropout ? `, dropout ${r.dropout}` : ''}`;
-const accs = rows.flatMap((r) => [r.testAcc, r.trainAcc]);
-// zoomed to [0.9, 1] when every accuracy is above 0.9 (lower in quick mode)
-const lo = Math.min(0.9, Math.floor((Math.min(...accs) - 0.02) * 20) / 20);
-const bars = rows.map((r) => ({ model: label(r), test: r.testAcc, train: r.trainAcc, text: `${r.testAcc.toFixed(4)} (train ${r.trainAcc.toFixed(4)})` }));
-const width = 380;
-const spec: TopLevelSpec = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: {
-    text: 'MNIST test accuracy per model',
-    // NOTE: without a canvas Vega estimates text widths generously; short lines keep the figure tight
-    subtitle: [
-      `${trainSize} training images, ${epochs} epoch${epochs > 1 ? 's' : ''}, batch ${batchSize}, seed ${seed}`,
-      `bars: test accuracy (${xTest.shape[0]} images); black ticks: train accuracy`,
-    ],
-  },
-  data: { values: bars },
-  width,
-  height: { step: 34 },
-  encoding: {
-    y: { field: 'model', type: 'nominal', title: null, sort: null, axis: { labelLimit: 600, labelFontSize: 12 } },
-  },
-  layer: [
-    {
-      mark: { type: 'bar', clip: true, color: '#4c78a8', height: { band: 0.7 } },
-      encoding: { x: { field: 'test', type: 'quantitative', title: 'accuracy', scale: { domain: [lo, 1], zero: false, nice: false } } },
-    },
-    {
-      // the numbers in a column right of the plot, where no bar or tick can cover them
-      mark: { type: 'text', align: 'left', fontSize: 12 },
-      encoding: { x: { value: width + 10 }, text: { field: 'text' } },
-    },
-    {
-      mark: { type: 'tick', color: 'black', thickness: 2, size: 28 },
-      encoding: { x: { field: 'train', type: 'quantitative' } },
-    },
-  ],
-};
-const files = await savePlot(spec, 'mlp_lab', values.out);
+// each model a point: train accuracy across, test accuracy up (the gap is the overfitting)
+const chart = scatter(rows.map((r) => ({ name: label(r), x: [r.trainAcc], y: [r.testAcc] })), {
+  title: `MNIST accuracy per model (${trainSize} training images, ${epochs} epoch${epochs > 1 ? 's' : ''}, seed ${seed})`,
+  xLabel: 'train accuracy', yLabel: `test accuracy (${xTest.shape[0]} images)`, width: 900, height: 420, radius: 5,
+});
+const files = await saveFigure(chart, 'mlp_lab', values.out);
 console.log(`\nwrote ${mdFile}, ${files.svg} and ${files.png}`);

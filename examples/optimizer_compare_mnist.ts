@@ -4,11 +4,10 @@
 // same weights and sees the same mini-batches. Prints the loss every 100 iterations like the
 // book, and the mean loss of the last 100; draws the smoothed loss curves.
 //   node out/examples/optimizer_compare_mnist.js [--iters N] [--seed N] [--out DIR] [--quick]
-import type { TopLevelSpec } from 'vega-lite';
 import { AdaGrad, Adam, createRng, init, loadMnist, MiniBatches, Momentum, MultiLayerNet, Nesterov, type Optimizer, RMSprop, SGD } from 'scratchnet';
 import { parseExperimentArgs, positiveIntegerOption } from './cli.js';
-import { lossCurvesSpec, trainSideBySide } from './loss-comparison.js';
-import { savePlot } from './plot.js';
+import { lossCurvesChart, trainSideBySide } from './loss-comparison.js';
+import { saveFigure } from './plot.js';
 
 const { values, seed } = parseExperimentArgs({ iters: { type: 'string' } });
 // --quick: 300 iterations instead of 2000, for the test suite: the optimizers already separate
@@ -16,14 +15,14 @@ const maxIterations = positiveIntegerOption('--iters', values.iters, values.quic
 
 const batchSize = 128;
 const printEvery = 100;
-// The book's defaults (common/optimizer.py), and the shapes of its markers.
-const optimizers: { name: string; label: string; shape: string; make: () => Optimizer }[] = [
-  { name: 'SGD', label: 'lr 0.01', shape: 'circle', make: () => new SGD({ lr: 0.01 }) },
-  { name: 'Momentum', label: 'lr 0.01, momentum 0.9', shape: 'cross', make: () => new Momentum({ lr: 0.01, momentum: 0.9 }) },
-  { name: 'AdaGrad', label: 'lr 0.01', shape: 'square', make: () => new AdaGrad({ lr: 0.01 }) },
-  { name: 'Adam', label: 'lr 0.001, β1 0.9, β2 0.999', shape: 'diamond', make: () => new Adam({ lr: 0.001, beta1: 0.9, beta2: 0.999 }) },
-  { name: 'RMSprop', label: 'lr 0.01, decay 0.99', shape: 'triangle-up', make: () => new RMSprop({ lr: 0.01, decayRate: 0.99 }) },
-  { name: 'Nesterov', label: 'lr 0.01, momentum 0.9', shape: 'triangle-down', make: () => new Nesterov({ lr: 0.01, momentum: 0.9 }) },
+// The book's defaults (common/optimizer.py).
+const optimizers: { name: string; label: string; make: () => Optimizer }[] = [
+  { name: 'SGD', label: 'lr 0.01', make: () => new SGD({ lr: 0.01 }) },
+  { name: 'Momentum', label: 'lr 0.01, momentum 0.9', make: () => new Momentum({ lr: 0.01, momentum: 0.9 }) },
+  { name: 'AdaGrad', label: 'lr 0.01', make: () => new AdaGrad({ lr: 0.01 }) },
+  { name: 'Adam', label: 'lr 0.001, β1 0.9, β2 0.999', make: () => new Adam({ lr: 0.001, beta1: 0.9, beta2: 0.999 }) },
+  { name: 'RMSprop', label: 'lr 0.01, decay 0.99', make: () => new RMSprop({ lr: 0.01, decayRate: 0.99 }) },
+  { name: 'Nesterov', label: 'lr 0.01, momentum 0.9', make: () => new Nesterov({ lr: 0.01, momentum: 0.9 }) },
 ];
 
 await init();
@@ -46,26 +45,15 @@ for (const r of runs) {
   r.optimizer.dispose();
 }
 
-const spec: TopLevelSpec = {
-  ...lossCurvesSpec({
-    title: {
-      text: 'Optimizers on MNIST: MultiLayerNet 784-100-100-100-100-10 (ReLU, He init)',
-      subtitle: [
-        `batch ${batchSize}, ${maxIterations} iterations, seed ${seed}: all networks start from the same weights and see the same mini-batches`,
-        'training loss of each mini-batch, smoothed like the book (11-point Kaiser window); markers every 100 iterations',
-      ],
-    },
-    width: 640,
-    height: 360,
-    field: 'optimizer',
-    legendTitle: 'optimizer',
-    curves: runs.map((r, i) => ({ label: `${r.name} (${r.label})`, shape: r.shape, losses: losses[i] })),
-    iterations: maxIterations,
-    yMax: 1,
-    markEvery: printEvery,
-  }),
-  config: { legend: { orient: 'right', labelLimit: 400 } },
-};
+// the seed, batch and set-up are printed above
+const chart = lossCurvesChart({
+  title: 'Optimizers on MNIST: MultiLayerNet 784-100-100-100-100-10 (ReLU, He init)',
+  width: 700,
+  height: 380,
+  curves: runs.map((r, i) => ({ label: `${r.name} (${r.label})`, losses: losses[i] })),
+  yMax: 1,
+  markEvery: printEvery,
+});
 
-const files = await savePlot(spec, 'optimizer_compare_mnist', values.out);
+const files = await saveFigure(chart, 'optimizer_compare_mnist', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

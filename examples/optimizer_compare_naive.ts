@@ -5,10 +5,10 @@
 // Momentum but less. Prints each optimizer's final point and f, with numbers that describe the
 // path's shape; draws the paths over contour lines of f.
 //   node out/examples/optimizer_compare_naive.js [--out DIR] [--quick] [--seed N]
-import type { TopLevelSpec } from 'vega-lite';
 import { AdaGrad, Adam, init, Momentum, Nesterov, type Optimizer, RMSprop, SGD, tensor } from 'scratchnet';
 import { parseExperimentArgs } from './cli.js';
-import { savePlot } from './plot.js';
+import { saveFigure } from './plot.js';
+import { lineChart, panels } from 'scratchnet/plot';
 
 // NOTE: the experiment takes milliseconds and draws nothing at random: --quick and --seed are
 // accepted (and --seed checked) so that all the chapter-6 experiments share one command line, and
@@ -131,54 +131,20 @@ function contourLines(level: number, firstCurve: number): ContourPoint[] {
 const contours: ContourPoint[] = [];
 for (const level of levels) contours.push(...contourLines(level, contours.length === 0 ? 0 : contours[contours.length - 1].curve + 1));
 
-// Panels at equal scales in x and y, so the bowl's proportions are true.
-const panelWidth = 330, panelHeight = (panelWidth * (yDomain[1] - yDomain[0])) / (xDomain[1] - xDomain[0]);
-const xScale = { domain: [...xDomain], nice: false }, yScale = { domain: [...yDomain], nice: false };
-const spec: TopLevelSpec = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: {
-    text: `${steps} updates of each optimizer on f(x, y) = x²/20 + y² from (${start.join(', ')})`,
-    subtitle: 'red: the path (start and every update); +: the minimum (0, 0); lines: contours of f, x and y at the same scale',
-  },
-  datasets: { contours },
-  columns: 2,
-  concat: runs.map(({ name, label, path }) => ({
-    title: { text: `${name} (${label})`, fontSize: 13 },
-    width: panelWidth,
-    height: panelHeight,
-    layer: [
-      {
-        data: { name: 'contours' },
-        mark: { type: 'line', strokeWidth: 1, clip: true },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', scale: xScale, title: 'x' },
-          y: { field: 'y', type: 'quantitative', scale: yScale, title: 'y' },
-          detail: { field: 'curve', type: 'nominal' },
-          order: { field: 'order', type: 'quantitative' },
-          color: { field: 'level', type: 'ordinal', title: 'f(x, y)', scale: { scheme: 'viridis' } },
-        },
-      },
-      {
-        data: { values: [{ x: 0, y: 0 }] },
-        mark: { type: 'point', shape: 'cross', size: 90, color: 'black', filled: true, strokeWidth: 0 },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', scale: xScale },
-          y: { field: 'y', type: 'quantitative', scale: yScale },
-        },
-      },
-      {
-        data: { values: path.map(([x, y], step) => ({ step, x, y })) },
-        mark: { type: 'line', color: '#d62728', strokeWidth: 1.5, clip: true, point: { color: '#d62728', size: 18, filled: true } },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', scale: xScale },
-          y: { field: 'y', type: 'quantitative', scale: yScale },
-          order: { field: 'step', type: 'quantitative' },
-        },
-      },
-    ],
-  })),
-  resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },
-};
-
-const files = await savePlot(spec, 'optimizer_compare_naive', values.out);
+// Panels at equal scales in x and y, so the bowl's proportions are true (the plot area is the
+// chart less its 84 × 62 px of axes and titles).
+const panelWidth = 420, panelHeight = Math.round(((panelWidth - 84) * (yDomain[1] - yDomain[0])) / (xDomain[1] - xDomain[0])) + 62;
+const contourSeries = [...new Set(contours.map((c) => c.curve))].map((curve) => {
+  const points = contours.filter((c) => c.curve === curve).sort((a, b) => a.order - b.order);
+  return { x: points.map((p) => p.x), y: points.map((p) => p.y), color: '#bbbbbb' };
+});
+const charts = runs.map(({ name, label, path }) => lineChart([
+  ...contourSeries,
+  { x: [0], y: [0], color: 'black', markers: true }, // the minimum
+  { x: path.map((p) => p[0]), y: path.map((p) => p[1]), color: '#d62728', markers: true },
+], { title: `${name} (${label})`, xLabel: 'x', yLabel: 'y', xDomain: [...xDomain], yDomain: [...yDomain], width: panelWidth, height: panelHeight }));
+const chart = panels(charts, {
+  columns: 2, title: `${steps} updates of each optimizer on f(x, y) = x²/20 + y² from (${start.join(', ')}); grey: contours of f`,
+});
+const files = await saveFigure(chart, 'optimizer_compare_naive', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

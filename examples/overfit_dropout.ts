@@ -8,8 +8,8 @@
 //   node out/examples/overfit_dropout.js [--ratio R] [--seed N] [--out DIR] [--quick]
 import { init, MultiLayerNetExtend } from 'scratchnet';
 import { parseExperimentArgs } from './cli.js';
-import { hiddenSizeList, loadOverfittingData, overfittingSpec, printAccuracyTable, printSetup, trainRecordingAccuracies } from './overfitting.js';
-import { savePlot } from './plot.js';
+import { hiddenSizeList, loadOverfittingData, overfittingChart, printAccuracyTable, printSetup, trainRecordingAccuracies } from './overfitting.js';
+import { saveFigure } from './plot.js';
 
 const { values, seed } = parseExperimentArgs({ ratio: { type: 'string', default: '0.2' } });
 const dropoutRatio = Number(values.ratio);
@@ -38,5 +38,5 @@ const runs = [
 printSetup(testSize, epochs, seed);
 printAccuracyTable(runs, epochs > 50 ? 25 : 5, ['plain train', 'plain test', 'plain gap', 'dropout train', 'dropout test', 'dropout gap']);
 
-const files = await savePlot(overfittingSpec(runs, 'dropout', testSize, epochs, seed), 'overfit_dropout', values.out);
+const files = await saveFigure(overfittingChart(runs, 'dropout', testSize, seed), 'overfit_dropout', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

@@ -8,8 +8,8 @@
 //   node out/examples/overfit_weight_decay.js [--lambda X] [--seed N] [--out DIR] [--quick]
 import { init, MultiLayerNet } from 'scratchnet';
 import { parseExperimentArgs } from './cli.js';
-import { hiddenSizeList, loadOverfittingData, type OverfittingRun, overfittingSpec, printAccuracyTable, printSetup, trainRecordingAccuracies } from './overfitting.js';
-import { savePlot } from './plot.js';
+import { hiddenSizeList, loadOverfittingData, type OverfittingRun, overfittingChart, printAccuracyTable, printSetup, trainRecordingAccuracies } from './overfitting.js';
+import { saveFigure } from './plot.js';
 
 const { values, seed } = parseExperimentArgs({ lambda: { type: 'string', default: '0.1' } });
 const lambda = Number(values.lambda);
@@ -36,5 +36,5 @@ const L = String(lambda).length;
 printAccuracyTable(runs, epochs > 50 ? 20 : 5,
   ['λ=0 train', 'λ=0 test', 'λ=0 gap', `λ=${lambda} train`, `λ=${lambda} test`, `λ=${lambda} gap`], [9, 8, 7, 9 + L, 8 + L, 7 + L]);
 
-const files = await savePlot(overfittingSpec(runs, 'weight decay', testSize, epochs, seed), 'overfit_weight_decay', values.out);
+const files = await saveFigure(overfittingChart(runs, 'weight decay', testSize, seed), 'overfit_weight_decay', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

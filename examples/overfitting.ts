@@ -3,7 +3,7 @@
 // MNIST images, once as it is and once regularized, with train accuracy on the 300 images and
 // test accuracy each epoch. The two scripts differ only in the regularization; the data, the
 // training, the printed table and the figure are the same, so that their results compare.
-import type { TopLevelSpec } from 'vega-lite';
+import { lineChart, panels } from 'scratchnet/plot';
 import { loadMnist, Trainer, type Mnist, type Network } from 'scratchnet';
 
 export const trainSize = 300, batchSize = 100, lr = 0.01;
@@ -70,34 +70,15 @@ export function printAccuracyTable(runs: OverfittingRun[], step: number, headers
 }
 
 /** The runs side by side, train and test accuracy over the epochs, each titled with its final gap. */
-export function overfittingSpec(runs: OverfittingRun[], regularization: string, testSize: number, epochs: number, seed: number): TopLevelSpec {
-  const label = (r: OverfittingRun) => `${r.legend}: final gap ${(r.trainAcc.at(-1)! - r.testAcc.at(-1)!).toFixed(3)}`;
-  const points = runs.flatMap((r) => r.trainAcc.flatMap((train, epoch) => [
-    { run: label(r), set: `train (${trainSize} images)`, epoch, accuracy: train },
-    { run: label(r), set: `test (${testSize} images)`, epoch, accuracy: r.testAcc[epoch] },
-  ]));
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `Overfitting on ${trainSize} MNIST images, and ${regularization}`,
-      // NOTE: without a canvas Vega estimates text widths generously; short lines keep the figure tight
-      subtitle: [
-        `784-${hiddenSizeList.join('-')}-10 ReLU, He init, SGD lr ${lr}, batch ${batchSize}, seed ${seed}`,
-        'both runs start from the same weights and see the same batches',
-      ],
-    },
-    data: { values: points },
-    facet: { column: { field: 'run', type: 'nominal', title: null, sort: runs.map(label), header: { labelFontSize: 12 } } },
-    spec: {
-      width: 340,
-      height: 240,
-      mark: { type: 'line', strokeWidth: 1.5 },
-      encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epochs', scale: { domain: [0, epochs - 1], nice: false } },
-        y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
-        color: { field: 'set', type: 'nominal', title: null, sort: 'descending', scale: { range: ['#1f77b4', '#ff7f0e'] } },
-      },
-    },
-    config: { legend: { orient: 'top', labelFontSize: 12, labelLimit: 400, symbolStrokeWidth: 3 } },
-  };
+export function overfittingChart(runs: OverfittingRun[], regularization: string, testSize: number, seed: number): string {
+  const charts = runs.map((r) => lineChart([
+    { name: `train (${trainSize})`, y: r.trainAcc },
+    { name: `test (${testSize})`, y: r.testAcc },
+  ], {
+    title: `${r.legend}: final gap ${(r.trainAcc.at(-1)! - r.testAcc.at(-1)!).toFixed(3)}`,
+    xLabel: 'epochs', yLabel: 'accuracy', yDomain: [0, 1], width: 480, height: 300,
+  }));
+  return panels(charts, {
+    title: `Overfitting on ${trainSize} MNIST images, and ${regularization} (784-${hiddenSizeList.join('-')}-10, SGD lr ${lr}, seed ${seed})`,
+  });
 }

@@ -5,10 +5,10 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
 import { init, loadMnist, saveParams, SimpleConvNet, Trainer } from 'scratchnet';
 import { integerOption, mnistSizeOptions, mnistSizes, positiveIntegerOption } from './cli.js';
-import { savePlot } from './plot.js';
+import { saveFigure } from './plot.js';
+import { lineChart } from 'scratchnet/plot';
 
 const { values } = parseArgs({
   options: {
@@ -49,22 +49,15 @@ const params = join(values.out!, 'simple_convnet.safetensors');
 await saveParams(network, params, { epochs: String(epochs), testAcc: String(result.testAcc), seed: String(seed) });
 console.log(`saved the parameters to ${params}`);
 
-const rows = result.trainAccList.flatMap((train, epoch) => [
-  { epoch, accuracy: train, set: 'train' },
-  { epoch, accuracy: result.testAccList[epoch], set: 'test' },
-]);
-const spec: TopLevelSpec = {
+const epochNumbers = result.trainAccList.map((_, i) => i + 1);
+const chart = lineChart([
+  { name: 'train', x: epochNumbers, y: result.trainAccList },
+  { name: 'test', x: epochNumbers, y: result.testAccList },
+], {
   title: `SimpleConvNet on MNIST (Adam, lr 0.001): final test accuracy ${result.testAcc.toFixed(4)}`,
-  width: 420, height: 280, data: { values: rows },
-  mark: { type: 'line', point: true },
-  encoding: {
-    x: { field: 'epoch', type: 'quantitative', title: 'epochs' },
-    y: { field: 'accuracy', type: 'quantitative', scale: { domain: [0, 1] }, title: 'accuracy (1 000 images)' },
-    color: { field: 'set', type: 'nominal', title: null },
-    strokeDash: { field: 'set', type: 'nominal', title: null },
-  },
-};
-const files = await savePlot(spec, 'train_convnet', values.out);
+  xLabel: 'epochs', yLabel: 'accuracy (1 000 images)', yDomain: [0, 1], markers: true, width: 560, height: 340,
+});
+const files = await saveFigure(chart, 'train_convnet', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);
 if (result.testAcc < Number(values['min-accuracy'])) {
   console.error(`test accuracy ${result.testAcc.toFixed(4)} is below the target ${values['min-accuracy']}`);

@@ -41,11 +41,11 @@ let epochStart = performance.now();
 const trainer = new Trainer(network, xTrain, tTrain, xTest, tTest, {
   epochs: epochs - done, miniBatchSize: 100, optimizer: adam, evaluateSampleNumPerEpoch: 1000,
   seed: seed + 1 + done,
-  onEpochEnd: async (epoch, result) => {
+  onEpochEnd: async ({ epoch, testAcc }) => {
     const seconds = (performance.now() - epochStart) / 1000;
-    await saveParams(network, values.params!, { epochs: String(done + epoch + 1) }, adam);
-    console.log(`epoch ${done + epoch + 1}/${epochs}: ${seconds.toFixed(0)} s, test acc (1 000 images) ` +
-      `${result.testAccList[epoch].toFixed(4)} at its start; saved ${values.params}`);
+    await saveParams(network, values.params!, { epochs: String(done + epoch) }, adam);
+    console.log(`epoch ${done + epoch}/${epochs}: ${seconds.toFixed(0)} s, test acc (1 000 images) ` +
+      `${testAcc.toFixed(4)} at its start; saved ${values.params}`);
     epochStart = performance.now();
   },
 });

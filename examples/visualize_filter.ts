@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TopLevelSpec } from 'vega-lite';
 import { init, loadParams, SimpleConvNet } from 'scratchnet';
+import { imageGrid, panels } from 'scratchnet/plot';
 import { integerOption } from './cli.js';
-import { savePlot } from './plot.js';
+import { saveFigure } from './plot.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,46 +29,12 @@ const meta = await loadParams(after, paramsFile);
 const seed = integerOption('--seed', values.seed ?? meta.seed ?? '0');
 const before = new SimpleConvNet({ seed });
 
-// One row per filter pixel; each filter is scaled to its own min..max, as matplotlib's imshow does.
-function pixels(net: SimpleConvNet, stage: string) {
-  const W = net.params.W1;
-  const [FN, , FH, FW] = W.shape;
-  const data = W.data;
-  const rows = [];
-  for (let f = 0; f < FN; f++) {
-    const w = data.subarray(f * FH * FW, (f + 1) * FH * FW);
-    const lo = Math.min(...w), hi = Math.max(...w);
-    for (let i = 0; i < FH * FW; i++) {
-      rows.push({ stage, filter: f, x: i % FW, y: Math.floor(i / FW), v: hi > lo ? (w[i] - lo) / (hi - lo) : 0.5 });
-    }
-  }
-  return rows;
-}
-
-// One grid of 3 rows × 10 filters per stage, stacked.
-const grid = (title: string, values: ReturnType<typeof pixels>) => ({
-  title: { text: title, anchor: 'start' as const, fontSize: 13 },
-  data: { values },
-  facet: { field: 'filter', type: 'ordinal' as const, title: null, header: { labels: false } },
-  columns: 10,
-  spacing: 4,
-  spec: {
-    width: 40, height: 40,
-    mark: 'rect' as const,
-    encoding: {
-      x: { field: 'x', type: 'ordinal' as const, axis: null },
-      y: { field: 'y', type: 'ordinal' as const, axis: null },
-      // dark = large weight, as the book's gray_r
-      color: { field: 'v', type: 'quantitative' as const, scale: { scheme: 'greys', domain: [0, 1] }, legend: null },
-    },
-  },
-});
-const spec = {
-  title: 'SimpleConvNet: the 30 first-layer filters (5×5)',
-  vconcat: [
-    grid('random initialization', pixels(before, 'before')),
-    grid(`after training (test accuracy ${Number(meta.testAcc ?? NaN).toFixed(4)})`, pixels(after, 'after')),
-  ],
-} as TopLevelSpec;
-const files = await savePlot(spec, 'visualize_filter', values.out);
+// Each filter scaled to its own min..max, as matplotlib's imshow does; dark = large weight, as
+// the book's gray_r. W1 is (30, 1, 5, 5): thirty one-channel images.
+const filters = (net: SimpleConvNet, title: string) => imageGrid(net.params.W1, { title, columns: 10, scale: 8, invert: true });
+const chart = panels([
+  filters(before, 'random initialization'),
+  filters(after, `after training (test accuracy ${Number(meta.testAcc ?? NaN).toFixed(4)})`),
+], { columns: 1, title: 'SimpleConvNet: the 30 first-layer filters (5×5)' });
+const files = await saveFigure(chart, 'visualize_filter', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

@@ -4,10 +4,10 @@
 // Xavier √(1/n), He √(2/n)). Prints per layer how many activations sit at the ends of the
 // activation's range (where its gradient vanishes) and their spread; draws the grid of histograms.
 //   node out/examples/weight_init_activation_histogram.js [--seed N] [--out DIR] [--quick]
-import type { TopLevelSpec } from 'vega-lite';
 import { createRng, init, matmul, randn, Relu, Sigmoid, Tanh } from 'scratchnet';
+import { histogram, panels } from 'scratchnet/plot';
 import { parseExperimentArgs } from './cli.js';
-import { savePlot } from './plot.js';
+import { saveFigure } from './plot.js';
 
 const { values, seed } = parseExperimentArgs({});
 
@@ -40,12 +40,10 @@ interface LayerStats {
   near1: number; // fraction with |a| > 0.95: sigmoid's and tanh's flat ends
   mean: number;
   std: number;
-  histogram: number[]; // fraction of all activations in each of the `bins` bins of the range
+  values: Float32Array; // the activations, for the histogram
 }
 
-function layerStats(a: Float32Array, range: readonly [number, number]): Omit<LayerStats, 'activation' | 'init' | 'layer'> {
-  const [lo, hi] = range;
-  const histogram = new Array<number>(bins).fill(0);
+function layerStats(a: Float32Array): Omit<LayerStats, 'activation' | 'init' | 'layer'> {
   let near0 = 0, near1 = 0, sum = 0, sumSq = 0;
   for (const v of a) {
     const abs = Math.abs(v);
@@ -53,8 +51,6 @@ function layerStats(a: Float32Array, range: readonly [number, number]): Omit<Lay
     if (abs > 0.95) near1++;
     sum += v;
     sumSq += v * v;
-    // numpy's bins: [lo, hi) split evenly, the last bin closed at hi, values outside dropped
-    if (v >= lo && v <= hi) histogram[Math.min(Math.floor(((v - lo) / (hi - lo)) * bins), bins - 1)]++;
   }
   const n = a.length, mean = sum / n;
   return {
@@ -62,13 +58,13 @@ function layerStats(a: Float32Array, range: readonly [number, number]): Omit<Lay
     near1: near1 / n,
     mean,
     std: Math.sqrt(Math.max(sumSq / n - mean * mean, 0)),
-    histogram: histogram.map((c) => c / n),
+    values: Float32Array.from(a),
   };
 }
 
 await init();
 const results: LayerStats[] = [];
-for (const [activation, { layer, range }] of Object.entries(activations)) {
+for (const [activation, { layer }] of Object.entries(activations)) {
   for (const [initName, scale] of Object.entries(inits)) {
     // The same seed for every pairing: all of them see the same inputs and the same weights up
     // to scale, so the differences between rows come from the scale and the activation alone.
@@ -82,7 +78,7 @@ for (const [activation, { layer, range }] of Object.entries(activations)) {
       const z = matmul(x, w);
       // clone: the layer's output buffer is overwritten by its next forward
       const a = act.forward(z).clone();
-      results.push({ activation, init: initName, layer: i + 1, ...layerStats(a.data, range) });
+      results.push({ activation, init: initName, layer: i + 1, ...layerStats(a.data) });
       for (const t of [x, w, z]) t.dispose();
       x = a;
     }
@@ -98,49 +94,18 @@ for (const r of results) {
     `${r.near0.toFixed(3).padStart(8)}  ${r.near1.toFixed(3).padStart(8)}  ${r.mean.toFixed(4).padStart(7)}  ${r.std.toFixed(4).padStart(7)}`);
 }
 
-// One row of five histograms per pairing, each row with its own y scale (shared by its layers,
-// so the layers of one row compare directly).
-const rows = Object.entries(activations).flatMap(([activation, { range }]) => Object.keys(inits).map((initName) => {
-  const relu = activation === 'relu';
-  const bars = results.filter((r) => r.activation === activation && r.init === initName).flatMap((r) =>
-    r.histogram.map((fraction, b) => ({
-      layer: r.layer,
-      x0: range[0] + ((range[1] - range[0]) * b) / bins,
-      x1: range[0] + ((range[1] - range[0]) * (b + 1)) / bins,
-      fraction,
-    })));
-  return { activation, initName, range, relu, bars };
-}));
-
-const spec: TopLevelSpec = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: {
-    text: `Activation distributions of ${hiddenLayerSize} hidden layers (${samples}×${nodeNum} inputs, seed ${seed})`,
-    subtitle: 'y: fraction of activations per bin (30 bins); ReLU rows cut at 0.07 like the book, values above 1 not shown',
-  },
-  resolve: { scale: { x: 'independent', y: 'independent' } },
-  vconcat: rows.map(({ activation, initName, range, relu, bars }) => ({
-    title: { text: `${activation}, ${initName}`, anchor: 'start', fontSize: 12 },
-    data: { values: bars },
-    facet: {
-      column: { field: 'layer', type: 'ordinal', title: null, header: { labelExpr: "'layer ' + datum.value" } },
-    },
-    spec: {
-      width: 120,
-      height: 60,
-      mark: { type: 'bar', clip: true },
-      encoding: {
-        // bin 'binned': the bins were counted above; Vega-Lite draws them as bars from 0
-        x: { field: 'x0', type: 'quantitative', bin: 'binned', title: null, scale: { domain: [range[0], range[1]] }, axis: { tickCount: 4 } },
-        x2: { field: 'x1' },
-        y: {
-          field: 'fraction', type: 'quantitative', title: null, axis: { tickCount: 3, format: '.2f' },
-          ...(relu ? { scale: { domain: [0, RELU_YMAX] } } : {}),
-        },
-      },
-    },
-  })),
-};
-
-const files = await savePlot(spec, 'weight_init_activation_histogram', values.out);
+// One row of five histograms per pairing (numpy's bins over the activation's range, the fraction
+// of all activations per bin); ReLU rows cut at the book's ylim.
+const charts = results.map((r) => {
+  const { range } = activations[r.activation as keyof typeof activations];
+  return histogram(r.values, {
+    bins, range: [...range], fraction: true, width: 230, height: 150, title: `${r.activation}, ${r.init}, layer ${r.layer}`,
+    ...(r.activation === 'relu' ? { yMax: RELU_YMAX } : {}),
+  });
+});
+const chart = panels(charts, {
+  columns: hiddenLayerSize,
+  title: `Activation distributions of ${hiddenLayerSize} hidden layers (${samples}×${nodeNum} inputs, seed ${seed}); y: fraction per bin`,
+});
+const files = await saveFigure(chart, 'weight_init_activation_histogram', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

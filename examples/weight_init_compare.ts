@@ -5,11 +5,10 @@
 // learns fastest. Prints the loss every 100 iterations like the book, and the mean loss of the
 // last 100; draws the smoothed loss curves.
 //   node out/examples/weight_init_compare.js [--iters N] [--seed N] [--out DIR] [--quick]
-import type { TopLevelSpec } from 'vega-lite';
 import { createRng, init, loadMnist, MiniBatches, MultiLayerNet, SGD, type WeightInit } from 'scratchnet';
 import { parseExperimentArgs, positiveIntegerOption } from './cli.js';
-import { lossCurvesSpec, trainSideBySide } from './loss-comparison.js';
-import { savePlot } from './plot.js';
+import { lossCurvesChart, trainSideBySide } from './loss-comparison.js';
+import { saveFigure } from './plot.js';
 
 const { values, seed } = parseExperimentArgs({ iters: { type: 'string' } });
 // --quick: 300 iterations instead of 2000, for the test suite: std 0.01 is already stuck, He well down
@@ -17,11 +16,11 @@ const maxIterations = positiveIntegerOption('--iters', values.iters, values.quic
 
 const batchSize = 128;
 const printEvery = 100;
-// The book's three, with its marker shapes.
-const inits: { name: string; label: string; std: WeightInit; shape: string }[] = [
-  { name: 'std=0.01', label: 'std=0.01', std: 0.01, shape: 'circle' },
-  { name: 'Xavier', label: 'Xavier √(1/n)', std: 'sigmoid', shape: 'square' },
-  { name: 'He', label: 'He √(2/n)', std: 'relu', shape: 'diamond' },
+// The book's three.
+const inits: { name: string; label: string; std: WeightInit }[] = [
+  { name: 'std=0.01', label: 'std=0.01', std: 0.01 },
+  { name: 'Xavier', label: 'Xavier √(1/n)', std: 'sigmoid' },
+  { name: 'He', label: 'He √(2/n)', std: 'relu' },
 ];
 
 await init();
@@ -43,23 +42,15 @@ batches.dispose();
 optimizer.dispose();
 for (const r of runs) r.network.dispose();
 
-const spec: TopLevelSpec = lossCurvesSpec({
-  title: {
-    text: 'Weight initialization on MNIST: MultiLayerNet 784-100-100-100-100-10 (ReLU)',
-    subtitle: [
-      `SGD lr 0.01, batch ${batchSize}, ${maxIterations} iterations, seed ${seed}; the same Gaussian draws and mini-batches for all three`,
-      'training loss of each mini-batch, smoothed like the book (11-point Kaiser window); markers every 100 iterations; n = fan-in',
-    ],
-  },
-  width: 560,
-  height: 340,
-  field: 'init',
-  legendTitle: 'weight init',
-  curves: runs.map((r, i) => ({ label: r.label, shape: r.shape, losses: losses[i] })),
-  iterations: maxIterations,
+// the seed, batch and set-up are printed above
+const chart = lossCurvesChart({
+  title: 'Weight initialization on MNIST: MultiLayerNet 784-100-100-100-100-10 (ReLU), SGD lr 0.01',
+  width: 640,
+  height: 360,
+  curves: runs.map((r, i) => ({ label: r.label, losses: losses[i] })),
   yMax: 2.5,
   markEvery: printEvery,
 });
 
-const files = await savePlot(spec, 'weight_init_compare', values.out);
+const files = await saveFigure(chart, 'weight_init_compare', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);

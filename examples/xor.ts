@@ -6,10 +6,10 @@
 //   3. a 2-4-1 sigmoid network trained by backpropagation (SigmoidWithLoss) that solves XOR.
 // Prints each part's table and draws every model's decision regions over the four points.
 //   node out/examples/xor.js [--out DIR] [--quick] [--seed N]
-import type { TopLevelSpec } from 'vega-lite';
 import { Affine, createRng, functions, init, SGD, Sigmoid, SigmoidWithLoss, tensor, xavierNormal, zeros, type Tensor } from 'scratchnet';
 import { parseExperimentArgs } from './cli.js';
-import { savePlot } from './plot.js';
+import { decisionBoundary, panels as plotPanels } from 'scratchnet/plot';
+import { saveFigure } from './plot.js';
 
 // --quick draws the regions on a coarser grid; the training is the same (it takes well under a second)
 const { values, seed } = parseExperimentArgs({});
@@ -116,47 +116,17 @@ const final = losses[STEPS];
 console.log(`final loss: ${fmt(final)} (target < ${TARGET_LOSS}: ${final < TARGET_LOSS ? 'met' : 'MISSED'}); ` +
   `${trained.filter((v, i) => (v > 0.5 ? 1 : 0) === GATES.XOR[i]).length} of 4 right`);
 
-// ---- the figure: every model's output over the square, the four points on top ----------------------
-const GRID = quick ? 21 : 61, LO = -0.5, HI = 1.5, cell = (HI - LO) / (GRID - 1);
-const grid = Array.from({ length: GRID * GRID }, (_, k) => [LO + (k % GRID) * cell, LO + Math.floor(k / GRID) * cell]);
-const panels: { name: string; t: number[]; output: number[] }[] = [
-  { name: '1. hand-set 2-2-1 (XOR)', t: GATES.XOR, output: forward(handSet, grid).toArray() },
-  ...perceptrons.map(({ gate, p }) => ({ name: `2. perceptron ${gate}${p.learned ? '' : ' (fails)'}`, t: GATES[gate], output: stepOutputs(p, grid) })),
-  { name: `3. trained 2-${HIDDEN}-1 (XOR)`, t: GATES.XOR, output: mlpOutputs(grid) },
+// ---- the figure: every model's decision regions over the square, the four points on top -----------
+const GRID = quick ? 21 : 61, LO = -0.5, HI = 1.5;
+const models: { name: string; t: number[]; output: (points: number[][]) => number[] }[] = [
+  { name: '1. hand-set 2-2-1 (XOR)', t: GATES.XOR, output: (points) => forward(handSet, points).toArray() },
+  ...perceptrons.map(({ gate, p }) => ({ name: `2. perceptron ${gate}${p.learned ? '' : ' (fails)'}`, t: GATES[gate], output: (points: number[][]) => stepOutputs(p, points) })),
+  { name: `3. trained 2-${HIDDEN}-1 (XOR)`, t: GATES.XOR, output: mlpOutputs },
 ];
-const rows = panels.flatMap(({ name, t: target, output }) => [
-  ...grid.map(([x1, x2], k) => ({ panel: name, x1: x1 - cell / 2, x2: x2 - cell / 2, x1End: x1 + cell / 2, x2End: x2 + cell / 2, output: output[k] })),
-  ...INPUTS.map(([x1, x2], i) => ({ panel: name, px1: x1, px2: x2, target: target[i] })),
-]);
-const axis = (field: string, title: string) => ({ field, type: 'quantitative' as const, title, scale: { domain: [LO, HI] }, axis: { values: [0, 1] } });
-const spec: TopLevelSpec = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-  title: { text: 'XOR: each model\'s output over the plane', subtitle: 'orange where it is near 1; the four points by their target' },
-  data: { values: rows },
-  facet: { field: 'panel', type: 'nominal', title: null, sort: panels.map((p) => p.name) },
-  columns: 3,
-  spec: {
-    width: 180, height: 180,
-    layer: [
-      {
-        transform: [{ filter: 'isValid(datum.output)' }],
-        mark: { type: 'rect', strokeWidth: 0 },
-        encoding: {
-          x: axis('x1', 'X1'), x2: { field: 'x1End' }, y: axis('x2', 'X2'), y2: { field: 'x2End' },
-          color: { field: 'output', type: 'quantitative', title: 'output', scale: { scheme: 'blueorange', domain: [0, 1] } },
-        },
-      },
-      {
-        transform: [{ filter: 'isValid(datum.target)' }],
-        mark: { type: 'point', filled: true, opacity: 1, size: 160, stroke: 'black', strokeWidth: 1.5 },
-        encoding: {
-          x: axis('px1', 'X1'), y: axis('px2', 'X2'),
-          fill: { condition: { test: 'datum.target == 1', value: 'black' }, value: 'white' },
-          shape: { field: 'target', type: 'nominal', title: 'target', scale: { domain: [0, 1], range: ['circle', 'square'] } },
-        },
-      },
-    ],
-  },
-};
-const files = await savePlot(spec, 'xor', out);
+const rowsOf = (flat: Float32Array) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+const chart = plotPanels(models.map(({ name, t: target, output }) => decisionBoundary((flat) => output(rowsOf(flat)).map((v) => (v > 0.5 ? 1 : 0)), {
+  title: name, xLabel: 'X1', yLabel: 'X2', xRange: [LO, HI], yRange: [LO, HI], resolution: GRID, width: 300, height: 280,
+  points: { x: INPUTS.map((p) => p[0]), y: INPUTS.map((p) => p[1]), label: target }, classNames: ['0', '1'],
+})), { columns: 3, title: "XOR: each model's decision regions (output > 0.5) and the four points by their target" });
+const files = await saveFigure(chart, 'xor', out);
 console.log(`\nfigure: ${files.png}`);

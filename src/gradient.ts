@@ -30,6 +30,7 @@ export function numericalGradient(f: () => number, x: Tensor, h = 1e-3): Tensor 
   return grad;
 }
 
+/** How far one parameter's backprop gradient is from its numerical gradient (see {@link gradientCheck}). */
 export interface GradientCheckResult {
   /** Mean |analytic - numerical| over the parameter's elements (the book's measure). */
   meanAbsDiff: number;

@@ -5,6 +5,8 @@ import { kernels } from './backend/runtime.js';
 import type { Rng } from './rng.js';
 import { randn, type Tensor } from './tensor.js';
 
+/** A weight initialization: a standard deviation, Xavier `√(1/n)` (`'xavier'` or `'sigmoid'`) or He
+ *  `√(2/n)` (`'he'` or `'relu'`), with n the layer's fan-in. */
 export type WeightInit = number | 'xavier' | 'sigmoid' | 'he' | 'relu';
 
 /** The standard deviation `init` means for a layer with fan-in `fanIn`. */

@@ -24,8 +24,19 @@ export function checkLabels(caller: string, t: unknown, n: number, classes: numb
     if (labels.shape[1] !== classes) {
       throw new Error(`${caller}: one-hot t must have ${classes} columns (one per class), got ${formatShape(labels.shape)}`);
     }
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new Error(`${caller}: t must be finite, got ${data[i]} at flat index ${i}`);
+    // NOTE: the loss reads a row's class at its 1 (the argmax) while the gradient subtracts the
+    // whole row: they agree only on rows of exactly one 1 and zeros
+    for (let r = 0; r < n; r++) {
+      let ones = 0;
+      for (let c = 0; c < classes; c++) {
+        const v = data[r * classes + c];
+        if (v === 1) ones++;
+        else if (v !== 0) ones = 2;
+      }
+      if (ones !== 1) {
+        const row = Array.from(data.subarray(r * classes, Math.min((r + 1) * classes, r * classes + 12))).join(', ');
+        throw new Error(`${caller}: one-hot t must have one 1 and zeros in each row, got [${row}${classes > 12 ? ', …' : ''}] in row ${r}`);
+      }
     }
     return 'onehot';
   }

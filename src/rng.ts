@@ -2,6 +2,7 @@
 // xoshiro128** (Blackman & Vigna) on 32-bit integers, seeded through splitmix32, so it needs
 // nothing but Math.imul and is fast in any JS engine.
 
+/** A source of random numbers made by {@link createRng}. */
 export interface Rng {
   /** The next 32-bit unsigned integer. */
   nextUint32(): number;
@@ -22,6 +23,13 @@ export function checkSeed(caller: string, seed: unknown): number | undefined {
   return seed;
 }
 
+/**
+ * A seeded generator (xoshiro128**, seeded through splitmix32): the same seed gives the same
+ * numbers on every platform. Without a seed, a random one.
+ * @example
+ * const rng = createRng(0);
+ * const x = randn([2, 3], rng);
+ */
 export function createRng(seed: number = (Math.random() * 2 ** 32) >>> 0): Rng {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
     throw new Error(`createRng: expected a finite number as seed, got ${String(seed)}`);

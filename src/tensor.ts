@@ -18,11 +18,20 @@ function release(storage: Storage): void {
 // the garbage collector gets to them. Layers and networks dispose what they own explicitly.
 const finalizer = new FinalizationRegistry<Storage>(release);
 
+const MAX_ARRAY_VALUES = 2 ** 26;
+
 let viewOfStorage: (base: Tensor, start: number, shape: Shape) => Tensor;
+let isTensor: (value: unknown) => value is Tensor;
+
+// NOTE: the constructor takes this module's token: a tensor made elsewhere could name any offset
+// (another tensor's block, the kernels' static data) and free it on dispose() or collection.
+const INTERNAL = Symbol('scratchnet.Tensor');
 
 export class Tensor {
   static {
-    viewOfStorage = (base, start, shape) => new Tensor(base.#storage, shape, base.#start + start);
+    viewOfStorage = (base, start, shape) => new Tensor(base.#storage, shape, base.#start + start, INTERNAL);
+    // a brand check: `instanceof` also holds for Object.create(Tensor.prototype)
+    isTensor = (value): value is Tensor => typeof value === 'object' && value !== null && #storage in value;
   }
 
   readonly shape: Shape;
@@ -32,8 +41,11 @@ export class Tensor {
   #disposed = false;
   #view: Float32Array | undefined;
 
-  /** Internal: use tensor(), zeros(), ones(), randn() or empty(). */
-  constructor(storage: Storage, shape: Shape, start = 0) {
+  /** Internal: use tensor(), zeros(), ones(), full(), randn() or empty(). */
+  constructor(storage: Storage, shape: Shape, start: number, token: symbol) {
+    if (token !== INTERNAL) {
+      throw new Error('new Tensor: tensors come from tensor(), zeros(), ones(), full(), randn() or empty(); the constructor is internal');
+    }
     this.shape = shape;
     this.size = shapeSize(shape);
     this.#storage = storage;
@@ -44,7 +56,7 @@ export class Tensor {
 
   /** Byte offset of the data in linear memory (what kernels take). */
   get offset(): number {
-    if (this.#disposed) throw new Error(`Tensor${formatShape(this.shape)}: used after dispose()`);
+    if (this.#disposed) throw new Error(`Tensor${formatShape(this.shape)}: used after dispose()${calledFrom()}`);
     return this.#storage.offset + this.#start * 4;
   }
 
@@ -66,15 +78,29 @@ export class Tensor {
     return this.#disposed;
   }
 
+  /** The values as a plain array (a copy), for tensors of at most 2²⁶ values. */
   toArray(): number[] {
-    return Array.from(this.data);
+    const data = this.data;
+    // NOTE: engines cap plain arrays well below a tensor's size (V8 near 1.3e8 elements), and
+    // fail only after filling most of it; 2²⁶ numbers (512 MiB) is a limit every engine holds
+    if (this.size > MAX_ARRAY_VALUES) {
+      throw new Error(`Tensor${formatShape(this.shape)}.toArray: ${this.size} values are more than a plain array takes (2²⁶); ` +
+        'use toFloat32Array() (a copy) or data (a view)');
+    }
+    return Array.from(data);
+  }
+
+  /** The values as a Float32Array of their own (a copy: it stays valid and unchanged whatever
+   *  happens to the tensor or the memory afterwards). */
+  toFloat32Array(): Float32Array {
+    return this.data.slice();
   }
 
   /** A view with another shape over the same data (one dimension may be -1). No copy. */
   reshape(shape: readonly number[]): Tensor {
     this.offset; // throws if disposed
     const resolved = resolveReshape(this, shape);
-    return new Tensor(this.#storage, resolved, this.#start);
+    return new Tensor(this.#storage, resolved, this.#start, INTERNAL);
   }
 
   /** A copy with its own memory. */
@@ -96,6 +122,15 @@ export class Tensor {
   toString(): string {
     return this.#disposed ? `Tensor${formatShape(this.shape)} (disposed)` : `Tensor${formatShape(this.shape)}`;
   }
+}
+
+// " (in Affine.forward)": the nearest caller outside this file, from the stack, for the message
+// of a disposed tensor's use (read only on that error path).
+function calledFrom(): string {
+  const lines = (new Error().stack ?? '').split('\n').slice(1);
+  const line = lines.find((l) => !/tensor\.[jt]s/.test(l)) ?? '';
+  const name = /^\s*at (?:new )?([\w$.<>]+) \(/.exec(line)?.[1] ?? /^([\w$.]+)@/.exec(line)?.[1];
+  return name ? ` in ${name.replace(/^Object\./, '')}` : '';
 }
 
 function resolveReshape(t: Tensor, shape: readonly number[]): Shape {
@@ -137,16 +172,22 @@ export function rowsView(base: Tensor, start: number, count: number): Tensor {
 
 /** Throws unless `value` is a live Tensor; `what` names it in the message (e.g. "Affine.forward: x"). */
 export function checkTensor(what: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor)) throw new Error(`${what}: expected a Tensor, got ${describe(value)}`);
+  if (!isTensor(value)) throw new Error(`${what}: expected a Tensor, got ${describe(value)}`);
   if (value.disposed) throw new Error(`${what}: the Tensor${formatShape(value.shape)} was disposed`);
   return value;
+}
+
+/** Whether the bytes of `a` and `b` overlap (a view of the other's memory, or the same tensor). */
+export function sharesMemory(a: Tensor, b: Tensor): boolean {
+  if (a.size === 0 || b.size === 0) return false;
+  return a.offset < b.offset + b.size * 4 && b.offset < a.offset + a.size * 4;
 }
 
 /** A tensor with uninitialized contents (whatever the memory held). */
 export function empty(shape: readonly number[]): Tensor {
   const s = checkShape('empty', shape);
   const storage: Storage = { offset: allocator().alloc(shapeSize(s) * 4), refs: 0 };
-  return new Tensor(storage, s);
+  return new Tensor(storage, s, 0, INTERNAL);
 }
 
 /** Copies `values` into a new tensor of the given shape (default: one dimension). */

@@ -1,25 +1,17 @@
-// End-to-end test of the browser demo (web/): Vite serves it, Debian's chromium runs it headless,
+// End-to-end test of the browser demo (web/): Vite serves it, Chromium runs it headless (see chromium.ts),
 // and the test uses the page as a person would — train, stop, draw a digit, save and load — then
 // leaves a screenshot in out/artifacts/browser-demo.png.
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deserialize } from '../src/io/safetensors.js';
+import { launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const SCREENSHOT = fileURLToPath(new URL('../out/artifacts/browser-demo.png', import.meta.url));
-const missing = !existsSync(CHROMIUM);
-// NOTE: CI must run this test (.ci/run installs chromium); elsewhere a missing browser skips it,
-// saying why in the test's name.
-const skip = missing && !process.env.CI;
-const name = skip ? `browser demo (skipped: ${CHROMIUM} not found; apt-get install chromium to run it)` : 'browser demo';
-if (skip) console.warn(`test/browser-demo.test.ts: skipped, ${CHROMIUM} not found`);
 
 // Pixels of a canvas close to an RGB colour: a chart has drawn a series of that colour.
 async function pixelsOfColour(page: Page, selector: string, [r, g, b]: number[]): Promise<number> {
@@ -36,21 +28,20 @@ async function pixelsOfColour(page: Page, selector: string, [r, g, b]: number[])
 
 const number = async (page: Page, selector: string): Promise<number> => Number((await page.textContent(selector))!.replaceAll(',', ''));
 
-describe.skipIf(skip)(name, { timeout: 60_000 }, () => {
+describe('browser demo', { timeout: 60_000 }, () => {
   let server: ViteDevServer;
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    if (missing) throw new Error(`${CHROMIUM} is missing; CI must install chromium for the browser demo test`);
     server = await createServer({
       configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)),
       server: { port: 0, host: '127.0.0.1' },
       logLevel: 'warn',
     });
     await server.listen();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 960 }, acceptDownloads: true });
     page.on('console', (m) => void (m.type() === 'error' && errors.push(`console: ${m.text()}`)));
     page.on('pageerror', (e) => errors.push(`page: ${e.message}`));

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deserialize, init, layers as L, MultiLayerNetExtend, preprocessDigit, rgbaToGray, saveModel, saveParams, Sequential, serialize, SimpleConvNet } from '../src/index.js';
 import { parseIdx } from '../src/data/idx.js';
 import { tempDir } from './scripts.js';
+import { pngHeader } from './helpers.js';
 
 const dir = tempDir('cli');
 
@@ -130,6 +131,24 @@ describe('train and eval', () => {
     const session = await ort.InferenceSession.create(readFileSync(onnx));
     expect(session.inputNames).toHaveLength(1);
     expect(session.outputNames).toHaveLength(1);
+  });
+
+  test('train --plot draws the loss and accuracy curves into a PNG', async () => {
+    const png = join(dir, 'two-layer-curves.png');
+    const out = await ok('train', '--epochs', '2', '--train-size', '1000', '--test-size', '100', '--save', join(dir, 'plotted.safetensors'), '--plot', png);
+    expect(out).toContain(`curves: ${png}`);
+    const image = PNG.sync.read(readFileSync(png));
+    expect([image.width, image.height]).toEqual([2 * 1280, 2 * 400]); // two 640 × 400 charts side by side, drawn at twice the size
+    expect(await fails('train', '--plot', join(dir, 'curves.jpg'))).toBe(`error: --plot: the file name must end in .png or .svg, got ${join(dir, 'curves.jpg')}`);
+  });
+
+  test('export-pytorch writes a Python module for the model file', async () => {
+    const py = join(dir, 'two_layer.py');
+    expect(await ok('export-pytorch', model, py)).toContain(`wrote ${py} (two-layer); in Python: build_model(${JSON.stringify(model)})`);
+    const source = readFileSync(py, 'utf8');
+    expect(source).toMatch(/^# TwoLayerNet exported by scratchnet/);
+    expect(source).toContain('def build_model(safetensors_path):');
+    expect(await fails('export-pytorch', model, join(dir, 'two_layer.txt'))).toBe(`error: export-pytorch: the output must be a .py file, got ${join(dir, 'two_layer.txt')}`);
   });
 
   // files saved by the API, not by `scratchnet train`: a preset with dropout and batch norm, and a Sequential
@@ -329,7 +348,10 @@ describe('errors: one line on stderr, exit code 1', () => {
   test('images that cannot be read or hold no digit, and a save that cannot happen (before training)', () => {
     const missing = join(dir, 'missing.png');
     const blank = writePng(join(dir, 'blank.png'), 8, 8, new Uint8Array(256).fill(255), 2);
+    const bomb = join(dir, 'bomb.png'); // 33 bytes declaring 40 000 × 40 000 pixels
+    writeFileSync(bomb, pngHeader(40_000, 40_000));
     return expectFailures([
+      [['predict', model, bomb], `error: ${bomb} declares 40000×40000 pixels; predict takes images of 1 to 4096 pixels a side (scale the picture of the digit down first)`],
       [['predict', model, missing], `error: cannot read ${missing}: no such file`],
       [['predict', model, 'package.json'], /^error: package\.json is not a PNG image that can be read \(/],
       [['predict', model, blank], `error: ${blank}: preprocessDigit: the image holds no digit (it is one flat level)`],

@@ -9,6 +9,7 @@ import {
   createRng, deserialize, deserializeParams, init, MiniBatches, MultiLayerNetExtend, saveParams, serialize, serializeParams, SGD,
   tensor, Trainer, TrainingDivergedError, TwoLayerNet, type Network, type Tensor, type TrainerOptions,
 } from '../src/index.js';
+import { dropoutSeed } from '../src/training/trainer.js';
 import { blobs } from './fixtures-data.js';
 
 await init();
@@ -19,8 +20,10 @@ const state = (net: Network) => Object.fromEntries(
 const allFinite = (s: Record<string, number[]>) => Object.values(s).every((a) => a.every(Number.isFinite));
 
 // What the Trainer does, by hand: `updates` full iterations (gradient, SGD update) on the Trainer's
-// batches, then `extraForward` gradient passes without an update (they move batch-norm statistics).
+// batches and dropout masks, then `extraForward` gradient passes without an update (they move
+// batch-norm statistics).
 function replay(net: Network, x: Tensor, t: Tensor, batchSize: number, seed: number, lr: number, updates: number, extraForward = 0) {
+  net.reseed?.(dropoutSeed(seed));
   const batches = new MiniBatches(x, t, batchSize, createRng(seed));
   const sgd = new SGD({ lr });
   for (let i = 0; i < updates + extraForward; i++) {
@@ -99,14 +102,14 @@ test("onDivergence: 'continue' trains on and reports the first non-finite loss",
   expect(allFinite(state(net))).toBe(false); // nothing was put back
 });
 
-test('a NaN in the data: the network refuses the batch, and nothing changes', async () => {
+test('a NaN in the data: the Trainer refuses the data set at construction, and nothing changes', () => {
   const values = Array.from(x.data);
   values.fill(NaN, 0, 4); // sample 0
   const bad = tensor(values, [90, 4]);
   const net = new MultiLayerNetExtend({ inputSize: 4, hiddenSizeList: [8], outputSize: 3, useBatchnorm: true, seed: 1 });
   const before = state(net);
-  await expect(new Trainer(net, bad, t, x, t, { epochs: 1, miniBatchSize: 90, verbose: false, seed: 2 }).train())
-    .rejects.toThrow(/x must be finite, got NaN/);
+  expect(() => new Trainer(net, bad, t, x, t, { epochs: 1, miniBatchSize: 90, verbose: false, seed: 2 }))
+    .toThrow('Trainer: xTrain: x must be finite, got NaN at flat index 0 (sample 0)');
   expect(state(net)).toEqual(before);
 });
 
@@ -152,7 +155,7 @@ test('Trainer options that would fail mid-training are refused up front', async 
   expect(make({ seed: 'x' })).toThrow('Trainer: seed must be a finite number, got "x"');
   expect(make({ optimizer: {} })).toThrow(/^Trainer: optimizer must be a name \('SGD', 'Adam', \.\.\.\) or an optimizer/);
   expect(() => new Trainer(null as unknown as Network, x, t, x, t)).toThrow('Trainer: network: expected a network (params, gradient(), accuracy()), got null');
-  expect(() => new Trainer(net, x, t, x, t, null as unknown as TrainerOptions)).toThrow('Trainer: expected an options object (or nothing), got null');
+  expect(() => new Trainer(net, x, t, x, t, null as unknown as TrainerOptions)).toThrow(/^Trainer: expected an options object \{ epochs, miniBatchSize, .*\}, got null$/);
   // a schedule returning NaN is refused before the forward pass moves anything
   await expect(make({ lrSchedule: () => NaN })().train()).rejects.toThrow('Trainer: lrSchedule returned NaN at epoch 0 (iteration 1); expected a finite number >= 0');
   expect(state(net)).toEqual(before);

@@ -10,11 +10,11 @@ export function region(n: number, misalign = 0): number {
 }
 
 export function write(offset: number, values: ArrayLike<number>): void {
-  heapF32().set(values, offset >> 2);
+  heapF32().set(values, offset >>> 2);
 }
 
 export function read(offset: number, n: number): Float32Array {
-  return heapF32().slice(offset >> 2, (offset >> 2) + n);
+  return heapF32().slice(offset >>> 2, (offset >>> 2) + n);
 }
 
 export function randomValues(n: number, lo = -1, hi = 1): Float32Array {
@@ -41,3 +41,14 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 /** Sizes around the SIMD width and the GEMM tile edges, plus one large size. */
 export const EDGE_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 1000];
 export const MISALIGNMENTS = [0, 4, 8, 12];
+
+/** The first 33 bytes of a PNG (signature and IHDR) declaring width × height; nothing after. */
+export function pngHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(33);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  bytes.set([8, 6, 0, 0, 0], 24); // 8-bit RGBA, the CRC left zero: never read
+  return bytes;
+}

@@ -1,24 +1,15 @@
-// What the lab's end-to-end tests share: the browser (the one place that says which Chromium and
-// how it starts), the lab's dev server, pages that collect their errors, and screenshots.
-import { existsSync } from 'node:fs';
+// What the lab's end-to-end tests share: the browser (chromium.ts's), the lab's dev server and a
+// plain static server, pages that collect their errors, and screenshots.
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { launchChromium } from './chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-
-/** Whether a browser can run here: the tests skip (saying why) where not, except on CI. */
-export const browserMissing = !existsSync(CHROMIUM);
-
-export function launchBrowser(): Promise<Browser> {
-  if (browserMissing) throw new Error(`${CHROMIUM} is missing; CI must install chromium for the lab's tests`);
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-}
+export const launchBrowser = (): Promise<Browser> => launchChromium();
 
 /** The lab's dev server (web/vite.config.ts) on a free port; returns it and its base URL. */
 export async function startLab(): Promise<{ server: ViteDevServer; base: string }> {

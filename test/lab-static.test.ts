@@ -10,13 +10,11 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserMissing, CHROMIUM, launchBrowser, openPage, serveStatic, waitForRun } from './lab-browser.js';
+import { launchBrowser, openPage, serveStatic, waitForRun } from './lab-browser.js';
 
-const skip = browserMissing && !process.env.CI;
-const name = skip ? `built lab (skipped: ${CHROMIUM} not found; apt-get install chromium to run it)` : 'built lab';
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-describe.skipIf(skip)(name, { timeout: 90_000 }, () => {
+describe('built lab', { timeout: 90_000 }, () => {
   let dir: string;
   let browser: Browser;
   const servers: Server[] = [];

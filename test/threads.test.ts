@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { AdaGrad, Adam, AvgPooling, Maxout, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
+import { AdaGrad, Adam, AvgPooling, Maxout, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, memoryStats, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
 import { runParallel } from '../src/backend/runtime.js';
 import { splitRange } from '../src/backend/split.js';
 import { randomValues } from './helpers.js';
@@ -206,4 +206,16 @@ describe('two threads', () => {
     const a = tensor(randomValues(64 * 64), [64, 64]);
     expect(() => runParallel('f32_scale', [[a.offset, a.offset, 2048, 2], [a.offset + 8192, a.offset + 8192, 2048, 2]])).not.toThrow();
   });
+});
+
+test('a view taken before the memory grows still reads and writes the tensor (as on one thread: views.test.ts)', () => {
+  const t = tensor([1, 2, 3]);
+  const view = t.data;
+  const before = memoryStats().memoryBytes;
+  const big = empty([before / 4]); // more than the memory holds: it grows
+  expect(memoryStats().memoryBytes).toBeGreaterThan(before);
+  expect(Array.from(view)).toEqual([1, 2, 3]);
+  view[0] = 5;
+  expect(t.toArray()).toEqual([5, 2, 3]);
+  for (const a of [t, big]) a.dispose();
 });

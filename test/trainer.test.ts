@@ -51,7 +51,7 @@ test('schedules: step decay and cosine have the textbook values', () => {
 test('bad Trainer options are clear errors', () => {
   const [x, t] = blobs(30, 1);
   const net = new MultiLayerNetExtend({ inputSize: 4, hiddenSizeList: [4], outputSize: 3 });
-  expect(() => new Trainer(net, x, t, x, tensor([0]), {})).toThrow(/Trainer: samples and labels differ in number/);
+  expect(() => new Trainer(net, x, t, x, tensor([0]), {})).toThrow('Trainer: xTest and tTest must hold the same number N >= 1 of samples, got xTest (30, 4) and tTest (1,)');
   expect(() => new Trainer(net, x, t, x, t, { epochs: 0 })).toThrow('Trainer: epochs must be a positive integer, got 0');
   expect(() => new Trainer(net, x, t, x, t, { optimizer: 'adamw' })).toThrow(/unknown optimizer "adamw"/);
 });

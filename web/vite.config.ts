@@ -70,7 +70,7 @@ export default defineConfig({
   server: { headers: isolation, fs: { allow: [repoDir] } },
   preview: { headers: isolation },
   // NOTE: the start-up scan for dependencies to pre-bundle does not follow `new Worker(new URL(…))`;
-  // one found later (the library's protobufjs) makes Vite re-optimize and reload the page.
+  // one found later (the library's wasm-feature-detect) makes Vite re-optimize and reload the page.
   optimizeDeps: { entries: ['*.html', 'worker.ts', 'lab/*.worker.ts'] },
   worker: { format: 'es' },
   build: { target: 'es2022', outDir: join(repoDir, 'out/lab'), emptyOutDir: true, rollupOptions: { input: pages } },

@@ -8,6 +8,8 @@
 
 export const ALIGN = 64;
 const PAGE = 65536;
+/** All a wasm32 memory can address: offsets and sizes are below 2³², and exact in JS numbers. */
+export const MAX_MEMORY_BYTES = 2 ** 32;
 
 interface Block {
   offset: number;
@@ -77,6 +79,10 @@ export class Allocator {
     const offset = this.top;
     const end = offset + size;
     const have = this.memory.buffer.byteLength;
+    if (end > MAX_MEMORY_BYTES) {
+      throw new Error(`alloc: ${size} bytes do not fit in the 4 GiB a WebAssembly memory can address ` +
+        `(the next free byte is at ${offset}, with ${this.liveTotal} bytes live)`);
+    }
     if (end > have) {
       // grow by at least half the current size, so n allocations cost O(log n) grows
       const pages = Math.max(Math.ceil((end - have) / PAGE), Math.ceil(have / PAGE / 2));

@@ -3,10 +3,13 @@
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
 import { createJsKernels } from './js/index.js';
-import type { BackendName, Kernels } from './kernels.js';
+import type { BackendName, Kernels, WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import { ThreadPool } from './threads.js';
+import { guardTraps } from './trap-guard.js';
+import { options as checkOptions } from '../options.js';
+import { abortFrom, checkExports, warmUp } from './wasm-setup.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
 // and kernels never allocate) sits below this address; tensors start above it. init() checks
@@ -41,9 +44,11 @@ interface Runtime {
   js: Kernels;
   wasm?: Kernels;
   active: BackendName;
+  chosen: boolean; // a backend was set by a successful init() or by setBackend()
   heap: Float32Array;
   workspaces: { offset: number; bytes: number }[]; // one per thread
   threads: number; // as asked at the first init(), where available
+  shared: boolean; // the memory is a SharedArrayBuffer (the kernels are a threads build)
   threadsAsked: boolean; // by the user, rather than by default
   fmaAsked: boolean; // the first init()'s option
   fma: boolean; // the loaded build multiply-adds fused
@@ -53,9 +58,13 @@ interface Runtime {
 
 let rt: Runtime | undefined;
 let loading: Promise<void> | undefined;
+// the options of the init() calls not yet settled: concurrent calls must agree
+const pending: { backend: BackendName; threads?: number; fma?: boolean }[] = [];
 
-/** Loads the wasm kernels and creates the linear memory. Safe to call more than once. */
-export async function init(options: InitOptions = {}): Promise<void> {
+/** Loads the wasm kernels and creates the linear memory. Safe to call more than once, but calls
+ *  in flight at the same time must not ask for different backends, threads or fma. */
+export async function init(opts: InitOptions = {}): Promise<void> {
+  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma']);
   const backend = options.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'js') {
     throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
@@ -64,6 +73,22 @@ export async function init(options: InitOptions = {}): Promise<void> {
   if (options.fma !== undefined && typeof options.fma !== 'boolean') {
     throw new Error(`init: fma must be true or false, got ${String(options.fma)}`);
   }
+  const asked = { backend, threads, fma: options.fma };
+  for (const other of pending) {
+    const clash = other.backend !== backend ? `backend '${backend}' while one with backend '${other.backend}'`
+      : threads !== undefined && other.threads !== undefined && threads !== other.threads ? `threads ${threads} while one with threads ${other.threads}`
+        : asked.fma !== undefined && other.fma !== undefined && asked.fma !== other.fma ? `fma ${asked.fma} while one with fma ${other.fma}` : '';
+    if (clash) throw new Error(`init: called with ${clash} is still in progress; await the first before asking for another`);
+  }
+  pending.push(asked);
+  try {
+    await initOnce(backend, threads, options);
+  } finally {
+    pending.splice(pending.indexOf(asked), 1);
+  }
+}
+
+async function initOnce(backend: BackendName, threads: number | undefined, options: InitOptions): Promise<void> {
   // NOTE: awaited before the check below, so that concurrent first calls create one runtime
   const byDefault = rt || threads !== undefined ? 1 : await defaultThreads();
   const first = !rt;
@@ -77,8 +102,9 @@ export async function init(options: InitOptions = {}): Promise<void> {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
     await loading;
   }
-  // a repeated init() keeps the backend the user chose since, unless it names one
-  if (first || options.backend) setBackend(backend);
+  // a repeated init() keeps the backend the user chose since, unless it names one (or none was
+  // ever chosen: the first init() failed)
+  if (first || options.backend || !rt!.chosen) setBackend(backend);
 }
 
 function checkThreads(threads: unknown): number | undefined {
@@ -126,7 +152,11 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     console.warn(`scratchnet: ${threads} threads need SharedArrayBuffer (a cross-origin isolated page); running on one`);
     threads = 1;
   }
-  const memory = threads > 1
+  // NOTE: shared wherever it can be, with one thread too: a shared memory grows in place, so views
+  // of it (a tensor's data) stay valid across allocations on one thread as on two. Only browser
+  // pages that are not cross-origin isolated get a memory whose growth detaches old views.
+  const shared = sharedMemoryAvailable();
+  const memory = shared
     ? new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_SHARED_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: INITIAL_PAGES });
   const state: Runtime = {
@@ -134,9 +164,11 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     allocator: new Allocator(memory, RESERVED_BYTES),
     js: createJsKernels(() => heapF32()),
     active: 'js',
+    chosen: false,
     heap: new Float32Array(memory.buffer),
     workspaces: Array.from({ length: threads }, () => ({ offset: 0, bytes: 0 })),
     threads,
+    shared,
     usedThreads: threads,
     threadsAsked: explicit,
     fmaAsked: fma,
@@ -148,8 +180,17 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
 async function loadWasm(source: WasmSource | undefined): Promise<void> {
   const state = rt!;
   const fma = state.fmaAsked && await relaxedSimdAvailable();
-  const module = await compileWasm(source, { threads: state.threads > 1, fma });
-  const exports = await instantiate(module, { env: { memory: state.memory, abort: abortFrom(state.memory) } });
+  const module = await compileWasm(source, { threads: state.shared, fma }).catch((e: unknown) => {
+    throw e instanceof WebAssembly.CompileError ? new Error(`init: the kernels' bytes are not a WebAssembly module this engine compiles: ${e.message}`) : e;
+  });
+  checkExports(module, state.js);
+  let exports: WasmExports;
+  try {
+    exports = await instantiate(module, { env: { memory: state.memory, abort: abortFrom(state.memory) } });
+  } catch (e) {
+    throw new Error(`init: could not instantiate the kernels: ${(e as Error).message}` +
+      (state.shared ? ' (the memory is shared: the module must be a threads build, build/scratchnet-threads*.wasm)' : ''));
+  }
   const heapBase = exports.heap_base();
   if (heapBase > RESERVED_BYTES) {
     throw new Error(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
@@ -166,33 +207,8 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
       state.threads = state.usedThreads = 1;
     }
   }
-  state.wasm = exports;
+  state.wasm = guardTraps(exports, WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
   state.fma = exports.build_fma() === 1; // a wasm source the caller gave may be either build
-}
-
-// NOTE: V8 first runs wasm in its baseline compiler and re-compiles hot functions in the
-// background; a first 512³ GEMM took 24 ms instead of 7 here. Twenty small products at init
-// (about 1 ms) get GEMM optimized before the user's first call.
-function warmUp(k: Kernels, alloc: Allocator): void {
-  const n = 64;
-  const bytes = n * n * 4;
-  const a = alloc.alloc(bytes), c = alloc.alloc(bytes), work = alloc.alloc(k.f32_gemm_workspace_bytes(n, n, n));
-  k.f32_fill(a, n * n, 0.5);
-  for (let i = 0; i < 20; i++) k.f32_gemm(0, 0, n, n, n, 1, a, n, a, n, 0, c, n, work);
-  for (const block of [a, c, work]) alloc.free(block);
-}
-
-// AssemblyScript's abort(message, fileName, line, column): strings are UTF-16 with their byte
-// length in the 4 bytes before them. Only debug builds can abort (release builds drop asserts).
-function abortFrom(memory: WebAssembly.Memory) {
-  const text = (ptr: number): string => {
-    if (!ptr) return '';
-    const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
-    return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
-  };
-  return (message: number, file: number, line: number, column: number): never => {
-    throw new Error(`scratchnet kernel aborted: ${text(message)} at ${text(file)}:${line}:${column}`);
-  };
 }
 
 function runtime(caller: string): Runtime {
@@ -210,6 +226,7 @@ export function setBackend(name: BackendName): void {
     throw new Error("setBackend: the wasm kernels are not loaded; call `await init()` without backend: 'js'");
   }
   state.active = name;
+  state.chosen = true;
 }
 
 export function getBackend(): BackendName {
@@ -282,15 +299,24 @@ export function runParallel(name: keyof Kernels, parts: number[][]): void {
 }
 
 /** Scratch space for kernels (GEMM packing, a convolution's columns), one block per thread,
- *  grown when a call needs more; reused. */
-export function workspace(bytes: number, thread = 0): number {
+ *  grown when a call needs more; reused. `caller` names the operation in the error when the
+ *  memory cannot hold `bytes` more (the thread keeps a block of the old size). */
+export function workspace(bytes: number, thread = 0, caller = 'workspace'): number {
   const state = runtime('workspace');
   const ws = state.workspaces[thread];
+  if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new Error(`${caller}: kernel scratch must be a whole number of bytes, got ${bytes}`);
   if (bytes > ws.bytes) {
-    if (ws.bytes > 0) state.allocator.free(ws.offset);
     const size = Math.ceil(bytes / ALIGN) * ALIGN;
-    ws.offset = state.allocator.alloc(size);
-    ws.bytes = size;
+    // NOTE: the old block goes back first, so the new one may reuse its space; if the new one does
+    // not fit, a block of the old size is taken again (the space just freed holds it)
+    if (ws.bytes > 0) state.allocator.free(ws.offset);
+    try {
+      ws.offset = state.allocator.alloc(size);
+      ws.bytes = size;
+    } catch (e) {
+      if (ws.bytes > 0) ws.offset = state.allocator.alloc(ws.bytes);
+      throw new Error(`${caller}: needs ${bytes} bytes of kernel scratch: ${(e as Error).message}`);
+    }
   }
   return ws.offset;
 }

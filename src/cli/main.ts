@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `scratchnet <command>`: train the book's networks on MNIST, evaluate them, read digits from
-// images, export to ONNX, benchmark. Any error ends the process with one line on stderr and exit
+// images, export to ONNX or PyTorch, benchmark. Any error ends the process with one line on stderr and exit
 // code 1: commander reports bad command lines itself, and the library's errors are written
 // without their stack trace (they name what was wrong; a trace only helps a developer).
 import { createRequire } from 'node:module';
@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { benchCommand } from './bench.js';
 import { evalCommand } from './eval.js';
 import { exportOnnxCommand } from './export-onnx.js';
+import { exportPytorchCommand } from './export-pytorch.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
@@ -20,6 +21,7 @@ const program = new Command('scratchnet')
   .addCommand(evalCommand())
   .addCommand(predictCommand())
   .addCommand(exportOnnxCommand())
+  .addCommand(exportPytorchCommand())
   .addCommand(benchCommand());
 
 try {

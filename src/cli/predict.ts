@@ -8,6 +8,7 @@ import { preprocessDigit, rgbaToGray } from '../data/digit-image.js';
 import type { Network } from '../networks/network.js';
 import { tensor } from '../tensor.js';
 import { loadModelFile } from './model-file.js';
+import { checkPngSize } from './png-header.js';
 import { readInput } from './read-input.js';
 
 export function predictCommand(): Command {
@@ -31,9 +32,13 @@ export function predictCommand(): Command {
     });
 }
 
-// The PNG's pixels as MNIST input: 784 floats.
+// A 4096 × 4096 RGBA PNG stored without compression is 64 MiB; no digit's picture needs more.
+const MAX_IMAGE_BYTES = 64 << 20;
+
+// The PNG's pixels as MNIST input: 784 floats. Its declared size is checked before decoding.
 async function readDigit(image: string): Promise<Float32Array> {
-  const bytes = await readInput(image);
+  const bytes = await readInput(image, MAX_IMAGE_BYTES);
+  checkPngSize(image, bytes);
   let png: PNG;
   try {
     png = PNG.sync.read(bytes); // any colour type, as 8-bit RGBA

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { init } from '../backend/runtime.js';
 import { OPTIMIZER_NAMES } from '../optimizers/registry.js';
+import { lineChart, panels, savePlot } from '../plot/index.js';
 import { Trainer } from '../training/trainer.js';
 import { loadMnistSamples, TEST_SAMPLES, TRAIN_SAMPLES } from './mnist.js';
 import { saveModelFile } from './model-file.js';
@@ -22,6 +23,7 @@ interface TrainOptions {
   trainSize: number;
   testSize: number;
   save?: string;
+  plot?: string;
 }
 
 export function trainCommand(): Command {
@@ -40,6 +42,7 @@ export function trainCommand(): Command {
     .option('--train-size <n>', `train on the first n of the ${TRAIN_SAMPLES} training images`, integerIn(1, TRAIN_SAMPLES), TRAIN_SAMPLES)
     .option('--test-size <n>', `measure accuracy on the first n of the ${TEST_SAMPLES} test images`, integerIn(1, TEST_SAMPLES), TEST_SAMPLES)
     .option('-o, --save <file>', 'where to save the model (default: <model>.safetensors)')
+    .option('--plot <file>', 'draw the loss and accuracy curves into a .png or .svg file')
     .addHelpText('after', `\nRecipes (the book's, chapters 5-8):\n${recipes.join('\n')}`)
     .action(train);
 }
@@ -48,10 +51,14 @@ async function train(o: TrainOptions): Promise<void> {
   const model = MODELS[o.model];
   const optimizer = o.optimizer ?? model.optimizer, lr = o.lr ?? model.lr, epochs = o.epochs ?? model.epochs;
   const file = o.save ?? `${o.model}.safetensors`;
+  if (o.plot !== undefined && !/\.(png|svg)$/i.test(o.plot)) throw new Error(`--plot: the file name must end in .png or .svg, got ${o.plot}`);
   // a save that cannot happen fails now, not after an hour of training
-  await access(dirname(resolve(file)), constants.W_OK).catch(() => {
-    throw new Error(`cannot save to ${file}: its folder ${dirname(resolve(file))} does not exist or is not writable`);
-  });
+  for (const out of [file, o.plot]) {
+    if (out === undefined) continue;
+    await access(dirname(resolve(out)), constants.W_OK).catch(() => {
+      throw new Error(`cannot save to ${out}: its folder ${dirname(resolve(out))} does not exist or is not writable`);
+    });
+  }
   await init();
   const options = { ...model.options, seed: o.seed };
   const network = model.create(options);
@@ -61,10 +68,21 @@ async function train(o: TrainOptions): Promise<void> {
     epochs, miniBatchSize: o.batch, optimizer, optimizerParam: { lr }, evaluateSampleNumPerEpoch: model.evalSamples, seed: o.seed + 1,
   });
   const start = performance.now();
-  const { testAcc } = await trainer.train();
+  const result = await trainer.train();
+  const { testAcc } = result;
   const seconds = (performance.now() - start) / 1000;
   await saveModelFile(file, network, o.model, {
     training: JSON.stringify({ epochs, optimizer, lr, batch: o.batch, seed: o.seed, trainSize: o.trainSize, testSize: o.testSize, testAcc }),
   });
   console.log(`trained in ${seconds.toFixed(1)} s; test accuracy ${testAcc.toFixed(4)} on ${o.testSize} images; saved ${file}`);
+  if (o.plot !== undefined) {
+    // the book's figures: the loss of every mini-batch (smoothed) and the accuracies of every epoch
+    const epochs = result.trainAccList.map((_, i) => i + 1);
+    const chart = panels([
+      lineChart({ name: 'train', y: result.trainLossList }, { smooth: true, title: `${o.model}: loss`, xLabel: 'iteration', yLabel: 'loss' }),
+      lineChart([{ name: 'train', x: epochs, y: result.trainAccList }, { name: 'test', x: epochs, y: result.testAccList }],
+        { markers: true, yDomain: [0, 1], title: 'accuracy', xLabel: 'epoch', yLabel: 'accuracy' }),
+    ]);
+    console.log(`curves: ${await savePlot(chart, o.plot)}`);
+  }
 }

@@ -5,6 +5,11 @@
 // the command line (a decoded PNG) and the browser demo (a canvas's ImageData) share it.
 import { describe } from '../shape.js';
 
+/** The largest picture preprocessDigit takes: 4096 pixels a side (16 Mpixels, 64 MB of RGBA).
+ *  A digit needs far fewer; the limit keeps a huge or hostile image from costing gigabytes. */
+export const MAX_DIGIT_SIDE = 4096;
+export const MAX_DIGIT_PIXELS = MAX_DIGIT_SIDE * MAX_DIGIT_SIDE;
+
 const SIDE = 28; // MNIST's field
 const BOX = 20; // the longer side of the digit's bounding box in MNIST
 // NOTE: measured on the 10 000 MNIST test images, the mean centre of mass (in pixel indices) is
@@ -154,5 +159,6 @@ function centre(img: Float32Array, w: number, h: number): Float32Array {
 function checkSize(caller: string, width: number, height: number): void {
   for (const [what, v] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${caller}: ${what} must be a positive integer, got ${describe(v)}`);
+    if (v > MAX_DIGIT_SIDE) throw new Error(`${caller}: ${what} must be at most ${MAX_DIGIT_SIDE} pixels, got ${v}`);
   }
 }

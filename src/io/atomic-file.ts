@@ -47,8 +47,12 @@ export async function writeFileAtomic(caller: string, inBrowser: string, path: s
     }
     await fs.rename(tmp, path);
   } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw new Error(`${caller}: could not write ${path}: ${(e as Error).message}`);
+    // NOTE: the clean-up's own failure (the folder is missing or a file) must not hide the cause
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'ENOENT'
+      ? `its folder ${paths.dirname(path)} does not exist or is not a folder` : (e as Error).message;
+    throw new Error(`${caller}: could not write ${path}: ${why}`);
   } finally {
     inFlight.delete(paths.resolve(tmp));
   }

@@ -1,100 +1,15 @@
-// The part of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) that an exported network needs,
-// as a protobufjs reflection descriptor: field names and numbers exactly as in the official file,
-// so there is no code-generation step and no .proto file to ship. Messages and fields the
-// exporter never writes are left out.
-// NOTE: protobufjs/light has the reflection and the encoder but not the .proto parser, which the
-// bundle does not need.
-import protobuf from 'protobufjs/light.js';
-
-const string = (id: number) => ({ type: 'string', id });
-const int64 = (id: number) => ({ type: 'int64', id });
-const message = (type: string, id: number) => ({ type, id });
-const repeated = (type: string, id: number) => ({ rule: 'repeated', type, id });
-
-const descriptor = {
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: {
-          fields: {
-            ir_version: int64(1),
-            producer_name: string(2),
-            producer_version: string(3),
-            domain: string(4),
-            model_version: int64(5),
-            doc_string: string(6),
-            graph: message('GraphProto', 7),
-            opset_import: repeated('OperatorSetIdProto', 8),
-          },
-        },
-        OperatorSetIdProto: { fields: { domain: string(1), version: int64(2) } },
-        GraphProto: {
-          fields: {
-            node: repeated('NodeProto', 1),
-            name: string(2),
-            initializer: repeated('TensorProto', 5),
-            doc_string: string(10),
-            input: repeated('ValueInfoProto', 11),
-            output: repeated('ValueInfoProto', 12),
-          },
-        },
-        NodeProto: {
-          fields: {
-            input: repeated('string', 1),
-            output: repeated('string', 2),
-            name: string(3),
-            op_type: string(4),
-            attribute: repeated('AttributeProto', 5),
-            doc_string: string(6),
-            domain: string(7),
-          },
-        },
-        AttributeProto: {
-          fields: {
-            name: string(1),
-            f: { type: 'float', id: 2 },
-            i: int64(3),
-            ints: repeated('int64', 8),
-            type: { type: 'AttributeType', id: 20 },
-          },
-          nested: {
-            AttributeType: { values: { UNDEFINED: 0, FLOAT: 1, INT: 2, INTS: 7 } },
-          },
-        },
-        TensorProto: {
-          fields: {
-            dims: repeated('int64', 1),
-            data_type: { type: 'int32', id: 2 },
-            name: string(8),
-            raw_data: { type: 'bytes', id: 9 },
-          },
-        },
-        ValueInfoProto: { fields: { name: string(1), type: message('TypeProto', 2), doc_string: string(3) } },
-        TypeProto: {
-          oneofs: { value: { oneof: ['tensor_type'] } },
-          fields: { tensor_type: message('Tensor', 1) },
-          nested: { Tensor: { fields: { elem_type: { type: 'int32', id: 1 }, shape: message('TensorShapeProto', 2) } } },
-        },
-        TensorShapeProto: {
-          fields: { dim: repeated('Dimension', 1) },
-          nested: {
-            Dimension: {
-              oneofs: { value: { oneof: ['dim_value', 'dim_param'] } },
-              fields: { dim_value: int64(1), dim_param: string(2) },
-            },
-          },
-        },
-      },
-    },
-  },
-};
+// The part of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) that an exported network needs:
+// its messages as plain objects with the official field names, and their encoder, with the field
+// numbers of the official file. Messages and fields the exporter never writes are left out. A
+// protobuf library would bring 4 MB of install and 100 kB of bundle for these seven messages.
+import { ProtobufWriter } from './protobuf-writer.js';
 
 /** TensorProto.DataType values used here. */
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
 /** AttributeProto.AttributeType values used here. */
 export const AttributeType = { FLOAT: 1, INT: 2, INTS: 7 } as const;
 
-// The plain objects the exporter builds, with the descriptor's field names.
+// The plain objects the exporter builds, with onnx.proto's field names.
 export interface TensorProto { name: string; dims: number[]; data_type: number; raw_data: Uint8Array }
 export interface AttributeProto { name: string; type: number; f?: number; i?: number; ints?: number[] }
 export interface NodeProto { name: string; op_type: string; input: string[]; output: string[]; attribute: AttributeProto[] }
@@ -119,11 +34,50 @@ export interface ModelProto {
   graph: GraphProto;
 }
 
-const Model = protobuf.Root.fromJSON(descriptor).lookupType('onnx.ModelProto');
-
-/** The ModelProto's bytes, as an .onnx file holds them. */
+/** The ModelProto's bytes, as an .onnx file holds them. Fields go out in field-number order. */
 export function encodeModel(model: ModelProto): Uint8Array {
-  // NOTE: copied into a Uint8Array of its own: in Node protobufjs returns a Buffer, which for
-  // small messages is a slice of a shared pool (its .buffer holds other bytes too).
-  return new Uint8Array(Model.encode(Model.fromObject(model)).finish());
+  const w = new ProtobufWriter().int(1, model.ir_version).string(2, model.producer_name).string(6, model.doc_string);
+  w.message(7, (g) => graph(g, model.graph));
+  // the default domain ('', the ONNX operators) is the field's absence
+  for (const opset of model.opset_import) w.message(8, (o) => (opset.domain ? o.string(1, opset.domain) : o).int(2, opset.version));
+  return w.finish();
+}
+
+function graph(w: ProtobufWriter, g: GraphProto): void {
+  for (const n of g.node) w.message(1, (m) => node(m, n));
+  w.string(2, g.name);
+  for (const t of g.initializer) w.message(5, (m) => tensor(m, t));
+  w.string(10, g.doc_string);
+  for (const v of g.input) w.message(11, (m) => valueInfo(m, v));
+  for (const v of g.output) w.message(12, (m) => valueInfo(m, v));
+}
+
+function node(w: ProtobufWriter, n: NodeProto): void {
+  for (const s of n.input) w.string(1, s);
+  for (const s of n.output) w.string(2, s);
+  w.string(3, n.name).string(4, n.op_type);
+  for (const a of n.attribute) w.message(5, (m) => attribute(m, a));
+}
+
+function attribute(w: ProtobufWriter, a: AttributeProto): void {
+  w.string(1, a.name);
+  if (a.f !== undefined) w.float(2, a.f);
+  if (a.i !== undefined) w.int(3, a.i);
+  if (a.ints !== undefined) w.packedInts(8, a.ints);
+  w.int(20, a.type);
+}
+
+function tensor(w: ProtobufWriter, t: TensorProto): void {
+  w.packedInts(1, t.dims).int(2, t.data_type).string(8, t.name).bytes(9, t.raw_data);
+}
+
+function valueInfo(w: ProtobufWriter, v: ValueInfoProto): void {
+  const { elem_type, shape } = v.type.tensor_type;
+  w.string(1, v.name);
+  w.message(2, (type) => type.message(1, (t) => {
+    t.int(1, elem_type);
+    t.message(2, (s) => {
+      for (const d of shape.dim) s.message(1, (m) => ('dim_value' in d ? m.int(1, d.dim_value) : m.string(2, d.dim_param)));
+    });
+  }));
 }

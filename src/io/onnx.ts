@@ -14,6 +14,7 @@ import type { Value } from './onnx-layers.js';
 import { KIND_NAMES, kindOfLayer } from '../layers/registry.js';
 import { DataType, encodeModel, type ValueInfoProto } from './onnx-proto.js';
 
+/** Options of {@link toOnnx} and {@link saveOnnx}. */
 export interface OnnxOptions {
   /** Also output 'probabilities', the softmax of the logits, or their sigmoid for a
    *  sigmoid-cross-entropy network (default false). */

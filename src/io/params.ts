@@ -61,6 +61,12 @@ function checkpointOf(caller: string, optimizer: Optimizer): OptimizerCheckpoint
   throw new Error(`${caller}: optimizer must be an optimizer, got ${String(optimizer)}`);
 }
 
+// Throws if `data` holds a negative value (a sum of squares that cannot be), naming the first.
+function checkNonNegative(source: string, name: string, data: Float32Array): void {
+  const i = data.findIndex((v) => v < 0);
+  if (i >= 0) throw new Error(`${source}: '${name}' sums squares and must be >= 0, got ${data[i]} at index ${i}`);
+}
+
 // Throws if `data` holds NaN or ±Infinity, naming the first.
 function checkFinite(caller: string, name: string, data: Float32Array, why = ''): void {
   for (let i = 0; i < data.length; i++) {
@@ -74,8 +80,8 @@ export function deserializeParams(network: Network, bytes: Uint8Array, source = 
   const state = stateOf(network);
   const decoded = deserialize(bytes, source);
   const metadata = decoded.metadata;
-  const arrays: typeof decoded.arrays = {};
-  const optimizerArrays: typeof decoded.arrays = {};
+  const arrays: typeof decoded.arrays = Object.create(null);
+  const optimizerArrays: typeof decoded.arrays = Object.create(null);
   for (const [key, a] of Object.entries(decoded.arrays)) {
     if (key.startsWith(OPTIMIZER_PREFIX)) optimizerArrays[key.slice(OPTIMIZER_PREFIX.length)] = a;
     else arrays[key] = a;
@@ -86,6 +92,7 @@ export function deserializeParams(network: Network, bytes: Uint8Array, source = 
     throw new Error(`${source}: the file holds a ${metadata.network}, not a ${name}`);
   }
   for (const [key, t] of Object.entries(state)) {
+    checkTensor(`${source}: the ${name}'s ${key}`, t);
     const a = arrays[key];
     if (!a) throw new Error(`${source}: the file has no '${key}' (it has ${Object.keys(arrays).join(', ') || 'nothing'})`);
     if (a.shape.length !== t.shape.length || a.shape.some((d, i) => d !== t.shape[i])) {
@@ -93,9 +100,13 @@ export function deserializeParams(network: Network, bytes: Uint8Array, source = 
     }
   }
   for (const key of Object.keys(arrays)) {
-    if (!(key in state)) throw new Error(`${source}: the file has '${key}', which the ${name} does not`);
+    if (!Object.hasOwn(state, key)) throw new Error(`${source}: the file has '${key}', which the ${name} does not`);
   }
-  for (const key of Object.keys(state)) checkFinite(source, key, arrays[key].data);
+  for (const key of Object.keys(state)) {
+    checkFinite(source, key, arrays[key].data);
+    // batch norm's running variance goes under a square root
+    if (/^runningVar\d*$/.test(key)) checkNonNegative(source, key, arrays[key].data);
+  }
   for (const [key, t] of Object.entries(state)) t.data.set(arrays[key].data);
   restoreOptimizer?.();
   return metadata;
@@ -111,30 +122,32 @@ function checkOptimizerState(source: string, network: Network, optimizer: Optimi
     throw new Error(`${source}: the file holds ${metadata.optimizer ? `the state of a ${metadata.optimizer}` : 'no optimizer state'}, not of a ${name}`);
   }
   if (!(optimizer instanceof StatefulOptimizer)) return () => {};
-  const slots: Record<string, Float32Array[]> = {};
+  const slots: Record<string, Float32Array[]> = Object.create(null);
   for (const [key, a] of Object.entries(arrays)) {
     const dot = key.lastIndexOf('.');
     const param = key.slice(0, dot), slot = Number(key.slice(dot + 1));
-    const p = network.params[param];
-    if (!p || !Number.isInteger(slot) || slot < 0 || slot >= optimizer.slotsPerParam) {
+    const p = Object.hasOwn(network.params, param) ? network.params[param] : undefined;
+    if (!p || !/^\d+$/.test(key.slice(dot + 1)) || !Number.isInteger(slot) || slot < 0 || slot >= optimizer.slotsPerParam) {
       throw new Error(`${source}: the file has optimizer state '${key}', which this ${name} and network do not`);
     }
     if (a.shape.length !== p.shape.length || a.shape.some((d, i) => d !== p.shape[i])) {
       throw new Error(`${source}: optimizer state '${key}' is [${a.shape.join(', ')}] in the file but params.${param} is [${p.shape.join(', ')}]`);
     }
     checkFinite(source, OPTIMIZER_PREFIX + key, a.data);
+    if (optimizer.nonNegativeSlots.includes(slot)) checkNonNegative(source, OPTIMIZER_PREFIX + key, a.data);
     (slots[param] ??= [])[slot] = a.data;
   }
   for (const [param, list] of Object.entries(slots)) {
     if (list.filter(Boolean).length !== optimizer.slotsPerParam) throw new Error(`${source}: the optimizer state of '${param}' is incomplete`);
   }
-  const values: Record<string, number> = {};
+  const values: Record<string, number> = Object.create(null);
   for (const [key, v] of Object.entries(metadata)) {
     if (!key.startsWith(OPTIMIZER_PREFIX)) continue;
     const n = Number(v);
     if (!Number.isFinite(n)) throw new Error(`${source}: optimizer value '${key}' must be a finite number, got ${JSON.stringify(v)}`);
     values[key.slice(OPTIMIZER_PREFIX.length)] = n;
   }
+  optimizer.checkStateValues(source, values);
   return () => optimizer.importState(network.params as Record<string, Tensor>, slots, values);
 }
 

@@ -4,6 +4,7 @@
 
 import { describe } from '../shape.js';
 
+/** A float32 array with its shape (row-major), as a safetensors file stores a tensor. */
 export interface NamedArray {
   shape: number[];
   data: Float32Array;
@@ -13,7 +14,9 @@ const MAX_HEADER = 100_000_000; // the reference implementation's limit
 
 /** Encodes float32 arrays by name (in the given order) with optional string metadata. */
 export function serialize(arrays: Record<string, NamedArray>, metadata: Record<string, string> = {}): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // NOTE: records without a prototype here and in deserialize: a tensor may be named `__proto__`
+  // or `constructor`, which on a plain object would set its prototype or find Object's
+  const header: Record<string, unknown> = Object.create(null);
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, { shape, data }] of Object.entries(arrays)) {
@@ -44,6 +47,8 @@ export function serialize(arrays: Record<string, NamedArray>, metadata: Record<s
   return out;
 }
 
+/** A decoded safetensors file: its arrays by name and its string metadata. Both records have no
+ *  prototype: every key in them came from the file. */
 export interface Decoded {
   arrays: Record<string, NamedArray>;
   metadata: Record<string, string>;
@@ -69,8 +74,8 @@ export function deserialize(bytes: Uint8Array, source = 'deserialize'): Decoded 
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
-  const arrays: Record<string, NamedArray> = {};
+  const metadata: Record<string, string> = Object.create(null);
+  const arrays: Record<string, NamedArray> = Object.create(null);
   const ranges: [number, number, string][] = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {

@@ -26,7 +26,7 @@ abstract class Activation implements Layer {
 
   forward(x: Tensor): Tensor {
     checkTensor(`${this.name}.forward: x`, x);
-    const y = this.#out.get(x.shape);
+    const y = this.#out.get(x.shape, x);
     runElementwise(this.run, x.size, (s, n) => [x.offset + 4 * s, y.offset + 4 * s, n, ...this.extra]);
     this.#y = y;
     return y;
@@ -39,7 +39,7 @@ abstract class Activation implements Layer {
     if (!sameShape(dout.shape, y.shape)) {
       throw new Error(`${this.name}.backward: dout must have the forward output's shape ${formatShape(y.shape)}, got ${formatShape(dout.shape)}`);
     }
-    const dx = this.#dx.get(dout.shape);
+    const dx = this.#dx.get(dout.shape, dout);
     runElementwise(this.derive, y.size, (s, n) => [y.offset + 4 * s, dout.offset + 4 * s, dx.offset + 4 * s, n, ...this.extra]);
     return dx;
   }
@@ -51,18 +51,27 @@ abstract class Activation implements Layer {
   }
 }
 
+/**
+ * ReLU, `y = max(0, x)`; backward passes `dout` where `x > 0` (ReLU'(0) = 0) and never modifies it.
+ * @example
+ * const relu = new Relu();
+ * const y = relu.forward(x);          // a buffer the layer owns, reused next call
+ * const dx = relu.backward(dout);
+ */
 export class Relu extends Activation {
   constructor() {
     super('Relu', 'f32_relu_fwd', 'f32_relu_bwd');
   }
 }
 
+/** Sigmoid, `y = 1 / (1 + e^-x)`; backward `dx = dout · y(1 - y)`. */
 export class Sigmoid extends Activation {
   constructor() {
     super('Sigmoid', 'f32_sigmoid_fwd', 'f32_sigmoid_bwd');
   }
 }
 
+/** Tanh, `y = tanh(x)`; backward `dx = dout · (1 - y²)`. */
 export class Tanh extends Activation {
   constructor() {
     super('Tanh', 'f32_tanh_fwd', 'f32_tanh_bwd');
@@ -77,6 +86,7 @@ function checkAlpha(caller: string, alpha: number): number {
   return alpha;
 }
 
+/** Leaky ReLU, `y = x` where `x > 0`, else `alpha · x` (`alpha` ≥ 0, default 0.01). */
 export class LeakyRelu extends Activation {
   constructor(readonly alpha = 0.01) {
     checkAlpha('LeakyRelu', alpha);
@@ -84,6 +94,7 @@ export class LeakyRelu extends Activation {
   }
 }
 
+/** ELU, `y = x` where `x > 0`, else `alpha · (e^x - 1)` (`alpha` ≥ 0, default 1). */
 export class Elu extends Activation {
   constructor(readonly alpha = 1.0) {
     checkAlpha('Elu', alpha);

@@ -11,6 +11,11 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { integer, specOptions } from './spec-checks.js';
 
+/**
+ * Fully connected layer: `out = x·W + b` with `W` `(in, out)` and `b` `(out)`. An N-D input is read
+ * as `(N, in)` and `dx` comes back in the input's shape. `backward` sets `dW = xᵀ·dout` and
+ * `db = Σ_rows dout`. `W` and `b` are the caller's tensors, shared (not copied).
+ */
 export class Affine implements Layer {
   readonly W: Tensor;
   readonly b: Tensor;
@@ -45,7 +50,7 @@ export class Affine implements Layer {
       throw new Error(`Affine.forward: expected x of shape (N, ${inputs}) or (N, ...) with ${inputs} features ` +
         `per sample and N >= 1 (W is ${formatShape(this.W.shape)}), got ${formatShape(x.shape)}`);
     }
-    const out = this.#out.get([n, outputs]);
+    const out = this.#out.get([n, outputs], x);
     gemmRaw(false, false, n, outputs, inputs, 1, x.offset, inputs, this.W.offset, outputs, 0, out.offset, outputs);
     kernels().f32_bias_add_rows(out.offset, this.b.offset, out.offset, n, outputs);
     this.#x = x;
@@ -56,7 +61,7 @@ export class Affine implements Layer {
     const x = this.#parameterGradients('Affine.backward', dout);
     const [inputs, outputs] = this.W.shape;
     const n = x.shape[0];
-    const dx = this.#dx.get(x.shape);
+    const dx = this.#dx.get(x.shape, dout);
     gemmRaw(false, true, n, inputs, outputs, 1, dout.offset, outputs, this.W.offset, outputs, 0, dx.offset, inputs);
     return dx;
   }

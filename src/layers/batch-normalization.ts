@@ -13,6 +13,12 @@ import { finite, specOptions } from './spec-checks.js';
 /** The default epsilon inside the square root, √(var + eps). */
 export const EPS = 1e-6;
 
+/**
+ * The book's batch normalization: per-feature batch mean and biased variance in training (an
+ * `(N, C, H, W)` input is read as `(N, C·H·W)`), the running statistics (`running = m·running +
+ * (1 - m)·batch`, starting at zero) at test time, `std = √(var + 1e-6)`. `backward` sets `dgamma`
+ * and `dbeta`. Given running statistics are shared, else the layer makes its own.
+ */
 export class BatchNormalization implements Layer {
   readonly gamma: Tensor;
   readonly beta: Tensor;
@@ -76,9 +82,9 @@ export class BatchNormalization implements Layer {
         `and N >= 1, got ${formatShape(x.shape)}`);
     }
     const k = kernels();
-    const y = this.#out.get(x.shape);
+    const y = this.#out.get(x.shape, x);
     if (train) {
-      const xn = this.#xn.get(x.shape);
+      const xn = this.#xn.get(x.shape, x);
       k.f32_col_mean_var(x.offset, this.#mean.offset, this.#variance.offset, n, d);
       k.f32_batchnorm_fwd(x.offset, this.#mean.offset, this.#variance.offset, this.gamma.offset, this.beta.offset, xn.offset, y.offset, n, d, this.eps);
       k.f32_ema(this.#mean.offset, this.runningMean.offset, d, this.momentum);
@@ -98,7 +104,7 @@ export class BatchNormalization implements Layer {
       throw new Error(`BatchNormalization.backward: dout must have the input's shape ${formatShape(state.shape)}, got ${formatShape(dout.shape)}`);
     }
     const d = this.gamma.size;
-    const dx = this.#dx.get(dout.shape);
+    const dx = this.#dx.get(dout.shape, dout);
     kernels().f32_batchnorm_bwd(dout.offset, state.xn.offset, this.#variance.offset, this.gamma.offset, dx.offset,
       this.dgamma.offset, this.dbeta.offset, dout.shape[0], d, this.eps);
     return dx;

@@ -34,13 +34,13 @@ export class ConvMaxPool implements Layer {
     const { N, FN, OH, OW, flops, sampleBytes, geometry } = convPass(caller, this.conv, x);
     const { poolH, poolW, stride, pad } = this.pool;
     const [PH, PW] = outputSize(`${caller} (Pooling)`, [N, FN, OH, OW], { FH: poolH, FW: poolW, stride, pad });
-    const y = this.#y.get([N, FN, PH, PW]);
-    const argmax = this.#argmax.get(y.shape);
+    const y = this.#y.get([N, FN, PH, PW], x);
+    const argmax = this.#argmax.get(y.shape, x);
     const pooledBytes = FN * PH * PW * 4;
     const scratch = kernels().f32_conv_maxpool_scratch_bytes(...geometry);
     runParallel('f32_conv_maxpool_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.conv.W.offset, this.conv.b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes,
-        workspace(scratch, thread), count, ...geometry, ...this.pool.window, this.relu ? 1 : 0]));
+        workspace(scratch, thread, caller), count, ...geometry, ...this.pool.window, this.relu ? 1 : 0]));
     this.#cache = { x, y, argmax };
     return y;
   }
@@ -59,8 +59,8 @@ export class ConvMaxPool implements Layer {
     if (!cache || cache.x.disposed) throw new Error(`${caller}: call forward first (or its input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
     if (!sameShape(dout.shape, cache.y.shape)) throw new Error(`${caller}: dout must be ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
-    const dx = needDx ? this.#dx.get(cache.x.shape) : undefined;
-    convBackward(this.conv, cache.x, this.#dWt, dx,
+    const dx = needDx ? this.#dx.get(cache.x.shape, dout) : undefined;
+    convBackward(caller, this.conv, cache.x, this.#dWt, dx,
       { filter: 'f32_maxpool_conv_bwd_filter', data: 'f32_maxpool_conv_bwd_data', scratchBytes: 'f32_conv_maxpool_scratch_bytes' },
       [dout, cache.argmax], this.pool.window);
     return dx;

@@ -19,6 +19,11 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
 
+/**
+ * The book's convolution (cross-correlation) as im2col and one matrix product: `W` `(FN, C, FH, FW)`,
+ * `b` `(FN)`, input `(N, C, H, W)`, output `(N, FN, OH, OW)` with `OH = ⌊(H + 2·pad − FH) / stride⌋ + 1`.
+ * `backward` sets `dW` and `db`. `W` and `b` are the caller's tensors, shared (not copied).
+ */
 export class Convolution implements Layer {
   readonly W: Tensor;
   readonly b: Tensor;
@@ -55,10 +60,10 @@ export class Convolution implements Layer {
 
   forward(x: Tensor): Tensor {
     const { N, FN, OH, OW, flops, sampleBytes, geometry } = convPass('Convolution.forward', this, x);
-    const out = this.#out.get([N, FN, OH, OW]);
+    const out = this.#out.get([N, FN, OH, OW], x);
     const scratch = kernels().f32_conv_scratch_bytes(...geometry);
     runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
-      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread), count, ...geometry]));
+      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread, 'Convolution.forward'), count, ...geometry]));
     this.#x = x;
     return out;
   }
@@ -81,8 +86,8 @@ export class Convolution implements Layer {
     if (dout.shape.length !== 4 || dout.shape.some((d, i) => d !== expected[i])) {
       throw new Error(`${caller}: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
     }
-    const dx = needDx ? this.#dx.get(x.shape) : undefined;
-    convBackward(this, x, this.#dWt, dx, { filter: 'f32_conv_bwd_filter', data: 'f32_conv_bwd_data', scratchBytes: 'f32_conv_scratch_bytes' }, [dout], []);
+    const dx = needDx ? this.#dx.get(x.shape, dout) : undefined;
+    convBackward(caller, this, x, this.#dWt, dx, { filter: 'f32_conv_bwd_filter', data: 'f32_conv_bwd_data', scratchBytes: 'f32_conv_scratch_bytes' }, [dout], []);
     return dx;
   }
 
@@ -123,9 +128,9 @@ export interface BackwardKernels {
  * kernels rebuild dout_n from), `window` the extra arguments those kernels take. Sets conv.dW and
  * conv.db. With threads, dx splits the samples and dW the filters.
  */
-export function convBackward(conv: Convolution, x: Tensor, dWtBuffer: LayerBuffer, dx: Tensor | undefined, k: BackwardKernels,
+export function convBackward(caller: string, conv: Convolution, x: Tensor, dWtBuffer: LayerBuffer, dx: Tensor | undefined, k: BackwardKernels,
                              from: Tensor[], window: number[]): void {
-  const { N, FN, OH, OW, sampleBytes, geometry } = convPass('Convolution.backward', conv, x);
+  const { N, FN, OH, OW, sampleBytes, geometry } = convPass(caller, conv, x);
   const K = geometry[0] * geometry[4] * geometry[5];
   const dWt = dWtBuffer.get([K, FN]);
   const scratch = kernels()[k.scratchBytes](...geometry);
@@ -133,10 +138,10 @@ export function convBackward(conv: Convolution, x: Tensor, dWtBuffer: LayerBuffe
   const offsets = from.map((t) => t.offset);
   // NOTE: filters are cut at multiples of 8, the GEMM tile's width
   runParallel(k.filter, splitRange(FN, threads, 8).map(([f0, count], thread) =>
-    [x.offset, ...offsets, dWt.offset, conv.db.offset, workspace(scratch, thread), N, ...geometry, ...window, f0, count]));
+    [x.offset, ...offsets, dWt.offset, conv.db.offset, workspace(scratch, thread, caller), N, ...geometry, ...window, f0, count]));
   if (dx) {
     runParallel(k.data, splitRange(N, threads).map(([n0, count], thread) =>
-      [conv.W.offset, ...from.map((t) => t.offset + n0 * (t.size / N) * 4), dx.offset + n0 * sampleBytes, workspace(scratch, thread), count, ...geometry, ...window]));
+      [conv.W.offset, ...from.map((t) => t.offset + n0 * (t.size / N) * 4), dx.offset + n0 * sampleBytes, workspace(scratch, thread, caller), count, ...geometry, ...window]));
   }
   kernels().f32_transpose(dWt.offset, conv.dW.offset, K, FN);
 }

@@ -7,9 +7,15 @@ import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
+import { options as checkOptions } from '../options.js';
 import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
 
+/**
+ * The book's dropout (not inverted): in training each element is kept with probability
+ * `1 - dropoutRatio`, unscaled; at test time (`forward(x, false)`) every element is scaled by
+ * `1 - dropoutRatio`. `options.seed` makes the masks reproducible.
+ */
 export class Dropout implements Layer {
   readonly params = {};
   readonly grads = {};
@@ -17,7 +23,7 @@ export class Dropout implements Layer {
   /** When true, training passes reuse the last mask instead of drawing a new one (numerical
    *  gradients need the same function at x + h and x - h). */
   replayRandomness = false;
-  readonly #rng: Rng;
+  #rng: Rng;
   readonly #mask = new LayerBuffer();
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -25,15 +31,19 @@ export class Dropout implements Layer {
 
   constructor(dropoutRatio = 0.5, options: { seed?: number } = {}) {
     checkDropoutRatio('Dropout', dropoutRatio);
-    if (options === null || typeof options !== 'object') throw new Error(`Dropout: expected an options object { seed? }, got ${describe(options)}`);
+    const { seed } = checkOptions('Dropout', options, ['seed']);
     this.dropoutRatio = dropoutRatio;
-    this.#rng = createRng(checkSeed('Dropout', options.seed));
+    this.#rng = createRng(checkSeed('Dropout', seed));
+  }
+
+  reseed(seed: number): void {
+    this.#rng = createRng(checkSeed('Dropout.reseed', seed));
   }
 
   forward(x: Tensor, train = true): Tensor {
     checkTensor('Dropout.forward: x', x);
     if (typeof train !== 'boolean') throw new Error(`Dropout.forward: train must be a boolean, got ${describe(train)}`);
-    const y = this.#out.get(x.shape);
+    const y = this.#out.get(x.shape, x);
     const k = kernels();
     if (!train) {
       k.f32_scale(x.offset, y.offset, x.size, 1 - this.dropoutRatio);
@@ -57,7 +67,7 @@ export class Dropout implements Layer {
     if (!sameShape(dout.shape, mask.shape)) {
       throw new Error(`Dropout.backward: dout must have the input's shape ${formatShape(mask.shape)}, got ${formatShape(dout.shape)}`);
     }
-    const dx = this.#dx.get(dout.shape);
+    const dx = this.#dx.get(dout.shape, dout);
     kernels().f32_mul(dout.offset, mask.offset, dx.offset, dout.size);
     return dx;
   }

@@ -8,10 +8,18 @@ function checkNumbers(caller: string, names: string, ...values: unknown[]): void
   }
 }
 
+/**
+ * Chapter 5's multiplication node on plain numbers.
+ * @example
+ * const mul = new MulLayer();
+ * const price = mul.forward(100, 2);   // 200
+ * const [dApple, dNum] = mul.backward(1); // [2, 100]
+ */
 export class MulLayer {
   private x = 0;
   private y = 0;
 
+  /** `x · y`, keeping both for backward. */
   forward(x: number, y: number): number {
     checkNumbers('MulLayer.forward', 'x and y', x, y);
     this.x = x;
@@ -19,20 +27,22 @@ export class MulLayer {
     return x * y;
   }
 
-  // d(xy)/dx = y, d(xy)/dy = x: the inputs swap
+  /** `[dout · y, dout · x]`: d(xy)/dx = y, d(xy)/dy = x, the inputs swap. */
   backward(dout: number): [number, number] {
     checkNumbers('MulLayer.backward', 'dout', dout);
     return [dout * this.y, dout * this.x];
   }
 }
 
+/** Chapter 5's addition node on plain numbers. */
 export class AddLayer {
+  /** `x + y`. */
   forward(x: number, y: number): number {
     checkNumbers('AddLayer.forward', 'x and y', x, y);
     return x + y;
   }
 
-  // addition passes the gradient through unchanged
+  /** `[dout, dout]`: addition passes the gradient through unchanged. */
   backward(dout: number): [number, number] {
     checkNumbers('AddLayer.backward', 'dout', dout);
     return [dout, dout];

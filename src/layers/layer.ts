@@ -2,6 +2,7 @@
 // runs backward through them in reverse and reads each layer's grads: no hand-written key lists.
 import type { Tensor } from '../tensor.js';
 
+/** What every tensor layer offers: `forward`, `backward`, its parameters and their gradients. */
 export interface Layer {
   /** Forward pass; `train` switches Dropout and BatchNormalization between modes. The output
    *  belongs to the layer and stays valid until its next forward. */
@@ -19,6 +20,9 @@ export interface Layer {
   readonly buffers?: Readonly<Record<string, Tensor>>;
   /** Stochastic layers (Dropout) only: reuse the last random draw while true. */
   replayRandomness?: boolean;
+  /** Stochastic layers (Dropout) only: restart the layer's random stream from `seed`, so a
+   *  training run (Trainer's `seed`) fixes its masks whatever seed the layer was built with. */
+  reseed?(seed: number): void;
   /** Frees the layer's buffers and gradients (not the parameters, which the caller owns). */
   dispose(): void;
 }

@@ -30,8 +30,8 @@ export class Maxout implements Layer {
       throw new Error(`Maxout.forward: x must be (N, C, ...) with C a positive multiple of the ${k} pieces, got ${formatShape(x.shape)}`);
     }
     const [N, C, ...rest] = x.shape;
-    const y = this.#out.get([N, C / k, ...rest]);
-    const argmax = this.#argmax.get(y.shape);
+    const y = this.#out.get([N, C / k, ...rest], x);
+    const argmax = this.#argmax.get(y.shape, x);
     this.#run('f32_maxout_fwd', x, y, [[x, 'x'], [y, 'y'], [argmax, 'y']]);
     this.#cache = { x, y };
     return y;
@@ -44,7 +44,7 @@ export class Maxout implements Layer {
     if (!sameShape(dout.shape, cache.y.shape)) {
       throw new Error(`Maxout.backward: dout must have the forward output's shape ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
     }
-    const dx = this.#dx.get(cache.x.shape);
+    const dx = this.#dx.get(cache.x.shape, dout);
     this.#run('f32_maxout_bwd', cache.x, cache.y, [[dout, 'y'], [this.#argmax.get(cache.y.shape), 'y'], [dx, 'x']]);
     return dx;
   }

@@ -30,7 +30,7 @@ export class MeanSquaredError implements LossLayer {
     }
     const [n, outputs] = x.shape;
     const form = targetForm('MeanSquaredError.forward', t, n, outputs);
-    const y = this.#y.get(x.shape);
+    const y = this.#y.get(x.shape, x, t);
     const k = kernels();
     k.f32_copy(x.offset, y.offset, x.size);
     const sum = form === 'indices' ? k.f32_mse_labels_fwd(y.offset, t.offset, n, outputs) : k.f32_mse_fwd(y.offset, t.offset, y.size);

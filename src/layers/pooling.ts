@@ -71,6 +71,11 @@ abstract class Pool2d implements Layer {
   }
 }
 
+/**
+ * Max pooling over each channel of an `(N, C, H, W)` input, with `poolH × poolW` windows, `stride`
+ * and zero `pad`; the output size honours `pad` (the book's ignores it; the same at `pad = 0`).
+ * Backward sends each gradient to its window's first maximum (overlapping windows add).
+ */
 export class Pooling extends Pool2d {
   readonly #argmax = new LayerBuffer(); // i32 indices, in a float tensor's bytes
 
@@ -78,44 +83,51 @@ export class Pooling extends Pool2d {
     super('Pooling', poolH, poolW, stride, pad);
   }
 
+  /** The windows' maxima, `(N, C, OH, OW)`, keeping each window's argmax for backward. */
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('Pooling.forward', x);
-    const y = this.out.get([x.shape[0], x.shape[1], OH, OW]);
+    const y = this.out.get([x.shape[0], x.shape[1], OH, OW], x);
     const argmax = this.#argmax.get(y.shape);
     this.runPerSample('f32_maxpool_fwd', x, y, [[x, 'x'], [y, 'y'], [argmax, 'y']], this.window);
     this.cache = { x, y };
     return y;
   }
 
+  /** `dx` in the input's shape: each gradient added at its window's argmax, zeros elsewhere. */
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
-    const dx = this.dxBuffer.get(x.shape);
+    const dx = this.dxBuffer.get(x.shape, dout);
     this.runPerSample('f32_maxpool_bwd', x, y, [[dout, 'y'], [this.#argmax.get(y.shape), 'y'], [dx, 'x']], this.window);
     return dx;
   }
 
+  /** Frees the layer's buffers. */
   override dispose(): void {
     super.dispose();
     this.#argmax.dispose();
   }
 }
 
+/** Average pooling, with the windows, stride and padding of {@link Pooling} (padding counts as
+ *  zeros in the mean); backward spreads each gradient evenly over its window. */
 export class AvgPooling extends Pool2d {
   constructor(poolH: number, poolW: number, stride = 1, pad = 0) {
     super('AvgPooling', poolH, poolW, stride, pad);
   }
 
+  /** The windows' means, `(N, C, OH, OW)`. */
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('AvgPooling.forward', x);
-    const y = this.out.get([x.shape[0], x.shape[1], OH, OW]);
+    const y = this.out.get([x.shape[0], x.shape[1], OH, OW], x);
     this.runPerSample('f32_avgpool_fwd', x, y, [[x, 'x'], [y, 'y']], this.window);
     this.cache = { x, y };
     return y;
   }
 
+  /** `dx` in the input's shape: each gradient divided over its window. */
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
-    const dx = this.dxBuffer.get(x.shape);
+    const dx = this.dxBuffer.get(x.shape, dout);
     this.runPerSample('f32_avgpool_bwd', x, y, [[dout, 'y'], [dx, 'x']], this.window);
     return dx;
   }

@@ -39,7 +39,7 @@ export class SigmoidWithLoss implements LossLayer {
     }
     const [n, units] = x.shape;
     checkBinaryTargets('SigmoidWithLoss.forward', t, n, units);
-    const y = this.#y.get(x.shape);
+    const y = this.#y.get(x.shape, x, t);
     const k = kernels();
     k.f32_sigmoid_fwd(x.offset, y.offset, x.size);
     const sum = k.f32_sigmoid_xent_fwd(x.offset, t.offset, x.size);

@@ -6,6 +6,11 @@ import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LossLayer } from './loss.js';
 
+/**
+ * Softmax and the cross-entropy loss as one layer, as in the book: `forward(x, t)` returns the
+ * mean loss `-Σ log(y[i, tᵢ] + 1e-7) / N` for labels `t` given as classes `(N)` or one-hot rows
+ * `(N, C)`; `backward(dout = 1)` returns `dout · (y − onehot(t)) / N`.
+ */
 export class SoftmaxWithLoss implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -26,7 +31,7 @@ export class SoftmaxWithLoss implements LossLayer {
     }
     const [n, classes] = x.shape;
     const form = checkLabels('SoftmaxWithLoss.forward', t, n, classes);
-    const y = this.#y.get(x.shape);
+    const y = this.#y.get(x.shape, x, t);
     const k = kernels();
     k.f32_softmax_fwd(x.offset, y.offset, n, classes);
     const sum = form === 'indices'
@@ -45,8 +50,11 @@ export class SoftmaxWithLoss implements LossLayer {
     if (typeof dout !== 'number' || !Number.isFinite(dout)) {
       throw new Error(`SoftmaxWithLoss.backward: dout must be a finite number, got ${String(dout)}`);
     }
-    const { y, t, form } = state;
+    const { y, t } = state;
     const [n, classes] = y.shape;
+    // NOTE: checked again: the kernel writes dx at each label's column, and t may have been
+    // written since forward (a label out of range would write outside dx)
+    const form = checkLabels('SoftmaxWithLoss.backward', t, n, classes);
     const dx = this.#dx.get(y.shape);
     const k = kernels();
     if (form === 'indices') k.f32_softmax_xent_labels_bwd(y.offset, t.offset, dx.offset, n, classes, dout / n);
@@ -59,6 +67,7 @@ export class SoftmaxWithLoss implements LossLayer {
     return this.#state?.y;
   }
 
+  /** Frees the layer's buffers. */
   dispose(): void {
     this.#y.dispose();
     this.#dx.dispose();

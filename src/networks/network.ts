@@ -8,6 +8,7 @@ import type { Layer } from '../layers/layer.js';
 import type { LossLayer } from '../layers/loss.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import { executionOrder } from './execution-order.js';
+import { createRng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
 
@@ -25,6 +26,9 @@ export interface Network {
   numericalGradient(x: Tensor, t: Tensor, h?: number): Record<string, Tensor>;
   /** The loss of the last loss() or gradient() call. */
   readonly lastLoss: number;
+  /** Restarts the random streams of the network's stochastic layers (dropout masks) from one
+   *  seed; the Trainer calls it with its `seed`, so a run is reproducible from its options. */
+  reseed?(seed: number): void;
   dispose(): void;
 }
 
@@ -186,6 +190,12 @@ export abstract class LayerNet implements Network {
     }
   }
 
+  /** Gives each stochastic layer, in order, its own seed drawn from one stream seeded by `seed`. */
+  reseed(seed: number): void {
+    const rng = createRng(seed);
+    for (const layer of this.layers) layer.reseed?.(rng.nextUint32());
+  }
+
   /** Frees the parameters and every layer buffer. The network is unusable afterwards. */
   dispose(): void {
     this.#disposed = true;
@@ -248,7 +258,7 @@ export abstract class LayerNet implements Network {
  * batch of 100 MNIST images (78 400 floats): 10-14 µs, 2-3% of TwoLayerNet 784-50-10's gradient
  * (~470 µs); a loop over x.data in JS takes 75-90 µs.
  */
-function checkFinite(caller: string, x: Tensor, n: number): void {
+export function checkFinite(caller: string, x: Tensor, n: number): void {
   if (Number.isFinite(kernels().f32_sum_squares(x.offset, x.size))) return;
   const data = x.data;
   for (let i = 0; i < data.length; i++) {

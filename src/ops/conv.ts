@@ -4,6 +4,8 @@ import { kernels } from '../backend/runtime.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 
+const INT32_MAX = 2 ** 31 - 1;
+
 export interface Window {
   FH: number;
   FW: number;
@@ -20,6 +22,10 @@ export function outputSize(caller: string, inputShape: readonly number[], { FH, 
     if (!Number.isInteger(v) || v < min) throw new Error(`${caller}: ${name} must be an integer >= ${min}, got ${String(v)}`);
   }
   const [, , H, W] = inputShape;
+  // NOTE: the kernels take 32-bit sizes; larger ones would wrap before any size check
+  if (Math.max(H, W) + 2 * pad > INT32_MAX || Math.max(FH, FW, stride) > INT32_MAX) {
+    throw new Error(`${caller}: the padded input (${H + 2 * pad}×${W + 2 * pad}), the window (${FH}×${FW}) and the stride (${stride}) must be below 2³¹`);
+  }
   if (FH > H + 2 * pad || FW > W + 2 * pad) {
     throw new Error(`${caller}: the ${FH}×${FW} window is larger than the padded ${H + 2 * pad}×${W + 2 * pad} input`);
   }

@@ -1,8 +1,9 @@
 // Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
-import { checkTensor, empty, type Tensor } from '../tensor.js';
-import { formatShape } from '../shape.js';
+import { checkTensor, empty, sharesMemory, type Tensor } from '../tensor.js';
+import { describe, formatShape } from '../shape.js';
+import { options as checkOptions } from '../options.js';
 
 export interface GemmOptions {
   transA?: boolean;
@@ -13,7 +14,10 @@ export interface GemmOptions {
 
 /** c = alpha·op(a)·op(b) + beta·c, in place. op transposes when the flag is set. */
 export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {}): Tensor {
-  const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+  const { transA = false, transB = false, alpha = 1, beta = 0 } = checkOptions('gemm', options, ['transA', 'transB', 'alpha', 'beta']);
+  for (const [name, v] of [['transA', transA], ['transB', transB]] as const) {
+    if (typeof v !== 'boolean') throw new Error(`gemm: ${name} must be a boolean, got ${describe(v)}`);
+  }
   const [M, K, N] = productShape('gemm', a, b, transA, transB);
   checkTensor('gemm: c', c);
   if (c.shape.length !== 2 || c.shape[0] !== M || c.shape[1] !== N) {
@@ -23,7 +27,10 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {})
   for (const [name, v] of [['alpha', alpha], ['beta', beta]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`gemm: ${name} must be a finite number, got ${v}`);
   }
-  if (c === a || c === b) throw new Error('gemm: c must not be one of the inputs');
+  // NOTE: c is written while a and b are read: a view of either's memory gets wrong values
+  for (const [name, t] of [['a', a], ['b', b]] as const) {
+    if (sharesMemory(c, t)) throw new Error(`gemm: c shares memory with ${name} (c is written while ${name} is read); pass a separate tensor`);
+  }
   gemmRaw(transA, transB, M, N, K, alpha, a.offset, a.shape[1], b.offset, b.shape[1], beta, c.offset, N);
   return c;
 }
@@ -55,7 +62,8 @@ export function gemmRaw(transA: boolean, transB: boolean, M: number, N: number, 
 }
 
 /** A new tensor op(a)·op(b). */
-export function matmul(a: Tensor, b: Tensor, options: { transA?: boolean; transB?: boolean } = {}): Tensor {
+export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  const options = checkOptions('matmul', opts, ['transA', 'transB']);
   const [M, , N] = productShape('matmul', a, b, options.transA ?? false, options.transB ?? false);
   const c = empty([M, N]);
   return gemm(a, b, c, options);

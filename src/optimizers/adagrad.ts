@@ -7,7 +7,7 @@ export class AdaGrad extends StatefulOptimizer {
 
   constructor(opts: { lr?: number } = {}) {
     const { lr = 0.01 } = options('AdaGrad', opts, ['lr']);
-    super('AdaGrad', 1);
+    super('AdaGrad', 1, [0]); // h sums squares
     this.lr = positive('AdaGrad', 'lr', lr);
   }
 

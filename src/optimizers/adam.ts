@@ -14,7 +14,7 @@ export class Adam extends StatefulOptimizer {
 
   constructor(opts: { lr?: number; beta1?: number; beta2?: number } = {}) {
     const { lr = 0.001, beta1 = 0.9, beta2 = 0.999 } = options('Adam', opts, ['lr', 'beta1', 'beta2']);
-    super('Adam', 2);
+    super('Adam', 2, [1]); // v, the second moment, is a mean of squares
     this.lr = positive('Adam', 'lr', lr);
     this.beta1 = fraction('Adam', 'beta1', beta1);
     this.beta2 = fraction('Adam', 'beta2', beta2);
@@ -24,11 +24,20 @@ export class Adam extends StatefulOptimizer {
     return { t: this.t };
   }
 
+  override checkStateValues(source: string, values: Record<string, number>): Record<string, number> {
+    for (const key of Object.keys(values)) if (key !== 't') throw new Error(`${source}: an Adam has no saved value '${key}'`);
+    const t = values.t ?? 0;
+    if (!Number.isSafeInteger(t) || t < 0) throw new Error(`${source}: Adam's step count t must be an integer >= 0, got ${t}`);
+    return values;
+  }
+
   protected override loadStateValues(values: Record<string, number>): void {
     this.t = values.t ?? 0;
   }
 
   protected override beginUpdate(): void {
+    // t is writable (a schedule or a restore may set it); a negative or fractional one makes lr_t NaN
+    if (!Number.isSafeInteger(this.t) || this.t < 0) throw new Error(`Adam.update: t (the step count) must be an integer >= 0, got ${this.t}`);
     this.t++;
     this.#lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
   }

@@ -21,14 +21,14 @@ export function checkUpdate(caller: string, params: Record<string, Tensor>, grad
   const names = Object.keys(params);
   for (const name of names) {
     const p = checkTensor(`${caller}: params.${name}`, params[name]);
-    if (!(name in grads)) throw new Error(`${caller}: grads has no '${name}' (params has [${names.join(', ')}], grads has [${Object.keys(grads).join(', ')}])`);
+    if (!Object.hasOwn(grads, name)) throw new Error(`${caller}: grads has no '${name}' (params has [${names.join(', ')}], grads has [${Object.keys(grads).join(', ')}])`);
     const g = checkTensor(`${caller}: grads.${name}`, grads[name]);
     if (!sameShape(p.shape, g.shape)) {
       throw new Error(`${caller}: grads.${name} is ${formatShape(g.shape)} but params.${name} is ${formatShape(p.shape)}`);
     }
   }
   for (const name of Object.keys(grads)) {
-    if (!(name in params)) throw new Error(`${caller}: grads has '${name}', which params does not`);
+    if (!Object.hasOwn(params, name)) throw new Error(`${caller}: grads has '${name}', which params does not`);
   }
   return names;
 }

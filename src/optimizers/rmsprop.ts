@@ -8,7 +8,7 @@ export class RMSprop extends StatefulOptimizer {
 
   constructor(opts: { lr?: number; decayRate?: number } = {}) {
     const { lr = 0.01, decayRate = 0.99 } = options('RMSprop', opts, ['lr', 'decayRate']);
-    super('RMSprop', 1);
+    super('RMSprop', 1, [0]); // h sums squares
     this.lr = positive('RMSprop', 'lr', lr);
     this.decayRate = fraction('RMSprop', 'decayRate', decayRate);
   }

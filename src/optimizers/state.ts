@@ -1,35 +1,50 @@
 // Per-parameter optimizer state (velocity, squared-gradient sums, moments): zero tensors created
-// the first time a parameter name is updated, as the book's `if self.v is None`.
+// the first time a parameter is updated, as the book's `if self.v is None`.
+// NOTE: keyed by the parameter tensor, not by its name: two networks updated by one optimizer
+// both have a `W1`, and state keyed by name would mix their velocities.
 import { zeros, type Tensor } from '../tensor.js';
-import { formatShape, sameShape } from '../shape.js';
+
+interface Entry {
+  name: string; // the parameter's name in the last update, for checkpoints
+  slots: Tensor[];
+}
 
 export class OptimizerState {
-  readonly #slots = new Map<string, Tensor[]>();
+  readonly #entries = new Map<Tensor, Entry>();
 
   constructor(private readonly owner: string, private readonly perParam: number) {}
 
-  /** The state tensors of `name`, shaped like `param`. */
+  /** The state tensors of `param` (created as zeros, shaped like it), updated as `name`. */
   get(name: string, param: Tensor): Tensor[] {
-    let slots = this.#slots.get(name);
-    if (!slots) {
-      slots = Array.from({ length: this.perParam }, () => zeros(param.shape));
-      this.#slots.set(name, slots);
-    } else if (!sameShape(slots[0].shape, param.shape)) {
-      throw new Error(`${this.owner}.update: params.${name} is ${formatShape(param.shape)} but its state was created for ` +
-        `${formatShape(slots[0].shape)}; use a new optimizer for another network`);
+    let entry = this.#entries.get(param);
+    if (!entry) {
+      entry = { name, slots: Array.from({ length: this.perParam }, () => zeros(param.shape)) };
+      this.#entries.set(param, entry);
     }
-    return slots;
+    entry.name = name;
+    return entry.slots;
   }
 
-  /** Checks, before any update, that every existing state still fits its parameter. */
-  check(params: Record<string, Tensor>): void {
-    for (const [name, p] of Object.entries(params)) if (this.#slots.has(name)) this.get(name, p);
+  /** Frees the state of parameters that were disposed (a network that is gone). */
+  prune(): void {
+    for (const [param, entry] of this.#entries) {
+      if (!param.disposed) continue;
+      for (const t of entry.slots) t.dispose();
+      this.#entries.delete(param);
+    }
   }
 
   /** Every state tensor, as `<param>.<slot>` (for checkpoints). */
   entries(): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
-    for (const [name, slots] of this.#slots) slots.forEach((t, i) => (out[`${name}.${i}`] = t));
+    this.prune();
+    const out: Record<string, Tensor> = Object.create(null);
+    for (const { name, slots } of this.#entries.values()) {
+      if (`${name}.0` in out) {
+        throw new Error(`${this.owner}: holds the state of two parameters named '${name}' (it updates two networks); ` +
+          'a checkpoint needs an optimizer of its own per network');
+      }
+      slots.forEach((t, i) => (out[`${name}.${i}`] = t));
+    }
     return out;
   }
 
@@ -38,14 +53,13 @@ export class OptimizerState {
     return this.perParam;
   }
 
-  /** Replaces the state of `name` with copies of `values` (one per slot, shaped like `param`). */
+  /** Replaces the state of `param` with copies of `values` (one per slot, of its size). */
   set(name: string, param: Tensor, values: Float32Array[]): void {
-    const slots = this.get(name, param);
-    slots.forEach((t, i) => t.data.set(values[i]));
+    this.get(name, param).forEach((t, i) => t.data.set(values[i]));
   }
 
   dispose(): void {
-    for (const slots of this.#slots.values()) for (const t of slots) t.dispose();
-    this.#slots.clear();
+    for (const { slots } of this.#entries.values()) for (const t of slots) t.dispose();
+    this.#entries.clear();
   }
 }

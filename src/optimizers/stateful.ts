@@ -16,7 +16,8 @@ export abstract class StatefulOptimizer implements Optimizer {
   abstract lr: number;
   readonly #state: OptimizerState;
 
-  protected constructor(private readonly name: string, slotsPerParam: number) {
+  /** `nonNegativeSlots`: the slots that hold sums of squares (a negative one makes √ NaN). */
+  protected constructor(private readonly name: string, slotsPerParam: number, readonly nonNegativeSlots: readonly number[] = []) {
     this.#state = new OptimizerState(name, slotsPerParam);
   }
 
@@ -31,10 +32,18 @@ export abstract class StatefulOptimizer implements Optimizer {
     return { tensors: this.#state.entries(), values: this.stateValues() };
   }
 
-  /** Restores exportState()'s content (the caller has checked names, shapes and finiteness). */
+  /** Restores exportState()'s content. The caller has checked names, shapes and values (with
+   *  checkStateValues): this cannot fail half-way. */
   importState(params: Record<string, Tensor>, arrays: Record<string, Float32Array[]>, values: Record<string, number>): void {
     for (const [name, slots] of Object.entries(arrays)) this.#state.set(name, params[name], slots);
     this.loadStateValues(values);
+  }
+
+  /** Checks a checkpoint's scalar values (`source` names the file); returns them. None by default. */
+  checkStateValues(source: string, values: Record<string, number>): Record<string, number> {
+    const unknown = Object.keys(values);
+    if (unknown.length) throw new Error(`${source}: a ${this.name} has no saved value '${unknown[0]}'`);
+    return values;
   }
 
   /** Slots per parameter, for checking a checkpoint before importing it. */
@@ -51,7 +60,7 @@ export abstract class StatefulOptimizer implements Optimizer {
 
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
     const names = checkUpdate(`${this.name}.update`, params, grads, this.lr);
-    this.#state.check(params);
+    this.#state.prune();
     this.beginUpdate();
     const { name: kernel, scalars } = this.kernel();
     for (const name of names) {

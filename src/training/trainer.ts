@@ -1,75 +1,23 @@
 // The book's Trainer (common/trainer.py): random mini-batches with replacement, one optimizer
-// update each, and an evaluation of train and test accuracy at every epoch.
-import { kernels } from '../backend/runtime.js';
+// update each, and an evaluation of train and test accuracy at every epoch. By option, what
+// users of other frameworks expect: evaluation at the end of each epoch, validation data and
+// early stopping, each sample once per epoch, a stop signal, and yielding to the event loop.
 import { MiniBatches } from '../data/batches.js';
+import { kernels } from '../backend/runtime.js';
 import type { Network } from '../networks/network.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { createOptimizer } from '../optimizers/registry.js';
-import { checkSeed, createRng } from '../rng.js';
-import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
-import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
+import { createRng } from '../rng.js';
+import { describe } from '../shape.js';
+import { rowsView, type Tensor } from '../tensor.js';
+import { accuracyOn, checkDataSet, checkSameKind, meanLoss, validationCount } from './data-set.js';
+import { EarlyStopping } from './early-stopping.js';
 import { createProgress, type Progress } from './progress.js';
-import type { LrSchedule } from './schedules.js';
+import { StateSnapshot } from './snapshot.js';
+import { readTrainerOptions, type EpochMetrics, type TrainerEvent, type TrainerOptions, type TrainerSettings, type TrainResult } from './trainer-options.js';
+import { Pacer } from './yield.js';
 
-export interface TrainerOptions {
-  epochs?: number;
-  miniBatchSize?: number;
-  /** An optimizer, or its name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam'). */
-  optimizer?: string | Optimizer;
-  /** Options of a named optimizer, e.g. { lr: 0.01 }. */
-  optimizerParam?: Record<string, number>;
-  /** Evaluate each epoch on the first N train and test samples (all by default). */
-  evaluateSampleNumPerEpoch?: number;
-  /** Print epochs and a progress bar (default true). */
-  verbose?: boolean;
-  /** Called after every iteration, and with accuracies at every epoch. */
-  onProgress?: (event: TrainerEvent) => void;
-  /** Called (and awaited) after the last iteration of every epoch, e.g. to save a checkpoint. */
-  onEpochEnd?: (epoch: number, result: TrainResult) => void | Promise<void>;
-  /** Sets the optimizer's lr from the fractional epoch before every update. */
-  lrSchedule?: LrSchedule;
-  /** Seed of the mini-batch draws. */
-  seed?: number;
-  /**
-   * What to do when training diverges: the loss becomes NaN or infinite, or a buffer (batch-norm
-   * running statistics) does, which can happen first since batch norm keeps the loss finite. The
-   * usual cause is a learning rate too high for the optimizer.
-   * - 'stop' (default): put back the last good parameters and buffers (those the last iteration
-   *   that was still healthy started from) and reject with a {@link TrainingDivergedError} that names
-   *   the iteration, the optimizer and its lr. Costs one copy of the parameters per iteration
-   *   (a SIMD copy into tensors allocated once per train() call) and that much extra memory.
-   * - 'continue': train on regardless, as the book's Trainer does (no copy is kept); the first
-   *   such iteration is reported in `result.diverged`.
-   */
-  onDivergence?: 'stop' | 'continue';
-}
-
-export interface TrainerEvent {
-  iteration: number;
-  maxIter: number;
-  epoch: number;
-  loss: number;
-  lr: number;
-  /** Present at epoch boundaries. */
-  trainAcc?: number;
-  testAcc?: number;
-}
-
-export interface TrainResult {
-  trainLossList: number[];
-  trainAccList: number[];
-  testAccList: number[];
-  /** Accuracy on the whole test set after training. */
-  testAcc: number;
-  /**
-   * The first iteration (1-based, as in TrainerEvent) that diverged, and its loss: NaN or
-   * ±Infinity, or a finite number when a buffer (batch-norm statistic) overflowed first. With
-   * onDivergence 'continue' training went on past it; with 'stop' train() rejects with a
-   * TrainingDivergedError whose `result` carries this field and the histories up to that
-   * iteration (trainLossList ends with that loss). Absent when training never diverged.
-   */
-  diverged?: { iteration: number; loss: number };
-}
+export type { EpochMetrics, TrainerEvent, TrainerOptions, TrainResult } from './trainer-options.js';
 
 /**
  * train() rejects with this when training diverges (the loss or a buffer becomes NaN or
@@ -99,67 +47,38 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly iterPerEpoch: number;
   readonly maxIter: number;
-  readonly #options: TrainerOptions;
+  readonly #settings: TrainerSettings;
+  readonly #trainSize: number; // samples trained on: xTrain's, less those validationSplit sets aside
 
+  /** Checks the options and the whole data set (every value finite, every label valid) before
+   *  anything changes. */
   constructor(private readonly network: Network, private readonly xTrain: Tensor, private readonly tTrain: Tensor,
               private readonly xTest: Tensor, private readonly tTest: Tensor, options: TrainerOptions = {}) {
     checkNetwork(network);
-    for (const [name, t] of Object.entries({ xTrain, tTrain, xTest, tTest })) checkTensor(`Trainer: ${name}`, t);
-    if (xTrain.shape[0] !== tTrain.shape[0] || xTest.shape[0] !== tTest.shape[0]) {
-      throw new Error(`Trainer: samples and labels differ in number: xTrain ${xTrain.shape[0]} / tTrain ${tTrain.shape[0]}, ` +
-        `xTest ${xTest.shape[0]} / tTest ${tTest.shape[0]}`);
+    const s = readTrainerOptions(options);
+    checkDataSet(network, ['xTrain', 'tTrain'], xTrain, tTrain);
+    checkDataSet(network, ['xTest', 'tTest'], xTest, tTest);
+    if (s.validation) {
+      checkDataSet(network, ['validation.x', 'validation.t'], s.validation.x, s.validation.t);
+      checkSameKind(s.validation.x, s.validation.t, xTrain, tTrain);
     }
-    // a data set that does not fit the network fails here, not at the first batch of train()
-    const sample = network.inputShape;
-    if (sample) {
-      for (const [name, x] of [['xTrain', xTrain], ['xTest', xTest]] as const) {
-        const shape = x.shape.slice(1);
-        const fits = sample.length > 1 ? sameShape(shape, sample) : shapeSize(shape) === shapeSize(sample);
-        if (!fits) {
-          throw new Error(`Trainer: ${name} has samples of shape ${formatShape(shape)} but the network takes ${formatShape(sample)}`);
-        }
-      }
-    }
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new Error(`Trainer: expected an options object (or nothing), got ${describe(options)}`);
-    }
-    const { epochs = 20, miniBatchSize = 100, optimizer = 'SGD', optimizerParam = { lr: 0.01 }, evaluateSampleNumPerEpoch } = options;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`Trainer: epochs must be a positive integer, got ${String(epochs)}`);
-    if (!Number.isInteger(miniBatchSize) || miniBatchSize < 1) throw new Error(`Trainer: miniBatchSize must be a positive integer, got ${String(miniBatchSize)}`);
-    if (evaluateSampleNumPerEpoch !== undefined && (!Number.isInteger(evaluateSampleNumPerEpoch) || evaluateSampleNumPerEpoch < 1)) {
-      throw new Error(`Trainer: evaluateSampleNumPerEpoch must be a positive integer, got ${String(evaluateSampleNumPerEpoch)}`);
-    }
-    if (options.verbose !== undefined && typeof options.verbose !== 'boolean') {
-      throw new Error(`Trainer: verbose must be a boolean, got ${describe(options.verbose)}`);
-    }
-    for (const name of ['onProgress', 'onEpochEnd', 'lrSchedule'] as const) {
-      if (options[name] !== undefined && typeof options[name] !== 'function') {
-        throw new Error(`Trainer: ${name} must be a function, got ${describe(options[name])}`);
-      }
-    }
-    checkSeed('Trainer', options.seed);
-    if (options.onDivergence !== undefined && options.onDivergence !== 'stop' && options.onDivergence !== 'continue') {
-      throw new Error(`Trainer: onDivergence must be 'stop' or 'continue', got ${JSON.stringify(options.onDivergence)}`);
-    }
-    if (typeof optimizer !== 'string') {
-      const o = optimizer as Partial<Optimizer> | null;
-      if (o === null || typeof o !== 'object' || typeof o.update !== 'function' || typeof o.lr !== 'number') {
-        throw new Error(`Trainer: optimizer must be a name ('SGD', 'Adam', ...) or an optimizer (an object with update() and a numeric lr), ` +
-          `got ${describe(optimizer)}`);
-      }
-    }
-    this.epochs = epochs;
-    this.batchSize = miniBatchSize;
-    this.optimizer = typeof optimizer === 'string' ? createOptimizer(optimizer, optimizerParam) : optimizer;
+    const n = xTrain.shape[0];
+    this.#trainSize = s.validationSplit === undefined ? n : n - validationCount('Trainer', n, s.validationSplit);
+    this.epochs = s.epochs;
+    this.batchSize = s.miniBatchSize;
+    this.optimizer = typeof s.optimizer === 'string' ? createOptimizer(s.optimizer, s.optimizerParam) : s.optimizer;
     // NOTE: the book's iter_per_epoch is a float (train_size / batch_size); a whole number of
     // iterations keeps epochs at the same places when the sizes do not divide.
-    this.iterPerEpoch = Math.max(Math.floor(xTrain.shape[0] / miniBatchSize), 1);
-    this.maxIter = epochs * this.iterPerEpoch;
-    this.#options = options;
+    this.iterPerEpoch = s.sampling === 'epoch-shuffle'
+      ? Math.ceil(this.#trainSize / s.miniBatchSize)
+      : Math.max(Math.floor(this.#trainSize / s.miniBatchSize), 1);
+    this.maxIter = s.epochs * this.iterPerEpoch;
+    this.#settings = s;
   }
 
   /**
-   * Trains for maxIter iterations and resolves with the histories and the final test accuracy.
+   * Trains for maxIter iterations (fewer if early stopping or the signal stops it) and resolves
+   * with the histories and the final test accuracy.
    *
    * If training diverges and onDivergence is 'stop' (the default), it rejects with a
    * TrainingDivergedError after restoring the last good parameters. Rejecting (rather than
@@ -169,101 +88,155 @@ export class Trainer {
    * `result` still carries the histories for those who want them.
    */
   async train(): Promise<TrainResult> {
-    const { verbose = true, onProgress, onEpochEnd, lrSchedule, seed, evaluateSampleNumPerEpoch } = this.#options;
-    const batches = new MiniBatches(this.xTrain, this.tTrain, this.batchSize, createRng(seed));
-    const progress: Progress | undefined = verbose ? await createProgress('train', this.maxIter, ['epoch', 'loss']) : undefined;
+    const s = this.#settings;
+    if (s.signal?.aborted) throw new Error('Trainer.train: the signal is already aborted; nothing was trained');
+    const owned: Tensor[] = []; // views made here, disposed at the end
+    const [xTrain, tTrain, xVal, tVal] = this.#split(owned);
+    const seed = s.seed ?? (Math.random() * 2 ** 32) >>> 0;
+    if (s.seed !== undefined) this.network.reseed?.(dropoutSeed(seed));
+    let batches: MiniBatches | undefined;
     const result: TrainResult = { trainLossList: [], trainAccList: [], testAccList: [], testAcc: NaN };
-    // accuracy on the first evaluateSampleNumPerEpoch samples (views, disposed after use)
-    const accuracyOnSample = (x: Tensor, t: Tensor): number => {
-      const n = Math.min(evaluateSampleNumPerEpoch ?? x.shape[0], x.shape[0]);
-      if (n === x.shape[0]) return this.network.accuracy(x, t);
-      const [xs, ts] = [rowsView(x, 0, n), rowsView(t, 0, n)];
-      try {
-        return this.network.accuracy(xs, ts);
-      } finally {
-        xs.dispose();
-        ts.dispose();
-      }
-    };
-    // The state a divergence rolls back to: the parameters and buffers (batch-norm statistics) the
-    // last healthy iteration left before its update. The loss of iteration i is computed on the
-    // parameters update i - 1 made, so a non-finite loss there means update i - 1 broke them: the
-    // copy taken just before it (in iteration i - 1) is the one to put back.
-    const stop = (this.#options.onDivergence ?? 'stop') === 'stop';
+    if (xVal) [result.valLossList, result.valAccList] = [[], []];
+    const stop = s.onDivergence === 'stop';
     const buffers = Object.entries(this.network.buffers ?? {});
-    const state = stop ? [...Object.values(this.network.params), ...buffers.map(([, b]) => b)] : [];
-    const backup: Tensor[] = []; // allocated in the try below, so the finally frees whatever was
-    const copyState = (from: Tensor[], to: Tensor[]) => {
-      const k = kernels();
-      for (let j = 0; j < from.length; j++) k.f32_copy(from[j].offset, to[j].offset, from[j].size);
-    };
-    // NOTE: batch-norm statistics can overflow while the (normalized) loss stays finite, and would
-    // then poison every later prediction; a buffer whose Σv² is not finite (a NaN or Infinity, or a
-    // value beyond 1.8e19, where float32 squares overflow) counts as a divergence too. One SIMD
-    // pass over the buffers, which are small (two values per feature of each batch-norm layer).
-    const badBuffer = (): string | undefined => {
-      const k = kernels();
-      for (const [name, b] of buffers) if (!Number.isFinite(k.f32_sum_squares(b.offset, b.size))) return name;
-      return undefined;
-    };
+    let backup: StateSnapshot | undefined, early: EarlyStopping | undefined, progress: Progress | undefined;
     let lastLr = NaN; // the lr of the last update
+    const pacer = new Pacer(s.yieldEvery);
+    const started = Date.now();
+    let epoch = 0; // the last completed epoch
+    let midEpoch = false; // stopped between two epoch ends (aborted)
     try {
-      for (const p of state) backup.push(empty(p.shape));
-      copyState(state, backup); // iteration 1 may already fail (bad data), and its forward pass moves the buffers
+      batches = new MiniBatches(xTrain, tTrain, this.batchSize, createRng(seed), s.sampling);
+      // The state a divergence rolls back to: the parameters and buffers (batch-norm statistics)
+      // the last healthy iteration left before its update. The loss of iteration i is computed on
+      // the parameters update i - 1 made, so a non-finite loss there means update i - 1 broke
+      // them: the copy taken just before it (in iteration i - 1) is the one to put back.
+      backup = stop ? new StateSnapshot(this.network) : undefined;
+      backup?.save(); // iteration 1 may already fail, and its forward pass moves the buffers
+      early = s.earlyStopping ? new EarlyStopping(this.network, s.earlyStopping) : undefined;
+      progress = s.verbose ? await createProgress('train', this.maxIter, ['epoch', 'loss', 'it/s']) : undefined;
       for (let i = 0; i < this.maxIter; i++) {
-        if (lrSchedule) {
-          // checked here, before the forward pass moves lastLoss and the batch-norm statistics
-          const lr = lrSchedule(i / this.iterPerEpoch);
-          if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-            throw new Error(`Trainer: lrSchedule returned ${describe(lr)} at epoch ${i / this.iterPerEpoch} (iteration ${i + 1}); ` +
-              'expected a finite number >= 0');
-          }
-          this.optimizer.lr = lr;
+        await pacer.pace();
+        if (s.signal?.aborted) {
+          result.stopped = 'aborted';
+          midEpoch = i % this.iterPerEpoch !== 0;
+          progress?.log(`Trainer: aborted after ${i} of ${this.maxIter} iterations`);
+          break;
         }
-        const [x, t] = batches.sample();
-        const grads = this.network.gradient(x, t);
-        // NOTE: the loss recorded is the one computed on the way to the gradient (before the
-        // update, in training mode), which saves the book's extra forward pass per iteration.
-        const loss = this.network.lastLoss;
-        result.trainLossList.push(loss);
-        const buffer = Number.isFinite(loss) ? badBuffer() : undefined;
-        if (!Number.isFinite(loss) || buffer !== undefined) {
-          result.diverged ??= { iteration: i + 1, loss };
-          if (stop) {
-            copyState(backup, state);
-            const message = this.#divergenceMessage(i + 1, loss, buffer, lastLr, x, result.trainLossList);
-            throw new TrainingDivergedError(message, i + 1, loss, lastLr, result);
-          }
-          if (result.diverged.iteration === i + 1) {
-            progress?.log(`Trainer: ${buffer === undefined ? `the loss is ${loss}` : `the buffer '${buffer}' is no longer finite`} ` +
-              `at iteration ${i + 1}; training on (onDivergence: 'continue')`);
-          }
-        } else if (stop) {
-          copyState(state, backup);
-        }
-        this.optimizer.update(this.network.params, grads);
+        const loss = this.#step(i, batches, result, backup, buffers, lastLr, progress);
         lastLr = this.optimizer.lr;
-        const epoch = Math.floor(i / this.iterPerEpoch);
-        const event: TrainerEvent = { iteration: i + 1, maxIter: this.maxIter, epoch, loss, lr: this.optimizer.lr };
-        if (i % this.iterPerEpoch === 0) {
-          event.trainAcc = accuracyOnSample(this.xTrain, this.tTrain);
-          event.testAcc = accuracyOnSample(this.xTest, this.tTest);
-          result.trainAccList.push(event.trainAcc);
-          result.testAccList.push(event.testAcc);
-          progress?.log(`=== epoch ${epoch + 1}, train acc ${event.trainAcc.toFixed(4)}, test acc ${event.testAcc.toFixed(4)} ===`);
+        const epochNumber = Math.floor(i / this.iterPerEpoch) + 1;
+        const event: TrainerEvent = { iteration: i + 1, maxIter: this.maxIter, epoch: epochNumber, loss, lr: this.optimizer.lr };
+        const last = (i + 1) % this.iterPerEpoch === 0;
+        if (s.evaluateAt === 'epoch-start' ? i % this.iterPerEpoch === 0 : last) await this.#evaluate(event, result, xTrain, tTrain, pacer, progress);
+        progress?.update(i + 1, { epoch: String(epochNumber), loss: loss.toFixed(4), 'it/s': ((i + 1) / ((Date.now() - started) / 1000)).toFixed(1) });
+        s.onProgress?.(event);
+        if (!last) continue;
+        epoch = epochNumber;
+        const metrics = await this.#epochMetrics(epoch, result, xVal, tVal, pacer, progress);
+        await s.onEpochEnd?.(metrics, result);
+        if (early?.observe(epoch, metrics as Required<EpochMetrics>)) {
+          result.stopped = 'early-stopping';
+          progress?.log(`Trainer: early stopping after epoch ${epoch}: ${s.earlyStopping!.monitor} has not improved for ` +
+            `${s.earlyStopping!.patience} epoch(s) since epoch ${early.bestEpoch} (${early.best.toFixed(4)})`);
+          break;
         }
-        progress?.update(i + 1, { epoch: String(epoch + 1), loss: loss.toFixed(4) });
-        onProgress?.(event);
-        if ((i + 1) % this.iterPerEpoch === 0) await onEpochEnd?.(epoch, result);
       }
-      result.testAcc = this.network.accuracy(this.xTest, this.tTest);
+      if (early) {
+        result.bestEpoch = early.bestEpoch;
+        // NOTE: after an abort in the middle of an epoch the network has moved on from every epoch's end
+        if (early.restoreBest(midEpoch ? NaN : epoch)) progress?.log(`Trainer: restored the parameters of epoch ${early.bestEpoch}, the best`);
+      }
+      result.testAcc = await accuracyOn(this.network, this.xTest, this.tTest, pacer);
       progress?.log(`=============== Final Test Accuracy ===============\ntest acc: ${result.testAcc.toFixed(4)}`);
       return result;
     } finally {
       progress?.stop();
-      batches.dispose();
-      for (const b of backup) b.dispose();
+      batches?.dispose();
+      backup?.dispose();
+      early?.dispose();
+      for (const v of owned) v.dispose();
     }
+  }
+
+  // One iteration: lr from the schedule, a mini-batch, its gradient, the divergence check and the
+  // update. Returns the iteration's loss.
+  #step(i: number, batches: MiniBatches, result: TrainResult, backup: StateSnapshot | undefined,
+        buffers: [string, Tensor][], lastLr: number, progress: Progress | undefined): number {
+    const { lrSchedule } = this.#settings;
+    if (lrSchedule) {
+      // checked here, before the forward pass moves lastLoss and the batch-norm statistics
+      const lr = lrSchedule(i / this.iterPerEpoch);
+      if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+        throw new Error(`Trainer: lrSchedule returned ${describe(lr)} at epoch ${i / this.iterPerEpoch} (iteration ${i + 1}); ` +
+          'expected a finite number >= 0');
+      }
+      this.optimizer.lr = lr;
+    }
+    const [x, t] = batches.sample();
+    const grads = this.network.gradient(x, t);
+    // NOTE: the loss recorded is the one computed on the way to the gradient (before the
+    // update, in training mode), which saves the book's extra forward pass per iteration.
+    const loss = this.network.lastLoss;
+    result.trainLossList.push(loss);
+    const buffer = Number.isFinite(loss) ? badBuffer(buffers) : undefined;
+    if (!Number.isFinite(loss) || buffer !== undefined) {
+      result.diverged ??= { iteration: i + 1, loss };
+      if (backup) {
+        backup.restore();
+        const message = this.#divergenceMessage(i + 1, loss, buffer, lastLr, x, result.trainLossList);
+        throw new TrainingDivergedError(message, i + 1, loss, lastLr, result);
+      }
+      if (result.diverged.iteration === i + 1) {
+        progress?.log(`Trainer: ${buffer === undefined ? `the loss is ${loss}` : `the buffer '${buffer}' is no longer finite`} ` +
+          `at iteration ${i + 1}; training on (onDivergence: 'continue')`);
+      }
+    } else {
+      backup?.save();
+    }
+    this.optimizer.update(this.network.params, grads);
+    return loss;
+  }
+
+  // Train and test accuracy (on the first evaluateSampleNumPerEpoch samples), into the event,
+  // the histories and the log.
+  async #evaluate(event: TrainerEvent, result: TrainResult, xTrain: Tensor, tTrain: Tensor, pacer: Pacer, progress: Progress | undefined): Promise<void> {
+    const limit = this.#settings.evaluateSampleNumPerEpoch;
+    event.trainAcc = await accuracyOn(this.network, xTrain, tTrain, pacer, limit);
+    event.testAcc = await accuracyOn(this.network, this.xTest, this.tTest, pacer, limit);
+    result.trainAccList.push(event.trainAcc);
+    result.testAccList.push(event.testAcc);
+    progress?.log(`=== epoch ${event.epoch}, train acc ${event.trainAcc.toFixed(4)}, test acc ${event.testAcc.toFixed(4)} ===`);
+  }
+
+  // The metrics of a finished epoch, measuring the validation data (into the histories) if any.
+  async #epochMetrics(epoch: number, result: TrainResult, xVal: Tensor | undefined, tVal: Tensor | undefined, pacer: Pacer,
+                      progress: Progress | undefined): Promise<EpochMetrics> {
+    const losses = result.trainLossList.slice(-this.iterPerEpoch);
+    const metrics: EpochMetrics = {
+      epoch, trainLoss: losses.reduce((a, b) => a + b, 0) / losses.length,
+      trainAcc: result.trainAccList.at(-1)!, testAcc: result.testAccList.at(-1)!,
+    };
+    if (xVal && tVal) {
+      metrics.valLoss = await meanLoss(this.network, xVal, tVal, pacer);
+      metrics.valAcc = await accuracyOn(this.network, xVal, tVal, pacer);
+      result.valLossList!.push(metrics.valLoss);
+      result.valAccList!.push(metrics.valAcc);
+      progress?.log(`    epoch ${epoch}: val loss ${metrics.valLoss.toFixed(4)}, val acc ${metrics.valAcc.toFixed(4)}`);
+    }
+    return metrics;
+  }
+
+  // The training and validation data: xTrain and tTrain and the validation option, or views of
+  // their first samples and of the last ones validationSplit sets aside (pushed onto `owned`).
+  #split(owned: Tensor[]): [Tensor, Tensor, Tensor | undefined, Tensor | undefined] {
+    const { validation } = this.#settings;
+    const n = this.xTrain.shape[0], m = this.#trainSize;
+    if (m === n) return [this.xTrain, this.tTrain, validation?.x, validation?.t];
+    for (const [base, start, count] of [[this.xTrain, 0, m], [this.tTrain, 0, m], [this.xTrain, m, n - m], [this.tTrain, m, n - m]] as const) {
+      owned.push(rowsView(base, start, count));
+    }
+    return [owned[0], owned[1], owned[2], owned[3]];
   }
 
   // What went wrong at `iteration`, its likely cause, and what was done about it.
@@ -292,6 +265,22 @@ export class Trainer {
       `because the learning rate is too high for ${name} (lr ${lr}). ${restored} Lower the lr, or pass ` +
       `onDivergence: 'continue' to train on anyway.`;
   }
+}
+
+/** The seed the Trainer gives network.reseed for its `seed`. NOTE: dropout gets a stream of its
+ *  own, so the batch order does not depend on whether the network has dropout layers. */
+export function dropoutSeed(seed: number): number {
+  return (Math.trunc(seed) ^ 0x5eed5eed) >>> 0;
+}
+
+// NOTE: batch-norm statistics can overflow while the (normalized) loss stays finite, and would
+// then poison every later prediction; a buffer whose Σv² is not finite (a NaN or Infinity, or a
+// value beyond 1.8e19, where float32 squares overflow) counts as a divergence too. One SIMD
+// pass over the buffers, which are small (two values per feature of each batch-norm layer).
+function badBuffer(buffers: [string, Tensor][]): string | undefined {
+  const k = kernels();
+  for (const [name, b] of buffers) if (!Number.isFinite(k.f32_sum_squares(b.offset, b.size))) return name;
+  return undefined;
 }
 
 // The Trainer calls params, gradient(), lastLoss and accuracy(): a clear error now rather than a

@@ -5,42 +5,42 @@ export function activationKernels(heap: Heap) {
   return {
     f32_relu_fwd(x, y, n) {
       const h = heap();
-      for (let i = x >> 2, o = y >> 2, end = i + n; i < end; i++, o++) {
+      for (let i = x >>> 2, o = y >>> 2, end = i + n; i < end; i++, o++) {
         const v = h[i];
         h[o] = v < 0 ? 0 : v;
       }
     },
     f32_relu_bwd(y, dy, dx, n) {
       const h = heap();
-      for (let i = 0, yi = y >> 2, gi = dy >> 2, di = dx >> 2; i < n; i++) {
+      for (let i = 0, yi = y >>> 2, gi = dy >>> 2, di = dx >>> 2; i < n; i++) {
         const yv = h[yi + i], g = h[gi + i];
         h[di + i] = yv > 0 ? g : 0;
       }
     },
     f32_sigmoid_fwd(x, y, n) {
       const h = heap();
-      for (let i = x >> 2, o = y >> 2, end = i + n; i < end; i++, o++) {
+      for (let i = x >>> 2, o = y >>> 2, end = i + n; i < end; i++, o++) {
         const v = h[i];
         h[o] = 1 / (1 + Math.exp(-v));
       }
     },
     f32_sigmoid_bwd(y, dy, dx, n) {
       const h = heap();
-      for (let i = 0, yi = y >> 2, gi = dy >> 2, di = dx >> 2; i < n; i++) {
+      for (let i = 0, yi = y >>> 2, gi = dy >>> 2, di = dx >>> 2; i < n; i++) {
         const yv = h[yi + i], g = h[gi + i];
         h[di + i] = g * (1 - yv) * yv;
       }
     },
     f32_tanh_fwd(x, y, n) {
       const h = heap();
-      for (let i = x >> 2, o = y >> 2, end = i + n; i < end; i++, o++) {
+      for (let i = x >>> 2, o = y >>> 2, end = i + n; i < end; i++, o++) {
         const v = h[i];
         h[o] = Math.tanh(v);
       }
     },
     f32_tanh_bwd(y, dy, dx, n) {
       const h = heap();
-      for (let i = 0, yi = y >> 2, gi = dy >> 2, di = dx >> 2; i < n; i++) {
+      for (let i = 0, yi = y >>> 2, gi = dy >>> 2, di = dx >>> 2; i < n; i++) {
         const yv = h[yi + i], g = h[gi + i];
         h[di + i] = g * (1 - yv * yv);
       }
@@ -48,7 +48,7 @@ export function activationKernels(heap: Heap) {
     f32_leaky_relu_fwd(x, y, n, alpha) {
       const h = heap();
       const a = Math.fround(alpha);
-      for (let i = x >> 2, o = y >> 2, end = i + n; i < end; i++, o++) {
+      for (let i = x >>> 2, o = y >>> 2, end = i + n; i < end; i++, o++) {
         const v = h[i];
         h[o] = v > 0 ? v : a * v;
       }
@@ -56,7 +56,7 @@ export function activationKernels(heap: Heap) {
     f32_leaky_relu_bwd(y, dy, dx, n, alpha) {
       const h = heap();
       const a = Math.fround(alpha);
-      for (let i = 0, yi = y >> 2, gi = dy >> 2, di = dx >> 2; i < n; i++) {
+      for (let i = 0, yi = y >>> 2, gi = dy >>> 2, di = dx >>> 2; i < n; i++) {
         const yv = h[yi + i], g = h[gi + i];
         h[di + i] = yv > 0 ? g : a * g;
       }
@@ -64,7 +64,7 @@ export function activationKernels(heap: Heap) {
     f32_elu_fwd(x, y, n, alpha) {
       const h = heap();
       const a = Math.fround(alpha);
-      for (let i = x >> 2, o = y >> 2, end = i + n; i < end; i++, o++) {
+      for (let i = x >>> 2, o = y >>> 2, end = i + n; i < end; i++, o++) {
         const v = h[i];
         h[o] = v > 0 ? v : a * (Math.exp(v) - 1);
       }
@@ -72,7 +72,7 @@ export function activationKernels(heap: Heap) {
     f32_elu_bwd(y, dy, dx, n, alpha) {
       const h = heap();
       const a = Math.fround(alpha);
-      for (let i = 0, yi = y >> 2, gi = dy >> 2, di = dx >> 2; i < n; i++) {
+      for (let i = 0, yi = y >>> 2, gi = dy >>> 2, di = dx >>> 2; i < n; i++) {
         const yv = h[yi + i], g = h[gi + i];
         h[di + i] = yv > 0 ? g : g * (yv + a);
       }

@@ -5,14 +5,14 @@ export function biasKernels(heap: Heap) {
   return {
     f32_bias_add_rows(x, b, y, rows, cols) {
       const h = heap();
-      const xi = x >> 2, bi = b >> 2, yi = y >> 2;
+      const xi = x >>> 2, bi = b >>> 2, yi = y >>> 2;
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < cols; c++) h[yi + r * cols + c] = h[xi + r * cols + c] + h[bi + c];
       }
     },
     f32_sum_rows(x, out, rows, cols) {
       const h = heap();
-      const xi = x >> 2, oi = out >> 2;
+      const xi = x >>> 2, oi = out >>> 2;
       for (let c = 0; c < cols; c++) {
         let s = 0;
         for (let r = 0; r < rows; r++) s += h[xi + r * cols + c];
@@ -23,8 +23,8 @@ export function biasKernels(heap: Heap) {
       const h = heap();
       for (let n = 0; n < N; n++) {
         for (let c = 0; c < C; c++) {
-          const start = (n * C + c) * HW, bc = h[(b >> 2) + c];
-          for (let i = 0; i < HW; i++) h[(y >> 2) + start + i] = h[(x >> 2) + start + i] + bc;
+          const start = (n * C + c) * HW, bc = h[(b >>> 2) + c];
+          for (let i = 0; i < HW; i++) h[(y >>> 2) + start + i] = h[(x >>> 2) + start + i] + bc;
         }
       }
     },
@@ -38,7 +38,7 @@ export function biasKernels(heap: Heap) {
 export function sumChannels(h: Float32Array, x: number, out: number, N: number, C: number, HW: number, c0: number, c1: number): void {
   for (let c = c0; c < c1; c++) {
     let s = 0;
-    for (let n = 0; n < N; n++) for (let i = 0, start = (x >> 2) + (n * C + c) * HW; i < HW; i++) s += h[start + i];
-    h[(out >> 2) + c] = s;
+    for (let n = 0; n < N; n++) for (let i = 0, start = (x >>> 2) + (n * C + c) * HW; i < HW; i++) s += h[start + i];
+    h[(out >>> 2) + c] = s;
   }
 }

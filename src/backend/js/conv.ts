@@ -52,7 +52,7 @@ export function convKernels(heap: Heap) {
       if (!relu) return;
       // the ReLU after the pooling: its values, and no gradient where it gives none
       const h = heap(), arg = new Int32Array(h.buffer, argmax, N * FN * pooled);
-      for (let i = 0, o = y >> 2; i < N * FN * pooled; i++, o++) {
+      for (let i = 0, o = y >>> 2; i < N * FN * pooled; i++, o++) {
         const v = h[o];
         h[o] = v < 0 ? 0 : v;
         if (!(v > 0)) arg[i] = -1;
@@ -68,9 +68,9 @@ export function convKernels(heap: Heap) {
         maxpoolBwd(dy + o, argmax + o, doutN, 1, fCount, OH, OW, PH, PW, poolStride, poolPad);
         im2colT(x + n * C * H * W * 4, scratch, 1, C, H, W, FH, FW, stride, pad);
         gemm(0, 1, K, fCount, P, 1, scratch, P, doutN, P, n > 0 ? 1 : 0, dwt + f0 * 4, FN);
-        for (let f = 0; f < fCount; f++) for (let i = 0, start = (doutN >> 2) + f * P; i < P; i++) sums[f] += h[start + i];
+        for (let f = 0; f < fCount; f++) for (let i = 0, start = (doutN >>> 2) + f * P; i < P; i++) sums[f] += h[start + i];
       }
-      for (let f = 0; f < fCount; f++) h[(db >> 2) + f0 + f] = sums[f];
+      for (let f = 0; f < fCount; f++) h[(db >>> 2) + f0 + f] = sums[f];
     },
     f32_maxpool_conv_bwd_data(w, dy, argmax, dx, scratch, N, C, H, W, FN, FH, FW, stride, pad, PH, PW, poolStride, poolPad) {
       const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);

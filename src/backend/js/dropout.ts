@@ -18,8 +18,8 @@ export function dropoutKernels(heap: Heap) {
       for (let i = 0; i < n; i++) {
         const bits = hash((hash(i ^ key) + key) | 0) >>> 8;
         const m = bits / 16777216 > r ? 1 : 0;
-        h[(mask >> 2) + i] = m;
-        h[(y >> 2) + i] = h[(x >> 2) + i] * m;
+        h[(mask >>> 2) + i] = m;
+        h[(y >>> 2) + i] = h[(x >>> 2) + i] * m;
       }
     },
   } satisfies KernelPart;

@@ -7,15 +7,15 @@ export function gatherKernels(heap: Heap) {
       const h = heap();
       const idx = new Int32Array(h.buffer, indices, n);
       for (let r = 0; r < n; r++) {
-        const from = (src >> 2) + idx[r] * cols;
-        h.copyWithin((dst >> 2) + r * cols, from, from + cols);
+        const from = (src >>> 2) + idx[r] * cols;
+        h.copyWithin((dst >>> 2) + r * cols, from, from + cols);
       }
     },
     f32_from_u8(src, dst, n, divisor) {
       const h = heap();
       const bytes = new Uint8Array(h.buffer, src, n);
       const d = Math.fround(divisor);
-      for (let i = 0, o = dst >> 2; i < n; i++) h[o + i] = bytes[i] / d;
+      for (let i = 0, o = dst >>> 2; i < n; i++) h[o + i] = bytes[i] / d;
     },
   } satisfies KernelPart;
 }

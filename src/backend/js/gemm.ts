@@ -10,7 +10,7 @@ export function gemmKernels(heap: Heap) {
     },
     f32_gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc) {
       const h = heap();
-      const A = a >> 2, B = b >> 2, C = c >> 2;
+      const A = a >>> 2, B = b >>> 2, C = c >>> 2;
       const al = Math.fround(alpha), be = Math.fround(beta);
       if (gemmRow.length < N) gemmRow = new Float64Array(N);
       const acc = gemmRow;

@@ -61,9 +61,9 @@ function gather(h: Float32Array, x: number, col: number, transposed: boolean, g:
   const [N, C, H, W] = g;
   const map = cachedColumnPixels(transposed, g);
   if (map.length === 0) return;
-  let d = col >> 2;
+  let d = col >>> 2;
   for (let n = 0; n < N; n++) {
-    const image = (x >> 2) + n * C * H * W;
+    const image = (x >>> 2) + n * C * H * W;
     for (let j = 0; j < map.length; j++, d++) {
       const i = map[j];
       h[d] = i < 0 ? 0 : h[image + i];
@@ -74,12 +74,12 @@ function gather(h: Float32Array, x: number, col: number, transposed: boolean, g:
 /** col2im in either layout: x = 0, then each float of col, front to back, added to its pixel. */
 function scatterAdd(h: Float32Array, col: number, x: number, transposed: boolean, g: Geometry): void {
   const [N, C, H, W] = g;
-  h.fill(0, x >> 2, (x >> 2) + N * C * H * W);
+  h.fill(0, x >>> 2, (x >>> 2) + N * C * H * W);
   const map = cachedColumnPixels(transposed, g);
   if (map.length === 0) return;
-  let s = col >> 2;
+  let s = col >>> 2;
   for (let n = 0; n < N; n++) {
-    const image = (x >> 2) + n * C * H * W;
+    const image = (x >>> 2) + n * C * H * W;
     for (let j = 0; j < map.length; j++, s++) {
       const i = map[j];
       if (i >= 0) h[image + i] += h[s];

@@ -10,7 +10,7 @@ export function optimKernels(heap: Heap) {
   return {
     f32_momentum_step(p, g, v, n, lr, momentum) {
       const h = heap();
-      const P = p >> 2, G = g >> 2, V = v >> 2;
+      const P = p >>> 2, G = g >>> 2, V = v >>> 2;
       for (let i = 0; i < n; i++) {
         h[V + i] = flush(momentum * h[V + i] - lr * h[G + i]);
         h[P + i] += h[V + i];
@@ -18,7 +18,7 @@ export function optimKernels(heap: Heap) {
     },
     f32_nesterov_step(p, g, v, n, lr, momentum) {
       const h = heap();
-      const P = p >> 2, G = g >> 2, V = v >> 2;
+      const P = p >>> 2, G = g >>> 2, V = v >>> 2;
       for (let i = 0; i < n; i++) {
         h[P + i] += momentum * momentum * h[V + i] - (1 + momentum) * lr * h[G + i];
         h[V + i] = flush(momentum * h[V + i] - lr * h[G + i]);
@@ -26,7 +26,7 @@ export function optimKernels(heap: Heap) {
     },
     f32_adagrad_step(p, g, hs, n, lr) {
       const h = heap();
-      const P = p >> 2, G = g >> 2, H = hs >> 2;
+      const P = p >>> 2, G = g >>> 2, H = hs >>> 2;
       for (let i = 0; i < n; i++) {
         h[H + i] = flush(h[H + i] + h[G + i] * h[G + i]);
         h[P + i] -= lr * h[G + i] / (Math.sqrt(h[H + i]) + 1e-7);
@@ -34,7 +34,7 @@ export function optimKernels(heap: Heap) {
     },
     f32_rmsprop_step(p, g, hs, n, lr, decay) {
       const h = heap();
-      const P = p >> 2, G = g >> 2, H = hs >> 2;
+      const P = p >>> 2, G = g >>> 2, H = hs >>> 2;
       for (let i = 0; i < n; i++) {
         h[H + i] = flush(decay * h[H + i] + (1 - decay) * h[G + i] * h[G + i]);
         h[P + i] -= lr * h[G + i] / (Math.sqrt(h[H + i]) + 1e-7);
@@ -42,7 +42,7 @@ export function optimKernels(heap: Heap) {
     },
     f32_adam_step(p, g, m, v, n, lrT, beta1, beta2) {
       const h = heap();
-      const P = p >> 2, G = g >> 2, M = m >> 2, V = v >> 2;
+      const P = p >>> 2, G = g >>> 2, M = m >>> 2, V = v >>> 2;
       for (let i = 0; i < n; i++) {
         const gi = h[G + i];
         h[M + i] = flush(h[M + i] + (1 - beta1) * (gi - h[M + i]));

@@ -13,7 +13,7 @@ export function poolKernels(heap: Heap) {
       const arg = new Int32Array(h.buffer, argmax, N * C * OH * OW);
       let o = 0;
       for (let p = 0; p < N * C; p++) {
-        const plane = (x >> 2) + p * H * W;
+        const plane = (x >>> 2) + p * H * W;
         for (let oy = 0; oy < OH; oy++) {
           for (let ox = 0; ox < OW; ox++, o++) {
             // padding counts as 0; the first maximum in (ky, kx) order wins; NaN is a maximum
@@ -30,7 +30,7 @@ export function poolKernels(heap: Heap) {
                 }
               }
             }
-            h[(y >> 2) + o] = best;
+            h[(y >>> 2) + o] = best;
             arg[o] = at;
           }
         }
@@ -39,11 +39,11 @@ export function poolKernels(heap: Heap) {
     f32_maxpool_bwd(dy, argmax, dx, N, C, H, W, PH, PW, stride, pad) {
       const h = heap();
       const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
-      h.fill(0, dx >> 2, (dx >> 2) + N * C * H * W);
+      h.fill(0, dx >>> 2, (dx >>> 2) + N * C * H * W);
       const arg = new Int32Array(h.buffer, argmax, N * C * OH * OW);
       for (let p = 0, o = 0; p < N * C; p++) {
-        const plane = (dx >> 2) + p * H * W;
-        for (let i = 0; i < OH * OW; i++, o++) if (arg[o] >= 0) h[plane + arg[o]] += h[(dy >> 2) + o];
+        const plane = (dx >>> 2) + p * H * W;
+        for (let i = 0; i < OH * OW; i++, o++) if (arg[o] >= 0) h[plane + arg[o]] += h[(dy >>> 2) + o];
       }
     },
     f32_avgpool_fwd(x, y, N, C, H, W, PH, PW, stride, pad) {
@@ -51,9 +51,9 @@ export function poolKernels(heap: Heap) {
       const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
       if (OH === 0 || OW === 0) return;
       const area = PH * PW;
-      let o = y >> 2;
+      let o = y >>> 2;
       for (let p = 0; p < N * C; p++) {
-        const plane = (x >> 2) + p * H * W;
+        const plane = (x >>> 2) + p * H * W;
         for (let oy = 0; oy < OH; oy++) {
           for (let ox = 0; ox < OW; ox++, o++) {
             let sum = 0;
@@ -72,13 +72,13 @@ export function poolKernels(heap: Heap) {
     },
     f32_avgpool_bwd(dy, dx, N, C, H, W, PH, PW, stride, pad) {
       const h = heap();
-      h.fill(0, dx >> 2, (dx >> 2) + N * C * H * W);
+      h.fill(0, dx >>> 2, (dx >>> 2) + N * C * H * W);
       const OH = outSize(H, PH, stride, pad), OW = outSize(W, PW, stride, pad);
       if (OH === 0 || OW === 0) return;
       const area = PH * PW;
-      let o = dy >> 2;
+      let o = dy >>> 2;
       for (let p = 0; p < N * C; p++) {
-        const plane = (dx >> 2) + p * H * W;
+        const plane = (dx >>> 2) + p * H * W;
         for (let oy = 0; oy < OH; oy++) {
           for (let ox = 0; ox < OW; ox++, o++) {
             // NOTE: rounded to float32 as the wasm kernel's g, so the sums match it bit for bit

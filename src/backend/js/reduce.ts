@@ -6,7 +6,7 @@ export function reduceKernels(heap: Heap) {
     f32_sum_squares(x, n) {
       const h = heap();
       let s = 0;
-      for (let i = x >> 2, end = i + n; i < end; i++) s += h[i] * h[i];
+      for (let i = x >>> 2, end = i + n; i < end; i++) s += h[i] * h[i];
       return s;
     },
   } satisfies KernelPart;

@@ -11,7 +11,7 @@ export function softmaxKernels(heap: Heap) {
     f32_softmax_fwd(x, y, rows, cols) {
       const h = heap();
       for (let r = 0; r < rows; r++) {
-        const xr = (x >> 2) + r * cols, yr = (y >> 2) + r * cols;
+        const xr = (x >>> 2) + r * cols, yr = (y >>> 2) + r * cols;
         let m = -Infinity;
         for (let c = 0; c < cols; c++) m = Math.max(m, h[xr + c]);
         let sum = 0;
@@ -22,14 +22,14 @@ export function softmaxKernels(heap: Heap) {
     f32_xent_labels_fwd(y, t, rows, cols) {
       const h = heap();
       let loss = 0;
-      for (let r = 0; r < rows; r++) loss -= Math.log(h[(y >> 2) + r * cols + h[(t >> 2) + r]] + 1e-7);
+      for (let r = 0; r < rows; r++) loss -= Math.log(h[(y >>> 2) + r * cols + h[(t >>> 2) + r]] + 1e-7);
       return loss;
     },
     f32_xent_onehot_fwd(y, t, rows, cols) {
       const h = heap();
       let loss = 0;
       for (let r = 0; r < rows; r++) {
-        loss -= Math.log(h[(y >> 2) + r * cols + argmaxRow(h, (t >> 2) + r * cols, cols)] + 1e-7);
+        loss -= Math.log(h[(y >>> 2) + r * cols + argmaxRow(h, (t >>> 2) + r * cols, cols)] + 1e-7);
       }
       return loss;
     },
@@ -37,21 +37,21 @@ export function softmaxKernels(heap: Heap) {
       const h = heap();
       const s = Math.fround(scale);
       for (let r = 0; r < rows; r++) {
-        const label = h[(t >> 2) + r];
+        const label = h[(t >>> 2) + r];
         for (let c = 0; c < cols; c++) {
           const i = r * cols + c;
-          h[(dx >> 2) + i] = (h[(y >> 2) + i] - (c === label ? 1 : 0)) * s;
+          h[(dx >>> 2) + i] = (h[(y >>> 2) + i] - (c === label ? 1 : 0)) * s;
         }
       }
     },
     f32_softmax_xent_onehot_bwd(y, t, dx, rows, cols, scale) {
       const h = heap();
       const s = Math.fround(scale);
-      for (let i = 0; i < rows * cols; i++) h[(dx >> 2) + i] = (h[(y >> 2) + i] - h[(t >> 2) + i]) * s;
+      for (let i = 0; i < rows * cols; i++) h[(dx >>> 2) + i] = (h[(y >>> 2) + i] - h[(t >>> 2) + i]) * s;
     },
     f32_argmax_rows(x, out, rows, cols) {
       const h = heap();
-      for (let r = 0; r < rows; r++) h[(out >> 2) + r] = argmaxRow(h, (x >> 2) + r * cols, cols);
+      for (let r = 0; r < rows; r++) h[(out >>> 2) + r] = argmaxRow(h, (x >>> 2) + r * cols, cols);
     },
   } satisfies KernelPart;
 }

@@ -1,0 +1,68 @@
+// Early stopping on a validation metric: stop once it has not improved for `patience` epochs,
+// and (restoreBest) end with the parameters and buffers of the best epoch.
+import type { Network } from '../networks/network.js';
+import { options } from '../options.js';
+import { describe } from '../shape.js';
+import { StateSnapshot } from './snapshot.js';
+
+export interface EarlyStoppingOptions {
+  /** The validation metric watched: 'valLoss' (lower is better, the default) or 'valAcc'. */
+  monitor?: 'valLoss' | 'valAcc';
+  /** Epochs in a row without improvement that stop training (default 3). */
+  patience?: number;
+  /** End with the best epoch's parameters and buffers, however training ends (early stopping, an
+   *  abort, the last epoch); default false: the network as the last iteration left it. */
+  restoreBest?: boolean;
+}
+
+export function checkEarlyStopping(value: EarlyStoppingOptions | undefined): Required<EarlyStoppingOptions> | undefined {
+  if (value === undefined) return undefined;
+  const { monitor = 'valLoss', patience = 3, restoreBest = false } =
+    options('Trainer: earlyStopping', value, ['monitor', 'patience', 'restoreBest']);
+  if (monitor !== 'valLoss' && monitor !== 'valAcc') {
+    throw new Error(`Trainer: earlyStopping.monitor must be 'valLoss' or 'valAcc', got ${describe(monitor)}`);
+  }
+  if (!Number.isInteger(patience) || patience < 1) {
+    throw new Error(`Trainer: earlyStopping.patience must be a positive integer, got ${describe(patience)}`);
+  }
+  if (typeof restoreBest !== 'boolean') throw new Error(`Trainer: earlyStopping.restoreBest must be a boolean, got ${describe(restoreBest)}`);
+  return { monitor, patience, restoreBest };
+}
+
+export class EarlyStopping {
+  /** The best epoch so far (1-based) and its metric. */
+  bestEpoch = 0;
+  best: number;
+  #waited = 0;
+  readonly #snapshot: StateSnapshot | undefined;
+
+  constructor(network: Network, private readonly settings: Required<EarlyStoppingOptions>) {
+    this.best = settings.monitor === 'valLoss' ? Infinity : -Infinity;
+    this.#snapshot = settings.restoreBest ? new StateSnapshot(network) : undefined;
+  }
+
+  /** Records an epoch's metrics; true when training should stop. */
+  observe(epoch: number, metrics: { valLoss: number; valAcc: number }): boolean {
+    const value = metrics[this.settings.monitor];
+    // NOTE: strict improvement; a NaN loss never improves
+    const better = this.settings.monitor === 'valLoss' ? value < this.best : value > this.best;
+    if (better) {
+      [this.best, this.bestEpoch, this.#waited] = [value, epoch, 0];
+      this.#snapshot?.save();
+      return false;
+    }
+    return ++this.#waited >= this.settings.patience;
+  }
+
+  /** With restoreBest, puts the best epoch's state back into the network unless it holds it
+   *  already (it ended at the end of the best epoch, `lastEpoch`; NaN: mid-epoch); says whether it did. */
+  restoreBest(lastEpoch: number): boolean {
+    if (!this.#snapshot || this.bestEpoch === 0 || this.bestEpoch === lastEpoch) return false;
+    this.#snapshot.restore();
+    return true;
+  }
+
+  dispose(): void {
+    this.#snapshot?.dispose();
+  }
+}

@@ -1,0 +1,201 @@
+// The Trainer's options, results and events, and the checks its constructor runs on them.
+import type { Sampling } from '../data/batches.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { options as checkKeys } from '../options.js';
+import { checkSeed } from '../rng.js';
+import { describe } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { checkEarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+import type { LrSchedule } from './schedules.js';
+import { defaultYieldEvery } from './yield.js';
+
+export interface TrainerOptions {
+  epochs?: number;
+  miniBatchSize?: number;
+  /** An optimizer, or its name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam'). */
+  optimizer?: string | Optimizer;
+  /** Options of a named optimizer, e.g. { lr: 0.01 }. */
+  optimizerParam?: Record<string, number>;
+  /** Evaluate each epoch on the first N train and test samples (all by default). */
+  evaluateSampleNumPerEpoch?: number;
+  /**
+   * When train and test accuracy are measured: 'epoch-start' (the book's: after the first
+   * iteration of every epoch, so the first entry is a nearly untrained network and the last
+   * epoch's result is only in `testAcc`) or 'epoch-end' (after the last iteration of every epoch,
+   * as most frameworks do). Validation metrics are always measured at the end of an epoch.
+   */
+  evaluateAt?: 'epoch-start' | 'epoch-end';
+  /** Print epochs and a progress bar (default true). */
+  verbose?: boolean;
+  /** Called after every iteration, and with accuracies at every evaluation. */
+  onProgress?: (event: TrainerEvent) => void;
+  /** Called (and awaited) after the last iteration of every epoch, with its metrics and the
+   *  histories so far, e.g. to save a checkpoint. */
+  onEpochEnd?: (metrics: EpochMetrics, result: TrainResult) => void | Promise<void>;
+  /** Sets the optimizer's lr from the fractional epoch (0 at the start) before every update. */
+  lrSchedule?: LrSchedule;
+  /** Seed of the mini-batch draws and of the network's dropout masks (network.reseed), so a run
+   *  is reproducible from its options and the network's initial parameters. */
+  seed?: number;
+  /** 'with-replacement' (the book's: each batch drawn at random, ⌊N / batch⌋ batches an epoch)
+   *  or 'epoch-shuffle' (each sample once per epoch in a new order, ⌈N / batch⌉ batches). */
+  sampling?: Sampling;
+  /** Data measured at the end of every epoch (valLoss, valAcc); its samples and labels have the
+   *  training data's shapes. */
+  validation?: { x: Tensor; t: Tensor };
+  /** Sets aside this fraction of the training data (its last samples) as the validation data. */
+  validationSplit?: number;
+  /** Stop when the validation metric stops improving; needs validation or validationSplit. */
+  earlyStopping?: EarlyStoppingOptions;
+  /** Stops training between two iterations; train() then resolves with `stopped: 'aborted'`
+   *  and the network as the last iteration left it. */
+  signal?: AbortSignal;
+  /** Hand the thread back to the event loop at least every this many ms (0: never). Default 40
+   *  on a page's main thread, 100 elsewhere when a signal is given (so a timer can abort), else 0. */
+  yieldEvery?: number;
+  /**
+   * What to do when training diverges: the loss becomes NaN or infinite, or a buffer (batch-norm
+   * running statistics) does, which can happen first since batch norm keeps the loss finite. The
+   * usual cause is a learning rate too high for the optimizer.
+   * - 'stop' (default): put back the last good parameters and buffers (those the last iteration
+   *   that was still healthy started from) and reject with a {@link TrainingDivergedError} that names
+   *   the iteration, the optimizer and its lr. Costs one copy of the parameters per iteration
+   *   (a SIMD copy into tensors allocated once per train() call) and that much extra memory.
+   * - 'continue': train on regardless, as the book's Trainer does (no copy is kept); the first
+   *   such iteration is reported in `result.diverged`.
+   */
+  onDivergence?: 'stop' | 'continue';
+}
+
+const KNOWN: (keyof TrainerOptions)[] = ['epochs', 'miniBatchSize', 'optimizer', 'optimizerParam', 'evaluateSampleNumPerEpoch',
+  'evaluateAt', 'verbose', 'onProgress', 'onEpochEnd', 'lrSchedule', 'seed', 'sampling', 'validation', 'validationSplit',
+  'earlyStopping', 'signal', 'yieldEvery', 'onDivergence'];
+
+/** One numbering everywhere: epochs count from 1, in the log, the events and the callbacks. */
+export interface TrainerEvent {
+  /** 1-based. */
+  iteration: number;
+  maxIter: number;
+  /** 1-based. */
+  epoch: number;
+  loss: number;
+  lr: number;
+  /** Present at evaluations (see evaluateAt). */
+  trainAcc?: number;
+  testAcc?: number;
+}
+
+export interface EpochMetrics {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training loss of the epoch's iterations. */
+  trainLoss: number;
+  /** The epoch's evaluation (at its start or end, see evaluateAt). */
+  trainAcc: number;
+  testAcc: number;
+  valLoss?: number;
+  valAcc?: number;
+}
+
+export interface TrainResult {
+  trainLossList: number[];
+  trainAccList: number[];
+  testAccList: number[];
+  /** Present when validating: one entry per completed epoch, measured at its end. */
+  valLossList?: number[];
+  valAccList?: number[];
+  /** Accuracy on the whole test set after training. */
+  testAcc: number;
+  /** Why training ended before its last epoch, if it did. */
+  stopped?: 'aborted' | 'early-stopping';
+  /** With earlyStopping: the best epoch (1-based) by the monitored metric. */
+  bestEpoch?: number;
+  /**
+   * The first iteration (1-based, as in TrainerEvent) that diverged, and its loss: NaN or
+   * ±Infinity, or a finite number when a buffer (batch-norm statistic) overflowed first. With
+   * onDivergence 'continue' training went on past it; with 'stop' train() rejects with a
+   * TrainingDivergedError whose `result` carries this field and the histories up to that
+   * iteration (trainLossList ends with that loss). Absent when training never diverged.
+   */
+  diverged?: { iteration: number; loss: number };
+}
+
+/** The options after their checks, defaults filled in. */
+export interface TrainerSettings {
+  epochs: number;
+  miniBatchSize: number;
+  optimizer: string | Optimizer;
+  optimizerParam: Record<string, number>;
+  evaluateSampleNumPerEpoch?: number;
+  evaluateAt: 'epoch-start' | 'epoch-end';
+  verbose: boolean;
+  onProgress?: TrainerOptions['onProgress'];
+  onEpochEnd?: TrainerOptions['onEpochEnd'];
+  lrSchedule?: LrSchedule;
+  seed?: number;
+  sampling: Sampling;
+  validation?: { x: Tensor; t: Tensor };
+  validationSplit?: number;
+  earlyStopping?: Required<EarlyStoppingOptions>;
+  signal?: AbortSignal;
+  yieldEvery: number;
+  onDivergence: 'stop' | 'continue';
+}
+
+/** Checks every option (unknown keys included) and fills in the defaults; changes nothing. */
+export function readTrainerOptions(value: TrainerOptions | undefined): TrainerSettings {
+  const o = checkKeys('Trainer', value, KNOWN);
+  const { epochs = 20, miniBatchSize = 100, optimizer = 'SGD', optimizerParam = { lr: 0.01 }, evaluateSampleNumPerEpoch } = o;
+  const positiveInteger = (name: string, v: unknown) => {
+    if (!Number.isInteger(v) || (v as number) < 1) throw new Error(`Trainer: ${name} must be a positive integer, got ${String(v)}`);
+  };
+  positiveInteger('epochs', epochs);
+  positiveInteger('miniBatchSize', miniBatchSize);
+  if (evaluateSampleNumPerEpoch !== undefined) positiveInteger('evaluateSampleNumPerEpoch', evaluateSampleNumPerEpoch);
+  oneOf('evaluateAt', o.evaluateAt, ['epoch-start', 'epoch-end']);
+  oneOf('sampling', o.sampling, ['with-replacement', 'epoch-shuffle']);
+  oneOf('onDivergence', o.onDivergence, ['stop', 'continue']);
+  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new Error(`Trainer: verbose must be a boolean, got ${describe(o.verbose)}`);
+  for (const name of ['onProgress', 'onEpochEnd', 'lrSchedule'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') throw new Error(`Trainer: ${name} must be a function, got ${describe(o[name])}`);
+  }
+  checkSeed('Trainer', o.seed);
+  if (typeof optimizer !== 'string') {
+    const opt = optimizer as Partial<Optimizer> | null;
+    if (opt === null || typeof opt !== 'object' || typeof opt.update !== 'function' || typeof opt.lr !== 'number') {
+      throw new Error(`Trainer: optimizer must be a name ('SGD', 'Adam', ...) or an optimizer (an object with update() and a numeric lr), ` +
+        `got ${describe(optimizer)}`);
+    }
+  }
+  if (o.validation !== undefined) checkKeys('Trainer: validation', o.validation, ['x', 't']);
+  if (o.validation !== undefined && o.validationSplit !== undefined) {
+    throw new Error('Trainer: give validation or validationSplit, not both');
+  }
+  const earlyStopping = checkEarlyStopping(o.earlyStopping);
+  if (earlyStopping && o.validation === undefined && o.validationSplit === undefined) {
+    throw new Error('Trainer: earlyStopping watches validation metrics: give validation: { x, t } or validationSplit too');
+  }
+  const signal = o.signal;
+  if (signal !== undefined) {
+    if (signal === null || typeof signal !== 'object' || typeof (signal as Partial<AbortSignal>).aborted !== 'boolean') {
+      throw new Error(`Trainer: signal must be an AbortSignal, got ${describe(signal)}`);
+    }
+    if (signal.aborted) throw new Error('Trainer: the signal is already aborted; pass a fresh AbortController\'s signal');
+  }
+  const yieldEvery = o.yieldEvery ?? defaultYieldEvery(signal !== undefined);
+  if (typeof yieldEvery !== 'number' || !(yieldEvery >= 0) || yieldEvery === Infinity) {
+    throw new Error(`Trainer: yieldEvery must be a number of milliseconds >= 0 (0: never), got ${describe(yieldEvery)}`);
+  }
+  return {
+    epochs, miniBatchSize, optimizer, optimizerParam, evaluateSampleNumPerEpoch, evaluateAt: o.evaluateAt ?? 'epoch-start',
+    verbose: o.verbose ?? true, onProgress: o.onProgress, onEpochEnd: o.onEpochEnd, lrSchedule: o.lrSchedule, seed: o.seed,
+    sampling: o.sampling ?? 'with-replacement', validation: o.validation, validationSplit: o.validationSplit, earlyStopping,
+    signal, yieldEvery, onDivergence: o.onDivergence ?? 'stop',
+  };
+}
+
+function oneOf(name: string, value: unknown, allowed: string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw new Error(`Trainer: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(value)}`);
+  }
+}
