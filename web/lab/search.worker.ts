@@ -1,10 +1,10 @@
 // Page 7's worker: hyperparameter_optimization.py. Trials of MultiLayerNet 784-100×6-10 on 400
-// MNIST images, each with its own learning rate and weight decay λ, scored by accuracy on 100
-// held-out images; drawn at random from the book's ranges (lr 10^U(-6, -2), λ 10^U(-8, -4)) or
-// on a grid over them. Each trial is sent as it finishes.
-import { createRng, MiniBatches, MultiLayerNet, SGD, tensor, type Tensor } from 'scratchnet';
+// MNIST images, each with its own learning rate and weight decay λ, trained by the library's
+// Trainer (SGD, batch 100) and scored by accuracy on 100 held-out images; drawn at random from the
+// book's ranges (lr 10^U(-6, -2), λ 10^U(-8, -4)) or on a grid over them. Each trial is sent as it
+// finishes; a new search or a stop aborts the Trainer between two iterations.
+import { createRng, MultiLayerNet, tensor, Trainer, type Tensor } from 'scratchnet';
 import { fetchMnist } from './mnist.js';
-import { trainTogether } from './training.js';
 import { Runs, serve } from './worker-base.js';
 
 export type ToWorker = { type: 'search'; run: number; mode: 'random' | 'grid'; trials: number; epochs: number; seed: number } | { type: 'stop' };
@@ -42,19 +42,21 @@ const post = serve<ToWorker, FromWorker>(async (m) => {
   if (m.type === 'stop') return runs.stop();
   data ??= await load();
   const { x, t, xVal, tVal } = data;
-  runs.start(async (live) => {
+  runs.start(async (_live, signal) => {
     for (const [index, [logLr, logLambda]] of points(m.mode, m.trials, m.seed).entries()) {
       const [lr, lambda] = [10 ** logLr, 10 ** logLambda];
       const net = new MultiLayerNet({ inputSize: 784, hiddenSizeList: [100, 100, 100, 100, 100, 100], outputSize: 10, weightDecayLambda: lambda, seed: index });
-      const optimizer = new SGD({ lr });
-      const batches = new MiniBatches(x, t, BATCH, createRng(index));
+      // the validation images in the place of the test set, as the book's search does
+      const trainer = new Trainer(net, x, t, xVal, tVal, {
+        epochs: m.epochs, miniBatchSize: BATCH, optimizer: 'SGD', optimizerParam: { lr }, verbose: false, seed: index,
+        signal, yieldEvery: 50, onDivergence: 'continue',
+      });
       try {
-        const done = await trainTogether({ contenders: [{ net, optimizer }], batches, iterations: m.epochs * (TRAIN / BATCH), live, every: TRAIN / BATCH, onProgress: () => {} });
-        if (!done) return;
-        post({ type: 'trial', run: m.run, index, lr, lambda, valAcc: net.accuracy(xVal, tVal), trainAcc: net.accuracy(x, t) });
+        const result = await trainer.train();
+        if (result.stopped === 'aborted') return;
+        post({ type: 'trial', run: m.run, index, lr, lambda, valAcc: result.testAcc, trainAcc: net.accuracy(x, t) });
       } finally {
-        batches.dispose();
-        optimizer.dispose();
+        trainer.optimizer.dispose();
         net.dispose();
       }
     }

@@ -39,18 +39,20 @@ export function serve<In, Out>(handle: (message: In) => void | Promise<void>, pr
 }
 
 /**
- * Runs that cancel each other: start() ends the current run at its next check of `live()` and
- * starts `body` (not awaited, so the page's next messages are handled while it runs).
+ * Runs that cancel each other: start() aborts the current run (its `live()` turns false, its
+ * signal fires, e.g. for a Trainer's `signal`) and starts `body` (not awaited, so the page's next
+ * messages are handled while it runs).
  */
 export class Runs {
-  #generation = 0;
+  #controller: AbortController | undefined;
 
-  start(body: (live: () => boolean) => Promise<void>): void {
-    const generation = ++this.#generation;
-    body(() => generation === this.#generation).catch(report);
+  start(body: (live: () => boolean, signal: AbortSignal) => Promise<void>): void {
+    this.stop();
+    const { signal } = (this.#controller = new AbortController());
+    body(() => !signal.aborted, signal).catch(report);
   }
 
   stop(): void {
-    this.#generation++;
+    this.#controller?.abort();
   }
 }
