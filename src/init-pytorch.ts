@@ -120,7 +120,12 @@ function kaimingStd(caller: string, shape: readonly number[], opts: KaimingOptio
   const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' } = options(caller, opts, ['a', 'mode', 'nonlinearity']);
   if (typeof a !== 'number' || !Number.isFinite(a)) throw new Error(`${caller}: a must be a finite number, got ${describe(a)}`);
   if (mode !== 'fan_in' && mode !== 'fan_out') throw new Error(`${caller}: mode must be 'fan_in' or 'fan_out', got ${describe(mode)}`);
-  const gain = calculateGain(nonlinearity, a);
+  let gain: number;
+  try {
+    gain = calculateGain(nonlinearity, a);
+  } catch (e) {
+    throw new Error(`${caller}: ${(e as Error).message}`);
+  }
   const { fanIn, fanOut } = fans(shape);
   return gain / Math.sqrt(mode === 'fan_in' ? fanIn : fanOut);
 }

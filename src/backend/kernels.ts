@@ -9,3 +9,6 @@ export type WasmExports = Awaited<ReturnType<typeof instantiate>>;
 export type Kernels = Omit<WasmExports, 'memory' | 'heap_base' | 'build_fma'>;
 
 export type BackendName = 'wasm' | 'js';
+
+/** The wasm GEMM micro-kernel's register tile: rows × columns of C (assembly/gemm.ts's MR × NR). */
+export const GEMM_TILE = { rows: 4, columns: 8 } as const;

@@ -2,11 +2,10 @@
 // `init()` creates them; everything that touches tensor data goes through here.
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
-import { createJsKernels } from './js/index.js';
-import type { BackendName, Kernels, WasmExports } from './kernels.js';
+import { GEMM_TILE, type BackendName, type Kernels, type WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
-import { ThreadPool } from './threads.js';
+import type { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
 import { options as checkOptions } from '../options.js';
 import { abortFrom, checkExports, warmUp } from './wasm-setup.js';
@@ -36,12 +35,17 @@ export interface InitOptions {
    *  same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0. Fixed by the first
    *  init(); see usesFma(). */
   fma?: boolean;
+  /** Convolutions with 3×3 filters at stride 1 and 8 channels or more in and out run as Winograd
+   *  F(2×2, 3×3) (src/ops/winograd.ts), unless a layer says otherwise (new Convolution(…,
+   *  { winograd })): fewer multiplications, results that differ from im2col's in the last bits.
+   *  Default: true. Any init() may change it. */
+  winograd?: boolean;
 }
 
 interface Runtime {
   memory: WebAssembly.Memory;
   allocator: Allocator;
-  js: Kernels;
+  js: Kernels | undefined; // the pure-JS twin, loaded by init() where it may be used (loadJsKernels)
   wasm?: Kernels;
   active: BackendName;
   chosen: boolean; // a backend was set by a successful init() or by setBackend()
@@ -54,6 +58,7 @@ interface Runtime {
   fma: boolean; // the loaded build multiply-adds fused
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
+  winograd: boolean; // init()'s winograd
 }
 
 let rt: Runtime | undefined;
@@ -64,14 +69,14 @@ const pending: { backend: BackendName; threads?: number; fma?: boolean }[] = [];
 /** Loads the wasm kernels and creates the linear memory. Safe to call more than once, but calls
  *  in flight at the same time must not ask for different backends, threads or fma. */
 export async function init(opts: InitOptions = {}): Promise<void> {
-  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma']);
+  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma', 'winograd']);
   const backend = options.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'js') {
     throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
   }
   const threads = checkThreads(options.threads);
-  if (options.fma !== undefined && typeof options.fma !== 'boolean') {
-    throw new Error(`init: fma must be true or false, got ${String(options.fma)}`);
+  for (const key of ['fma', 'winograd'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new Error(`init: ${key} must be true or false, got ${String(options[key])}`);
   }
   const asked = { backend, threads, fma: options.fma };
   for (const other of pending) {
@@ -98,6 +103,8 @@ async function initOnce(backend: BackendName, threads: number | undefined, optio
   } else if (options.fma !== undefined && options.fma !== rt.fmaAsked) {
     throw new Error(`init: fma is fixed by the first init() (${rt.fmaAsked}); got ${options.fma}`);
   }
+  if (options.winograd !== undefined) rt!.winograd = options.winograd;
+  if (backend === 'js' || isNode()) await loadJsKernels();
   if (backend === 'wasm' && !rt!.wasm) {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
     await loading;
@@ -105,6 +112,19 @@ async function initOnce(backend: BackendName, threads: number | undefined, optio
   // a repeated init() keeps the backend the user chose since, unless it names one (or none was
   // ever chosen: the first init() failed)
   if (first || options.backend || !rt!.chosen) setBackend(backend);
+}
+
+// NOTE: the JS twin (the tests' oracle and the benchmarks' baseline) is a module of its own, loaded
+// in Node and wherever init({ backend: 'js' }) asks for it: a page that only runs the wasm kernels
+// does not download it (a third of a training page's JavaScript).
+async function loadJsKernels(): Promise<void> {
+  if (rt!.js) return;
+  const { createJsKernels } = await import('./js/index.js');
+  rt!.js ??= createJsKernels(() => heapF32());
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && !!process.versions?.node;
 }
 
 function checkThreads(threads: unknown): number | undefined {
@@ -162,7 +182,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
   const state: Runtime = {
     memory,
     allocator: new Allocator(memory, RESERVED_BYTES),
-    js: createJsKernels(() => heapF32()),
+    js: undefined,
     active: 'js',
     chosen: false,
     heap: new Float32Array(memory.buffer),
@@ -173,6 +193,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     threadsAsked: explicit,
     fmaAsked: fma,
     fma: false,
+    winograd: true,
   };
   rt = state;
 }
@@ -199,6 +220,8 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
   if (state.threads > 1) {
     try {
+      // a module of its own: pages on one thread (the browser default) never load it
+      const { ThreadPool } = await import('./threads.js');
       state.pool = await ThreadPool.start(state.threads, module, state.memory);
     } catch (e) {
       // threads the user asked for must start; the default quietly degrades to one
@@ -225,6 +248,9 @@ export function setBackend(name: BackendName): void {
   if (name === 'wasm' && !state.wasm) {
     throw new Error("setBackend: the wasm kernels are not loaded; call `await init()` without backend: 'js'");
   }
+  if (name === 'js' && !state.js) {
+    throw new Error("setBackend: the JS kernels are not loaded (in browsers they load on demand); call `await init({ backend: 'js' })` once");
+  }
   state.active = name;
   state.chosen = true;
 }
@@ -236,13 +262,16 @@ export function getBackend(): BackendName {
 /** The active backend's kernels. */
 export function kernels(): Kernels {
   const state = runtime('kernels');
-  return state.active === 'wasm' ? state.wasm! : state.js;
+  return state.active === 'wasm' ? state.wasm! : state.js!;
 }
 
 /** Both backends' kernels, for tests and benchmarks that compare them. */
 export function backendKernels(name: BackendName): Kernels {
   const state = runtime('backendKernels');
-  if (name === 'js') return state.js;
+  if (name === 'js') {
+    if (!state.js) throw new Error('backendKernels: the JS kernels are not loaded');
+    return state.js;
+  }
   if (!state.wasm) throw new Error('backendKernels: the wasm kernels are not loaded');
   return state.wasm;
 }
@@ -275,6 +304,30 @@ export function threadCount(): number {
 export function usesFma(): boolean {
   const state = runtime('usesFma');
   return state.active === 'wasm' && state.fma;
+}
+
+export interface KernelInfo {
+  backend: BackendName;
+  /** Whether the matrix products multiply-add fused: init()'s `fma` where the engine has relaxed
+   *  SIMD. Chosen by that rule, never by timing: fused and unfused products round differently. */
+  fma: boolean;
+  /** The GEMM micro-kernel's register tile (rows × columns of C). */
+  gemmTile: { rows: number; columns: number };
+  /** Threads the kernels may use now (threadCount()). */
+  threads: number;
+  /** init()'s `winograd`: the default of Convolution's. */
+  winograd: boolean;
+}
+
+/** Which kernels run: the backend, FMA or not, the GEMM tile, threads, Winograd by default. */
+export function kernelInfo(): KernelInfo {
+  const state = runtime('kernelInfo');
+  return { backend: state.active, fma: usesFma(), gemmTile: { ...GEMM_TILE }, threads: threadCount(), winograd: state.winograd };
+}
+
+/** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */
+export function winogradByDefault(): boolean {
+  return runtime('winogradByDefault').winograd;
 }
 
 /** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. */

@@ -3,7 +3,7 @@
 // itself, then waits until every thread is done. Splitting is the caller's business (src/ops,
 // src/layers): it decides which kernels are big enough to be worth a hand-off.
 import type { Kernels } from './kernels.js';
-import { ARGC, DONE, ERROR, KERNEL, MAX_ARGS, SEQ, SLOT_BYTES, slotViews, type ThreadStart } from './thread-control.js';
+import { ARGC, CLAIM, DONE, ERROR, KERNEL, MAX_ARGS, SEQ, SLOT_BYTES, slotViews, type ThreadStart } from './thread-control.js';
 
 interface KernelThread {
   post(start: ThreadStart): void;
@@ -70,8 +70,22 @@ export class ThreadPool {
       Atomics.store(ints, SEQ, ++this.#seq[w - 1]);
       Atomics.notify(ints, SEQ);
     }
+    const kernelFn = kernels[name] as (...a: number[]) => unknown;
     try {
-      (kernels[name] as (...a: number[]) => unknown)(...parts[0]);
+      kernelFn(...parts[0]);
+      // parts no kernel thread has claimed yet run here: a thread the system has not scheduled
+      // would hold this one up
+      for (let w = 1; w < parts.length; w++) {
+        const seq = this.#seq[w - 1];
+        if (Atomics.compareExchange(this.#slots[w - 1].ints, CLAIM, seq - 1, seq) === seq - 1) {
+          Atomics.store(this.#slots[w - 1].ints, DONE, seq);
+          try {
+            kernelFn(...parts[w]);
+          } catch (e) {
+            throw new Error(`scratchnet: kernel ${name} failed on kernel thread ${w}'s range (run on the calling thread): ${(e as Error).message}`);
+          }
+        }
+      }
     } finally {
       for (let w = 1; w < parts.length; w++) this.#await(w - 1);
     }

@@ -5,9 +5,11 @@ import type { Kernels } from './kernels.js';
 
 // A module given to init({ wasm }) must be this version's kernels: every kernel the JS twin has,
 // and the layout functions. Checked before it runs, so a wrong file is a clear error.
-export function checkExports(module: WebAssembly.Module, js: Kernels): void {
+export function checkExports(module: WebAssembly.Module, js: Kernels | undefined): void {
   const exported = new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
-  const missing = [...Object.keys(js), 'heap_base', 'build_fma'].filter((name) => !exported.has(name));
+  // every kernel the JS twin has, where it is loaded (in Node); else those init() itself calls
+  const expected = js ? Object.keys(js) : ['f32_gemm', 'f32_gemm_workspace_bytes'];
+  const missing = [...expected, 'heap_base', 'build_fma'].filter((name) => !exported.has(name));
   if (missing.length) {
     throw new Error(`init: the wasm module is not scratchnet's kernels of this version: it lacks ${missing.slice(0, 5).join(', ')}` +
       `${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} (use build/scratchnet*.wasm from this package)`);

@@ -12,12 +12,24 @@ import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { attribute, windowOutput } from '../io/onnx-layers.js';
+import {
+  winogradBackwardData, winogradBackwardFilter, winogradFits, winogradForward, winogradMaxPoolBackwardData,
+} from '../ops/winograd.js';
+import { options } from '../options.js';
+import { winogradByDefault } from '../backend/runtime.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
+
+export interface ConvolutionOptions {
+  /** Run the forward pass and the gradients as Winograd F(2×2, 3×3) where it fits (3×3 filters, stride 1, pad
+   *  at most 2, 8 channels or more in and out): fewer multiplications, results that differ from the im2col path's in the last bits
+   *  (src/ops/winograd.ts). Default: init()'s `winograd`. */
+  winograd?: boolean;
+}
 
 /**
  * The book's convolution (cross-correlation) as im2col and one matrix product: `W` `(FN, C, FH, FW)`,
@@ -37,8 +49,12 @@ export class Convolution implements Layer {
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
   #x: Tensor | undefined;
+  /** ConvolutionOptions.winograd; undefined follows init()'s. */
+  winograd: boolean | undefined;
 
-  constructor(W: Tensor, b: Tensor, stride = 1, pad = 0) {
+  constructor(W: Tensor, b: Tensor, stride = 1, pad = 0, convOptions?: ConvolutionOptions) {
+    const { winograd } = options('Convolution', convOptions, ['winograd']);
+    if (winograd !== undefined && typeof winograd !== 'boolean') throw new Error(`Convolution: winograd must be true or false, got ${String(winograd)}`);
     checkTensor('Convolution: W', W);
     checkTensor('Convolution: b', b);
     if (W.shape.length !== 4) throw new Error(`Convolution: W must be 4-D (FN, C, FH, FW), got ${formatShape(W.shape)}`);
@@ -56,15 +72,20 @@ export class Convolution implements Layer {
     this.db = empty(b.shape);
     this.params = { W, b };
     this.grads = { W: this.dW, b: this.db };
+    this.winograd = winograd;
   }
 
   forward(x: Tensor): Tensor {
     const { N, FN, OH, OW, flops, sampleBytes, geometry } = convPass('Convolution.forward', this, x);
     const out = this.#out.get([N, FN, OH, OW], x);
+    this.#x = x;
+    if (usesWinograd(this)) {
+      winogradForward(x, this.W, this.b, out, this.pad);
+      return out;
+    }
     const scratch = kernels().f32_conv_scratch_bytes(...geometry);
     runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread, 'Convolution.forward'), count, ...geometry]));
-    this.#x = x;
     return out;
   }
 
@@ -99,6 +120,12 @@ export class Convolution implements Layer {
   }
 }
 
+/** Whether the convolution's passes run as Winograd F(2×2, 3×3) (src/ops/winograd.ts): where
+ *  its filters fit, unless the layer's or init()'s `winograd` says otherwise. */
+export function usesWinograd(conv: Convolution): boolean {
+  return (conv.winograd ?? winogradByDefault()) && winogradFits(conv.W.shape, conv.stride, conv.pad);
+}
+
 /** A pass of a convolution over x (N, C, H, W), checked against its W: the output's size, the
  *  product's flops, the bytes of one sample of x, and the geometry arguments every kernel of
  *  assembly/conv.ts takes after the sample count. */
@@ -130,6 +157,14 @@ export interface BackwardKernels {
  */
 export function convBackward(caller: string, conv: Convolution, x: Tensor, dWtBuffer: LayerBuffer, dx: Tensor | undefined, k: BackwardKernels,
                              from: Tensor[], window: number[]): void {
+  const [dout, argmax] = from;
+  if (usesWinograd(conv)) {
+    const pooled = argmax ? { argmax, window } : undefined;
+    winogradBackwardFilter(x, dout, conv.dW, conv.db, conv.pad, pooled);
+    if (dx && argmax) winogradMaxPoolBackwardData(dout, argmax, conv.W, dx, conv.pad, window);
+    else if (dx) winogradBackwardData(dout, conv.W, dx, conv.pad);
+    return;
+  }
   const { N, FN, OH, OW, sampleBytes, geometry } = convPass(caller, conv, x);
   const K = geometry[0] * geometry[4] * geometry[5];
   const dWt = dWtBuffer.get([K, FN]);

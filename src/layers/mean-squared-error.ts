@@ -74,5 +74,11 @@ function targetForm(caller: string, t: unknown, n: number, outputs: number): Lab
   if (targets.shape.length === 2 && (targets.shape[0] !== n || targets.shape[1] !== outputs)) {
     throw new Error(`${caller}: t must be (${n}, ${outputs}) targets like x, or (${n}) labels, got ${formatShape(targets.shape)}`);
   }
-  return checkLabels(caller, targets, n, outputs);
+  if (targets.shape.length !== 2) return checkLabels(caller, targets, n, outputs);
+  // (N, C) targets are any finite values (a regression's), not only one-hot rows
+  const data = targets.data;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new Error(`${caller}: t must be finite, got ${data[i]} at flat index ${i}`);
+  }
+  return 'onehot';
 }

@@ -1,4 +1,5 @@
 // Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
+import { GEMM_TILE } from '../backend/kernels.js';
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { checkTensor, empty, sharesMemory, type Tensor } from '../tensor.js';
@@ -35,7 +36,7 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {})
   return c;
 }
 
-const MR = 4, NR = 8; // the wasm micro-kernel's tile (assembly/gemm.ts)
+const { rows: MR, columns: NR } = GEMM_TILE;
 
 /** Internal: the kernel call with its scratch, for callers that checked shapes themselves. Big
  *  products are cut between the threads by rows of C (or by columns when C is wide): every
