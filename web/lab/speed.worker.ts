@@ -2,7 +2,7 @@
 // wasm kernels with one or two threads and on their pure-JS twins. The inputs are random (speed
 // does not depend on what the pixels show), so the page needs no data.
 import {
-  createRng, MiniBatches, randn, setBackend, setThreads, SGD, SimpleConvNet, tensor, threadCount, TwoLayerNet, usesFma,
+  createRng, init, MiniBatches, randn, setBackend, setThreads, SGD, SimpleConvNet, tensor, threadCount, TwoLayerNet, usesFma,
   type Network,
 } from 'scratchnet';
 import { nextTask, Runs, serve } from './worker-base.js';
@@ -31,6 +31,8 @@ const post = serve<ToWorker, FromWorker>((m) => {
   }
   runs.start(async (live) => {
     for (const config of m.configs) {
+      // browsers load the JS kernels on demand: init() once before the first switch to them
+      if (config.backend === 'js') await init({ backend: 'js' });
       setBackend(config.backend);
       setThreads(Math.min(config.threads, maxThreads));
       const net = network(config.model);
