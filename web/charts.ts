@@ -7,14 +7,19 @@ const MAX_POINTS = 4000;
 
 const cssColor = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-// A uPlot chart over iterations that fills `target` and follows its size.
-function plotIn(target: HTMLElement, series: uPlot.Series[], y: uPlot.Scale = {}): uPlot {
+// A uPlot chart over iterations (or `xLabel`) that fills `target` and follows its size.
+function plotIn(target: HTMLElement, series: uPlot.Series[], y: uPlot.Scale = {}, xLabel = 'iteration'): uPlot {
   const size = () => ({ width: target.clientWidth, height: target.clientHeight - LEGEND_PX });
   const plot = new uPlot({
     ...size(),
     scales: { x: { time: false }, y },
-    series: [{ label: 'iteration' }, ...series],
-    axes: [{ grid: { stroke: '#eaeef2' } }, { grid: { stroke: '#eaeef2' }, size: 50 }],
+    series: [{ label: xLabel }, ...series],
+    axes: [{ grid: { stroke: '#eaeef2' } }, {
+      grid: { stroke: '#eaeef2' }, size: 50,
+      // a log scale's small values in powers of ten, which uPlot's default would print as 0
+      // (uPlot passes null for ticks it leaves unlabelled)
+      ...(y.distr === 3 ? { values: (_u: uPlot, ticks: (number | null)[]) => ticks.map((v) => (v === null ? '' : v >= 0.01 && v <= 1000 ? String(v) : v.toExponential(0))) } : {}),
+    }],
     cursor: { drag: { x: false, y: false } },
     legend: { live: false }, // names only: values under the cursor would jump while data streams in
   }, [[], ...series.map(() => [])], target);
@@ -95,5 +100,27 @@ export class AccuracyChart {
   clear(): void {
     for (const column of this.#data) column.length = 0;
     this.#plot.setData(this.#data);
+  }
+}
+
+/** Colours the lab's charts give their series, in order. */
+export const PALETTE = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777'];
+
+/** Several lines over one x axis, redrawn whole by set() (null where a series has no value). */
+export class Lines {
+  readonly #plot: uPlot;
+
+  /** Each line a label (coloured from PALETTE in order) or a label with its own colour and dash. */
+  constructor(target: HTMLElement, lines: (string | { label: string; color: string; dash?: number[] })[],
+              options: { x?: string; y?: uPlot.Scale; points?: boolean } = {}) {
+    const series = lines.map((line, i): uPlot.Series => {
+      const { label, color, dash } = typeof line === 'string' ? { label: line, color: PALETTE[i % PALETTE.length], dash: undefined } : line;
+      return { label, stroke: color, dash, width: 2, spanGaps: true, points: { show: options.points ?? false, size: 5, fill: color } };
+    });
+    this.#plot = plotIn(target, series, options.y, options.x);
+  }
+
+  set(x: number[], ys: (number | null)[][]): void {
+    this.#plot.setData([x, ...ys] as uPlot.AlignedData);
   }
 }

@@ -14,7 +14,7 @@ function grayImage(values: Float32Array, width: number, height: number, level: (
   return image;
 }
 
-/** The first layer's weights, each filter scaled to its own range, in a grid. */
+/** The first layer's weights (or feature maps), each image scaled to its own range, in a grid. */
 export function drawFilters(canvas: HTMLCanvasElement, { count, width, height, data }: Filters): void {
   const columns = count <= 16 ? 8 : 10;
   const rows = Math.ceil(count / columns);
@@ -41,4 +41,30 @@ export function drawFilters(canvas: HTMLCanvasElement, { count, width, height, d
 export function drawDigit(canvas: HTMLCanvasElement, pixels: Float32Array): void {
   canvas.width = canvas.height = 28;
   canvas.getContext('2d')!.putImageData(grayImage(pixels, 28, 28, (v) => Math.round(v * 255)), 0, 0);
+}
+
+/** Small 28×28 images (values in [0, 1]) into `container`, each captioned: "label → answer". */
+export function drawMistakes(container: HTMLElement, images: Float32Array, labels: number[], predicted: number[]): void {
+  container.replaceChildren(...labels.map((label, i) => {
+    const figure = document.createElement('figure');
+    const canvas = document.createElement('canvas');
+    drawDigit(canvas, images.subarray(i * 784, (i + 1) * 784));
+    const caption = document.createElement('figcaption');
+    caption.textContent = `${label} → ${predicted[i]}`;
+    figure.append(canvas, caption);
+    return figure;
+  }));
+}
+
+/** Each layer's feature maps as a captioned grid in `container`. */
+export function drawMaps(container: HTMLElement, maps: Filters[]): void {
+  container.replaceChildren(...maps.map((m) => {
+    const figure = document.createElement('figure');
+    const caption = document.createElement('figcaption');
+    caption.textContent = m.caption;
+    const canvas = document.createElement('canvas');
+    drawFilters(canvas, m);
+    figure.append(caption, canvas);
+    return figure;
+  }));
 }

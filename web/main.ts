@@ -1,16 +1,20 @@
 // The page: controls, numbers, charts, filters and the drawing pad, all fed by the training worker.
 import { AccuracyChart, LossChart } from './charts.js';
 import { drawingPad } from './draw.js';
-import { drawDigit, drawFilters } from './images.js';
+import { drawDigit, drawFilters, drawMaps, drawMistakes } from './images.js';
+import { renderNav } from './lab/shell.js';
 import type { FromWorker, ModelName, ToWorker } from './protocol.js';
 
+renderNav();
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const el = {
   model: $<HTMLSelectElement>('model'), start: $<HTMLButtonElement>('start'), save: $<HTMLButtonElement>('save'),
   load: $<HTMLInputElement>('load'), loadLabel: $('load-label'), status: $('status'), recipe: $('recipe'),
   error: $('error'), trainSize: $('train-size'), iteration: $('iteration'), loss: $('loss'), trainAcc: $('train-acc'),
   testAcc: $('test-acc'), speed: $('speed'), evalIteration: $('eval-iteration'), evalSize: $('eval-size'),
-  filters: $<HTMLCanvasElement>('filters'), filtersCaption: $('filters-caption'), pad: $<HTMLCanvasElement>('pad'),
+  filters: $<HTMLCanvasElement>('filters'), filtersCaption: $('filters-caption'), filtersStart: $<HTMLCanvasElement>('filters-start'),
+  layers: $<HTMLTextAreaElement>('layers'), build: $<HTMLButtonElement>('build'), custom: $<HTMLDetailsElement>('custom'),
+  mistakes: $('mistakes'), mistakesCaption: $('mistakes-caption'), maps: $('maps'), pad: $<HTMLCanvasElement>('pad'),
   input: $<HTMLCanvasElement>('input'), clear: $<HTMLButtonElement>('clear'), predicted: $('predicted'), probabilities: $('probabilities'),
 };
 
@@ -56,6 +60,8 @@ const predict = ({ data, width, height }: ImageData): void => send({ type: 'pred
 const pad = drawingPad(el.pad, predict);
 let running = false;
 let speed = 0; // images per second, smoothed
+let firstFilters = true; // the next filters are the new network's, before training
+let current: ModelName | undefined; // the network the worker has
 
 function setEnabled(enabled: boolean): void {
   for (const b of [el.start, el.save, el.load]) b.disabled = !enabled;
@@ -64,13 +70,14 @@ function setEnabled(enabled: boolean): void {
 
 const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }>) => void } = {
   ready(m) {
-    el.model.value = m.model;
+    el.model.value = current = m.model;
     el.recipe.textContent = `${m.description}; ${m.threads === 1 ? 'one thread' : `${m.threads} threads`}`;
     el.trainSize.textContent = m.trainSize.toLocaleString('en');
     el.status.textContent = `Ready: ${m.trainSize.toLocaleString('en')} training and ${m.testSize.toLocaleString('en')} test images loaded.`;
     el.iteration.textContent = el.loss.textContent = el.speed.textContent = '–';
     lossChart.clear();
     accChart.clear();
+    firstFilters = true;
     setEnabled(true);
   },
   progress(m) {
@@ -93,7 +100,15 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   },
   filters(m) {
     el.filtersCaption.textContent = m.filters.caption;
+    if (firstFilters) drawFilters(el.filtersStart, m.filters);
+    firstFilters = false;
     drawFilters(el.filters, m.filters);
+  },
+  mistakes(m) {
+    el.mistakesCaption.textContent = m.labels.length
+      ? `The first ${m.labels.length} of the ${m.of.toLocaleString('en')} test images evaluated that the network gets wrong: label → its answer.`
+      : `No mistakes on the ${m.of.toLocaleString('en')} test images evaluated.`;
+    drawMistakes(el.mistakes, m.images, m.labels, m.predicted);
   },
   running(m) {
     running = m.running;
@@ -104,6 +119,7 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   prediction(m) {
     drawDigit(el.input, m.pixels);
     showProbabilities(m.probabilities);
+    drawMaps(el.maps, m.maps);
   },
   saved(m) {
     const link = document.createElement('a');
@@ -118,6 +134,11 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   },
   error(m) {
     showError(m.message);
+    // a network that could not be built leaves the one before it
+    if (current) {
+      el.model.value = current;
+      setEnabled(true);
+    }
   },
 };
 worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
@@ -126,9 +147,25 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
 });
 
 el.start.addEventListener('click', () => send({ type: running ? 'stop' : 'start' }));
-el.model.addEventListener('change', () => {
+// A fresh network of the chosen kind; a Sequential of the layers in the text box.
+function reset(): void {
+  const model = el.model.value as ModelName;
+  let layers;
+  if (model === 'Sequential') {
+    el.custom.open = true;
+    try {
+      layers = JSON.parse(el.layers.value);
+    } catch (e) {
+      return showError(`Your layers are not valid JSON: ${(e as Error).message}`);
+    }
+  }
   setEnabled(false);
-  send({ type: 'reset', model: el.model.value as ModelName });
+  send({ type: 'reset', model, layers });
+}
+el.model.addEventListener('change', reset);
+el.build.addEventListener('click', () => {
+  el.model.value = 'Sequential';
+  reset();
 });
 el.save.addEventListener('click', () => send({ type: 'save' }));
 el.load.addEventListener('change', async () => {
@@ -142,6 +179,7 @@ el.clear.addEventListener('click', () => {
   pad.clear();
   el.input.getContext('2d')!.clearRect(0, 0, el.input.width, el.input.height);
   showProbabilities(null);
+  el.maps.replaceChildren();
 });
 
 send({ type: 'reset', model: el.model.value as ModelName });

@@ -1,10 +1,13 @@
 // Messages between the page (main.ts) and the training worker (worker.ts).
+import type { LayerSpec } from 'scratchnet';
 
-export type ModelName = 'TwoLayerNet' | 'SimpleConvNet';
+/** The book's networks, or a Sequential of the user's layers. */
+export type ModelName = 'TwoLayerNet' | 'SimpleConvNet' | 'DeepConvNet' | 'Sequential';
 
 export type ToWorker =
-  /** Replace the network by a fresh one of this kind (stops training). */
-  | { type: 'reset'; model: ModelName }
+  /** Replace the network by a fresh one of this kind (stops training); a Sequential is built from
+   *  `layers` (one sample's input is [1, 28, 28]) and a dense layer of 10 units after them. */
+  | { type: 'reset'; model: ModelName; layers?: LayerSpec[] }
   | { type: 'start' }
   | { type: 'stop' }
   /** A drawing as RGBA pixels (a canvas's ImageData), to be made MNIST-like and classified. */
@@ -12,7 +15,8 @@ export type ToWorker =
   | { type: 'save' }
   | { type: 'load'; bytes: Uint8Array; fileName: string };
 
-/** The first-layer weights as images, each `width`×`height`, concatenated. */
+/** Images of one size, each `width`×`height`, concatenated: the first-layer weights, or a
+ *  layer's feature maps. */
 export interface Filters {
   /** What the images show, for the page to say. */
   caption: string;
@@ -30,8 +34,11 @@ export type FromWorker =
   | { type: 'evaluation'; iteration: number; trainAcc: number; testAcc: number; evalSize: number }
   | { type: 'filters'; filters: Filters }
   | { type: 'running'; running: boolean }
-  /** The 28×28 input the drawing became, and the network's class probabilities for it. */
-  | { type: 'prediction'; pixels: Float32Array; probabilities: number[] }
+  /** The 28×28 input the drawing became, the network's class probabilities for it, and the
+   *  feature maps (N, C, H, W outputs) of each layer it passed through, the first channels of each. */
+  | { type: 'prediction'; pixels: Float32Array; probabilities: number[]; maps: Filters[] }
+  /** Test images (28×28 each) the network got wrong at the last evaluation, with their labels and its answers. */
+  | { type: 'mistakes'; images: Float32Array; labels: number[]; predicted: number[]; of: number }
   | { type: 'saved'; bytes: Uint8Array; fileName: string }
   | { type: 'loaded'; model: ModelName; fileName: string; iteration: number }
   | { type: 'error'; message: string };

@@ -2,10 +2,12 @@
 // slices of about 100 ms, reading the page's messages (stop, predict, save, load) between slices,
 // so neither the page nor a prediction waits for more than one slice.
 import {
-  Adam, MiniBatches, SGD, SimpleConvNet, TwoLayerNet, createRng, deserialize, deserializeParams, init, loadMnist,
-  preprocessDigit, rgbaToGray, serializeParams, tensor, threadCount, type Network, type Optimizer, type Tensor,
+  MiniBatches, createRng, deserialize, deserializeModel, deserializeParams, init, preprocessDigit, rgbaToGray, serializeModel,
+  tensor, threadCount, type Optimizer, type Sequential, type Tensor,
 } from 'scratchnet';
+import { fetchMnist } from './lab/mnist.js';
 import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
+import { customNetwork, RECIPES } from './recipes.js';
 
 // NOTE: a subset keeps the start short and the memory small (10 000 images are 31 MB of float32
 // in linear memory; all 60 000 would be 188 MB). The test set is used whole.
@@ -14,6 +16,8 @@ const BATCH_SIZE = 100;
 const EVAL_EVERY = TRAIN_SIZE / BATCH_SIZE; // one epoch of the subset, where the book evaluates
 const SLICE_MS = 100;
 const UNITS_SHOWN = 16; // TwoLayerNet hidden units drawn as images
+const MISTAKES_SHOWN = 16;
+const MAPS_SHOWN = 8; // channels of each layer's feature maps
 
 // The DOM lib types `self` as a Window; in a worker it is the worker's global scope.
 const scope = self as unknown as {
@@ -24,41 +28,6 @@ const post = (message: FromWorker, transfer: Transferable[] = []): void => scope
 
 interface Data { xTrain: Tensor; tTrain: Tensor; xTest: Tensor; tTest: Tensor }
 
-interface Recipe {
-  description: string;
-  inputShape: number[];
-  /** Accuracies are measured on the first evalSize train and test images. */
-  evalSize: number;
-  optimizer(): Optimizer;
-  /** A network with the sizes of the given parameter shapes, or the default one. */
-  network(shapes?: Record<string, number[]>): Network;
-}
-
-// The book's recipes: train_neuralnet.py (784-50-10, SGD lr 0.1) and train_convnet.py (Adam
-// lr 0.001, accuracy on 1 000 samples, since a forward pass over 10 000 costs as much as 100
-// training iterations).
-const RECIPES: Record<ModelName, Recipe> = {
-  TwoLayerNet: {
-    description: 'TwoLayerNet 784-50-10 (Affine-ReLU-Affine), SGD lr 0.1, batch 100',
-    inputShape: [784],
-    evalSize: 10_000,
-    optimizer: () => new SGD({ lr: 0.1 }),
-    network: (shapes) => new TwoLayerNet({
-      inputSize: 784, hiddenSize: shapes?.W1?.[1] ?? 50, outputSize: 10, seed: 0,
-    }),
-  },
-  SimpleConvNet: {
-    description: 'SimpleConvNet (conv 30×5×5-ReLU-pool-Affine 100-ReLU-Affine), Adam lr 0.001, batch 100',
-    inputShape: [1, 28, 28],
-    evalSize: 1_000,
-    optimizer: () => new Adam({ lr: 0.001 }),
-    network: (shapes) => new SimpleConvNet({
-      convParam: { filterNum: shapes?.W1?.[0] ?? 30, filterSize: shapes?.W1?.[2] ?? 5, pad: 0, stride: 1 },
-      hiddenSize: shapes?.W2?.[1] ?? 100, seed: 0,
-    }),
-  },
-};
-
 /** A network and everything its training needs. */
 class Session {
   readonly optimizer: Optimizer;
@@ -68,7 +37,7 @@ class Session {
   readonly #evalSets: { train: [Tensor, Tensor]; test: [Tensor, Tensor] };
   iteration = 0;
 
-  constructor(readonly model: ModelName, readonly net: Network, data: Data) {
+  constructor(readonly model: ModelName, readonly net: Sequential, data: Data) {
     const recipe = RECIPES[model];
     this.optimizer = recipe.optimizer();
     const head = (x: Tensor, t: Tensor): [Tensor, Tensor] => {
@@ -99,18 +68,46 @@ class Session {
     const { train, test } = this.#evalSets;
     const [trainAcc, testAcc] = [this.net.accuracy(...train), this.net.accuracy(...test)];
     post({ type: 'evaluation', iteration: this.iteration, trainAcc, testAcc, evalSize: train[0].shape[0] });
-    const filters = filtersOf(this.model, this.net.params.W1);
+    const filters = filtersOf(this.net.params.W1);
     post({ type: 'filters', filters }, [filters.data.buffer]);
+    this.#postMistakes(test[0], test[1]);
   }
 
-  /** Class probabilities of one 28×28 image. */
-  predict(pixels: Float32Array): number[] {
+  // The first test images of the evaluation set the network gets wrong.
+  #postMistakes(x: Tensor, t: Tensor): void {
+    const scores = this.net.predict(x);
+    const images = new Float32Array(MISTAKES_SHOWN * 784), labels: number[] = [], predicted: number[] = [];
+    for (let i = 0; i < x.shape[0] && labels.length < MISTAKES_SHOWN; i++) {
+      const row = scores.data.subarray(i * 10, i * 10 + 10);
+      const answer = row.indexOf(Math.max(...row));
+      if (answer === t.data[i]) continue;
+      images.set(x.data.subarray(i * 784, (i + 1) * 784), labels.length * 784);
+      labels.push(t.data[i]);
+      predicted.push(answer);
+    }
+    scores.dispose();
+    post({ type: 'mistakes', images, labels, predicted, of: x.shape[0] }, [images.buffer]);
+  }
+
+  /** Class probabilities of one 28×28 image, and the feature maps it makes on the way. */
+  predict(pixels: Float32Array): { probabilities: number[]; maps: Filters[] } {
     const x = tensor(pixels, [1, ...RECIPES[this.model].inputShape]);
     const scores = this.net.predict(x);
     const probabilities = softmax(scores.toArray());
-    x.dispose();
     scores.dispose();
-    return probabilities;
+    // the layers one by one, as predict runs them (the same numbers), keeping each image-shaped output
+    const maps: Filters[] = [];
+    const kinds = this.net.architecture.layers.map((l) => l.kind);
+    let out: Tensor = x;
+    this.net.layerList.forEach((layer, i) => {
+      out = layer.forward(out, false);
+      if (out.shape.length !== 4) return;
+      const [, channels, height, width] = out.shape;
+      const count = Math.min(MAPS_SHOWN, channels);
+      maps.push({ caption: `${i + 1}. ${kinds[i]}: ${channels} maps of ${height}×${width}`, count, width, height, data: out.data.slice(0, count * height * width) });
+    });
+    x.dispose();
+    return { probabilities, maps };
   }
 
   dispose(): void {
@@ -128,11 +125,11 @@ function softmax(scores: number[]): number[] {
   return e.map((v) => v / sum);
 }
 
-// The first layer's weights as images: SimpleConvNet's filters (FN, 1, FH, FW), or the 784 input
-// weights of TwoLayerNet's first hidden units as 28×28 images (column j of W1 is unit j's).
-function filtersOf(model: ModelName, W1: Tensor): Filters {
+// The first layer's weights as images: a convolution's filters (FN, 1, FH, FW), or the 784 input
+// weights of a dense layer's first units as 28×28 images (column j of W1 is unit j's).
+function filtersOf(W1: Tensor): Filters {
   const w = W1.data;
-  if (model === 'SimpleConvNet') {
+  if (W1.shape.length === 4) {
     const [count, , height, width] = W1.shape;
     const caption = `The ${count} filters (${height}×${width}) of the convolution layer, W1.`;
     return { caption, count, width, height, data: w.slice(0, count * height * width) };
@@ -145,17 +142,8 @@ function filtersOf(model: ModelName, W1: Tensor): Filters {
   return { caption, count, width: 28, height: 28, data };
 }
 
-async function loadData(): Promise<Data> {
-  const fetchFile = async (name: string): Promise<Uint8Array> => {
-    const response = await fetch(`/mnist/${name}`);
-    if (!response.ok) throw new Error(`could not load /mnist/${name}: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  };
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
-    ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(fetchFile));
-  // (N, 784) pixels in [0, 1] and class indices, only the first TRAIN_SIZE training samples converted
-  return loadMnist({ files: { trainImages, trainLabels, testImages, testLabels }, trainSize: TRAIN_SIZE });
-}
+// (N, 784) pixels in [0, 1] and class indices, only the first TRAIN_SIZE training samples converted
+const loadData = (): Promise<Data> => fetchMnist({ trainSize: TRAIN_SIZE });
 
 // NOTE: setTimeout(0) is clamped to 4 ms once nested; a message to ourselves is not. Posted
 // messages run in the order they arrive, so the page's waiting messages are handled first.
@@ -173,7 +161,7 @@ let running = false; // cleared by 'stop'; the loop ends at its next slice
 let loop: Promise<void> | undefined;
 
 // Replaces the session by one training `net` from `iteration` on; stops training.
-function start(model: ModelName, net: Network, iteration = 0): void {
+function start(model: ModelName, net: Sequential, iteration = 0): void {
   running = false;
   session?.dispose();
   session = new Session(model, net, data!);
@@ -198,21 +186,33 @@ async function train(): Promise<void> {
   }
 }
 
-// Loads a .safetensors file into a new network of the kind and sizes it holds; the current one
-// stays if anything is wrong with the file.
+// Loads a .safetensors file into a new network of the kind and sizes it holds: a model file
+// (serializeModel: the architecture inside) or the weights of one of the book's networks. The
+// current one stays if anything is wrong with the file.
 function load(bytes: Uint8Array, fileName: string): void {
   const { metadata, arrays } = deserialize(bytes, fileName);
-  const model = metadata.network;
-  if (model !== 'TwoLayerNet' && model !== 'SimpleConvNet') {
-    throw new Error(`${fileName}: the demo runs TwoLayerNet and SimpleConvNet; this file holds ${model ? `a ${model}` : 'no network name'}`);
-  }
-  const shapes = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, a.shape]));
-  const net = RECIPES[model].network(shapes);
-  try {
-    deserializeParams(net, bytes, fileName);
-  } catch (e) {
-    net.dispose();
-    throw e;
+  let net: Sequential;
+  let model: ModelName;
+  if (metadata.architecture) {
+    net = deserializeModel(bytes, fileName);
+    model = net.architecture.kind as ModelName;
+    if (!(model in RECIPES) || net.inputShape.join() !== RECIPES[model].inputShape.join()) {
+      net.dispose();
+      throw new Error(`${fileName}: the demo runs ${Object.keys(RECIPES).join(', ')} on MNIST images; this file holds a ${model} of input [${net.inputShape.join(', ')}]`);
+    }
+  } else {
+    model = metadata.network as ModelName;
+    if (!model || !(model in RECIPES) || model === 'Sequential') {
+      throw new Error(`${fileName}: the demo runs ${Object.keys(RECIPES).join(', ')}; this file holds ${model ? `a ${model}` : 'no network name'}`);
+    }
+    const shapes = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, a.shape]));
+    net = RECIPES[model].network(shapes);
+    try {
+      deserializeParams(net, bytes, fileName);
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
   }
   const iteration = Number(metadata.iterations) || 0;
   start(model, net, iteration);
@@ -222,7 +222,8 @@ function load(bytes: Uint8Array, fileName: string): void {
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'reset':
-      start(message.model, RECIPES[message.model].network());
+      // built before the current network goes, so that bad layers leave it as it was
+      start(message.model, message.model === 'Sequential' ? customNetwork(message.layers) : RECIPES[message.model].network());
       break;
     case 'start':
       running = true;
@@ -235,12 +236,13 @@ function handle(message: ToWorker): void {
     case 'predict': {
       const { rgba, width, height } = message;
       const pixels = preprocessDigit(rgbaToGray(rgba, width, height), width, height);
-      post({ type: 'prediction', pixels, probabilities: session!.predict(pixels) });
+      const { probabilities, maps } = session!.predict(pixels);
+      post({ type: 'prediction', pixels, probabilities, maps }, maps.map((m) => m.data.buffer));
       break;
     }
     case 'save': {
       const s = session!;
-      const bytes = serializeParams(s.net, { iterations: String(s.iteration) });
+      const bytes = serializeModel(s.net, { iterations: String(s.iteration) });
       post({ type: 'saved', bytes, fileName: `${s.model.toLowerCase()}-${s.iteration}.safetensors` }, [bytes.buffer]);
       break;
     }
