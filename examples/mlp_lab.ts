@@ -46,7 +46,9 @@ const models: Model[] = [
 ];
 const arch = (m: Model) => [784, ...m.hidden, 10].join('→');
 const initName = (m: Model) => (m.init === NORMAL ? 'N(0, 1)' : 'Xavier');
-const label = (m: Model, i: number) => `${i + 1}. ${arch(m)}, ${initName(m)}, ${m.optimizer}${m.dropout ? `, dropout ${m.dropout}` : ''}`;
+// 784→256×4→10 for the figure's legends, which have less room than the table
+const shortArch = (m: Model) => [784, ...(m.hidden.length > 2 ? [`${m.hidden[0]}×${m.hidden.length}`] : m.hidden), 10].join('→');
+const label = (m: Model, i: number) => `${i + 1}. ${shortArch(m)}, ${initName(m)}, ${m.optimizer}${m.dropout ? `, drop ${m.dropout}` : ''}`;
 
 function network(m: Model): Sequential {
   const hidden = m.hidden.flatMap((units): LayerSpec[] =>
@@ -80,7 +82,7 @@ for (const [i, m] of models.entries()) {
     const seconds = (performance.now() - t0) / 1000;
     const trainAcc = net.accuracy(xTrain, tTrain);
     rows.push({ ...m, testAcc: result.testAcc, trainAcc, seconds, testAccs: result.testAccList, trainLosses });
-    console.log(`${label(m, i)}: test ${result.testAcc.toFixed(4)} (course ${m.course}), train ${trainAcc.toFixed(4)}, ${seconds.toFixed(1)} s`);
+    console.log(`${i + 1}. ${arch(m)}, ${initName(m)}, ${m.optimizer}${m.dropout ? `, dropout ${m.dropout}` : ''}: test ${result.testAcc.toFixed(4)} (course ${m.course}), train ${trainAcc.toFixed(4)}, ${seconds.toFixed(1)} s`);
   } finally {
     trainer.optimizer.dispose();
     net.dispose();
@@ -108,12 +110,12 @@ await writeFile(mdFile, `# mlp_lab\n\n${about}\n\n${table}\n`);
 const epochAxis = Array.from({ length: epochs }, (_, i) => i + 1);
 const chart = panels([
   lineChart(rows.map((r, i) => ({ name: `${label(r, i)}: ${r.testAcc.toFixed(4)}`, x: epochAxis, y: r.testAccs })), {
-    title: `test accuracy after each epoch (${testSize} images)`, xLabel: 'epoch', yLabel: 'test accuracy', markers: true, width: 620, height: 420,
+    title: `test accuracy after each epoch (${testSize} images)`, xLabel: 'epoch', yLabel: 'test accuracy', markers: true, width: 900, height: 360,
   }),
   lineChart(rows.map((r, i) => ({ name: label(r, i), x: epochAxis, y: r.trainLosses })), {
-    title: 'training loss (mean over the epoch)', xLabel: 'epoch', yLabel: 'loss', yScale: 'log', markers: true, width: 620, height: 420,
+    title: 'training loss (mean over the epoch)', xLabel: 'epoch', yLabel: 'loss', yScale: 'log', markers: true, width: 900, height: 360,
   }),
-], { columns: 2, title: `The course's six MNIST models (batch ${BATCH}, lr ${LR}, ${trainSize} training images, seed ${seed})` });
+], { columns: 1, title: `The course's six MNIST models (batch ${BATCH}, lr ${LR}, ${trainSize} training images, seed ${seed})` });
 const files = await saveFigure(chart, 'mlp_lab', out);
 console.log(`\nwrote ${mdFile}, ${files.svg} and ${files.png}`);
 
