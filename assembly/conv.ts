@@ -14,6 +14,7 @@ import { outSize } from './geometry';
 import { f32_col2im_t, f32_im2col_t } from './im2col';
 import { f32_gemm, f32_gemm_workspace_bytes, gemmRowBias } from './gemm';
 import { f32_maxpool_bwd, f32_maxpool_fwd } from './pool';
+import { addChannel, reluKeepingArgmax, storeChannelSums } from './conv-parts';
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
@@ -43,22 +44,6 @@ export function f32_conv_maxpool_fwd(x: usize, w: usize, b: usize, y: usize, arg
     const o = <usize>n * off(FN * pooled);
     f32_maxpool_fwd(outN, y + o, argmax + o, 1, FN, OH, OW, PH, PW, poolStride, poolPad);
     if (relu) reluKeepingArgmax(y + o, argmax + o, FN * pooled);
-  }
-}
-
-// y = pmax(y, 0) (f32_relu_fwd), argmax = −1 where y is not > 0 (f32_relu_bwd's zero gradients)
-@inline function reluKeepingArgmax(y: usize, argmax: usize, n: i32): void {
-  const zero = f32x4.splat(0), none = i32x4.splat(-1);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(y + off(i));
-    v128.store(y + off(i), f32x4.pmax(v, zero));
-    v128.store(argmax + off(i), v128.bitselect(v128.load(argmax + off(i)), none, f32x4.gt(v, zero)));
-  }
-  for (; i < n; i++) {
-    const v = load<f32>(y + off(i));
-    store<f32>(y + off(i), v < 0 ? 0 : v);
-    if (!(v > 0)) store<i32>(argmax + off(i), -1);
   }
 }
 
@@ -111,21 +96,7 @@ export function f32_maxpool_conv_bwd_filter(x: usize, dy: usize, argmax: usize, 
     f32_gemm(0, 1, K, fCount, P, 1, scratch, P, doutN, P, beta, dwt + off(f0), FN, work);
     for (let f = 0; f < fCount; f++) addChannel(doutN + <usize>f * off(P), P, sums + off(5 * f));
   }
-  for (let f = 0; f < fCount; f++) {
-    const s = sums + off(5 * f);
-    store<f32>(db + off(f0 + f), (load<f32>(s) + load<f32>(s, 4)) + (load<f32>(s, 8) + load<f32>(s, 12)) + load<f32>(s, 16));
-  }
-}
-
-// Adds the P floats at x to the lanes and tail at s, in f32_sum_channels's order.
-@inline function addChannel(x: usize, P: i32, s: usize): void {
-  let acc = v128.load(s);
-  let tail = load<f32>(s, 16);
-  let i = 0;
-  for (; i + 4 <= P; i += 4) acc = f32x4.add(acc, v128.load(x + off(i)));
-  for (; i < P; i++) tail += load<f32>(x + off(i));
-  v128.store(s, acc);
-  store<f32>(s, tail, 16);
+  storeChannelSums(sums, db + off(f0), fCount);
 }
 
 // dx_n = col2im_t(Wᵀ (K, FN) · dout_n (FN, P)) for the N samples at dout; dx is (N, C, H, W).

@@ -9,6 +9,8 @@ export { f32_gemm, f32_gemm_workspace_bytes } from './gemm'; // gemmRowBias is c
 export * from './gather';
 export * from './im2col';
 export * from './conv';
+export * from './winograd';
+export * from './winograd-filter';
 export * from './transpose';
 export * from './pool';
 export * from './optim';

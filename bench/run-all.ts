@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['gemm', 'train-step', 'conv', 'kernels', 'threads', 'peers'];
+const ALL = ['gemm', 'train-step', 'conv', 'winograd', 'kernels', 'threads', 'peers'];
 const DEFAULT = ALL.filter((s) => s !== 'peers');
 
 const args = process.argv.slice(2);

@@ -5,6 +5,7 @@ import { checkLabels } from './labels.js';
 import { createRng, type Rng } from './rng.js';
 import { checkTensor, empty, type Tensor } from './tensor.js';
 import { describe, formatShape, sameShape } from './shape.js';
+import { ShapeError, ValueError } from './errors.js';
 
 /** identity_function: a copy of x. */
 export function identity(x: Tensor): Tensor {
@@ -42,7 +43,7 @@ function elementwise(caller: string, x: Tensor, kernel: 'f32_sigmoid_fwd' | 'f32
 export function softmax(x: Tensor): Tensor {
   checkTensor('functions.softmax: x', x);
   if ((x.shape.length !== 1 && x.shape.length !== 2) || x.size === 0) {
-    throw new Error(`functions.softmax: x must be a (C) vector or (N, C) rows, not empty, got ${formatShape(x.shape)}`);
+    throw new ShapeError(`functions.softmax: x must be a (C) vector or (N, C) rows, not empty, got ${formatShape(x.shape)}`);
   }
   const [rows, cols] = x.shape.length === 1 ? [1, x.shape[0]] : x.shape;
   const y = empty(x.shape);
@@ -59,11 +60,11 @@ export function crossEntropyError(y: Tensor, t: Tensor): number {
   checkTensor(`${caller}: y`, y);
   checkTensor(`${caller}: t`, t);
   if ((y.shape.length !== 1 && y.shape.length !== 2) || y.size === 0) {
-    throw new Error(`${caller}: y must be a (C) vector or (N, C) rows of probabilities, not empty, got ${formatShape(y.shape)}`);
+    throw new ShapeError(`${caller}: y must be a (C) vector or (N, C) rows of probabilities, not empty, got ${formatShape(y.shape)}`);
   }
   const [n, classes] = y.shape.length === 1 ? [1, y.shape[0]] : y.shape;
   // as the book: a t of y's size is one-hot, anything else labels
-  if (t.size !== y.size && t.size !== n) throw new Error(`${caller}: y has ${n} samples but t has ${t.size} labels`);
+  if (t.size !== y.size && t.size !== n) throw new ShapeError(`${caller}: y has ${n} samples but t has ${t.size} labels`);
   const labels = t.size === y.size ? t.reshape([n, classes]) : t.reshape([t.size]);
   try {
     const form = checkLabels(caller, labels, n, classes);
@@ -84,7 +85,7 @@ export function meanSquaredError(y: Tensor, t: Tensor): number {
   checkTensor('functions.meanSquaredError: y', y);
   checkTensor('functions.meanSquaredError: t', t);
   if (!sameShape(y.shape, t.shape)) {
-    throw new Error(`functions.meanSquaredError: t must have y's shape ${formatShape(y.shape)}, got ${formatShape(t.shape)}`);
+    throw new ShapeError(`functions.meanSquaredError: t must have y's shape ${formatShape(y.shape)}, got ${formatShape(t.shape)}`);
   }
   return kernels().f32_mse_fwd(y.offset, t.offset, y.size);
 }
@@ -96,10 +97,10 @@ export function meanSquaredError(y: Tensor, t: Tensor): number {
  */
 export function convOutputSize(inputSize: number, filterSize: number, stride = 1, pad = 0): number {
   for (const [name, v, min] of [['inputSize', inputSize, 1], ['filterSize', filterSize, 1], ['stride', stride, 1], ['pad', pad, 0]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new Error(`functions.convOutputSize: ${name} must be an integer >= ${min}, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < min) throw new ValueError(`functions.convOutputSize: ${name} must be an integer >= ${min}, got ${describe(v)}`);
   }
   if (filterSize > inputSize + 2 * pad) {
-    throw new Error(`functions.convOutputSize: the filter (${filterSize}) is larger than the padded input (${inputSize + 2 * pad})`);
+    throw new ShapeError(`functions.convOutputSize: the filter (${filterSize}) is larger than the padded input (${inputSize + 2 * pad})`);
   }
   return Math.floor((inputSize + 2 * pad - filterSize) / stride) + 1;
 }
@@ -114,10 +115,10 @@ export function shuffleDataset(x: Tensor, t: Tensor, rng: Rng = createRng()): [T
   checkTensor(`${caller}: t`, t);
   const n = x.shape[0];
   if (x.shape.length === 0 || t.shape.length === 0 || t.shape[0] !== n) {
-    throw new Error(`${caller}: x and t must have the same number of samples on axis 0, got x ${formatShape(x.shape)} and t ${formatShape(t.shape)}`);
+    throw new ShapeError(`${caller}: x and t must have the same number of samples on axis 0, got x ${formatShape(x.shape)} and t ${formatShape(t.shape)}`);
   }
   if (rng === null || typeof rng !== 'object' || typeof rng.int !== 'function') {
-    throw new Error(`${caller}: rng must be a generator from createRng(seed), got ${describe(rng)}`);
+    throw new ValueError(`${caller}: rng must be a generator from createRng(seed), got ${describe(rng)}`);
   }
   const xs = empty(x.shape), ts = empty(t.shape);
   if (n === 0) return [xs, ts];

@@ -1,6 +1,7 @@
 // Numerical differentiation, and the check of a network's backprop against it.
 import { checkTensor, zeros, type Tensor } from './tensor.js';
 import type { Network } from './networks/network.js';
+import { ValueError } from './errors.js';
 
 /**
  * Central difference (f(x + h) - f(x - h)) / 2h for every element of x, restoring x after each.
@@ -13,8 +14,8 @@ import type { Network } from './networks/network.js';
  */
 export function numericalGradient(f: () => number, x: Tensor, h = 1e-3): Tensor {
   checkTensor('numericalGradient: x', x);
-  if (typeof f !== 'function') throw new Error(`numericalGradient: f must be a function, got ${typeof f}`);
-  if (!(h > 0) || !Number.isFinite(h)) throw new Error(`numericalGradient: h must be a positive number, got ${h}`);
+  if (typeof f !== 'function') throw new ValueError(`numericalGradient: f must be a function, got ${typeof f}`);
+  if (!(h > 0) || !Number.isFinite(h)) throw new ValueError(`numericalGradient: h must be a positive number, got ${h}`);
   const grad = zeros(x.shape);
   for (let i = 0; i < x.size; i++) {
     const original = x.data[i];

@@ -1,6 +1,6 @@
 // scratchnet: deep learning from scratch, with the hot loops in WebAssembly SIMD.
-export { init, setBackend, getBackend, memoryStats, setThreads, threadCount, usesFma } from './backend/runtime.js';
-export type { InitOptions, MemoryStats } from './backend/runtime.js';
+export { init, setBackend, getBackend, kernelInfo, memoryStats, setThreads, threadCount, usesFma } from './backend/runtime.js';
+export type { InitOptions, KernelInfo, MemoryStats } from './backend/runtime.js';
 export type { BackendName, Kernels } from './backend/kernels.js';
 export { Tensor, tensor, zeros, ones, full, empty, randn } from './tensor.js';
 export { createRng } from './rng.js';
@@ -70,5 +70,5 @@ export { SigmoidWithLoss } from './layers/sigmoid-with-loss.js';
 export { calculateGain, xavierNormal, xavierUniform, kaimingNormal, kaimingUniform, initWeights } from './init-pytorch.js';
 export type { WeightInitSpec, XavierOptions, KaimingOptions, Nonlinearity } from './init-pytorch.js';
 export * as functions from './functions.js';
-export { ScratchnetError, ShapeError, ValueError, NotInitializedError, FileFormatError } from './errors.js';
+export { ScratchnetError, ShapeError, ValueError, NotInitializedError, FileFormatError, ResourceError } from './errors.js';
 export type { ScratchnetErrorCode } from './errors.js';

@@ -8,11 +8,16 @@ import { options } from './options.js';
 import { createRng, type Rng } from './rng.js';
 import { empty, type Tensor } from './tensor.js';
 import { checkShape, describe, formatShape } from './shape.js';
+import { ShapeError, ValueError } from './errors.js';
 
+/** The nonlinearities PyTorch's calculate_gain knows, by its names. */
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
+/** Options of the Xavier (Glorot) initializations, as PyTorch's: a gain (default 1). */
 export interface XavierOptions { gain?: number }
+/** Options of the Kaiming (He) initializations, as PyTorch's: the negative slope `a` (default 0),
+ *  'fan_in' (default) or 'fan_out', and the nonlinearity (default 'leaky_relu'). */
 export interface KaimingOptions { a?: number; mode?: 'fan_in' | 'fan_out'; nonlinearity?: Nonlinearity }
 
 /** How a dense or convolution weight is drawn: a std, the book's names ('xavier' or 'sigmoid':
@@ -33,18 +38,18 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'leaky_relu': {
       const slope = param ?? 0.01;
       if (typeof slope !== 'number' || !Number.isFinite(slope)) {
-        throw new Error(`calculateGain: leaky_relu's negative slope must be a finite number, got ${describe(slope)}`);
+        throw new ValueError(`calculateGain: leaky_relu's negative slope must be a finite number, got ${describe(slope)}`);
       }
       return Math.sqrt(2 / (1 + slope * slope));
     }
   }
-  throw new Error(`calculateGain: unknown nonlinearity ${describe(nonlinearity)}; expected one of ${[...LINEAR_GAIN, 'tanh', 'relu', 'leaky_relu', 'selu'].map((n) => `'${n}'`).join(', ')}`);
+  throw new ValueError(`calculateGain: unknown nonlinearity ${describe(nonlinearity)}; expected one of ${[...LINEAR_GAIN, 'tanh', 'relu', 'leaky_relu', 'selu'].map((n) => `'${n}'`).join(', ')}`);
 }
 
 /** fan_in and fan_out of a dense (in, out) or convolution (FN, C, ...kernel) weight shape. */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   checkShape('fans', shape);
-  if (shape.length < 2) throw new Error(`fans: a weight needs at least 2 dimensions, got ${formatShape(shape)}`);
+  if (shape.length < 2) throw new ShapeError(`fans: a weight needs at least 2 dimensions, got ${formatShape(shape)}`);
   if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
   const [out, inputs, ...kernel] = shape;
   const receptive = kernel.reduce((a, b) => a * b, 1);
@@ -92,11 +97,11 @@ export function checkWeightInit(caller: string, init: unknown): WeightInitSpec {
 function distribution(caller: string, init: WeightInitSpec, shape: readonly number[]): { uniform: boolean; scale: number } {
   if (typeof init === 'number' || typeof init === 'string') return { uniform: false, scale: initStd(caller, init, fans(shape).fanIn) };
   if (init === null || typeof init !== 'object' || Array.isArray(init)) {
-    throw new Error(`${caller}: init must be a number, 'xavier', 'sigmoid', 'he', 'relu' or one of { ${DRAW_NAMES.join(' | ')}: {...} }, got ${describe(init)}`);
+    throw new ValueError(`${caller}: init must be a number, 'xavier', 'sigmoid', 'he', 'relu' or one of { ${DRAW_NAMES.join(' | ')}: {...} }, got ${describe(init)}`);
   }
   const keys = Object.keys(options(`${caller}: init`, init as Record<DrawName, object>, DRAW_NAMES));
   if (keys.length !== 1) {
-    throw new Error(`${caller}: init must have exactly one of ${DRAW_NAMES.map((k) => `'${k}'`).join(', ')}, got ${keys.length ? keys.map((k) => `'${k}'`).join(' and ') : 'none'}`);
+    throw new ValueError(`${caller}: init must have exactly one of ${DRAW_NAMES.map((k) => `'${k}'`).join(', ')}, got ${keys.length ? keys.map((k) => `'${k}'`).join(' and ') : 'none'}`);
   }
   const name = keys[0] as DrawName;
   const opts = (init as Record<DrawName, object | undefined>)[name] ?? {};
@@ -118,16 +123,21 @@ function xavierStd(caller: string, shape: readonly number[], opts: XavierOptions
 
 function kaimingStd(caller: string, shape: readonly number[], opts: KaimingOptions): number {
   const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' } = options(caller, opts, ['a', 'mode', 'nonlinearity']);
-  if (typeof a !== 'number' || !Number.isFinite(a)) throw new Error(`${caller}: a must be a finite number, got ${describe(a)}`);
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new Error(`${caller}: mode must be 'fan_in' or 'fan_out', got ${describe(mode)}`);
-  const gain = calculateGain(nonlinearity, a);
+  if (typeof a !== 'number' || !Number.isFinite(a)) throw new ValueError(`${caller}: a must be a finite number, got ${describe(a)}`);
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new ValueError(`${caller}: mode must be 'fan_in' or 'fan_out', got ${describe(mode)}`);
+  let gain: number;
+  try {
+    gain = calculateGain(nonlinearity, a);
+  } catch (e) {
+    throw new ValueError(`${caller}: ${(e as Error).message}`);
+  }
   const { fanIn, fanOut } = fans(shape);
   return gain / Math.sqrt(mode === 'fan_in' ? fanIn : fanOut);
 }
 
 function checkGain(caller: string, gain: unknown): void {
   if (typeof gain !== 'number' || !Number.isFinite(gain) || gain < 0) {
-    throw new Error(`${caller}: gain must be a finite number >= 0, got ${describe(gain)}`);
+    throw new ValueError(`${caller}: gain must be a finite number >= 0, got ${describe(gain)}`);
   }
 }
 

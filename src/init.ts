@@ -4,6 +4,7 @@
 import { kernels } from './backend/runtime.js';
 import type { Rng } from './rng.js';
 import { randn, type Tensor } from './tensor.js';
+import { ValueError } from './errors.js';
 
 /** A weight initialization: a standard deviation, Xavier `√(1/n)` (`'xavier'` or `'sigmoid'`) or He
  *  `√(2/n)` (`'he'` or `'relu'`), with n the layer's fan-in. */
@@ -12,7 +13,7 @@ export type WeightInit = number | 'xavier' | 'sigmoid' | 'he' | 'relu';
 /** The standard deviation `init` means for a layer with fan-in `fanIn`. */
 export function initStd(caller: string, init: WeightInit, fanIn: number): number {
   if (typeof init === 'number') {
-    if (!Number.isFinite(init) || init < 0) throw new Error(`${caller}: weightInitStd must be a finite number >= 0, got ${init}`);
+    if (!Number.isFinite(init) || init < 0) throw new ValueError(`${caller}: weightInitStd must be a finite number >= 0, got ${init}`);
     return init;
   }
   switch (typeof init === 'string' ? init.toLowerCase() : init) {
@@ -23,13 +24,13 @@ export function initStd(caller: string, init: WeightInit, fanIn: number): number
     case 'relu':
       return Math.sqrt(2 / fanIn);
   }
-  throw new Error(`${caller}: weightInitStd must be a number or one of 'xavier', 'sigmoid', 'he', 'relu', got ${JSON.stringify(init)}`);
+  throw new ValueError(`${caller}: weightInitStd must be a number or one of 'xavier', 'sigmoid', 'he', 'relu', got ${JSON.stringify(init)}`);
 }
 
 /** std · N(0, 1) of the given shape. */
 export function gaussian(shape: readonly number[], std: number, rng: Rng): Tensor {
   if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
-    throw new Error(`weight init: std must be a finite number >= 0, got ${String(std)}`);
+    throw new ValueError(`weight init: std must be a finite number >= 0, got ${String(std)}`);
   }
   const w = randn(shape, rng);
   kernels().f32_scale(w.offset, w.offset, w.size, std);

@@ -1,18 +1,19 @@
 // The options objects of the public API: every key must be one the callee knows, so a misspelt
 // option (`{ useBatchNorm: true }` for `useBatchnorm`) is an error instead of a silent default.
 import { describe } from './shape.js';
+import { ValueError } from './errors.js';
 
 /** Returns `value` (or `{}` when undefined) after checking that it is a plain options object
  *  whose own keys are all in `known`; `owner` names the caller in the error. */
 export function options<T extends object>(owner: string, value: T | undefined, known: readonly (keyof T & string)[]): T {
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${owner}: expected an options object { ${known.join(', ')} }, got ${describe(value)}`);
+    throw new ValueError(`${owner}: expected an options object { ${known.join(', ')} }, got ${describe(value)}`);
   }
   for (const key of Object.keys(value)) {
     if (!(known as readonly string[]).includes(key)) {
       const hint = closest(key, known);
-      throw new Error(`${owner}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; ` +
+      throw new ValueError(`${owner}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; ` +
         `expected ${known.map((k) => `'${k}'`).join(', ')}`);
     }
   }

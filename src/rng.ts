@@ -1,6 +1,7 @@
 // Seeded random numbers: the same seed gives the same sequence on every platform and backend.
 // xoshiro128** (Blackman & Vigna) on 32-bit integers, seeded through splitmix32, so it needs
 // nothing but Math.imul and is fast in any JS engine.
+import { ValueError } from './errors.js';
 
 /** A source of random numbers made by {@link createRng}. */
 export interface Rng {
@@ -18,7 +19,7 @@ export interface Rng {
  *  function or constructor that took it. */
 export function checkSeed(caller: string, seed: unknown): number | undefined {
   if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    throw new Error(`${caller}: seed must be a finite number, got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}`);
+    throw new ValueError(`${caller}: seed must be a finite number, got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}`);
   }
   return seed;
 }
@@ -32,7 +33,7 @@ export function checkSeed(caller: string, seed: unknown): number | undefined {
  */
 export function createRng(seed: number = (Math.random() * 2 ** 32) >>> 0): Rng {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new Error(`createRng: expected a finite number as seed, got ${String(seed)}`);
+    throw new ValueError(`createRng: expected a finite number as seed, got ${String(seed)}`);
   }
   // splitmix32 spreads any seed (0 included) over the 128-bit state
   let z = Math.trunc(seed) >>> 0;
@@ -76,7 +77,7 @@ export function createRng(seed: number = (Math.random() * 2 ** 32) >>> 0): Rng {
       return r * Math.cos(2 * Math.PI * u2);
     },
     int(n) {
-      if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new Error(`Rng.int: expected an integer in [1, 2^32], got ${n}`);
+      if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new ValueError(`Rng.int: expected an integer in [1, 2^32], got ${n}`);
       // NOTE: multiply-shift on 32 random bits; the bias is below n / 2^32, invisible at our sizes
       return Math.floor(uniform() * n);
     },

@@ -1,5 +1,6 @@
 // Shape checks and formatting shared by tensors, layers and kernels' callers. Errors name the
 // function that was called, what it expected and what it got.
+import { ShapeError, ValueError } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -10,11 +11,11 @@ export function formatShape(shape: Shape): string {
 /** Checks that `shape` is an array of non-negative integers and returns a frozen copy. */
 export function checkShape(caller: string, shape: unknown): Shape {
   if (!Array.isArray(shape)) {
-    throw new Error(`${caller}: expected a shape (array of non-negative integers), got ${describe(shape)}`);
+    throw new ValueError(`${caller}: expected a shape (array of non-negative integers), got ${describe(shape)}`);
   }
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new Error(`${caller}: shape dimensions must be non-negative integers, got [${shape.map(describe).join(', ')}]`);
+      throw new ShapeError(`${caller}: shape dimensions must be non-negative integers, got [${shape.map(describe).join(', ')}]`);
     }
   }
   return Object.freeze([...shape] as number[]);

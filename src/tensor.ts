@@ -2,6 +2,7 @@
 import { allocator, kernels, memoryBuffer } from './backend/runtime.js';
 import { createRng, type Rng } from './rng.js';
 import { checkShape, describe, formatShape, shapeSize, type Shape } from './shape.js';
+import { ResourceError, ShapeError, ValueError } from './errors.js';
 
 // A block of linear memory shared by a tensor and its reshaped views; freed when the last of
 // them is disposed (or garbage-collected without being disposed).
@@ -27,6 +28,12 @@ let isTensor: (value: unknown) => value is Tensor;
 // (another tensor's block, the kernels' static data) and free it on dispose() or collection.
 const INTERNAL = Symbol('scratchnet.Tensor');
 
+/**
+ * An n-dimensional array of float32 values in the kernels' memory (row-major, C order). Make one
+ * with tensor(), zeros(), ones(), full(), randn() or empty(); read it with `data` (a view),
+ * toFloat32Array() or toArray() (copies). Call dispose() when done: the garbage collector also
+ * frees unreachable tensors, but later. Several tensors may share storage (reshape() gives views).
+ */
 export class Tensor {
   static {
     viewOfStorage = (base, start, shape) => new Tensor(base.#storage, shape, base.#start + start, INTERNAL);
@@ -44,7 +51,7 @@ export class Tensor {
   /** Internal: use tensor(), zeros(), ones(), full(), randn() or empty(). */
   constructor(storage: Storage, shape: Shape, start: number, token: symbol) {
     if (token !== INTERNAL) {
-      throw new Error('new Tensor: tensors come from tensor(), zeros(), ones(), full(), randn() or empty(); the constructor is internal');
+      throw new ValueError('new Tensor: tensors come from tensor(), zeros(), ones(), full(), randn() or empty(); the constructor is internal');
     }
     this.shape = shape;
     this.size = shapeSize(shape);
@@ -56,7 +63,7 @@ export class Tensor {
 
   /** Byte offset of the data in linear memory (what kernels take). */
   get offset(): number {
-    if (this.#disposed) throw new Error(`Tensor${formatShape(this.shape)}: used after dispose()${calledFrom()}`);
+    if (this.#disposed) throw new ValueError(`Tensor${formatShape(this.shape)}: used after dispose()${calledFrom()}`);
     return this.#storage.offset + this.#start * 4;
   }
 
@@ -74,6 +81,7 @@ export class Tensor {
     return this.#view;
   }
 
+  /** Whether dispose() was called; a disposed tensor throws a ValueError when used. */
   get disposed(): boolean {
     return this.#disposed;
   }
@@ -84,7 +92,7 @@ export class Tensor {
     // NOTE: engines cap plain arrays well below a tensor's size (V8 near 1.3e8 elements), and
     // fail only after filling most of it; 2²⁶ numbers (512 MiB) is a limit every engine holds
     if (this.size > MAX_ARRAY_VALUES) {
-      throw new Error(`Tensor${formatShape(this.shape)}.toArray: ${this.size} values are more than a plain array takes (2²⁶); ` +
+      throw new ResourceError(`Tensor${formatShape(this.shape)}.toArray: ${this.size} values are more than a plain array takes (2²⁶); ` +
         'use toFloat32Array() (a copy) or data (a view)');
     }
     return Array.from(data);
@@ -119,6 +127,7 @@ export class Tensor {
     release(this.#storage);
   }
 
+  /** 'Tensor(2, 3)', with ' (disposed)' after a dispose(); not the values (see toArray()). */
   toString(): string {
     return this.#disposed ? `Tensor${formatShape(this.shape)} (disposed)` : `Tensor${formatShape(this.shape)}`;
   }
@@ -135,14 +144,14 @@ function calledFrom(): string {
 
 function resolveReshape(t: Tensor, shape: readonly number[]): Shape {
   const caller = `Tensor${formatShape(t.shape)}.reshape`;
-  if (!Array.isArray(shape)) throw new Error(`${caller}: expected an array of integers, got ${describe(shape)}`);
+  if (!Array.isArray(shape)) throw new ValueError(`${caller}: expected an array of integers, got ${describe(shape)}`);
   const free = shape.filter((d) => d === -1).length;
-  if (free > 1) throw new Error(`${caller}: at most one dimension may be -1, got [${shape.join(', ')}]`);
+  if (free > 1) throw new ShapeError(`${caller}: at most one dimension may be -1, got [${shape.join(', ')}]`);
   const known = checkShape(caller, shape.filter((d) => d !== -1));
   const knownSize = shapeSize(known);
   const resolved = free ? shape.map((d) => (d === -1 ? (knownSize === 0 ? 0 : t.size / knownSize) : d)) : shape;
   if (!resolved.every(Number.isInteger) || shapeSize(resolved) !== t.size) {
-    throw new Error(`${caller}: cannot reshape ${t.size} elements into [${shape.join(', ')}]`);
+    throw new ShapeError(`${caller}: cannot reshape ${t.size} elements into [${shape.join(', ')}]`);
   }
   return Object.freeze([...resolved]);
 }
@@ -154,7 +163,7 @@ function resolveReshape(t: Tensor, shape: readonly number[]): Shape {
 export function prefixView(base: Tensor, shape: Shape): Tensor {
   base.offset; // throws if disposed
   if (shapeSize(shape) > base.size) {
-    throw new Error(`prefixView: ${formatShape(shape)} does not fit in ${base.size} elements`);
+    throw new ShapeError(`prefixView: ${formatShape(shape)} does not fit in ${base.size} elements`);
   }
   return viewOfStorage(base, 0, shape);
 }
@@ -164,7 +173,7 @@ export function rowsView(base: Tensor, start: number, count: number): Tensor {
   base.offset; // throws if disposed
   const n = base.shape[0];
   if (!(start >= 0 && count >= 0 && start + count <= n)) {
-    throw new Error(`rowsView: rows [${start}, ${start + count}) are outside the ${n} rows of ${formatShape(base.shape)}`);
+    throw new ShapeError(`rowsView: rows [${start}, ${start + count}) are outside the ${n} rows of ${formatShape(base.shape)}`);
   }
   const rowSize = n ? base.size / n : 0;
   return viewOfStorage(base, start * rowSize, [count, ...base.shape.slice(1)]);
@@ -172,8 +181,8 @@ export function rowsView(base: Tensor, start: number, count: number): Tensor {
 
 /** Throws unless `value` is a live Tensor; `what` names it in the message (e.g. "Affine.forward: x"). */
 export function checkTensor(what: string, value: unknown): Tensor {
-  if (!isTensor(value)) throw new Error(`${what}: expected a Tensor, got ${describe(value)}`);
-  if (value.disposed) throw new Error(`${what}: the Tensor${formatShape(value.shape)} was disposed`);
+  if (!isTensor(value)) throw new ValueError(`${what}: expected a Tensor, got ${describe(value)}`);
+  if (value.disposed) throw new ValueError(`${what}: the Tensor${formatShape(value.shape)} was disposed`);
   return value;
 }
 
@@ -193,16 +202,16 @@ export function empty(shape: readonly number[]): Tensor {
 /** Copies `values` into a new tensor of the given shape (default: one dimension). */
 export function tensor(values: ArrayLike<number>, shape?: readonly number[]): Tensor {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw new Error(`tensor: expected an array or typed array of numbers, got ${describe(values)}`);
+    throw new ValueError(`tensor: expected an array or typed array of numbers, got ${describe(values)}`);
   }
   const s = checkShape('tensor', shape ?? [values.length]);
   if (shapeSize(s) !== values.length) {
-    throw new Error(`tensor: shape ${formatShape(s)} needs ${shapeSize(s)} values, got ${values.length}`);
+    throw new ShapeError(`tensor: shape ${formatShape(s)} needs ${shapeSize(s)} values, got ${values.length}`);
   }
   if (!ArrayBuffer.isView(values)) {
     for (let i = 0; i < values.length; i++) {
       if (typeof values[i] !== 'number') {
-        throw new Error(`tensor: expected numbers, got ${describe(values[i])} at index ${i}`);
+        throw new ValueError(`tensor: expected numbers, got ${describe(values[i])} at index ${i}`);
       }
     }
   }
@@ -214,17 +223,20 @@ export function tensor(values: ArrayLike<number>, shape?: readonly number[]): Te
   return t;
 }
 
+/** A new tensor of the given shape with every value `value`. */
 export function full(shape: readonly number[], value: number): Tensor {
-  if (typeof value !== 'number') throw new Error(`full: expected a number to fill with, got ${describe(value)}`);
+  if (typeof value !== 'number') throw new ValueError(`full: expected a number to fill with, got ${describe(value)}`);
   const t = empty(shape);
   kernels().f32_fill(t.offset, t.size, value);
   return t;
 }
 
+/** A new tensor of the given shape filled with 0. */
 export function zeros(shape: readonly number[]): Tensor {
   return full(shape, 0);
 }
 
+/** A new tensor of the given shape filled with 1. */
 export function ones(shape: readonly number[]): Tensor {
   return full(shape, 1);
 }
@@ -234,7 +246,7 @@ const defaultRng = createRng();
 /** Standard normal values from `rng` (seed it with createRng(seed) for reproducible draws). */
 export function randn(shape: readonly number[], rng: Rng = defaultRng): Tensor {
   if (rng === null || typeof rng !== 'object' || typeof rng.normal !== 'function') {
-    throw new Error(`randn: rng must be a generator from createRng(seed), got ${describe(rng)}`);
+    throw new ValueError(`randn: rng must be a generator from createRng(seed), got ${describe(rng)}`);
   }
   const t = empty(shape);
   const data = t.data;

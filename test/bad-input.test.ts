@@ -1,6 +1,7 @@
 // Bad input across the public API, as a table. Each row builds fresh objects (setup), makes one bad
-// call, and checks three things: the error is a plain Error whose message names the function or
-// layer and says what it expected and what it got; nothing the call could reach changed (a
+// call, and checks three things: the error is of the row's kind (ValueError unless KIND_OF_ROW
+// says otherwise) and its message names the function or layer and says what it expected and
+// what it got; nothing the call could reach changed (a
 // snapshot of parameters, buffers, tensors and gradients taken before the call equals one taken
 // after, and memoryStats().liveBytes is the same, so no tensor was left behind); and, where
 // objects have hidden state (random streams, optimizer moments, layer caches), they behave after
@@ -12,7 +13,7 @@ import {
   loadParams, matmul, memoryStats, MiniBatches, Momentum, MulLayer, MultiLayerNet, MultiLayerNetExtend, Nesterov,
   numericalGradient, ones, Pooling, randn, Relu, RMSprop, serialize, serializeParams, setBackend, SGD, Sigmoid,
   SimpleConvNet, SoftmaxWithLoss, Standardizer, stepDecay, tensor, Trainer, TwoLayerNet, zeros,
-  type Network, type Optimizer, type Tensor,
+  type Network, type Optimizer, type Tensor, ShapeError, ValueError, FileFormatError,
 } from '../src/index.js';
 import { parseIdx } from '../src/data/idx.js';
 import { idx } from './idx-files.js';
@@ -41,6 +42,77 @@ interface Row<C> {
 
 const rows: Row<Any>[] = [];
 const row = <C>(r: Row<C>): void => void rows.push(r);
+
+// The kind of error each row expects: ValueError unless listed here. An Error that is not a
+// ScratchnetError is a system error passed through (a file that cannot be read).
+const KINDS = { ValueError, ShapeError, FileFormatError, Error } as const;
+const KIND_OF_ROW = new Map<string, keyof typeof KINDS>([
+  ['TwoLayerNet.loss: x with 5 features for a 4-input network', 'ShapeError'],
+  ['TwoLayerNet.predict: a 1-D x (one sample without its batch dimension)', 'ShapeError'],
+  ['TwoLayerNet.gradient: an empty batch (0, 4)', 'ShapeError'],
+  ['TwoLayerNet.accuracy: an empty batch (0, 4)', 'ShapeError'],
+  ['TwoLayerNet.loss: one-hot labels with 4 columns for 3 classes', 'ShapeError'],
+  ['TwoLayerNet.accuracy: 3 labels for 2 samples', 'ShapeError'],
+  ['TwoLayerNet.loss: 3-D labels', 'ShapeError'],
+  ['MultiLayerNetExtend.accuracy: x with 3 features for a 4-input network', 'ShapeError'],
+  ['SimpleConvNet.predict: images of the wrong width', 'ShapeError'],
+  ['SimpleConvNet.loss: flattened images (N, 36) for a convolutional network', 'ShapeError'],
+  ['Affine.forward: x with 4 features for W (3, 2)', 'ShapeError'],
+  ['Affine.forward: an empty batch', 'ShapeError'],
+  ['Affine.backward: dout of the wrong shape', 'ShapeError'],
+  ['Sigmoid.backward: dout of the wrong shape', 'ShapeError'],
+  ['SoftmaxWithLoss.forward: 1-D scores', 'ShapeError'],
+  ['BatchNormalization.forward: x with 4 features for 3 (running statistics stay)', 'ShapeError'],
+  ['BatchNormalization.backward: dout of the wrong shape', 'ShapeError'],
+  ['Dropout.backward: dout of the wrong shape', 'ShapeError'],
+  ['Convolution.forward: 3 channels for W with 2', 'ShapeError'],
+  ['Convolution.forward: a 3-D x (one image without its batch dimension)', 'ShapeError'],
+  ['Convolution.backward: dout of the wrong shape', 'ShapeError'],
+  ['Pooling.forward: a 3×3 window on a 2×2 image', 'ShapeError'],
+  ['AvgPooling.forward: a 6×2 window on a 5×5 image', 'ShapeError'],
+  ['new Affine: a 1-D W', 'ShapeError'],
+  ['new Affine: b with 3 entries for W (2, 2)', 'ShapeError'],
+  ['new BatchNormalization: a 2-D gamma', 'ShapeError'],
+  ['new BatchNormalization: gamma and beta of different lengths', 'ShapeError'],
+  ['new BatchNormalization: runningVar of the wrong size', 'ShapeError'],
+  ['new Convolution: a 3-D W', 'ShapeError'],
+  ['new Convolution: b with 3 entries for 2 filters', 'ShapeError'],
+  ['new SimpleConvNet: a filter larger than the image (names the layer and its input)', 'ShapeError'],
+  ['new DeepConvNet: 1×1 images (no room for the first pooling)', 'ShapeError'],
+  ['Adam.update: grads.b of the wrong shape (moments and t stay)', 'ShapeError'],
+  ['tensor: 3 values for shape (2, 2)', 'ShapeError'],
+  ['zeros: a negative dimension', 'ShapeError'],
+  ['Tensor.reshape: 6 elements into (4, 2)', 'ShapeError'],
+  ['matmul: inner dimensions differ', 'ShapeError'],
+  ['gemm: c of the wrong shape', 'ShapeError'],
+  ['im2col: a 3-D x', 'ShapeError'],
+  ['col2im: col of the wrong shape', 'ShapeError'],
+  ['new MiniBatches: 3 samples but 2 labels', 'ShapeError'],
+  ['Standardizer.transform: 4 features for 3', 'ShapeError'],
+  ['Standardizer.fit: a 1-D x keeps the previous fit', 'ShapeError'],
+  ['serialize: a shape that does not match the data', 'ShapeError'],
+  ['new Trainer: 6 training samples but 5 labels', 'ShapeError'],
+  ['new Trainer: data with 3 features for a 4-input network', 'ShapeError'],
+  ['parseIdx: data cut short', 'FileFormatError'],
+  ['parseIdx: header cut short', 'FileFormatError'],
+  ['parseIdx: a gzip file (not yet decompressed)', 'FileFormatError'],
+  ['parseIdx: float data (type 0x0D)', 'FileFormatError'],
+  ['parseIdx: trailing bytes', 'FileFormatError'],
+  ['parseIdx: zero dimensions', 'FileFormatError'],
+  ['parseIdx: a plain array of bytes', 'FileFormatError'],
+  ['loadMnist: a label of 10 in the test labels', 'FileFormatError'],
+  ['loadMnist: 3 images but 2 labels', 'FileFormatError'],
+  ['deserializeParams: the file cut short by 4 bytes', 'FileFormatError'],
+  ['deserializeParams: only the first 20 bytes', 'FileFormatError'],
+  ['deserializeParams: a corrupt header (its opening brace overwritten)', 'FileFormatError'],
+  ['deserializeParams: four bytes after the last tensor', 'FileFormatError'],
+  ['deserializeParams: an ArrayBuffer instead of bytes', 'FileFormatError'],
+  ['deserializeParams: a TwoLayerNet with 6 hidden units into one with 5', 'FileFormatError'],
+  ['deserializeParams: the parameters of a MultiLayerNet', 'FileFormatError'],
+  ['deserializeParams: F64 data', 'FileFormatError'],
+  ['deserializeParams: a file without b2 (and without a network name to catch it)', 'FileFormatError'],
+  ['loadParams: a file that does not exist', 'Error'],
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures. Values come from seeded generators so a row's twin gets the same numbers.
@@ -880,7 +952,9 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
       // separate tasks, never during the synchronous part of a call or its microtasks.
       const liveAfter = memoryStats().liveBytes;
       expect(error, 'the call did not throw').toBeInstanceOf(Error);
-      expect((error as Error).name, (error as Error).message).toBe('Error'); // not a TypeError from deep inside
+      const kind = KIND_OF_ROW.get(r.what) ?? 'ValueError';
+      expect((error as Error).name, (error as Error).message).toBe(kind); // not a TypeError from deep inside
+      expect(error).toBeInstanceOf(KINDS[kind]);
       expect((error as Error).message).toMatch(r.error);
       if (!r.io) expect(liveAfter - liveBefore, 'live bytes changed').toBe(0);
       if (r.state) expect(r.state(c)).toEqual(before);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import {
   createRng, deserialize, deserializeParams, init, MiniBatches, MultiLayerNetExtend, saveParams, serialize, serializeParams, SGD,
-  tensor, Trainer, TrainingDivergedError, TwoLayerNet, type Network, type Tensor, type TrainerOptions,
+  ScratchnetError, tensor, Trainer, TrainingDivergedError, TwoLayerNet, type Network, type Tensor, type TrainerOptions,
 } from '../src/index.js';
 import { dropoutSeed } from '../src/training/trainer.js';
 import { blobs } from './fixtures-data.js';
@@ -38,6 +38,9 @@ function replay(net: Network, x: Tensor, t: Tensor, batchSize: number, seed: num
 async function rejection(p: Promise<unknown>): Promise<TrainingDivergedError> {
   const e = await p.then(() => undefined, (err: unknown) => err);
   expect(e).toBeInstanceOf(TrainingDivergedError);
+  expect(e).toBeInstanceOf(ScratchnetError);
+  expect((e as TrainingDivergedError).code).toBe('ERR_TRAINING_DIVERGED');
+  expect((e as TrainingDivergedError).name).toBe('TrainingDivergedError');
   return e as TrainingDivergedError;
 }
 

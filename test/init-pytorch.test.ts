@@ -123,7 +123,7 @@ describe('initWeights', () => {
     expect(() => initWeights('Net', {} as never, [2, 2], rng)).toThrow(/^Net: init must have exactly one of .*, got none$/);
     expect(() => initWeights('Net', { xavierNormal: { gain: -1 } }, [2, 2], rng)).toThrow('Net: xavierNormal: gain must be a finite number >= 0, got -1');
     expect(() => initWeights('Net', { kaimingNormal: { mode: 'fan_avg' as never } }, [2, 2], rng)).toThrow("Net: kaimingNormal: mode must be 'fan_in' or 'fan_out', got \"fan_avg\"");
-    expect(() => initWeights('Net', { kaimingUniform: { nonlinearity: 'swish' as never } }, [2, 2], rng)).toThrow(/^Net: calculateGain: unknown nonlinearity "swish"/);
+    expect(() => initWeights('Net', { kaimingUniform: { nonlinearity: 'swish' as never } }, [2, 2], rng)).toThrow(/^Net: kaimingUniform: calculateGain: unknown nonlinearity "swish"/);
     expect(() => initWeights('Net', { kaimingUniform: { slope: 0.1 } as never }, [2, 2], rng)).toThrow(/^Net: kaimingUniform: unknown option 'slope'/);
     expect(() => initWeights('Net', 'lecun' as never, [2, 2], rng)).toThrow(/^Net: weightInitStd must be a number or one of 'xavier', 'sigmoid', 'he', 'relu', got "lecun"$/);
     expect(() => initWeights('Net', [1] as never, [2, 2], rng)).toThrow(/^Net: init must be a number, 'xavier', .* got an array of length 1$/);

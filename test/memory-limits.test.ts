@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backendKernels } from '../src/backend/runtime.js';
 import { trapError } from '../src/backend/trap-guard.js';
-import { Convolution, createRng, empty, im2col, init, ones, Pooling, setBackend, setThreads, SimpleConvNet, tensor, zeros } from '../src/index.js';
+import { Convolution, ConvMaxPool, createRng, empty, im2col, init, ones, Pooling, setBackend, setThreads, SimpleConvNet, tensor, zeros } from '../src/index.js';
 import { memoryStats } from '../src/index.js';
 
 beforeAll(() => init({ threads: 2 }));
@@ -61,14 +61,15 @@ describe.each(['wasm', 'js'] as const)('requests past 4 GiB on %s', (backend) =>
     const x = ones([2, 1, 1, 1]);
     expect(() => conv.forward(x)).toThrow(/^Convolution.forward: needs 43\d{8} bytes of kernel scratch: alloc: .* do not fit in the 4 GiB/);
     const pool = new Pooling(330, 330, 330);
-    expect(() => conv.forwardMaxPool(x, pool)).toThrow(/^Convolution.forwardMaxPool: needs \d+ bytes of kernel scratch: alloc: .* do not fit in the 4 GiB/);
+    const step = new ConvMaxPool(conv, pool);
+    expect(() => step.forward(x)).toThrow(/^ConvMaxPool.forward: needs \d+ bytes of kernel scratch: alloc: .* do not fit in the 4 GiB/);
     expect(() => empty([2 ** 31])).toThrow(/alloc: 8589934592 bytes do not fit in the 4 GiB/);
     expect(() => im2col(x, 5, 5, 1, 10000)).toThrow(/alloc: .* do not fit in the 4 GiB/);
     // geometry that would wrap the kernels' 32-bit sizes
     const wide = new Convolution(ones([1, 1, 1, 1]), zeros([1]), 2 ** 31, 2 ** 30);
     expect(() => wide.forward(x)).toThrow(/Convolution.forward: the padded input .* must be below 2³¹/);
     expect(bystander.toArray()).toEqual([1, 2, 3]);
-    for (const a of [conv, pool, x, bystander, W, b, wide, wide.W, wide.b]) a.dispose();
+    for (const a of [step, conv, pool, x, bystander, W, b, wide, wide.W, wide.b]) a.dispose();
     expect(memoryStats().liveBytes).toBe(live);
     expect(reference()).toEqual(before);
   });

@@ -48,7 +48,7 @@ test('a truncated gzip file is an error naming the file, and nothing is left all
 
 test('an unknown option is an error, with the known ones listed', async () => {
   await expect(loadMnist({ files: files(), oneHot: true } as never)).rejects.toThrow(
-    /^loadMnist: unknown option 'oneHot'; expected 'normalize', 'flatten', 'oneHotLabel', 'files', 'trainSize', 'testSize'$/);
+    /^loadMnist: unknown option 'oneHot' \(did you mean 'oneHotLabel'\?\); expected 'normalize', 'flatten', 'oneHotLabel', 'files', 'trainSize', 'testSize'$/);
   await expect(loadMnist({ files: files(), flaten: false } as never)).rejects.toThrow(/unknown option 'flaten' \(did you mean 'flatten'\?\)/);
 });
 

@@ -5,6 +5,7 @@
 // at least 64 bytes. Free blocks are kept sorted by address and coalesced with their neighbours,
 // so a training loop that frees and re-allocates the same sizes reuses the same addresses and the
 // memory stops growing. The memory only grows, never shrinks (WebAssembly cannot shrink it).
+import { ResourceError, ValueError } from '../errors.js';
 
 export const ALIGN = 64;
 const PAGE = 65536;
@@ -23,7 +24,7 @@ export class Allocator {
   private liveTotal = 0;
 
   constructor(private readonly memory: WebAssembly.Memory, readonly base: number) {
-    if (base % ALIGN !== 0) throw new Error(`Allocator: base must be a multiple of ${ALIGN}, got ${base}`);
+    if (base % ALIGN !== 0) throw new ValueError(`Allocator: base must be a multiple of ${ALIGN}, got ${base}`);
     this.top = base;
   }
 
@@ -44,7 +45,7 @@ export class Allocator {
 
   alloc(bytes: number): number {
     if (!Number.isInteger(bytes) || bytes < 0) {
-      throw new Error(`alloc: expected a non-negative integer byte count, got ${bytes}`);
+      throw new ValueError(`alloc: expected a non-negative integer byte count, got ${bytes}`);
     }
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     const offset = this.takeFree(size) ?? this.bump(size);
@@ -55,7 +56,7 @@ export class Allocator {
 
   free(offset: number): void {
     const size = this.live.get(offset);
-    if (size === undefined) throw new Error(`free: no live block at offset ${offset} (double free?)`);
+    if (size === undefined) throw new ValueError(`free: no live block at offset ${offset} (double free?)`);
     this.live.delete(offset);
     this.liveTotal -= size;
     this.release({ offset, bytes: size });
@@ -80,7 +81,7 @@ export class Allocator {
     const end = offset + size;
     const have = this.memory.buffer.byteLength;
     if (end > MAX_MEMORY_BYTES) {
-      throw new Error(`alloc: ${size} bytes do not fit in the 4 GiB a WebAssembly memory can address ` +
+      throw new ResourceError(`alloc: ${size} bytes do not fit in the 4 GiB a WebAssembly memory can address ` +
         `(the next free byte is at ${offset}, with ${this.liveTotal} bytes live)`);
     }
     if (end > have) {
@@ -92,7 +93,7 @@ export class Allocator {
         try {
           this.memory.grow(Math.ceil((end - have) / PAGE));
         } catch {
-          throw new Error(`alloc: out of WebAssembly memory: need ${size} more bytes at offset ${offset}, ` +
+          throw new ResourceError(`alloc: out of WebAssembly memory: need ${size} more bytes at offset ${offset}, ` +
             `memory is ${have} bytes with ${this.liveTotal} bytes live`);
         }
       }

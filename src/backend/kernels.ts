@@ -6,6 +6,13 @@ import type { instantiate } from '../../build/scratchnet.js';
 
 export type WasmExports = Awaited<ReturnType<typeof instantiate>>;
 
+/** The kernels, by name (dtype_op_variant_pass, e.g. f32_gemm): functions that take byte offsets
+ *  into the memory and sizes, as the wasm module exports them and their pure-JS twins mirror them. */
 export type Kernels = Omit<WasmExports, 'memory' | 'heap_base' | 'build_fma'>;
 
+/** Where the kernels run: 'wasm' (WebAssembly SIMD, the default) or 'js' (plain JavaScript, the
+ *  reference the wasm kernels are tested against). */
 export type BackendName = 'wasm' | 'js';
+
+/** The wasm GEMM micro-kernel's register tile: rows × columns of C (assembly/gemm.ts's MR × NR). */
+export const GEMM_TILE = { rows: 4, columns: 8 } as const;

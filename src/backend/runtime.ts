@@ -2,14 +2,14 @@
 // `init()` creates them; everything that touches tensor data goes through here.
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
-import { createJsKernels } from './js/index.js';
-import type { BackendName, Kernels, WasmExports } from './kernels.js';
+import { GEMM_TILE, type BackendName, type Kernels, type WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
-import { ThreadPool } from './threads.js';
+import type { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
 import { options as checkOptions } from '../options.js';
 import { abortFrom, checkExports, warmUp } from './wasm-setup.js';
+import { FileFormatError, NotInitializedError, ResourceError, ValueError } from '../errors.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
 // and kernels never allocate) sits below this address; tensors start above it. init() checks
@@ -20,6 +20,7 @@ const INITIAL_PAGES = 256; // 16 MiB; grows on demand
 // everything wasm32 can address; only address space is reserved.
 const MAX_SHARED_PAGES = 65536;
 
+/** Options of init(): which backend, where the kernels come from, threads and fused multiply-add. */
 export interface InitOptions {
   /** Kernel backend to activate: 'wasm' (default) or 'js' (pure JavaScript; skips loading wasm). */
   backend?: BackendName;
@@ -36,12 +37,17 @@ export interface InitOptions {
    *  same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0. Fixed by the first
    *  init(); see usesFma(). */
   fma?: boolean;
+  /** Convolutions with 3×3 filters at stride 1 and 8 channels or more in and out run as Winograd
+   *  F(2×2, 3×3) (src/ops/winograd.ts), unless a layer says otherwise (new Convolution(…,
+   *  { winograd })): fewer multiplications, results that differ from im2col's in the last bits.
+   *  Default: true. Any init() may change it. */
+  winograd?: boolean;
 }
 
 interface Runtime {
   memory: WebAssembly.Memory;
   allocator: Allocator;
-  js: Kernels;
+  js: Kernels | undefined; // the pure-JS twin, loaded by init() where it may be used (loadJsKernels)
   wasm?: Kernels;
   active: BackendName;
   chosen: boolean; // a backend was set by a successful init() or by setBackend()
@@ -54,6 +60,7 @@ interface Runtime {
   fma: boolean; // the loaded build multiply-adds fused
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
+  winograd: boolean; // init()'s winograd
 }
 
 let rt: Runtime | undefined;
@@ -64,21 +71,21 @@ const pending: { backend: BackendName; threads?: number; fma?: boolean }[] = [];
 /** Loads the wasm kernels and creates the linear memory. Safe to call more than once, but calls
  *  in flight at the same time must not ask for different backends, threads or fma. */
 export async function init(opts: InitOptions = {}): Promise<void> {
-  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma']);
+  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma', 'winograd']);
   const backend = options.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'js') {
-    throw new Error(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
+    throw new ValueError(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
   }
   const threads = checkThreads(options.threads);
-  if (options.fma !== undefined && typeof options.fma !== 'boolean') {
-    throw new Error(`init: fma must be true or false, got ${String(options.fma)}`);
+  for (const key of ['fma', 'winograd'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ValueError(`init: ${key} must be true or false, got ${String(options[key])}`);
   }
   const asked = { backend, threads, fma: options.fma };
   for (const other of pending) {
     const clash = other.backend !== backend ? `backend '${backend}' while one with backend '${other.backend}'`
       : threads !== undefined && other.threads !== undefined && threads !== other.threads ? `threads ${threads} while one with threads ${other.threads}`
         : asked.fma !== undefined && other.fma !== undefined && asked.fma !== other.fma ? `fma ${asked.fma} while one with fma ${other.fma}` : '';
-    if (clash) throw new Error(`init: called with ${clash} is still in progress; await the first before asking for another`);
+    if (clash) throw new ValueError(`init: called with ${clash} is still in progress; await the first before asking for another`);
   }
   pending.push(asked);
   try {
@@ -94,10 +101,12 @@ async function initOnce(backend: BackendName, threads: number | undefined, optio
   const first = !rt;
   if (!rt) createRuntime(threads ?? byDefault, threads !== undefined, options.fma ?? defaultFma());
   else if (threads !== undefined && threads !== rt.threads && sharedMemoryAvailable()) {
-    throw new Error(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
+    throw new ValueError(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
   } else if (options.fma !== undefined && options.fma !== rt.fmaAsked) {
-    throw new Error(`init: fma is fixed by the first init() (${rt.fmaAsked}); got ${options.fma}`);
+    throw new ValueError(`init: fma is fixed by the first init() (${rt.fmaAsked}); got ${options.fma}`);
   }
+  if (options.winograd !== undefined) rt!.winograd = options.winograd;
+  if (backend === 'js' || isNode()) await loadJsKernels();
   if (backend === 'wasm' && !rt!.wasm) {
     loading ??= loadWasm(options.wasm).finally(() => (loading = undefined));
     await loading;
@@ -107,10 +116,23 @@ async function initOnce(backend: BackendName, threads: number | undefined, optio
   if (first || options.backend || !rt!.chosen) setBackend(backend);
 }
 
+// NOTE: the JS twin (the tests' oracle and the benchmarks' baseline) is a module of its own, loaded
+// in Node and wherever init({ backend: 'js' }) asks for it: a page that only runs the wasm kernels
+// does not download it (a third of a training page's JavaScript).
+async function loadJsKernels(): Promise<void> {
+  if (rt!.js) return;
+  const { createJsKernels } = await import('./js/index.js');
+  rt!.js ??= createJsKernels(() => heapF32());
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && !!process.versions?.node;
+}
+
 function checkThreads(threads: unknown): number | undefined {
   if (threads === undefined) return undefined;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new Error(`init: threads must be an integer from 1 to 64, got ${String(threads)}`);
+    throw new ValueError(`init: threads must be an integer from 1 to 64, got ${String(threads)}`);
   }
   return threads;
 }
@@ -124,7 +146,7 @@ async function defaultThreads(): Promise<number> {
   const fromEnv = process.env.SCRATCHNET_THREADS;
   if (fromEnv !== undefined && fromEnv !== '') {
     const n = Number(fromEnv);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`init: SCRATCHNET_THREADS must be an integer from 1 to 64, got ${JSON.stringify(fromEnv)}`);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new ValueError(`init: SCRATCHNET_THREADS must be an integer from 1 to 64, got ${JSON.stringify(fromEnv)}`);
     return n;
   }
   const osModule = 'node:os';
@@ -138,7 +160,7 @@ function defaultFma(): boolean {
   const fromEnv = typeof process === 'undefined' ? undefined : process.env?.SCRATCHNET_FMA;
   if (fromEnv === undefined || fromEnv === '' || fromEnv === '1') return true;
   if (fromEnv === '0') return false;
-  throw new Error(`init: SCRATCHNET_FMA must be 0 or 1, got ${JSON.stringify(fromEnv)}`);
+  throw new ValueError(`init: SCRATCHNET_FMA must be 0 or 1, got ${JSON.stringify(fromEnv)}`);
 }
 
 // SharedArrayBuffer exists in Node and, in browsers, only on cross-origin isolated pages.
@@ -162,7 +184,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
   const state: Runtime = {
     memory,
     allocator: new Allocator(memory, RESERVED_BYTES),
-    js: createJsKernels(() => heapF32()),
+    js: undefined,
     active: 'js',
     chosen: false,
     heap: new Float32Array(memory.buffer),
@@ -173,6 +195,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     threadsAsked: explicit,
     fmaAsked: fma,
     fma: false,
+    winograd: true,
   };
   rt = state;
 }
@@ -181,7 +204,7 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   const state = rt!;
   const fma = state.fmaAsked && await relaxedSimdAvailable();
   const module = await compileWasm(source, { threads: state.shared, fma }).catch((e: unknown) => {
-    throw e instanceof WebAssembly.CompileError ? new Error(`init: the kernels' bytes are not a WebAssembly module this engine compiles: ${e.message}`) : e;
+    throw e instanceof WebAssembly.CompileError ? new FileFormatError(`init: the kernels' bytes are not a WebAssembly module this engine compiles: ${e.message}`) : e;
   });
   checkExports(module, state.js);
   let exports: WasmExports;
@@ -193,12 +216,14 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   }
   const heapBase = exports.heap_base();
   if (heapBase > RESERVED_BYTES) {
-    throw new Error(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
+    throw new FileFormatError(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
   }
   warmUp(exports, state.allocator);
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
   if (state.threads > 1) {
     try {
+      // a module of its own: pages on one thread (the browser default) never load it
+      const { ThreadPool } = await import('./threads.js');
       state.pool = await ThreadPool.start(state.threads, module, state.memory);
     } catch (e) {
       // threads the user asked for must start; the default quietly degrades to one
@@ -212,7 +237,7 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
 }
 
 function runtime(caller: string): Runtime {
-  if (!rt) throw new Error(`${caller}: scratchnet is not initialized; call \`await init()\` first`);
+  if (!rt) throw new NotInitializedError(`${caller}: scratchnet is not initialized; call \`await init()\` first`);
   return rt;
 }
 
@@ -220,15 +245,19 @@ function runtime(caller: string): Runtime {
 export function setBackend(name: BackendName): void {
   const state = runtime('setBackend');
   if (name !== 'wasm' && name !== 'js') {
-    throw new Error(`setBackend: expected 'wasm' or 'js', got ${JSON.stringify(name)}`);
+    throw new ValueError(`setBackend: expected 'wasm' or 'js', got ${JSON.stringify(name)}`);
   }
   if (name === 'wasm' && !state.wasm) {
-    throw new Error("setBackend: the wasm kernels are not loaded; call `await init()` without backend: 'js'");
+    throw new NotInitializedError("setBackend: the wasm kernels are not loaded; call `await init()` without backend: 'js'");
+  }
+  if (name === 'js' && !state.js) {
+    throw new NotInitializedError("setBackend: the JS kernels are not loaded (in browsers they load on demand); call `await init({ backend: 'js' })` once");
   }
   state.active = name;
   state.chosen = true;
 }
 
+/** The backend the kernels run on now: 'wasm' or 'js' (see init() and setBackend()). */
 export function getBackend(): BackendName {
   return runtime('getBackend').active;
 }
@@ -236,14 +265,17 @@ export function getBackend(): BackendName {
 /** The active backend's kernels. */
 export function kernels(): Kernels {
   const state = runtime('kernels');
-  return state.active === 'wasm' ? state.wasm! : state.js;
+  return state.active === 'wasm' ? state.wasm! : state.js!;
 }
 
 /** Both backends' kernels, for tests and benchmarks that compare them. */
 export function backendKernels(name: BackendName): Kernels {
   const state = runtime('backendKernels');
-  if (name === 'js') return state.js;
-  if (!state.wasm) throw new Error('backendKernels: the wasm kernels are not loaded');
+  if (name === 'js') {
+    if (!state.js) throw new NotInitializedError('backendKernels: the JS kernels are not loaded');
+    return state.js;
+  }
+  if (!state.wasm) throw new NotInitializedError('backendKernels: the wasm kernels are not loaded');
   return state.wasm;
 }
 
@@ -277,11 +309,37 @@ export function usesFma(): boolean {
   return state.active === 'wasm' && state.fma;
 }
 
+/** What kernelInfo() reports: which kernels run and how. */
+export interface KernelInfo {
+  /** The active backend: the wasm kernels or their pure-JS twin. */
+  backend: BackendName;
+  /** Whether the matrix products multiply-add fused: init()'s `fma` where the engine has relaxed
+   *  SIMD. Chosen by that rule, never by timing: fused and unfused products round differently. */
+  fma: boolean;
+  /** The GEMM micro-kernel's register tile (rows × columns of C). */
+  gemmTile: { rows: number; columns: number };
+  /** Threads the kernels may use now (threadCount()). */
+  threads: number;
+  /** init()'s `winograd`: the default of Convolution's. */
+  winograd: boolean;
+}
+
+/** Which kernels run: the backend, FMA or not, the GEMM tile, threads, Winograd by default. */
+export function kernelInfo(): KernelInfo {
+  const state = runtime('kernelInfo');
+  return { backend: state.active, fma: usesFma(), gemmTile: { ...GEMM_TILE }, threads: threadCount(), winograd: state.winograd };
+}
+
+/** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */
+export function winogradByDefault(): boolean {
+  return runtime('winogradByDefault').winograd;
+}
+
 /** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. */
 export function setThreads(n: number): void {
   const state = runtime('setThreads');
   if (!Number.isInteger(n) || n < 1 || n > state.threads) {
-    throw new Error(`setThreads: expected an integer from 1 to ${state.threads} (the threads init() started), got ${String(n)}`);
+    throw new ValueError(`setThreads: expected an integer from 1 to ${state.threads} (the threads init() started), got ${String(n)}`);
   }
   state.usedThreads = n;
 }
@@ -304,7 +362,7 @@ export function runParallel(name: keyof Kernels, parts: number[][]): void {
 export function workspace(bytes: number, thread = 0, caller = 'workspace'): number {
   const state = runtime('workspace');
   const ws = state.workspaces[thread];
-  if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new Error(`${caller}: kernel scratch must be a whole number of bytes, got ${bytes}`);
+  if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new ValueError(`${caller}: kernel scratch must be a whole number of bytes, got ${bytes}`);
   if (bytes > ws.bytes) {
     const size = Math.ceil(bytes / ALIGN) * ALIGN;
     // NOTE: the old block goes back first, so the new one may reuse its space; if the new one does
@@ -315,20 +373,24 @@ export function workspace(bytes: number, thread = 0, caller = 'workspace'): numb
       ws.bytes = size;
     } catch (e) {
       if (ws.bytes > 0) ws.offset = state.allocator.alloc(ws.bytes);
-      throw new Error(`${caller}: needs ${bytes} bytes of kernel scratch: ${(e as Error).message}`);
+      throw new ResourceError(`${caller}: needs ${bytes} bytes of kernel scratch: ${(e as Error).message}`);
     }
   }
   return ws.offset;
 }
 
+/** What memoryStats() reports about the WebAssembly memory that holds every tensor. */
 export interface MemoryStats {
   /** Bytes in live blocks (tensors, layer buffers, kernel scratch). */
   liveBytes: number;
+  /** Number of live blocks (each tensor's storage is one). */
   liveBlocks: number;
   /** Size of the linear memory. */
   memoryBytes: number;
 }
 
+/** Bytes and blocks in use in the memory that holds the tensors, and the memory's size in bytes;
+ *  liveBytes going up across training steps means tensors are not being disposed. */
 export function memoryStats(): MemoryStats {
   const a = runtime('memoryStats').allocator;
   return { liveBytes: a.liveBytes, liveBlocks: a.liveBlocks, memoryBytes: a.memoryBytes };

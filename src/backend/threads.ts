@@ -3,7 +3,8 @@
 // itself, then waits until every thread is done. Splitting is the caller's business (src/ops,
 // src/layers): it decides which kernels are big enough to be worth a hand-off.
 import type { Kernels } from './kernels.js';
-import { ARGC, DONE, ERROR, KERNEL, MAX_ARGS, SEQ, SLOT_BYTES, slotViews, type ThreadStart } from './thread-control.js';
+import { ARGC, CLAIM, DONE, ERROR, KERNEL, MAX_ARGS, SEQ, SLOT_BYTES, slotViews, type ThreadStart } from './thread-control.js';
+import { ScratchnetError, ValueError } from '../errors.js';
 
 interface KernelThread {
   post(start: ThreadStart): void;
@@ -57,21 +58,35 @@ export class ThreadPool {
 
   /** Runs kernel `name` once per argument list, at most `size` lists: the first on this thread. */
   run(kernels: Kernels, name: keyof Kernels, parts: number[][]): void {
-    if (parts.length > this.size) throw new Error(`ThreadPool.run: ${parts.length} parts for ${this.size} threads`);
+    if (parts.length > this.size) throw new ValueError(`ThreadPool.run: ${parts.length} parts for ${this.size} threads`);
     const kernel = this.#index.get(name);
-    if (kernel === undefined) throw new Error(`ThreadPool.run: no kernel named ${name}`);
+    if (kernel === undefined) throw new ValueError(`ThreadPool.run: no kernel named ${name}`);
     for (let w = 1; w < parts.length; w++) {
       const { ints, args } = this.#slots[w - 1];
       const part = parts[w];
-      if (part.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${name} has ${part.length} arguments, at most ${MAX_ARGS} fit`);
+      if (part.length > MAX_ARGS) throw new ValueError(`ThreadPool.run: ${name} has ${part.length} arguments, at most ${MAX_ARGS} fit`);
       args.set(part);
       ints[KERNEL] = kernel;
       ints[ARGC] = part.length;
       Atomics.store(ints, SEQ, ++this.#seq[w - 1]);
       Atomics.notify(ints, SEQ);
     }
+    const kernelFn = kernels[name] as (...a: number[]) => unknown;
     try {
-      (kernels[name] as (...a: number[]) => unknown)(...parts[0]);
+      kernelFn(...parts[0]);
+      // parts no kernel thread has claimed yet run here: a thread the system has not scheduled
+      // would hold this one up
+      for (let w = 1; w < parts.length; w++) {
+        const seq = this.#seq[w - 1];
+        if (Atomics.compareExchange(this.#slots[w - 1].ints, CLAIM, seq - 1, seq) === seq - 1) {
+          Atomics.store(this.#slots[w - 1].ints, DONE, seq);
+          try {
+            kernelFn(...parts[w]);
+          } catch (e) {
+            throw new ScratchnetError(`scratchnet: kernel ${name} failed on kernel thread ${w}'s range (run on the calling thread): ${(e as Error).message}`, 'ERR_INTERNAL');
+          }
+        }
+      }
     } finally {
       for (let w = 1; w < parts.length; w++) this.#await(w - 1);
     }
@@ -79,7 +94,7 @@ export class ThreadPool {
       const { ints } = this.#slots[w - 1];
       if (ints[ERROR]) {
         ints[ERROR] = 0;
-        throw new Error(`scratchnet: kernel ${name} failed on kernel thread ${w}`);
+        throw new ScratchnetError(`scratchnet: kernel ${name} failed on kernel thread ${w}`, 'ERR_INTERNAL');
       }
     }
   }

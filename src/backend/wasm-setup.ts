@@ -2,14 +2,17 @@
 // optimizing compiler up, and turning AssemblyScript's abort() into an Error.
 import type { Allocator } from './allocator.js';
 import type { Kernels } from './kernels.js';
+import { FileFormatError, ScratchnetError } from '../errors.js';
 
 // A module given to init({ wasm }) must be this version's kernels: every kernel the JS twin has,
 // and the layout functions. Checked before it runs, so a wrong file is a clear error.
-export function checkExports(module: WebAssembly.Module, js: Kernels): void {
+export function checkExports(module: WebAssembly.Module, js: Kernels | undefined): void {
   const exported = new Set(WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
-  const missing = [...Object.keys(js), 'heap_base', 'build_fma'].filter((name) => !exported.has(name));
+  // every kernel the JS twin has, where it is loaded (in Node); else those init() itself calls
+  const expected = js ? Object.keys(js) : ['f32_gemm', 'f32_gemm_workspace_bytes'];
+  const missing = [...expected, 'heap_base', 'build_fma'].filter((name) => !exported.has(name));
   if (missing.length) {
-    throw new Error(`init: the wasm module is not scratchnet's kernels of this version: it lacks ${missing.slice(0, 5).join(', ')}` +
+    throw new FileFormatError(`init: the wasm module is not scratchnet's kernels of this version: it lacks ${missing.slice(0, 5).join(', ')}` +
       `${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} (use build/scratchnet*.wasm from this package)`);
   }
 }
@@ -35,6 +38,6 @@ export function abortFrom(memory: WebAssembly.Memory) {
     return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
   };
   return (message: number, file: number, line: number, column: number): never => {
-    throw new Error(`scratchnet kernel aborted: ${text(message)} at ${text(file)}:${line}:${column}`);
+    throw new ScratchnetError(`scratchnet kernel aborted: ${text(message)} at ${text(file)}:${line}:${column}`, 'ERR_INTERNAL');
   };
 }

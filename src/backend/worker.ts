@@ -2,7 +2,7 @@
 // the kernels on the shared memory, says it is ready, then runs the kernel ranges the calling
 // thread posts into its control slot until told to stop. It never returns to its event loop: it
 // waits on the slot with Atomics, which is what lets a hand-off take microseconds, not a message.
-import { ARGC, DONE, ERROR, KERNEL, SEQ, slotViews, type ThreadStart } from './thread-control.js';
+import { ARGC, CLAIM, DONE, ERROR, KERNEL, SEQ, slotViews, type ThreadStart } from './thread-control.js';
 
 // NOTE: kernels of a training step arrive microseconds apart, and waking a sleeping thread costs
 // tens of microseconds; so after each job the thread polls its slot for a while before sleeping.
@@ -18,6 +18,8 @@ function serve(start: ThreadStart, kernels: Kernel[]): void {
     Atomics.wait(ints, SEQ, seen);
     seen = Atomics.load(ints, SEQ);
     if (seen < 0) return;
+    // the caller may have claimed the job itself (then it runs it and waits for nothing)
+    if (Atomics.compareExchange(ints, CLAIM, seen - 1, seen) !== seen - 1) continue;
     try {
       kernels[ints[KERNEL]](...args.subarray(0, ints[ARGC]));
     } catch {

@@ -5,6 +5,7 @@ import { init } from '../backend/runtime.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { exportPytorch } from '../io/pytorch.js';
 import { loadModelFile } from './model-file.js';
+import { ValueError } from '../errors.js';
 
 export function exportPytorchCommand(): Command {
   return new Command('export-pytorch')
@@ -12,7 +13,7 @@ export function exportPytorchCommand(): Command {
     .argument('<file>', 'a model file written by `scratchnet train` or saveModel')
     .argument('<out>', 'the .py file to write; its build_model(path) loads <file> (or a file like it)')
     .action(async (file: string, out: string) => {
-      if (!/\.py$/.test(out)) throw new Error(`export-pytorch: the output must be a .py file, got ${out}`);
+      if (!/\.py$/.test(out)) throw new ValueError(`export-pytorch: the output must be a .py file, got ${out}`);
       await init();
       const { model, network } = await loadModelFile(file);
       await writeFileAtomic('export-pytorch', 'exportPytorch', out, new TextEncoder().encode(exportPytorch(network)));

@@ -4,6 +4,7 @@ import { deserializeModel, saveModel } from '../io/model.js';
 import { deserialize } from '../io/safetensors.js';
 import type { Sequential } from '../networks/sequential.js';
 import { readInput } from './read-input.js';
+import { FileFormatError } from '../errors.js';
 
 export interface LoadedModel {
   /** The recipe's name (two-layer, ...) for files `scratchnet train` wrote, else the network's kind. */
@@ -23,9 +24,9 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
   try {
     metadata = deserialize(bytes, path).metadata;
   } catch (e) {
-    throw new Error(`${path} is not a scratchnet model (${(e as Error).message.replace(`${path}: `, '')})`);
+    throw new FileFormatError(`${path} is not a scratchnet model (${(e as Error).message.replace(`${path}: `, '')})`);
   }
-  if (metadata.format !== 'scratchnet') throw new Error(`${path} is not a scratchnet model (a safetensors file written by something else)`);
+  if (metadata.format !== 'scratchnet') throw new FileFormatError(`${path} is not a scratchnet model (a safetensors file written by something else)`);
   const network = deserializeModel(bytes, path);
   return { model: metadata.model ?? network.architecture.kind, network };
 }

@@ -5,12 +5,13 @@ import { DeepConvNet } from '../networks/deep-conv-net.js';
 import { MultiLayerNet } from '../networks/multi-layer-net.js';
 import { SimpleConvNet } from '../networks/simple-conv-net.js';
 import { TwoLayerNet } from '../networks/two-layer-net.js';
+import type { OptimizerName } from '../optimizers/registry.js';
 
 export interface Model {
   /** The network's constructor options. */
   options: Record<string, unknown>;
   create(options: Record<string, unknown>): Sequential;
-  optimizer: string;
+  optimizer: Lowercase<OptimizerName>;
   lr: number;
   epochs: number;
   /** Train and test samples the per-epoch accuracies are measured on (all when absent): the

@@ -10,6 +10,7 @@ import { tensor } from '../tensor.js';
 import { loadModelFile } from './model-file.js';
 import { checkPngSize } from './png-header.js';
 import { readInput } from './read-input.js';
+import { FileFormatError, ValueError } from '../errors.js';
 
 export function predictCommand(): Command {
   return new Command('predict')
@@ -43,12 +44,12 @@ async function readDigit(image: string): Promise<Float32Array> {
   try {
     png = PNG.sync.read(bytes); // any colour type, as 8-bit RGBA
   } catch (e) {
-    throw new Error(`${image} is not a PNG image that can be read (${(e as Error).message})`);
+    throw new FileFormatError(`${image} is not a PNG image that can be read (${(e as Error).message})`);
   }
   try {
     return preprocessDigit(rgbaToGray(png.data, png.width, png.height), png.width, png.height);
   } catch (e) {
-    throw new Error(`${image}: ${(e as Error).message}`);
+    throw new ValueError(`${image}: ${(e as Error).message}`);
   }
 }
 

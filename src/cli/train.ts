@@ -5,18 +5,19 @@ import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { init } from '../backend/runtime.js';
-import { OPTIMIZER_NAMES } from '../optimizers/registry.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/registry.js';
 import { lineChart, panels, savePlot } from '../plot/index.js';
 import { Trainer } from '../training/trainer.js';
 import { loadMnistSamples, TEST_SAMPLES, TRAIN_SAMPLES } from './mnist.js';
 import { saveModelFile } from './model-file.js';
 import { MODEL_NAMES, MODELS } from './models.js';
 import { integerIn, positiveNumber } from './options.js';
+import { ValueError } from '../errors.js';
 
 interface TrainOptions {
   model: string;
   epochs?: number;
-  optimizer?: string;
+  optimizer?: Lowercase<OptimizerName>;
   lr?: number;
   batch: number;
   seed: number;
@@ -51,12 +52,12 @@ async function train(o: TrainOptions): Promise<void> {
   const model = MODELS[o.model];
   const optimizer = o.optimizer ?? model.optimizer, lr = o.lr ?? model.lr, epochs = o.epochs ?? model.epochs;
   const file = o.save ?? `${o.model}.safetensors`;
-  if (o.plot !== undefined && !/\.(png|svg)$/i.test(o.plot)) throw new Error(`--plot: the file name must end in .png or .svg, got ${o.plot}`);
+  if (o.plot !== undefined && !/\.(png|svg)$/i.test(o.plot)) throw new ValueError(`--plot: the file name must end in .png or .svg, got ${o.plot}`);
   // a save that cannot happen fails now, not after an hour of training
   for (const out of [file, o.plot]) {
     if (out === undefined) continue;
     await access(dirname(resolve(out)), constants.W_OK).catch(() => {
-      throw new Error(`cannot save to ${out}: its folder ${dirname(resolve(out))} does not exist or is not writable`);
+      throw new ValueError(`cannot save to ${out}: its folder ${dirname(resolve(out))} does not exist or is not writable`);
     });
   }
   await init();

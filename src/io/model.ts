@@ -11,6 +11,7 @@ import { describe } from '../shape.js';
 import { nodeModules, writeFileAtomic } from './atomic-file.js';
 import { deserializeParams, serializeParams } from './params.js';
 import { deserialize } from './safetensors.js';
+import { FileFormatError, ValueError } from '../errors.js';
 
 const ARCHITECTURE = 'architecture';
 const KEYS = new Set(['kind', 'options', 'inputShape', 'layers', 'loss', 'weightDecayLambda', 'seed']);
@@ -29,22 +30,22 @@ export function deserializeModel(bytes: Uint8Array, source = 'deserializeModel')
   const arch = parseArchitecture(source, metadata);
   const preset = arch.kind === 'Sequential' ? undefined : PRESETS.get(arch.kind);
   if (arch.kind !== 'Sequential' && !preset) {
-    throw new Error(`${source}: the architecture's kind ${describe(arch.kind)} is not Sequential or one of ${[...PRESETS.keys()].join(', ')}`);
+    throw new FileFormatError(`${source}: the architecture's kind ${describe(arch.kind)} is not Sequential or one of ${[...PRESETS.keys()].join(', ')}`);
   }
   let options: SequentialOptions;
   try {
     options = preset ? preset.spec(arch.options as never)
       : { inputShape: arch.inputShape, layers: arch.layers, loss: arch.loss, weightDecayLambda: arch.weightDecayLambda, seed: arch.seed };
   } catch (e) {
-    throw new Error(`${source}: ${(e as Error).message}`);
+    throw new FileFormatError(`${source}: ${(e as Error).message}`);
   }
   const expected = plannedTensors(plan(`${source}: ${arch.kind}`, options));
   // every tensor the architecture needs, of the shape it needs, before the network is allocated
   for (const [name, shape] of expected) {
     const a = Object.hasOwn(arrays, name) ? arrays[name] : undefined;
-    if (!a) throw new Error(`${source}: the architecture needs a tensor '${name}' of [${shape.join(', ')}], which the file does not have`);
+    if (!a) throw new FileFormatError(`${source}: the architecture needs a tensor '${name}' of [${shape.join(', ')}], which the file does not have`);
     if (a.shape.length !== shape.length || a.shape.some((d, i) => d !== shape[i])) {
-      throw new Error(`${source}: the architecture needs a tensor '${name}' of [${shape.join(', ')}]; the file's is [${a.shape.join(', ')}]`);
+      throw new FileFormatError(`${source}: the architecture needs a tensor '${name}' of [${shape.join(', ')}]; the file's is [${a.shape.join(', ')}]`);
     }
   }
   const network = preset ? preset.create(arch.options as never) : new Sequential(options);
@@ -83,31 +84,31 @@ export function modelMetadata(bytes: Uint8Array, source = 'modelMetadata'): Reco
 
 function checkSequential(caller: string, network: Network): Sequential {
   if (!(network instanceof Sequential)) {
-    throw new Error(`${caller}: expected a Sequential (or one of the book's networks, which are built on it), got ${describe(network)}`);
+    throw new ValueError(`${caller}: expected a Sequential (or one of the book's networks, which are built on it), got ${describe(network)}`);
   }
   return network;
 }
 
 // The architecture JSON, with the shape of an Architecture; its contents are checked by plan().
 function parseArchitecture(source: string, metadata: Record<string, string>): Architecture {
-  if (metadata.format !== 'scratchnet') throw new Error(`${source}: not a scratchnet model (a safetensors file written by something else)`);
+  if (metadata.format !== 'scratchnet') throw new FileFormatError(`${source}: not a scratchnet model (a safetensors file written by something else)`);
   const text = Object.hasOwn(metadata, ARCHITECTURE) ? metadata[ARCHITECTURE] : undefined;
   if (text === undefined) {
-    throw new Error(`${source}: the file holds a ${metadata.network ?? 'network'}'s parameters without its architecture ` +
+    throw new FileFormatError(`${source}: the file holds a ${metadata.network ?? 'network'}'s parameters without its architecture ` +
       '(saved by saveParams; save with saveModel, or load it with loadParams into a network you build)');
   }
   let arch: unknown;
   try {
     arch = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${source}: the architecture is not JSON (${(e as Error).message})`);
+    throw new FileFormatError(`${source}: the architecture is not JSON (${(e as Error).message})`);
   }
-  if (arch === null || typeof arch !== 'object' || Array.isArray(arch)) throw new Error(`${source}: the architecture is not a JSON object`);
-  for (const key of Object.keys(arch)) if (!KEYS.has(key)) throw new Error(`${source}: the architecture has an unknown field '${key}'`);
+  if (arch === null || typeof arch !== 'object' || Array.isArray(arch)) throw new FileFormatError(`${source}: the architecture is not a JSON object`);
+  for (const key of Object.keys(arch)) if (!KEYS.has(key)) throw new FileFormatError(`${source}: the architecture has an unknown field '${key}'`);
   const a = arch as Architecture;
-  if (typeof a.kind !== 'string') throw new Error(`${source}: the architecture's kind must be a string, got ${describe(a.kind)}`);
+  if (typeof a.kind !== 'string') throw new FileFormatError(`${source}: the architecture's kind must be a string, got ${describe(a.kind)}`);
   if (a.kind !== 'Sequential' && (a.options === null || typeof a.options !== 'object')) {
-    throw new Error(`${source}: the ${a.kind} architecture has no options object`);
+    throw new FileFormatError(`${source}: the ${a.kind} architecture has no options object`);
   }
   return a;
 }

@@ -2,6 +2,7 @@
 // copied from tensors, each tensor once.
 import { checkTensor, type Tensor } from '../tensor.js';
 import { AttributeType, DataType, type AttributeProto, type NodeProto, type TensorProto } from './onnx-proto.js';
+import { ValueError } from '../errors.js';
 
 export class OnnxGraph {
   readonly nodes: NodeProto[] = [];
@@ -32,7 +33,7 @@ export class OnnxGraph {
     const data = t.data;
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) {
-        throw new Error(`${this.caller}: '${name}' must be finite, got ${data[i]} at index ${i} (a diverged network?)`);
+        throw new ValueError(`${this.caller}: '${name}' must be finite, got ${data[i]} at index ${i} (a diverged network?)`);
       }
     }
     const unique = this.floats(name, t.shape, data);

@@ -6,6 +6,7 @@ import { outputSize } from '../ops/conv.js';
 import { formatShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { attribute, type OnnxGraph } from './onnx-graph.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export { attribute };
 
@@ -36,13 +37,13 @@ export function flatten(c: LayerContext, x: Value): string {
 
 export function checkFeatures(c: LayerContext, x: Value, features: number, what: string): void {
   if (shapeSize(x.shape) !== features) {
-    throw new Error(`${c.where}: ${what} expects ${features} features per sample, got ${formatShape(x.shape)} from the layer before`);
+    throw new ShapeError(`${c.where}: ${what} expects ${features} features per sample, got ${formatShape(x.shape)} from the layer before`);
   }
 }
 
 // The output size of a window over an image value, with the layer's own geometry checks.
 export function windowOutput(c: LayerContext, x: Value, FH: number, FW: number, stride: number, pad: number): [number, number] {
-  if (x.shape.length !== 3) throw new Error(`${c.where}: expected images (C, H, W) per sample, got ${formatShape(x.shape)} from the layer before`);
+  if (x.shape.length !== 3) throw new ShapeError(`${c.where}: expected images (C, H, W) per sample, got ${formatShape(x.shape)} from the layer before`);
   return outputSize(c.where, [1, ...x.shape], { FH, FW, stride, pad });
 }
 
@@ -51,7 +52,7 @@ export function windowOutput(c: LayerContext, x: Value, FH: number, FW: number, 
 export function poolOutput(c: LayerContext, x: Value, layer: { poolH: number; poolW: number; stride: number; pad: number }): [number, number] {
   const { poolH, poolW, stride, pad } = layer;
   if (pad >= poolH || pad >= poolW) {
-    throw new Error(`${c.where}: pad ${pad} is not smaller than the ${poolH}×${poolW} window, which ONNX runtimes refuse for pooling`);
+    throw new ValueError(`${c.where}: pad ${pad} is not smaller than the ${poolH}×${poolW} window, which ONNX runtimes refuse for pooling`);
   }
   return windowOutput(c, x, poolH, poolW, stride, pad);
 }

@@ -13,6 +13,7 @@ import { attribute, OnnxGraph } from './onnx-graph.js';
 import type { Value } from './onnx-layers.js';
 import { KIND_NAMES, kindOfLayer } from '../layers/registry.js';
 import { DataType, encodeModel, type ValueInfoProto } from './onnx-proto.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 /** Options of {@link toOnnx} and {@link saveOnnx}. */
 export interface OnnxOptions {
@@ -41,11 +42,11 @@ export async function saveOnnx(network: Network, path: string, options: OnnxOpti
 function exportModel(caller: string, network: Network, options: OnnxOptions): Uint8Array {
   // NOTE: only networks made of layers can be walked; every network of the library is one.
   if (!(network instanceof LayerNet)) {
-    throw new Error(`${caller}: expected a network made of layers (a Sequential, or one of the book's networks built on it), got ${describe(network)}`);
+    throw new ValueError(`${caller}: expected a network made of layers (a Sequential, or one of the book's networks built on it), got ${describe(network)}`);
   }
-  if (options === null || typeof options !== 'object') throw new Error(`${caller}: expected an options object { probabilities? }, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object') throw new ValueError(`${caller}: expected an options object { probabilities? }, got ${describe(options)}`);
   const { probabilities = false } = options;
-  if (typeof probabilities !== 'boolean') throw new Error(`${caller}: probabilities must be a boolean, got ${describe(probabilities)}`);
+  if (typeof probabilities !== 'boolean') throw new ValueError(`${caller}: probabilities must be a boolean, got ${describe(probabilities)}`);
 
   const names = new Map<Tensor, string>();
   for (const [name, t] of [...Object.entries(network.params), ...Object.entries(network.buffers)]) names.set(t, name);
@@ -54,11 +55,11 @@ function exportModel(caller: string, network: Network, options: OnnxOptions): Ui
   network.layerList.forEach((layer, i) => {
     const where = `${caller}: layer ${i + 1} (${layer.constructor.name})`;
     const kind = kindOfLayer(layer);
-    if (!kind) throw new Error(`${where} has no ONNX export (supported: the layers of the kinds ${KIND_NAMES.join(', ')})`);
+    if (!kind) throw new ValueError(`${where} has no ONNX export (supported: the layers of the kinds ${KIND_NAMES.join(', ')})`);
     x = kind.onnx(layer, x, { graph, where, weight: (t: Tensor, fallback: string) => graph.weight(t, names.get(t) ?? fallback) });
   });
   if (x.shape.length !== 1 || x.shape[0] !== network.classes) {
-    throw new Error(`${caller}: the last layer gives ${formatShape(x.shape)} per sample, not the ${network.classes} class scores`);
+    throw new ShapeError(`${caller}: the last layer gives ${formatShape(x.shape)} per sample, not the ${network.classes} class scores`);
   }
   // The walk is a chain: the last node computes x, and its output becomes 'logits'.
   const last = graph.nodes.at(-1);
@@ -67,7 +68,7 @@ function exportModel(caller: string, network: Network, options: OnnxOptions): Ui
   const outputs = [tensorInfo('logits', [network.classes])];
   if (probabilities) {
     const loss = network instanceof Sequential ? network.architecture.loss : 'softmax-cross-entropy';
-    if (loss === 'mean-squared-error') throw new Error(`${caller}: a network trained with mean-squared-error has no probabilities: its logits are its outputs`);
+    if (loss === 'mean-squared-error') throw new ValueError(`${caller}: a network trained with mean-squared-error has no probabilities: its logits are its outputs`);
     // independent sigmoid units, or a softmax over the classes
     if (loss === 'sigmoid-cross-entropy') graph.node('Sigmoid', ['logits'], [], 'probabilities');
     else graph.node('Softmax', ['logits'], [attribute.int('axis', 1)], 'probabilities');

@@ -9,11 +9,12 @@ import { nodeModules, writeFileAtomic } from './atomic-file.js';
 import { deserialize, serialize, type NamedArray } from './safetensors.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { StatefulOptimizer, type OptimizerCheckpoint } from '../optimizers/stateful.js';
+import { FileFormatError, ValueError } from '../errors.js';
 
 /** Everything a network needs to compute the same outputs again, by name. */
 function stateOf(network: Network): Record<string, Tensor> {
   if (network === null || typeof network !== 'object' || !network.params) {
-    throw new Error(`saveParams/loadParams: expected a network with params, got ${String(network)}`);
+    throw new ValueError(`saveParams/loadParams: expected a network with params, got ${String(network)}`);
   }
   return { ...network.params, ...(network.buffers ?? {}) };
 }
@@ -58,19 +59,19 @@ function serializeState(caller: string, network: Network, metadata: Record<strin
 function checkpointOf(caller: string, optimizer: Optimizer): OptimizerCheckpoint {
   if (optimizer instanceof StatefulOptimizer) return optimizer.exportState();
   if (optimizer !== null && typeof optimizer === 'object' && typeof optimizer.update === 'function') return { tensors: {}, values: {} };
-  throw new Error(`${caller}: optimizer must be an optimizer, got ${String(optimizer)}`);
+  throw new ValueError(`${caller}: optimizer must be an optimizer, got ${String(optimizer)}`);
 }
 
 // Throws if `data` holds a negative value (a sum of squares that cannot be), naming the first.
 function checkNonNegative(source: string, name: string, data: Float32Array): void {
   const i = data.findIndex((v) => v < 0);
-  if (i >= 0) throw new Error(`${source}: '${name}' sums squares and must be >= 0, got ${data[i]} at index ${i}`);
+  if (i >= 0) throw new ValueError(`${source}: '${name}' sums squares and must be >= 0, got ${data[i]} at index ${i}`);
 }
 
 // Throws if `data` holds NaN or ±Infinity, naming the first.
 function checkFinite(caller: string, name: string, data: Float32Array, why = ''): void {
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new Error(`${caller}: '${name}' must be finite, got ${data[i]} at index ${i}${why}`);
+    if (!Number.isFinite(data[i])) throw new ValueError(`${caller}: '${name}' must be finite, got ${data[i]} at index ${i}${why}`);
   }
 }
 
@@ -89,18 +90,18 @@ export function deserializeParams(network: Network, bytes: Uint8Array, source = 
   const restoreOptimizer = optimizer === undefined ? undefined : checkOptimizerState(source, network, optimizer, optimizerArrays, metadata);
   const name = networkName(network);
   if (metadata.network && metadata.network !== name) {
-    throw new Error(`${source}: the file holds a ${metadata.network}, not a ${name}`);
+    throw new FileFormatError(`${source}: the file holds a ${metadata.network}, not a ${name}`);
   }
   for (const [key, t] of Object.entries(state)) {
     checkTensor(`${source}: the ${name}'s ${key}`, t);
     const a = arrays[key];
-    if (!a) throw new Error(`${source}: the file has no '${key}' (it has ${Object.keys(arrays).join(', ') || 'nothing'})`);
+    if (!a) throw new FileFormatError(`${source}: the file has no '${key}' (it has ${Object.keys(arrays).join(', ') || 'nothing'})`);
     if (a.shape.length !== t.shape.length || a.shape.some((d, i) => d !== t.shape[i])) {
-      throw new Error(`${source}: '${key}' is [${a.shape.join(', ')}] in the file but [${t.shape.join(', ')}] in the ${name}`);
+      throw new FileFormatError(`${source}: '${key}' is [${a.shape.join(', ')}] in the file but [${t.shape.join(', ')}] in the ${name}`);
     }
   }
   for (const key of Object.keys(arrays)) {
-    if (!Object.hasOwn(state, key)) throw new Error(`${source}: the file has '${key}', which the ${name} does not`);
+    if (!Object.hasOwn(state, key)) throw new FileFormatError(`${source}: the file has '${key}', which the ${name} does not`);
   }
   for (const key of Object.keys(state)) {
     checkFinite(source, key, arrays[key].data);
@@ -119,7 +120,7 @@ function checkOptimizerState(source: string, network: Network, optimizer: Optimi
   checkpointOf(source, optimizer); // is an optimizer
   const name = optimizer.constructor.name;
   if (metadata.optimizer !== name) {
-    throw new Error(`${source}: the file holds ${metadata.optimizer ? `the state of a ${metadata.optimizer}` : 'no optimizer state'}, not of a ${name}`);
+    throw new FileFormatError(`${source}: the file holds ${metadata.optimizer ? `the state of a ${metadata.optimizer}` : 'no optimizer state'}, not of a ${name}`);
   }
   if (!(optimizer instanceof StatefulOptimizer)) return () => {};
   const slots: Record<string, Float32Array[]> = Object.create(null);
@@ -128,23 +129,23 @@ function checkOptimizerState(source: string, network: Network, optimizer: Optimi
     const param = key.slice(0, dot), slot = Number(key.slice(dot + 1));
     const p = Object.hasOwn(network.params, param) ? network.params[param] : undefined;
     if (!p || !/^\d+$/.test(key.slice(dot + 1)) || !Number.isInteger(slot) || slot < 0 || slot >= optimizer.slotsPerParam) {
-      throw new Error(`${source}: the file has optimizer state '${key}', which this ${name} and network do not`);
+      throw new FileFormatError(`${source}: the file has optimizer state '${key}', which this ${name} and network do not`);
     }
     if (a.shape.length !== p.shape.length || a.shape.some((d, i) => d !== p.shape[i])) {
-      throw new Error(`${source}: optimizer state '${key}' is [${a.shape.join(', ')}] in the file but params.${param} is [${p.shape.join(', ')}]`);
+      throw new FileFormatError(`${source}: optimizer state '${key}' is [${a.shape.join(', ')}] in the file but params.${param} is [${p.shape.join(', ')}]`);
     }
     checkFinite(source, OPTIMIZER_PREFIX + key, a.data);
     if (optimizer.nonNegativeSlots.includes(slot)) checkNonNegative(source, OPTIMIZER_PREFIX + key, a.data);
     (slots[param] ??= [])[slot] = a.data;
   }
   for (const [param, list] of Object.entries(slots)) {
-    if (list.filter(Boolean).length !== optimizer.slotsPerParam) throw new Error(`${source}: the optimizer state of '${param}' is incomplete`);
+    if (list.filter(Boolean).length !== optimizer.slotsPerParam) throw new FileFormatError(`${source}: the optimizer state of '${param}' is incomplete`);
   }
   const values: Record<string, number> = Object.create(null);
   for (const [key, v] of Object.entries(metadata)) {
     if (!key.startsWith(OPTIMIZER_PREFIX)) continue;
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`${source}: optimizer value '${key}' must be a finite number, got ${JSON.stringify(v)}`);
+    if (!Number.isFinite(n)) throw new FileFormatError(`${source}: optimizer value '${key}' must be a finite number, got ${JSON.stringify(v)}`);
     values[key.slice(OPTIMIZER_PREFIX.length)] = n;
   }
   optimizer.checkStateValues(source, values);

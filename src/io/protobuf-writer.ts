@@ -1,6 +1,7 @@
 // The protocol buffers wire format (protobuf.dev/programming-guides/encoding), writing side only:
 // what an exporter needs to emit a message whose fields it knows. No schema, no reflection: the
 // caller writes each field by number, in order, and nests messages through message().
+import { ValueError } from '../errors.js';
 
 // Wire types
 const VARINT = 0, LENGTH_DELIMITED = 2, FIXED32 = 5;
@@ -66,7 +67,7 @@ export class ProtobufWriter {
   }
 
   #varint(value: number): void {
-    if (!Number.isSafeInteger(value)) throw new Error(`ProtobufWriter: expected an integer, got ${value}`);
+    if (!Number.isSafeInteger(value)) throw new ValueError(`ProtobufWriter: expected an integer, got ${value}`);
     this.#reserve(10);
     if (value < 0) {
       // 64-bit two's complement: always 10 bytes

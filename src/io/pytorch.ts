@@ -8,12 +8,13 @@ import type { Architecture } from '../networks/sequential.js';
 import type { Network } from '../networks/network.js';
 import { describe, shapeSize } from '../shape.js';
 import { PYTHON_HELPERS } from './pytorch-helpers.js';
+import { ValueError } from '../errors.js';
 
 /** Python source for `net` (a Sequential or one of the book's presets); see pytorchSource. */
 export function exportPytorch(net: Network): string {
   const arch = (net as { architecture?: unknown } | null)?.architecture;
   if (arch === undefined) {
-    throw new Error(`exportPytorch: expected a Sequential or a preset built on it (a network with an architecture), got ${describe(net)}`);
+    throw new ValueError(`exportPytorch: expected a Sequential or a preset built on it (a network with an architecture), got ${describe(net)}`);
   }
   return pytorchSource(arch as Architecture);
 }
@@ -25,7 +26,7 @@ export function exportPytorch(net: Network): string {
  * weight decay; and `save_model(model, path)`, which writes a file scratchnet's loadModel reads.
  */
 export function pytorchSource(architecture: Architecture): string {
-  if (architecture === null || typeof architecture !== 'object') throw new Error(`pytorchSource: expected an architecture object, got ${describe(architecture)}`);
+  if (architecture === null || typeof architecture !== 'object') throw new ValueError(`pytorchSource: expected an architecture object, got ${describe(architecture)}`);
   const { kind = 'Sequential', inputShape, layers, loss, weightDecayLambda, seed } = architecture;
   const p = plan(`pytorchSource: ${kind}`, { inputShape, layers, loss, weightDecayLambda, seed });
   const modules: string[] = [], tensors: string[] = [], decayed: string[] = [];
@@ -40,7 +41,7 @@ export function pytorchSource(architecture: Architecture): string {
   const count = p.layers.reduce((s, l) => s + l.params.reduce((a, t) => a + shapeSize(t.shape), 0), 0);
   const archJson = JSON.stringify({ ...architecture, kind });
   // NOTE: a raw triple-quoted string holds any JSON but one with ''' in it
-  if (archJson.includes("'''")) throw new Error("pytorchSource: the architecture holds ''' in a string, which cannot be quoted in Python");
+  if (archJson.includes("'''")) throw new ValueError("pytorchSource: the architecture holds ''' in a string, which cannot be quoted in Python");
   return `# ${kind} exported by scratchnet (${count.toLocaleString('en-US')} parameters), for PyTorch: needs only torch.
 #   model = build_model('model.safetensors')   # a scratchnet model file; eval() mode
 #   scores = model(x)                          # x: (N, ${p.inputShape.join(', ')}); what predict() gives
@@ -94,7 +95,7 @@ function moduleOf(l: PlannedLayer): string {
     case 'dropout': return `BookDropout(${num(s.ratio as number)})`;
     case 'batchNorm': return `BookBatchNorm(${shapeSize(l.input)}, ${num(s.momentum as number)}, ${num(s.eps as number)})`;
     case 'flatten': return 'nn.Flatten()';
-    default: throw new Error(`pytorchSource: no PyTorch module for layer kind '${l.spec.kind}'`);
+    default: throw new ValueError(`pytorchSource: no PyTorch module for layer kind '${l.spec.kind}'`);
   }
 }
 
@@ -106,13 +107,13 @@ function torchKey(l: PlannedLayer, local: string): [string, boolean] {
     batchNorm: { gamma: ['gamma', false], beta: ['beta', false], runningMean: ['running_mean', false], runningVar: ['running_var', false] },
   };
   const key = keys[l.spec.kind]?.[local];
-  if (!key) throw new Error(`pytorchSource: no PyTorch name for tensor '${local}' of a ${l.spec.kind} layer`);
+  if (!key) throw new ValueError(`pytorchSource: no PyTorch name for tensor '${local}' of a ${l.spec.kind} layer`);
   return key;
 }
 
 const py = (s: string) => JSON.stringify(s); // a JSON string of plain names is a Python string literal
 // NOTE: the shortest repr that reads back as the same double, as Python's float() parses it
 const num = (v: number) => {
-  if (!Number.isFinite(v)) throw new Error(`pytorchSource: expected a finite number, got ${v}`);
+  if (!Number.isFinite(v)) throw new ValueError(`pytorchSource: expected a finite number, got ${v}`);
   return String(v);
 };

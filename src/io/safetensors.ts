@@ -3,6 +3,7 @@
 // then the raw little-endian data, offsets relative to the end of the header. Only F32 here.
 
 import { describe } from '../shape.js';
+import { FileFormatError, ShapeError, ValueError } from '../errors.js';
 
 /** A float32 array with its shape (row-major), as a safetensors file stores a tensor. */
 export interface NamedArray {
@@ -20,9 +21,9 @@ export function serialize(arrays: Record<string, NamedArray>, metadata: Record<s
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, { shape, data }] of Object.entries(arrays)) {
-    if (name === '__metadata__') throw new Error('serialize: "__metadata__" is reserved and cannot name a tensor');
+    if (name === '__metadata__') throw new ValueError('serialize: "__metadata__" is reserved and cannot name a tensor');
     if (shape.reduce((a, b) => a * b, 1) !== data.length) {
-      throw new Error(`serialize: ${name}: shape [${shape.join(', ')}] needs ${shape.reduce((a, b) => a * b, 1)} values, got ${data.length}`);
+      throw new ShapeError(`serialize: ${name}: shape [${shape.join(', ')}] needs ${shape.reduce((a, b) => a * b, 1)} values, got ${data.length}`);
     }
     header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.byteLength] };
     offset += data.byteLength;
@@ -57,7 +58,7 @@ export interface Decoded {
 /** Decodes and validates a safetensors file: every offset, shape and byte range is checked. */
 export function deserialize(bytes: Uint8Array, source = 'deserialize'): Decoded {
   const fail = (why: string): never => {
-    throw new Error(`${source}: not a valid safetensors file: ${why}`);
+    throw new FileFormatError(`${source}: not a valid safetensors file: ${why}`);
   };
   if (!(bytes instanceof Uint8Array)) fail(`expected bytes (Uint8Array), got ${describe(bytes)}`);
   if (bytes.length < 8) fail(`${bytes.length} bytes is shorter than the 8-byte header length`);

@@ -10,6 +10,7 @@ import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 // Kernels named by the layer: forward (x, y, n, ...extra), backward (y, dy, dx, n, ...extra).
 type KernelName = keyof Kernels;
@@ -34,10 +35,10 @@ abstract class Activation implements Layer {
 
   backward(dout: Tensor): Tensor {
     const y = this.#y;
-    if (!y || y.disposed) throw new Error(`${this.name}.backward: call forward first`);
+    if (!y || y.disposed) throw new ValueError(`${this.name}.backward: call forward first`);
     checkTensor(`${this.name}.backward: dout`, dout);
     if (!sameShape(dout.shape, y.shape)) {
-      throw new Error(`${this.name}.backward: dout must have the forward output's shape ${formatShape(y.shape)}, got ${formatShape(dout.shape)}`);
+      throw new ShapeError(`${this.name}.backward: dout must have the forward output's shape ${formatShape(y.shape)}, got ${formatShape(dout.shape)}`);
     }
     const dx = this.#dx.get(dout.shape, dout);
     runElementwise(this.derive, y.size, (s, n) => [y.offset + 4 * s, dout.offset + 4 * s, dx.offset + 4 * s, n, ...this.extra]);
@@ -81,7 +82,7 @@ export class Tanh extends Activation {
 // alpha must be >= 0 so that y > 0 exactly where x > 0 (backward reads the sign of y).
 function checkAlpha(caller: string, alpha: number): number {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
-    throw new Error(`${caller}: alpha must be a finite number >= 0, got ${describe(alpha)}`);
+    throw new ValueError(`${caller}: alpha must be a finite number >= 0, got ${describe(alpha)}`);
   }
   return alpha;
 }

@@ -10,6 +10,7 @@ import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { integer, specOptions } from './spec-checks.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 /**
  * Fully connected layer: `out = x·W + b` with `W` `(in, out)` and `b` `(out)`. An N-D input is read
@@ -30,9 +31,9 @@ export class Affine implements Layer {
   constructor(W: Tensor, b: Tensor) {
     checkTensor('Affine: W', W);
     checkTensor('Affine: b', b);
-    if (W.shape.length !== 2) throw new Error(`Affine: W must be 2-D (in, out), got ${formatShape(W.shape)}`);
+    if (W.shape.length !== 2) throw new ShapeError(`Affine: W must be 2-D (in, out), got ${formatShape(W.shape)}`);
     if (b.shape.length !== 1 || b.size !== W.shape[1]) {
-      throw new Error(`Affine: b must be (${W.shape[1]},) to match W ${formatShape(W.shape)}, got ${formatShape(b.shape)}`);
+      throw new ShapeError(`Affine: b must be (${W.shape[1]},) to match W ${formatShape(W.shape)}, got ${formatShape(b.shape)}`);
     }
     this.W = W;
     this.b = b;
@@ -47,7 +48,7 @@ export class Affine implements Layer {
     const [inputs, outputs] = this.W.shape;
     const n = x.shape[0];
     if (x.shape.length < 2 || n === 0 || x.size / n !== inputs) {
-      throw new Error(`Affine.forward: expected x of shape (N, ${inputs}) or (N, ...) with ${inputs} features ` +
+      throw new ShapeError(`Affine.forward: expected x of shape (N, ${inputs}) or (N, ...) with ${inputs} features ` +
         `per sample and N >= 1 (W is ${formatShape(this.W.shape)}), got ${formatShape(x.shape)}`);
     }
     const out = this.#out.get([n, outputs], x);
@@ -74,12 +75,12 @@ export class Affine implements Layer {
   // dW = x2dᵀ·dout, db = Σ_rows dout; returns the forward input
   #parameterGradients(caller: string, dout: Tensor): Tensor {
     const x = this.#x;
-    if (!x || x.disposed) throw new Error(`${caller}: call forward first (or the input was disposed)`);
+    if (!x || x.disposed) throw new ValueError(`${caller}: call forward first (or the input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
     const [inputs, outputs] = this.W.shape;
     const n = x.shape[0];
     if (dout.shape.length !== 2 || dout.shape[0] !== n || dout.shape[1] !== outputs) {
-      throw new Error(`${caller}: dout must be (${n}, ${outputs}), got ${formatShape(dout.shape)}`);
+      throw new ShapeError(`${caller}: dout must be (${n}, ${outputs}), got ${formatShape(dout.shape)}`);
     }
     gemmRaw(true, false, inputs, outputs, n, 1, x.offset, inputs, dout.offset, outputs, 0, this.dW.offset, outputs);
     kernels().f32_sum_rows(dout.offset, this.db.offset, n, outputs);

@@ -9,6 +9,7 @@ import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { finite, specOptions } from './spec-checks.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 /** The default epsilon inside the square root, √(var + eps). */
 export const EPS = 1e-6;
@@ -44,15 +45,15 @@ export class BatchNormalization implements Layer {
     checkTensor('BatchNormalization: beta', beta);
     const d = gamma.size;
     if (gamma.shape.length !== 1 || !sameShape(beta.shape, gamma.shape)) {
-      throw new Error(`BatchNormalization: gamma and beta must be 1-D of the same length, got ${formatShape(gamma.shape)} and ${formatShape(beta.shape)}`);
+      throw new ShapeError(`BatchNormalization: gamma and beta must be 1-D of the same length, got ${formatShape(gamma.shape)} and ${formatShape(beta.shape)}`);
     }
     if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-      throw new Error(`BatchNormalization: momentum must be a number in [0, 1], got ${describe(momentum)}`);
+      throw new ValueError(`BatchNormalization: momentum must be a number in [0, 1], got ${describe(momentum)}`);
     }
-    if (typeof eps !== 'number' || !(eps > 0 && eps < 1)) throw new Error(`BatchNormalization: eps must be a number in (0, 1), got ${describe(eps)}`);
+    if (typeof eps !== 'number' || !(eps > 0 && eps < 1)) throw new ValueError(`BatchNormalization: eps must be a number in (0, 1), got ${describe(eps)}`);
     for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar]] as const) {
       if (t !== undefined && (checkTensor(`BatchNormalization: ${name}`, t), t.size !== d)) {
-        throw new Error(`BatchNormalization: ${name} must have ${d} entries like gamma, got ${formatShape(t.shape)}`);
+        throw new ShapeError(`BatchNormalization: ${name} must have ${d} entries like gamma, got ${formatShape(t.shape)}`);
       }
     }
     this.gamma = gamma;
@@ -74,11 +75,11 @@ export class BatchNormalization implements Layer {
 
   forward(x: Tensor, train = true): Tensor {
     checkTensor('BatchNormalization.forward: x', x);
-    if (typeof train !== 'boolean') throw new Error(`BatchNormalization.forward: train must be a boolean, got ${describe(train)}`);
+    if (typeof train !== 'boolean') throw new ValueError(`BatchNormalization.forward: train must be a boolean, got ${describe(train)}`);
     const d = this.gamma.size;
     const n = x.shape[0];
     if (x.shape.length < 2 || !(n >= 1) || x.size / n !== d) {
-      throw new Error(`BatchNormalization.forward: expected x of shape (N, ${d}) or (N, ...) with ${d} features per sample ` +
+      throw new ShapeError(`BatchNormalization.forward: expected x of shape (N, ${d}) or (N, ...) with ${d} features per sample ` +
         `and N >= 1, got ${formatShape(x.shape)}`);
     }
     const k = kernels();
@@ -98,10 +99,10 @@ export class BatchNormalization implements Layer {
 
   backward(dout: Tensor): Tensor {
     const state = this.#trained;
-    if (!state || state.xn.disposed) throw new Error('BatchNormalization.backward: call forward(x, true) first');
+    if (!state || state.xn.disposed) throw new ValueError('BatchNormalization.backward: call forward(x, true) first');
     checkTensor('BatchNormalization.backward: dout', dout);
     if (!sameShape(dout.shape, state.shape)) {
-      throw new Error(`BatchNormalization.backward: dout must have the input's shape ${formatShape(state.shape)}, got ${formatShape(dout.shape)}`);
+      throw new ShapeError(`BatchNormalization.backward: dout must have the input's shape ${formatShape(state.shape)}, got ${formatShape(dout.shape)}`);
     }
     const d = this.gamma.size;
     const dx = this.#dx.get(dout.shape, dout);

@@ -14,9 +14,11 @@ import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
 import type { Relu } from './activations.js';
 import { LayerBuffer } from './buffer.js';
-import { convBackward, convPass, type Convolution } from './convolution.js';
+import { winogradForwardMaxPool } from '../ops/winograd.js';
+import { convBackward, convPass, usesWinograd, type Convolution } from './convolution.js';
 import type { Layer } from './layer.js';
 import type { Pooling } from './pooling.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export class ConvMaxPool implements Layer {
   readonly params = {};
@@ -36,12 +38,16 @@ export class ConvMaxPool implements Layer {
     const [PH, PW] = outputSize(`${caller} (Pooling)`, [N, FN, OH, OW], { FH: poolH, FW: poolW, stride, pad });
     const y = this.#y.get([N, FN, PH, PW], x);
     const argmax = this.#argmax.get(y.shape, x);
+    this.#cache = { x, y, argmax };
+    if (usesWinograd(this.conv)) {
+      winogradForwardMaxPool(x, this.conv.W, this.conv.b, y, argmax, this.conv.pad, this.pool.window, this.relu !== undefined);
+      return y;
+    }
     const pooledBytes = FN * PH * PW * 4;
     const scratch = kernels().f32_conv_maxpool_scratch_bytes(...geometry);
     runParallel('f32_conv_maxpool_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.conv.W.offset, this.conv.b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes,
         workspace(scratch, thread, caller), count, ...geometry, ...this.pool.window, this.relu ? 1 : 0]));
-    this.#cache = { x, y, argmax };
     return y;
   }
 
@@ -56,14 +62,19 @@ export class ConvMaxPool implements Layer {
 
   #backward(caller: string, dout: Tensor, needDx: boolean): Tensor | undefined {
     const cache = this.#cache;
-    if (!cache || cache.x.disposed) throw new Error(`${caller}: call forward first (or its input was disposed)`);
+    if (!cache || cache.x.disposed) throw new ValueError(`${caller}: call forward first (or its input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
-    if (!sameShape(dout.shape, cache.y.shape)) throw new Error(`${caller}: dout must be ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
+    if (!sameShape(dout.shape, cache.y.shape)) throw new ShapeError(`${caller}: dout must be ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
     const dx = needDx ? this.#dx.get(cache.x.shape, dout) : undefined;
     convBackward(caller, this.conv, cache.x, this.#dWt, dx,
       { filter: 'f32_maxpool_conv_bwd_filter', data: 'f32_maxpool_conv_bwd_data', scratchBytes: 'f32_conv_maxpool_scratch_bytes' },
       [dout, cache.argmax], this.pool.window);
     return dx;
+  }
+
+  /** The last forward's argmax: per output, the index of its window's input that won (−1: none). */
+  get argmax(): Tensor | undefined {
+    return this.#cache?.argmax;
   }
 
   dispose(): void {

@@ -12,12 +12,25 @@ import { splitRange, threadsFor } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { attribute, windowOutput } from '../io/onnx-layers.js';
+import {
+  winogradBackwardData, winogradBackwardFilter, winogradFits, winogradForward, winogradMaxPoolBackwardData,
+} from '../ops/winograd.js';
+import { options } from '../options.js';
+import { winogradByDefault } from '../backend/runtime.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
+import { ShapeError, ValueError } from '../errors.js';
+
+export interface ConvolutionOptions {
+  /** Run the forward pass and the gradients as Winograd F(2×2, 3×3) where it fits (3×3 filters, stride 1, pad
+   *  at most 2, 8 channels or more in and out): fewer multiplications, results that differ from the im2col path's in the last bits
+   *  (src/ops/winograd.ts). Default: init()'s `winograd`. */
+  winograd?: boolean;
+}
 
 /**
  * The book's convolution (cross-correlation) as im2col and one matrix product: `W` `(FN, C, FH, FW)`,
@@ -37,16 +50,20 @@ export class Convolution implements Layer {
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
   #x: Tensor | undefined;
+  /** ConvolutionOptions.winograd; undefined follows init()'s. */
+  winograd: boolean | undefined;
 
-  constructor(W: Tensor, b: Tensor, stride = 1, pad = 0) {
+  constructor(W: Tensor, b: Tensor, stride = 1, pad = 0, convOptions?: ConvolutionOptions) {
+    const { winograd } = options('Convolution', convOptions, ['winograd']);
+    if (winograd !== undefined && typeof winograd !== 'boolean') throw new ValueError(`Convolution: winograd must be true or false, got ${String(winograd)}`);
     checkTensor('Convolution: W', W);
     checkTensor('Convolution: b', b);
-    if (W.shape.length !== 4) throw new Error(`Convolution: W must be 4-D (FN, C, FH, FW), got ${formatShape(W.shape)}`);
+    if (W.shape.length !== 4) throw new ShapeError(`Convolution: W must be 4-D (FN, C, FH, FW), got ${formatShape(W.shape)}`);
     if (b.shape.length !== 1 || b.size !== W.shape[0]) {
-      throw new Error(`Convolution: b must be (${W.shape[0]},) to match W ${formatShape(W.shape)}, got ${formatShape(b.shape)}`);
+      throw new ShapeError(`Convolution: b must be (${W.shape[0]},) to match W ${formatShape(W.shape)}, got ${formatShape(b.shape)}`);
     }
     for (const [name, v, min] of [['stride', stride, 1], ['pad', pad, 0]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new Error(`Convolution: ${name} must be an integer >= ${min}, got ${String(v)}`);
+      if (!Number.isInteger(v) || v < min) throw new ValueError(`Convolution: ${name} must be an integer >= ${min}, got ${String(v)}`);
     }
     this.W = W;
     this.b = b;
@@ -56,15 +73,20 @@ export class Convolution implements Layer {
     this.db = empty(b.shape);
     this.params = { W, b };
     this.grads = { W: this.dW, b: this.db };
+    this.winograd = winograd;
   }
 
   forward(x: Tensor): Tensor {
     const { N, FN, OH, OW, flops, sampleBytes, geometry } = convPass('Convolution.forward', this, x);
     const out = this.#out.get([N, FN, OH, OW], x);
+    this.#x = x;
+    if (usesWinograd(this)) {
+      winogradForward(x, this.W, this.b, out, this.pad);
+      return out;
+    }
     const scratch = kernels().f32_conv_scratch_bytes(...geometry);
     runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
       [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread, 'Convolution.forward'), count, ...geometry]));
-    this.#x = x;
     return out;
   }
 
@@ -79,12 +101,12 @@ export class Convolution implements Layer {
 
   #backward(caller: string, dout: Tensor, needDx: boolean): Tensor | undefined {
     const x = this.#x;
-    if (!x || x.disposed) throw new Error(`${caller}: call forward first (or its input was disposed)`);
+    if (!x || x.disposed) throw new ValueError(`${caller}: call forward first (or its input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
     const { N, FN, OH, OW } = convPass(caller, this, x);
     const expected = [N, FN, OH, OW];
     if (dout.shape.length !== 4 || dout.shape.some((d, i) => d !== expected[i])) {
-      throw new Error(`${caller}: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
+      throw new ShapeError(`${caller}: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
     }
     const dx = needDx ? this.#dx.get(x.shape, dout) : undefined;
     convBackward(caller, this, x, this.#dWt, dx, { filter: 'f32_conv_bwd_filter', data: 'f32_conv_bwd_data', scratchBytes: 'f32_conv_scratch_bytes' }, [dout], []);
@@ -99,6 +121,12 @@ export class Convolution implements Layer {
   }
 }
 
+/** Whether the convolution's passes run as Winograd F(2×2, 3×3) (src/ops/winograd.ts): where
+ *  its filters fit, unless the layer's or init()'s `winograd` says otherwise. */
+export function usesWinograd(conv: Convolution): boolean {
+  return (conv.winograd ?? winogradByDefault()) && winogradFits(conv.W.shape, conv.stride, conv.pad);
+}
+
 /** A pass of a convolution over x (N, C, H, W), checked against its W: the output's size, the
  *  product's flops, the bytes of one sample of x, and the geometry arguments every kernel of
  *  assembly/conv.ts takes after the sample count. */
@@ -107,7 +135,7 @@ export function convPass(caller: string, conv: Convolution, x: Tensor) {
   const [FN, C, FH, FW] = conv.W.shape;
   const [OH, OW] = outputSize(caller, x.shape, { FH, FW, stride: conv.stride, pad: conv.pad });
   const [N, CX, H, W] = x.shape;
-  if (CX !== C) throw new Error(`${caller}: x has ${CX} channels but W ${formatShape(conv.W.shape)} expects ${C}`);
+  if (CX !== C) throw new ShapeError(`${caller}: x has ${CX} channels but W ${formatShape(conv.W.shape)} expects ${C}`);
   const geometry = [C, H, W, FN, FH, FW, conv.stride, conv.pad] as const;
   return { N, FN, OH, OW, flops: 2 * N * FN * C * FH * FW * OH * OW, sampleBytes: C * H * W * 4, geometry };
 }
@@ -130,6 +158,14 @@ export interface BackwardKernels {
  */
 export function convBackward(caller: string, conv: Convolution, x: Tensor, dWtBuffer: LayerBuffer, dx: Tensor | undefined, k: BackwardKernels,
                              from: Tensor[], window: number[]): void {
+  const [dout, argmax] = from;
+  if (usesWinograd(conv)) {
+    const pooled = argmax ? { argmax, window } : undefined;
+    winogradBackwardFilter(x, dout, conv.dW, conv.db, conv.pad, pooled);
+    if (dx && argmax) winogradMaxPoolBackwardData(dout, argmax, conv.W, dx, conv.pad, window);
+    else if (dx) winogradBackwardData(dout, conv.W, dx, conv.pad);
+    return;
+  }
   const { N, FN, OH, OW, sampleBytes, geometry } = convPass(caller, conv, x);
   const K = geometry[0] * geometry[4] * geometry[5];
   const dWt = dWtBuffer.get([K, FN]);
@@ -187,7 +223,7 @@ export const conv2dKind: LayerKind<Conv2dSpec, Convolution> = {
   onnx(layer, x, c) {
     const [FN, C, FH, FW] = layer.W.shape;
     const [OH, OW] = windowOutput(c, x, FH, FW, layer.stride, layer.pad);
-    if (x.shape[0] !== C) throw new Error(`${c.where}: W ${formatShape(layer.W.shape)} expects ${C} channels, got ${formatShape(x.shape)}`);
+    if (x.shape[0] !== C) throw new ShapeError(`${c.where}: W ${formatShape(layer.W.shape)} expects ${C} channels, got ${formatShape(x.shape)}`);
     const p = layer.pad, s = layer.stride;
     const name = c.graph.node('Conv', [x.name, c.weight(layer.W, 'W'), c.weight(layer.b, 'b')], [
       attribute.ints('kernel_shape', [FH, FW]), attribute.ints('strides', [s, s]), attribute.ints('pads', [p, p, p, p]),

@@ -10,6 +10,7 @@ import type { LayerKind } from './kind.js';
 import { options as checkOptions } from '../options.js';
 import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 /**
  * The book's dropout (not inverted): in training each element is kept with probability
@@ -42,7 +43,7 @@ export class Dropout implements Layer {
 
   forward(x: Tensor, train = true): Tensor {
     checkTensor('Dropout.forward: x', x);
-    if (typeof train !== 'boolean') throw new Error(`Dropout.forward: train must be a boolean, got ${describe(train)}`);
+    if (typeof train !== 'boolean') throw new ValueError(`Dropout.forward: train must be a boolean, got ${describe(train)}`);
     const y = this.#out.get(x.shape, x);
     const k = kernels();
     if (!train) {
@@ -62,10 +63,10 @@ export class Dropout implements Layer {
 
   backward(dout: Tensor): Tensor {
     const mask = this.#lastMask;
-    if (!mask || mask.disposed) throw new Error('Dropout.backward: call forward(x, true) first');
+    if (!mask || mask.disposed) throw new ValueError('Dropout.backward: call forward(x, true) first');
     checkTensor('Dropout.backward: dout', dout);
     if (!sameShape(dout.shape, mask.shape)) {
-      throw new Error(`Dropout.backward: dout must have the input's shape ${formatShape(mask.shape)}, got ${formatShape(dout.shape)}`);
+      throw new ShapeError(`Dropout.backward: dout must have the input's shape ${formatShape(mask.shape)}, got ${formatShape(dout.shape)}`);
     }
     const dx = this.#dx.get(dout.shape, dout);
     kernels().f32_mul(dout.offset, mask.offset, dx.offset, dout.size);
@@ -83,7 +84,7 @@ export class Dropout implements Layer {
 /** Throws unless the ratio is a number in [0, 1). */
 export function checkDropoutRatio(caller: string, dropoutRatio: unknown, name = 'dropoutRatio'): number {
   if (typeof dropoutRatio !== 'number' || !(dropoutRatio >= 0 && dropoutRatio < 1)) {
-    throw new Error(`${caller}: ${name} must be a number in [0, 1), got ${describe(dropoutRatio)}`);
+    throw new ValueError(`${caller}: ${name} must be a number in [0, 1), got ${describe(dropoutRatio)}`);
   }
   return dropoutRatio;
 }

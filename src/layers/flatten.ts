@@ -7,6 +7,7 @@ import { formatShape, sameShape, shapeSize } from '../shape.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export class Flatten implements Layer {
   readonly params = {};
@@ -16,17 +17,17 @@ export class Flatten implements Layer {
 
   forward(x: Tensor): Tensor {
     checkTensor('Flatten.forward: x', x);
-    if (x.shape.length < 1) throw new Error(`Flatten.forward: x must be (N, ...), got ${formatShape(x.shape)}`);
+    if (x.shape.length < 1) throw new ShapeError(`Flatten.forward: x must be (N, ...), got ${formatShape(x.shape)}`);
     this.#inputShape = x.shape;
     return this.#view(x, [x.shape[0], x.shape[0] ? x.size / x.shape[0] : 0], true);
   }
 
   backward(dout: Tensor): Tensor {
     const shape = this.#inputShape;
-    if (!shape) throw new Error('Flatten.backward: call forward first');
+    if (!shape) throw new ValueError('Flatten.backward: call forward first');
     checkTensor('Flatten.backward: dout', dout);
     const expected = [shape[0], shapeSize(shape.slice(1))];
-    if (!sameShape(dout.shape, expected)) throw new Error(`Flatten.backward: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
+    if (!sameShape(dout.shape, expected)) throw new ShapeError(`Flatten.backward: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
     return this.#view(dout, shape, false);
   }
 

@@ -1,10 +1,11 @@
 // Chapter 5's computational-graph nodes on plain numbers: each keeps what its backward needs.
 import { describe } from '../shape.js';
+import { ValueError } from '../errors.js';
 
 // Plain numbers only: a string or undefined would silently become NaN (or "2" * 3 = 6).
 function checkNumbers(caller: string, names: string, ...values: unknown[]): void {
   if (values.some((v) => typeof v !== 'number')) {
-    throw new Error(`${caller}: ${names} must be numbers, got ${values.map(describe).join(' and ')}`);
+    throw new ValueError(`${caller}: ${names} must be numbers, got ${values.map(describe).join(' and ')}`);
   }
 }
 

@@ -10,6 +10,7 @@ import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { integer, specOptions } from './spec-checks.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export class Maxout implements Layer {
   readonly params = {};
@@ -20,14 +21,14 @@ export class Maxout implements Layer {
   #cache: { x: Tensor; y: Tensor } | undefined;
 
   constructor(readonly pieces: number) {
-    if (!Number.isInteger(pieces) || pieces < 1) throw new Error(`Maxout: pieces must be an integer >= 1, got ${describe(pieces)}`);
+    if (!Number.isInteger(pieces) || pieces < 1) throw new ValueError(`Maxout: pieces must be an integer >= 1, got ${describe(pieces)}`);
   }
 
   forward(x: Tensor): Tensor {
     checkTensor('Maxout.forward: x', x);
     const k = this.pieces;
     if (x.shape.length < 2 || x.shape[1] % k !== 0 || x.shape[1] === 0) {
-      throw new Error(`Maxout.forward: x must be (N, C, ...) with C a positive multiple of the ${k} pieces, got ${formatShape(x.shape)}`);
+      throw new ShapeError(`Maxout.forward: x must be (N, C, ...) with C a positive multiple of the ${k} pieces, got ${formatShape(x.shape)}`);
     }
     const [N, C, ...rest] = x.shape;
     const y = this.#out.get([N, C / k, ...rest], x);
@@ -39,10 +40,10 @@ export class Maxout implements Layer {
 
   backward(dout: Tensor): Tensor {
     const cache = this.#cache;
-    if (!cache || cache.y.disposed) throw new Error('Maxout.backward: call forward first');
+    if (!cache || cache.y.disposed) throw new ValueError('Maxout.backward: call forward first');
     checkTensor('Maxout.backward: dout', dout);
     if (!sameShape(dout.shape, cache.y.shape)) {
-      throw new Error(`Maxout.backward: dout must have the forward output's shape ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
+      throw new ShapeError(`Maxout.backward: dout must have the forward output's shape ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
     }
     const dx = this.#dx.get(cache.x.shape, dout);
     this.#run('f32_maxout_bwd', cache.x, cache.y, [[dout, 'y'], [this.#argmax.get(cache.y.shape), 'y'], [dx, 'x']]);
@@ -84,7 +85,7 @@ export const maxoutKind: LayerKind<MaxoutSpec, Maxout> = {
   },
   outputShape(where, spec, input) {
     const [C, ...rest] = input;
-    if (C % spec.pieces !== 0) throw new Error(`${where}: ${C} ${rest.length ? 'channels' : 'features'} do not fall into groups of ${spec.pieces} pieces`);
+    if (C % spec.pieces !== 0) throw new ShapeError(`${where}: ${C} ${rest.length ? 'channels' : 'features'} do not fall into groups of ${spec.pieces} pieces`);
     return [C / spec.pieces, ...rest];
   },
   create: (spec) => new Maxout(spec.pieces),

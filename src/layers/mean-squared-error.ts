@@ -8,7 +8,10 @@ import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LossLayer } from './loss.js';
+import { ShapeError, ValueError } from '../errors.js';
 
+/** Loss layer: identity output with the mean squared error 0.5·Σ(y − t)², summed over each
+ *  sample's outputs and averaged over the batch (Sequential's loss 'mean-squared-error'). */
 export class MeanSquaredError implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -26,7 +29,7 @@ export class MeanSquaredError implements LossLayer {
   forward(x: Tensor, t: Tensor): number {
     checkTensor('MeanSquaredError.forward: x', x);
     if (x.shape.length !== 2 || x.shape[0] === 0 || x.shape[1] === 0) {
-      throw new Error(`MeanSquaredError.forward: x must be (N, C) outputs with N, C >= 1, got ${formatShape(x.shape)}`);
+      throw new ShapeError(`MeanSquaredError.forward: x must be (N, C) outputs with N, C >= 1, got ${formatShape(x.shape)}`);
     }
     const [n, outputs] = x.shape;
     const form = targetForm('MeanSquaredError.forward', t, n, outputs);
@@ -42,10 +45,10 @@ export class MeanSquaredError implements LossLayer {
   /** (y − t)·dout / N, in the shape of x. */
   backward(dout = 1): Tensor {
     const state = this.#state;
-    if (!state || state.y.disposed) throw new Error('MeanSquaredError.backward: call forward first');
-    if (state.t.disposed) throw new Error('MeanSquaredError.backward: the targets t were disposed after forward');
+    if (!state || state.y.disposed) throw new ValueError('MeanSquaredError.backward: call forward first');
+    if (state.t.disposed) throw new ValueError('MeanSquaredError.backward: the targets t were disposed after forward');
     if (typeof dout !== 'number' || !Number.isFinite(dout)) {
-      throw new Error(`MeanSquaredError.backward: dout must be a finite number, got ${String(dout)}`);
+      throw new ValueError(`MeanSquaredError.backward: dout must be a finite number, got ${String(dout)}`);
     }
     const { y, t, form } = state;
     const [n, outputs] = y.shape;
@@ -62,6 +65,7 @@ export class MeanSquaredError implements LossLayer {
     return this.#state?.y;
   }
 
+  /** Frees the layer's buffers. */
   dispose(): void {
     this.#y.dispose();
     this.#dx.dispose();
@@ -72,7 +76,13 @@ export class MeanSquaredError implements LossLayer {
 function targetForm(caller: string, t: unknown, n: number, outputs: number): LabelForm {
   const targets = checkTensor(`${caller}: t`, t);
   if (targets.shape.length === 2 && (targets.shape[0] !== n || targets.shape[1] !== outputs)) {
-    throw new Error(`${caller}: t must be (${n}, ${outputs}) targets like x, or (${n}) labels, got ${formatShape(targets.shape)}`);
+    throw new ShapeError(`${caller}: t must be (${n}, ${outputs}) targets like x, or (${n}) labels, got ${formatShape(targets.shape)}`);
   }
-  return checkLabels(caller, targets, n, outputs);
+  if (targets.shape.length !== 2) return checkLabels(caller, targets, n, outputs);
+  // (N, C) targets are any finite values (a regression's), not only one-hot rows
+  const data = targets.data;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new ValueError(`${caller}: t must be finite, got ${data[i]} at flat index ${i}`);
+  }
+  return 'onehot';
 }

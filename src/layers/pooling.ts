@@ -12,6 +12,7 @@ import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 abstract class Pool2d implements Layer {
   readonly params = {};
@@ -22,7 +23,7 @@ abstract class Pool2d implements Layer {
 
   constructor(protected readonly name: string, readonly poolH: number, readonly poolW: number, readonly stride = 1, readonly pad = 0) {
     for (const [what, v, min] of [['poolH', poolH, 1], ['poolW', poolW, 1], ['stride', stride, 1], ['pad', pad, 0]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new Error(`${name}: ${what} must be an integer >= ${min}, got ${String(v)}`);
+      if (!Number.isInteger(v) || v < min) throw new ValueError(`${name}: ${what} must be an integer >= ${min}, got ${String(v)}`);
     }
   }
 
@@ -38,10 +39,10 @@ abstract class Pool2d implements Layer {
 
   protected checkDout(dout: Tensor): { x: Tensor; y: Tensor } {
     const cache = this.cache;
-    if (!cache || cache.y.disposed) throw new Error(`${this.name}.backward: call forward first`);
+    if (!cache || cache.y.disposed) throw new ValueError(`${this.name}.backward: call forward first`);
     checkTensor(`${this.name}.backward: dout`, dout);
     if (!sameShape(dout.shape, cache.y.shape)) {
-      throw new Error(`${this.name}.backward: dout must be ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
+      throw new ShapeError(`${this.name}.backward: dout must be ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
     }
     return cache;
   }

@@ -6,7 +6,11 @@ import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LossLayer } from './loss.js';
+import { ShapeError, ValueError } from '../errors.js';
 
+/** Loss layer: sigmoid output with binary cross-entropy, summed over the units and averaged
+ *  over the batch; one unit for two classes, several for multi-label targets (Sequential's loss
+ *  'sigmoid-cross-entropy'). */
 export class SigmoidWithLoss implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
@@ -35,7 +39,7 @@ export class SigmoidWithLoss implements LossLayer {
   forward(x: Tensor, t: Tensor): number {
     checkTensor('SigmoidWithLoss.forward: x', x);
     if (x.shape.length !== 2 || x.shape[0] === 0 || x.shape[1] === 0) {
-      throw new Error(`SigmoidWithLoss.forward: x must be (N, C) scores with N, C >= 1, got ${formatShape(x.shape)}`);
+      throw new ShapeError(`SigmoidWithLoss.forward: x must be (N, C) scores with N, C >= 1, got ${formatShape(x.shape)}`);
     }
     const [n, units] = x.shape;
     checkBinaryTargets('SigmoidWithLoss.forward', t, n, units);
@@ -51,10 +55,10 @@ export class SigmoidWithLoss implements LossLayer {
   /** (σ(x) − t)·dout / N, in the shape of x. */
   backward(dout = 1): Tensor {
     const state = this.#state;
-    if (!state || state.y.disposed) throw new Error('SigmoidWithLoss.backward: call forward first');
-    if (state.t.disposed) throw new Error('SigmoidWithLoss.backward: the targets t were disposed after forward');
+    if (!state || state.y.disposed) throw new ValueError('SigmoidWithLoss.backward: call forward first');
+    if (state.t.disposed) throw new ValueError('SigmoidWithLoss.backward: the targets t were disposed after forward');
     if (typeof dout !== 'number' || !Number.isFinite(dout)) {
-      throw new Error(`SigmoidWithLoss.backward: dout must be a finite number, got ${String(dout)}`);
+      throw new ValueError(`SigmoidWithLoss.backward: dout must be a finite number, got ${String(dout)}`);
     }
     const { y, t } = state;
     const [n, units] = y.shape;
@@ -69,6 +73,7 @@ export class SigmoidWithLoss implements LossLayer {
     return this.#state?.y;
   }
 
+  /** Frees the layer's buffers. */
   dispose(): void {
     this.#y.dispose();
     this.#dx.dispose();
@@ -81,20 +86,20 @@ function checkBinaryTargets(caller: string, t: unknown, n: number, units: number
   const { shape } = targets;
   if (shape.length === 1) {
     if (units !== 1) {
-      throw new Error(`${caller}: labels t (${shape[0]}) need one output unit, x has ${units}; multi-label targets are (${n}, ${units}) in [0, 1]`);
+      throw new ShapeError(`${caller}: labels t (${shape[0]}) need one output unit, x has ${units}; multi-label targets are (${n}, ${units}) in [0, 1]`);
     }
-    if (shape[0] !== n) throw new Error(`${caller}: x has ${n} samples but t has ${shape[0]} labels`);
+    if (shape[0] !== n) throw new ShapeError(`${caller}: x has ${n} samples but t has ${shape[0]} labels`);
     const data = targets.data;
     for (let i = 0; i < n; i++) {
-      if (data[i] !== 0 && data[i] !== 1) throw new Error(`${caller}: labels must be 0 or 1, got ${data[i]} at index ${i}`);
+      if (data[i] !== 0 && data[i] !== 1) throw new ValueError(`${caller}: labels must be 0 or 1, got ${data[i]} at index ${i}`);
     }
     return;
   }
   if (shape.length !== 2 || shape[0] !== n || shape[1] !== units) {
-    throw new Error(`${caller}: t must be (${n}, ${units}) targets in [0, 1]${units === 1 ? ` or (${n}) labels 0/1` : ''}, got ${formatShape(shape)}`);
+    throw new ShapeError(`${caller}: t must be (${n}, ${units}) targets in [0, 1]${units === 1 ? ` or (${n}) labels 0/1` : ''}, got ${formatShape(shape)}`);
   }
   const data = targets.data;
   for (let i = 0; i < data.length; i++) {
-    if (!(data[i] >= 0 && data[i] <= 1)) throw new Error(`${caller}: targets must be in [0, 1], got ${data[i]} at flat index ${i}`);
+    if (!(data[i] >= 0 && data[i] <= 1)) throw new ValueError(`${caller}: targets must be in [0, 1], got ${data[i]} at flat index ${i}`);
   }
 }

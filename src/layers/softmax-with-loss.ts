@@ -5,6 +5,7 @@ import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LossLayer } from './loss.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 /**
  * Softmax and the cross-entropy loss as one layer, as in the book: `forward(x, t)` returns the
@@ -27,7 +28,7 @@ export class SoftmaxWithLoss implements LossLayer {
   forward(x: Tensor, t: Tensor): number {
     checkTensor('SoftmaxWithLoss.forward: x', x);
     if (x.shape.length !== 2 || x.shape[0] === 0 || x.shape[1] === 0) {
-      throw new Error(`SoftmaxWithLoss.forward: x must be (N, C) scores with N, C >= 1, got ${formatShape(x.shape)}`);
+      throw new ShapeError(`SoftmaxWithLoss.forward: x must be (N, C) scores with N, C >= 1, got ${formatShape(x.shape)}`);
     }
     const [n, classes] = x.shape;
     const form = checkLabels('SoftmaxWithLoss.forward', t, n, classes);
@@ -45,10 +46,10 @@ export class SoftmaxWithLoss implements LossLayer {
   /** (y - onehot(t))·dout / N, in the shape of x. */
   backward(dout = 1): Tensor {
     const state = this.#state;
-    if (!state || state.y.disposed) throw new Error('SoftmaxWithLoss.backward: call forward first');
-    if (state.t.disposed) throw new Error('SoftmaxWithLoss.backward: the labels t were disposed after forward');
+    if (!state || state.y.disposed) throw new ValueError('SoftmaxWithLoss.backward: call forward first');
+    if (state.t.disposed) throw new ValueError('SoftmaxWithLoss.backward: the labels t were disposed after forward');
     if (typeof dout !== 'number' || !Number.isFinite(dout)) {
-      throw new Error(`SoftmaxWithLoss.backward: dout must be a finite number, got ${String(dout)}`);
+      throw new ValueError(`SoftmaxWithLoss.backward: dout must be a finite number, got ${String(dout)}`);
     }
     const { y, t } = state;
     const [n, classes] = y.shape;

@@ -2,6 +2,7 @@
 // (conv2d)"), the option, what it must be and what came.
 import { options } from '../options.js';
 import { describe } from '../shape.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 /** The spec's options with `defaults` filled in; unknown option names throw. */
 export function specOptions<T extends object>(where: string, spec: Record<string, unknown>, defaults: T): T & { kind: string } {
@@ -13,7 +14,7 @@ export function specOptions<T extends object>(where: string, spec: Record<string
 }
 
 export function integer(where: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${where}: ${name} must be an integer >= ${min}, got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`${where}: ${name} must be an integer >= ${min}, got ${describe(v)}`);
   return v;
 }
 
@@ -21,19 +22,19 @@ export function integer(where: string, name: string, v: unknown, min: number): n
 export function pair(where: string, name: string, v: unknown, min: number): [number, number] {
   if (Array.isArray(v) && v.length === 2) return [integer(where, `${name}[0]`, v[0], min), integer(where, `${name}[1]`, v[1], min)];
   if (typeof v === 'number') return [integer(where, name, v, min), v];
-  throw new Error(`${where}: ${name} must be an integer >= ${min} or [h, w], got ${describe(v)}`);
+  throw new ValueError(`${where}: ${name} must be an integer >= ${min} or [h, w], got ${describe(v)}`);
 }
 
 export function finite(where: string, name: string, v: unknown, min: number, max = Infinity, maxOpen = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (maxOpen && v === max)) {
     const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}${maxOpen ? ')' : ']'}`;
-    throw new Error(`${where}: ${name} must be a finite number ${range}, got ${describe(v)}`);
+    throw new ValueError(`${where}: ${name} must be a finite number ${range}, got ${describe(v)}`);
   }
   return v;
 }
 
 /** Throws unless the input is images (C, H, W) per sample. */
 export function images(where: string, input: readonly number[]): [number, number, number] {
-  if (input.length !== 3) throw new Error(`${where}: expects images (C, H, W) per sample, got (${input.join(', ')}) from the layer before`);
+  if (input.length !== 3) throw new ShapeError(`${where}: expects images (C, H, W) per sample, got (${input.join(', ')}) from the layer before`);
   return input as [number, number, number];
 }

@@ -9,10 +9,13 @@ import { options } from '../options.js';
 import { checkSeed } from '../rng.js';
 import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
 import { LOSS_NAMES, type LossName } from './losses.js';
+import { ShapeError, ValueError } from '../errors.js';
 
+/** Options of a Sequential: the input shape, the layers and the loss. */
 export interface SequentialOptions {
   /** One sample's shape: [784] or [1, 28, 28]. */
   inputShape: readonly number[];
+  /** The layers in order, made by `layers.dense(...)`, `layers.relu()`, `layers.conv2d(...)`, .... */
   layers: readonly LayerSpec[];
   /** The loss layer on top; default 'softmax-cross-entropy'. */
   loss?: LossName;
@@ -46,13 +49,13 @@ const KEYS = ['inputShape', 'layers', 'loss', 'weightDecayLambda', 'seed'] as co
 
 /** Checks every option and layer of a Sequential; allocates nothing. */
 export function plan(caller: string, o: SequentialOptions): Plan {
-  if (o === null || typeof o !== 'object') throw new Error(`${caller}: expected an options object { ${KEYS.join(', ')} }, got ${describe(o)}`);
+  if (o === null || typeof o !== 'object') throw new ValueError(`${caller}: expected an options object { ${KEYS.join(', ')} }, got ${describe(o)}`);
   const { inputShape, layers, loss = 'softmax-cross-entropy', weightDecayLambda = 0, seed } = options(caller, o, KEYS);
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new Error(`${caller}: inputShape must be one sample's shape, a non-empty array of positive integers, got ${Array.isArray(inputShape) ? JSON.stringify(inputShape) : describe(inputShape)}`);
+    throw new ValueError(`${caller}: inputShape must be one sample's shape, a non-empty array of positive integers, got ${Array.isArray(inputShape) ? JSON.stringify(inputShape) : describe(inputShape)}`);
   }
-  if (!Array.isArray(layers)) throw new Error(`${caller}: layers must be an array of layer specs (made by layers.dense(...) etc.), got ${describe(layers)}`);
-  if (!LOSS_NAMES.includes(loss)) throw new Error(`${caller}: loss must be one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describe(loss)}`);
+  if (!Array.isArray(layers)) throw new ValueError(`${caller}: layers must be an array of layer specs (made by layers.dense(...) etc.), got ${describe(layers)}`);
+  if (!LOSS_NAMES.includes(loss)) throw new ValueError(`${caller}: loss must be one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describe(loss)}`);
   finite(caller, 'weightDecayLambda', weightDecayLambda, 0);
   checkSeed(caller, seed);
   const counters = { weights: 0, batchNorm: 0 };
@@ -62,7 +65,7 @@ export function plan(caller: string, o: SequentialOptions): Plan {
     const where = `${caller}: layer ${i + 1}${typeof kindName === 'string' ? ` (${kindName})` : ''}`;
     const kind = kindNamed(kindName);
     if (!kind) {
-      throw new Error(`${where}: expected a layer spec { kind, ... } with kind one of ${KIND_NAMES.join(', ')}, got ` +
+      throw new ValueError(`${where}: expected a layer spec { kind, ... } with kind one of ${KIND_NAMES.join(', ')}, got ` +
         (raw !== null && typeof raw === 'object' ? `kind ${describe(kindName)}` : describe(raw)));
     }
     const spec = kind.normalize(where, raw as unknown as Record<string, unknown>);
@@ -75,7 +78,7 @@ export function plan(caller: string, o: SequentialOptions): Plan {
     return { spec, kind, input, output, params: name(tensors?.params), buffers: name(tensors?.buffers) };
   });
   if (shape.length !== 1) {
-    throw new Error(`${caller}: the last layer gives ${formatShape(shape)} per sample; the loss needs a vector of scores: ` +
+    throw new ShapeError(`${caller}: the last layer gives ${formatShape(shape)} per sample; the loss needs a vector of scores: ` +
       'end with a dense layer (or flatten)');
   }
   return { inputShape: Object.freeze([...inputShape]), layers: planned, outputs: shape[0], loss, weightDecayLambda, seed };

@@ -10,13 +10,21 @@ import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
 import { checkConvParam, checkInputDim, type ConvParam } from './simple-conv-net.js';
+import { ValueError } from '../errors.js';
 
+/** Options of a DeepConvNet; every one has the book's default. */
 export interface DeepConvNetOptions {
+  /** One sample's shape (C, H, W); default [1, 28, 28]. */
   inputDim?: [number, number, number];
+  /** The six convolutions; default the book's 3×3 filters, 16, 16, 32, 32, 64, 64 of them. */
   convParams?: ConvParam[];
+  /** Units of the hidden Affine layer; default 50. */
   hiddenSize?: number;
+  /** Classes; default 10. */
   outputSize?: number;
+  /** The fraction of units each Dropout zeroes in training; default 0.5. */
   dropoutRatio?: number;
+  /** Seed of the weights' and dropout's random numbers. */
   seed?: number;
 }
 
@@ -26,15 +34,15 @@ const BOOK_CONV: ConvParam[] = [16, 16, 32, 32, 64, 64].map((filterNum, i) => ({
 
 /** The Sequential options of a DeepConvNet; every option checked. */
 export function deepConvNetSpec(o: DeepConvNetOptions = {}): SequentialOptions {
-  if (o === null || typeof o !== 'object') throw new Error(`${NAME}: expected an options object, got ${describe(o)}`);
+  if (o === null || typeof o !== 'object') throw new ValueError(`${NAME}: expected an options object, got ${describe(o)}`);
   const { inputDim = [1, 28, 28], convParams = BOOK_CONV, hiddenSize = 50, outputSize = 10, dropoutRatio = 0.5, seed } = options(NAME, o, KEYS);
   checkInputDim(NAME, inputDim);
   if (!Array.isArray(convParams) || convParams.length !== 6) {
-    throw new Error(`${NAME}: expected 6 convolution settings in convParams, got ${Array.isArray(convParams) ? convParams.length : describe(convParams)}`);
+    throw new ValueError(`${NAME}: expected 6 convolution settings in convParams, got ${Array.isArray(convParams) ? convParams.length : describe(convParams)}`);
   }
   convParams.forEach((p, i) => checkConvParam(NAME, `convParams[${i}]`, p));
   for (const [what, v] of Object.entries({ hiddenSize, outputSize })) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${NAME}: ${what} must be a positive integer, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${NAME}: ${what} must be a positive integer, got ${describe(v)}`);
   }
   checkDropoutRatio(NAME, dropoutRatio);
   const layers: LayerSpec[] = [];
@@ -48,6 +56,11 @@ export function deepConvNetSpec(o: DeepConvNetOptions = {}): SequentialOptions {
   return { inputShape: inputDim, layers, seed };
 }
 
+/**
+ * The book's deep convolutional network (chapter 8): six 3×3 convolutions with ReLU, a 2×2 max
+ * pool after each pair, then Affine → ReLU → Dropout → Affine → Dropout, He initialization. Takes
+ * images x of shape (N, C, H, W); about 99.4% on MNIST in the book.
+ */
 export class DeepConvNet extends Sequential {
   constructor(options: DeepConvNetOptions = {}) {
     super(deepConvNetSpec(options), { name: NAME, options });

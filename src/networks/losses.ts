@@ -4,6 +4,8 @@ import { MeanSquaredError } from '../layers/mean-squared-error.js';
 import { SigmoidWithLoss } from '../layers/sigmoid-with-loss.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 
+/** The loss a Sequential ends in: softmax with cross-entropy (classes), mean squared error
+ *  (regression), or sigmoid with binary cross-entropy (two classes or multi-label). */
 export type LossName = 'softmax-cross-entropy' | 'mean-squared-error' | 'sigmoid-cross-entropy';
 
 const LOSSES = new Map<string, () => LossLayer>([

@@ -11,24 +11,40 @@ import { executionOrder } from './execution-order.js';
 import { createRng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
+import { ShapeError, ValueError } from '../errors.js';
 
+/**
+ * What the Trainer, the optimizers and the file functions need of a network: its parameters by
+ * name and the book's four methods. Every network in scratchnet implements it; so may your own.
+ */
 export interface Network {
+  /** The learned tensors by name (W1, b1, ...); optimizers update them in place. */
   readonly params: Readonly<Record<string, Tensor>>;
   /** State that is not learned by gradients but is needed to predict (batch-norm running
    *  statistics), by name; saved with the parameters. */
   readonly buffers?: Readonly<Record<string, Tensor>>;
   /** One sample's shape, e.g. [784] or [1, 28, 28], where the network knows it. */
   readonly inputShape?: readonly number[];
+  /** The scores (logits, before softmax) for a batch x, shape (N, classes); `train` (default
+   *  false) turns on dropout and batch statistics. */
   predict(x: Tensor, train?: boolean): Tensor;
+  /** The mean loss over the batch x with targets t (for classes: indices (N) or one-hot (N,
+   *  classes)), weight decay included. */
   loss(x: Tensor, t: Tensor, train?: boolean): number;
+  /** The fraction of samples in x whose highest score is their label in t, in [0, 1]. */
   accuracy(x: Tensor, t: Tensor): number;
+  /** The gradient of the loss with respect to every parameter, by backpropagation, under the
+   *  parameters' names; the tensors are the network's and are overwritten by the next call. */
   gradient(x: Tensor, t: Tensor): Record<string, Tensor>;
+  /** The same gradient by central differences with step h (default 1e-3): slow, for checking
+   *  gradient() on small networks. */
   numericalGradient(x: Tensor, t: Tensor, h?: number): Record<string, Tensor>;
   /** The loss of the last loss() or gradient() call. */
   readonly lastLoss: number;
   /** Restarts the random streams of the network's stochastic layers (dropout masks) from one
    *  seed; the Trainer calls it with its `seed`, so a run is reproducible from its options. */
   reseed?(seed: number): void;
+  /** Frees the network's tensors; the network cannot be used afterwards. */
   dispose(): void;
 }
 
@@ -144,7 +160,7 @@ export abstract class LayerNet implements Network {
   // evalBatchSize, checked (it is a writable field) before predict or accuracy allocates anything
   #evalChunk(caller: string): number {
     const size = this.evalBatchSize;
-    if (!Number.isInteger(size) || size < 1) throw new Error(`${caller}: evalBatchSize must be a positive integer, got ${describe(size)}`);
+    if (!Number.isInteger(size) || size < 1) throw new ValueError(`${caller}: evalBatchSize must be a positive integer, got ${describe(size)}`);
     return size;
   }
 
@@ -224,8 +240,8 @@ export abstract class LayerNet implements Network {
   // The checks of predict, loss, gradient and accuracy, before anything changes: a live network,
   // a boolean train flag, x of the input shape (checkX) and finite (checkFinite).
   #checkInput(caller: string, x: Tensor, train: boolean): number {
-    if (this.#disposed) throw new Error(`${caller}: the network was disposed`);
-    if (typeof train !== 'boolean') throw new Error(`${caller}: train must be a boolean, got ${describe(train)}`);
+    if (this.#disposed) throw new ValueError(`${caller}: the network was disposed`);
+    if (typeof train !== 'boolean') throw new ValueError(`${caller}: train must be a boolean, got ${describe(train)}`);
     const n = this.checkX(caller, x);
     checkFinite(caller, x, n);
     return n;
@@ -240,7 +256,7 @@ export abstract class LayerNet implements Network {
     const image = this.inputShape.length > 1;
     if (x.shape.length < 2 || !(n >= 1) || x.size / n !== features ||
         (image && (x.shape.length !== this.inputShape.length + 1 || this.inputShape.some((d, i) => x.shape[i + 1] !== d)))) {
-      throw new Error(`${caller}: x must be (N, ${this.inputShape.join(', ')}) with N >= 1 ` +
+      throw new ShapeError(`${caller}: x must be (N, ${this.inputShape.join(', ')}) with N >= 1 ` +
         `(${features} features per sample), got ${formatShape(x.shape)}`);
     }
     return n;
@@ -263,7 +279,7 @@ export function checkFinite(caller: string, x: Tensor, n: number): void {
   const data = x.data;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
-      throw new Error(`${caller}: x must be finite, got ${data[i]} at flat index ${i} (sample ${Math.floor(i / (data.length / n))})`);
+      throw new ValueError(`${caller}: x must be finite, got ${data[i]} at flat index ${i} (sample ${Math.floor(i / (data.length / n))})`);
     }
   }
 }

@@ -31,6 +31,12 @@ export interface Preset {
   options: object;
 }
 
+/**
+ * A network composed from layer specs, ending in a loss layer:
+ * `new Sequential({ inputShape: [784], layers: [layers.dense({ units: 50 }), layers.relu(),
+ * layers.dense({ units: 10 })] })`. Parameters are named by kind and position (W1, b1, ...); the
+ * book's networks are presets of it. Saved and rebuilt whole by saveModel/loadModel.
+ */
 export class Sequential extends LayerNet {
   readonly #plan: Plan;
   readonly #preset: Preset | undefined;

@@ -5,12 +5,17 @@ import { checkSeed } from '../rng.js';
 import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
+import { ValueError } from '../errors.js';
 
+/** Options of a TwoLayerNet: the sizes of its three layers of units, e.g. 784, 50, 10 for MNIST. */
 export interface TwoLayerNetOptions {
+  /** Features per sample. */
   inputSize: number;
+  /** Units of the hidden layer. */
   hiddenSize: number;
+  /** Classes. */
   outputSize: number;
-  /** Standard deviation of the initial weights (biases start at zero). */
+  /** Standard deviation of the initial weights (biases start at zero); default 0.01. */
   weightInitStd?: number;
   /** Seed of the weights' random numbers; the same seed gives the same network. */
   seed?: number;
@@ -21,14 +26,14 @@ const NAME = 'TwoLayerNet';
 /** The Sequential options of a TwoLayerNet; every option checked. */
 export function twoLayerNetSpec(o: TwoLayerNetOptions): SequentialOptions {
   if (o === null || typeof o !== 'object') {
-    throw new Error(`${NAME}: expected an options object { inputSize, hiddenSize, outputSize, weightInitStd?, seed? }, got ${describe(o)}`);
+    throw new ValueError(`${NAME}: expected an options object { inputSize, hiddenSize, outputSize, weightInitStd?, seed? }, got ${describe(o)}`);
   }
   const { inputSize, hiddenSize, outputSize, weightInitStd = 0.01, seed } = options(NAME, o, ['inputSize', 'hiddenSize', 'outputSize', 'weightInitStd', 'seed']);
   for (const [name, v] of Object.entries({ inputSize, hiddenSize, outputSize })) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${NAME}: ${name} must be a positive integer, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${NAME}: ${name} must be a positive integer, got ${describe(v)}`);
   }
   if (typeof weightInitStd !== 'number' || !Number.isFinite(weightInitStd) || weightInitStd < 0) {
-    throw new Error(`${NAME}: weightInitStd must be a finite number >= 0, got ${describe(weightInitStd)}`);
+    throw new ValueError(`${NAME}: weightInitStd must be a finite number >= 0, got ${describe(weightInitStd)}`);
   }
   checkSeed(NAME, seed);
   return {
@@ -38,6 +43,11 @@ export function twoLayerNetSpec(o: TwoLayerNetOptions): SequentialOptions {
   };
 }
 
+/**
+ * The book's two-layer network (chapters 4–5): Affine → ReLU → Affine → SoftmaxWithLoss, with
+ * parameters W1, b1, W2, b2. Takes x of shape (N, inputSize) and labels t as class indices (N)
+ * or one-hot (N, outputSize).
+ */
 export class TwoLayerNet extends Sequential {
   constructor(options: TwoLayerNetOptions) {
     super(twoLayerNetSpec(options), { name: NAME, options });

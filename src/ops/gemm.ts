@@ -1,9 +1,11 @@
 // Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
+import { GEMM_TILE } from '../backend/kernels.js';
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { checkTensor, empty, sharesMemory, type Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
 import { options as checkOptions } from '../options.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export interface GemmOptions {
   transA?: boolean;
@@ -16,26 +18,26 @@ export interface GemmOptions {
 export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {}): Tensor {
   const { transA = false, transB = false, alpha = 1, beta = 0 } = checkOptions('gemm', options, ['transA', 'transB', 'alpha', 'beta']);
   for (const [name, v] of [['transA', transA], ['transB', transB]] as const) {
-    if (typeof v !== 'boolean') throw new Error(`gemm: ${name} must be a boolean, got ${describe(v)}`);
+    if (typeof v !== 'boolean') throw new ValueError(`gemm: ${name} must be a boolean, got ${describe(v)}`);
   }
   const [M, K, N] = productShape('gemm', a, b, transA, transB);
   checkTensor('gemm: c', c);
   if (c.shape.length !== 2 || c.shape[0] !== M || c.shape[1] !== N) {
-    throw new Error(`gemm: c must be (${M}, ${N}) for a${transA ? 'ᵀ' : ''}${formatShape(a.shape)} · ` +
+    throw new ShapeError(`gemm: c must be (${M}, ${N}) for a${transA ? 'ᵀ' : ''}${formatShape(a.shape)} · ` +
       `b${transB ? 'ᵀ' : ''}${formatShape(b.shape)}, got ${formatShape(c.shape)}`);
   }
   for (const [name, v] of [['alpha', alpha], ['beta', beta]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`gemm: ${name} must be a finite number, got ${v}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`gemm: ${name} must be a finite number, got ${v}`);
   }
   // NOTE: c is written while a and b are read: a view of either's memory gets wrong values
   for (const [name, t] of [['a', a], ['b', b]] as const) {
-    if (sharesMemory(c, t)) throw new Error(`gemm: c shares memory with ${name} (c is written while ${name} is read); pass a separate tensor`);
+    if (sharesMemory(c, t)) throw new ValueError(`gemm: c shares memory with ${name} (c is written while ${name} is read); pass a separate tensor`);
   }
   gemmRaw(transA, transB, M, N, K, alpha, a.offset, a.shape[1], b.offset, b.shape[1], beta, c.offset, N);
   return c;
 }
 
-const MR = 4, NR = 8; // the wasm micro-kernel's tile (assembly/gemm.ts)
+const { rows: MR, columns: NR } = GEMM_TILE;
 
 /** Internal: the kernel call with its scratch, for callers that checked shapes themselves. Big
  *  products are cut between the threads by rows of C (or by columns when C is wide): every
@@ -74,12 +76,12 @@ function productShape(caller: string, a: Tensor, b: Tensor, transA: boolean, tra
   checkTensor(`${caller}: a`, a);
   checkTensor(`${caller}: b`, b);
   if (a.shape.length !== 2 || b.shape.length !== 2) {
-    throw new Error(`${caller}: expected 2-D tensors, got a${formatShape(a.shape)} and b${formatShape(b.shape)}`);
+    throw new ShapeError(`${caller}: expected 2-D tensors, got a${formatShape(a.shape)} and b${formatShape(b.shape)}`);
   }
   const [M, Ka] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [Kb, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (Ka !== Kb) {
-    throw new Error(`${caller}: inner dimensions differ: a${transA ? 'ᵀ' : ''} is (${M}, ${Ka}), b${transB ? 'ᵀ' : ''} is (${Kb}, ${N})`);
+    throw new ShapeError(`${caller}: inner dimensions differ: a${transA ? 'ᵀ' : ''} is (${M}, ${Ka}), b${transB ? 'ᵀ' : ''} is (${Kb}, ${N})`);
   }
   return [M, Ka, N];
 }

@@ -2,6 +2,8 @@
 import { options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
+/** AdaGrad: `h += g²; p -= lr·g / (√h + 1e-7)`: a step size per weight that shrinks as its
+ *  gradients add up. Options: lr (default 0.01). */
 export class AdaGrad extends StatefulOptimizer {
   lr: number;
 

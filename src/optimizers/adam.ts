@@ -3,7 +3,10 @@
 // p -= lr_t·m / (√v + 1e-7).
 import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
+import { FileFormatError, ValueError } from '../errors.js';
 
+/** Adam with the book's bias correction. Options: lr (default 0.001), beta1 (default 0.9) and
+ *  beta2 (default 0.999), the decay rates of the gradient's mean and square, in [0, 1). */
 export class Adam extends StatefulOptimizer {
   lr: number;
   readonly beta1: number;
@@ -25,9 +28,9 @@ export class Adam extends StatefulOptimizer {
   }
 
   override checkStateValues(source: string, values: Record<string, number>): Record<string, number> {
-    for (const key of Object.keys(values)) if (key !== 't') throw new Error(`${source}: an Adam has no saved value '${key}'`);
+    for (const key of Object.keys(values)) if (key !== 't') throw new FileFormatError(`${source}: an Adam has no saved value '${key}'`);
     const t = values.t ?? 0;
-    if (!Number.isSafeInteger(t) || t < 0) throw new Error(`${source}: Adam's step count t must be an integer >= 0, got ${t}`);
+    if (!Number.isSafeInteger(t) || t < 0) throw new FileFormatError(`${source}: Adam's step count t must be an integer >= 0, got ${t}`);
     return values;
   }
 
@@ -37,7 +40,7 @@ export class Adam extends StatefulOptimizer {
 
   protected override beginUpdate(): void {
     // t is writable (a schedule or a restore may set it); a negative or fractional one makes lr_t NaN
-    if (!Number.isSafeInteger(this.t) || this.t < 0) throw new Error(`Adam.update: t (the step count) must be an integer >= 0, got ${this.t}`);
+    if (!Number.isSafeInteger(this.t) || this.t < 0) throw new ValueError(`Adam.update: t (the step count) must be an integer >= 0, got ${this.t}`);
     this.t++;
     this.#lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
   }

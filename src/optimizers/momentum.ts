@@ -2,6 +2,8 @@
 import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
+/** Momentum SGD: `v = momentum·v - lr·g; p += v`, one velocity per parameter. Options: lr (default
+ *  0.01), momentum in [0, 1) (default 0.9). */
 export class Momentum extends StatefulOptimizer {
   lr: number;
   readonly momentum: number;

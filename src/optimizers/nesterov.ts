@@ -3,6 +3,8 @@
 import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
+/** Nesterov's accelerated gradient, as the book's code orders it. Options: lr (default 0.01),
+ *  momentum in [0, 1) (default 0.9). */
 export class Nesterov extends StatefulOptimizer {
   lr: number;
   readonly momentum: number;

@@ -2,6 +2,8 @@
 import { fraction, options, positive } from './hyper.js';
 import { StatefulOptimizer } from './stateful.js';
 
+/** RMSprop: `h = d·h + (1 - d)·g²; p -= lr·g / (√h + 1e-7)`, AdaGrad with a moving average.
+ *  Options: lr (default 0.01), decayRate d in [0, 1) (default 0.99). */
 export class RMSprop extends StatefulOptimizer {
   lr: number;
   readonly decayRate: number;

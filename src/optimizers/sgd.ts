@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { options, positive } from './hyper.js';
 import { checkUpdate, type Optimizer } from './optimizer.js';
 
+/** Stochastic gradient descent: `p -= lr·g`. Options: lr (default 0.01). Keeps no state. */
 export class SGD implements Optimizer {
   lr: number;
 

@@ -3,6 +3,7 @@
 // NOTE: keyed by the parameter tensor, not by its name: two networks updated by one optimizer
 // both have a `W1`, and state keyed by name would mix their velocities.
 import { zeros, type Tensor } from '../tensor.js';
+import { ValueError } from '../errors.js';
 
 interface Entry {
   name: string; // the parameter's name in the last update, for checkpoints
@@ -40,7 +41,7 @@ export class OptimizerState {
     const out: Record<string, Tensor> = Object.create(null);
     for (const { name, slots } of this.#entries.values()) {
       if (`${name}.0` in out) {
-        throw new Error(`${this.owner}: holds the state of two parameters named '${name}' (it updates two networks); ` +
+        throw new ValueError(`${this.owner}: holds the state of two parameters named '${name}' (it updates two networks); ` +
           'a checkpoint needs an optimizer of its own per network');
       }
       slots.forEach((t, i) => (out[`${name}.${i}`] = t));

@@ -6,6 +6,7 @@ import { runElementwise } from '../backend/split.js';
 import type { Tensor } from '../tensor.js';
 import { checkUpdate, type Optimizer } from './optimizer.js';
 import { OptimizerState } from './state.js';
+import { FileFormatError } from '../errors.js';
 
 export interface OptimizerCheckpoint {
   tensors: Record<string, Tensor>;
@@ -42,7 +43,7 @@ export abstract class StatefulOptimizer implements Optimizer {
   /** Checks a checkpoint's scalar values (`source` names the file); returns them. None by default. */
   checkStateValues(source: string, values: Record<string, number>): Record<string, number> {
     const unknown = Object.keys(values);
-    if (unknown.length) throw new Error(`${source}: a ${this.name} has no saved value '${unknown[0]}'`);
+    if (unknown.length) throw new FileFormatError(`${source}: a ${this.name} has no saved value '${unknown[0]}'`);
     return values;
   }
 

@@ -2,6 +2,7 @@
 // class, with the data drawn over them.
 import { options } from '../options.js';
 import { axes, el, frame, legend, numbers, PALETTE, scale, svgDocument, type ChartOptions } from './svg.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export interface DecisionBoundaryOptions extends ChartOptions {
   /** The plane shown: [min, max] on each axis. */
@@ -22,16 +23,16 @@ const KNOWN: (keyof DecisionBoundaryOptions)[] = ['title', 'xLabel', 'yLabel', '
  * `tensor(points, [M, 2])` and a network's predict) and returns a class index per row.
  */
 export function decisionBoundary(classify: (points: Float32Array) => ArrayLike<number>, opts: DecisionBoundaryOptions): string {
-  if (typeof classify !== 'function') throw new Error('decisionBoundary: expected a function (points: Float32Array (M, 2)) => class per point');
+  if (typeof classify !== 'function') throw new ValueError('decisionBoundary: expected a function (points: Float32Array (M, 2)) => class per point');
   const o = options('decisionBoundary', opts, KNOWN);
   for (const name of ['xRange', 'yRange'] as const) {
     const r = o[name];
     if (!Array.isArray(r) || r.length !== 2 || !(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])) {
-      throw new Error(`decisionBoundary: ${name} must be [min, max] with min < max, got ${JSON.stringify(r)}`);
+      throw new ValueError(`decisionBoundary: ${name} must be [min, max] with min < max, got ${JSON.stringify(r)}`);
     }
   }
   const res = o.resolution ?? 100;
-  if (!Number.isInteger(res) || res < 2 || res > 1000) throw new Error(`decisionBoundary: resolution must be an integer in [2, 1000], got ${String(res)}`);
+  if (!Number.isInteger(res) || res < 2 || res > 1000) throw new ValueError(`decisionBoundary: resolution must be an integer in [2, 1000], got ${String(res)}`);
   const [[x0, x1], [y0, y1]] = [o.xRange, o.yRange];
   const grid = new Float32Array(res * res * 2);
   for (let r = 0; r < res; r++) {
@@ -41,7 +42,7 @@ export function decisionBoundary(classify: (points: Float32Array) => ArrayLike<n
     }
   }
   const classes = numbers('decisionBoundary: classify() result', classify(grid));
-  if (classes.length !== res * res) throw new Error(`decisionBoundary: classify() returned ${classes.length} classes for ${res * res} points`);
+  if (classes.length !== res * res) throw new ShapeError(`decisionBoundary: classify() returned ${classes.length} classes for ${res * res} points`);
   const f = frame(o, o.classNames);
   const sx = scale('linear', x0, x1, f.left, f.right, false), sy = scale('linear', y0, y1, f.bottom, f.top, false);
   const color = (k: number) => PALETTE[((Math.round(k) % PALETTE.length) + PALETTE.length) % PALETTE.length];
@@ -60,7 +61,7 @@ export function decisionBoundary(classify: (points: Float32Array) => ArrayLike<n
     const [px, py, label] = [numbers('decisionBoundary: points.x', o.points.x), numbers('decisionBoundary: points.y', o.points.y),
       numbers('decisionBoundary: points.label', o.points.label)];
     if (px.length !== py.length || px.length !== label.length) {
-      throw new Error(`decisionBoundary: points need as many x, y and label values, got ${px.length}, ${py.length} and ${label.length}`);
+      throw new ShapeError(`decisionBoundary: points need as many x, y and label values, got ${px.length}, ${py.length} and ${label.length}`);
     }
     dots = el('g', { class: 'points', stroke: 'black', 'stroke-width': 0.8 },
       px.map((x, i) => el('circle', { cx: sx(x), cy: sy(py[i]), r: 3.5, fill: color(label[i]) })).join(''));

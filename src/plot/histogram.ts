@@ -1,6 +1,7 @@
 // The distribution of values in equal bins: activations and weights (the weight-init experiment).
 import { options } from '../options.js';
 import { axes, el, extent, frame, legend, numbers, PALETTE, scale, svgDocument, type ChartOptions } from './svg.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export interface HistogramOptions extends ChartOptions {
   /** Number of equal bins (default 30). */
@@ -23,18 +24,18 @@ export function histogram(data: ArrayLike<number> | ArrayLike<number>[], opts?: 
   const sets = (Array.isArray(data) && data.length > 0 && typeof data[0] !== 'number' ? data as ArrayLike<number>[] : [data as ArrayLike<number>])
     .map((d, i) => numbers(`histogram: data ${i}`, d).filter(Number.isFinite));
   sets.forEach((s, i) => {
-    if (s.length === 0) throw new Error(`histogram: data ${i} has no finite values`);
+    if (s.length === 0) throw new ValueError(`histogram: data ${i} has no finite values`);
   });
   const bins = o.bins ?? 30;
-  if (!Number.isInteger(bins) || bins < 1 || bins > 10000) throw new Error(`histogram: bins must be an integer in [1, 10000], got ${String(bins)}`);
+  if (!Number.isInteger(bins) || bins < 1 || bins > 10000) throw new ValueError(`histogram: bins must be an integer in [1, 10000], got ${String(bins)}`);
   let [lo, hi] = o.range ?? extent('histogram', sets.flat());
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new Error(`histogram: range must be [lo, hi] with lo <= hi, got [${lo}, ${hi}]`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new ValueError(`histogram: range must be [lo, hi] with lo <= hi, got [${lo}, ${hi}]`);
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const counts = sets.map((s) => countBins(s, bins, lo, hi).map((c) => (o.fraction ? c / s.length : c)));
   const top = o.yMax ?? Math.max(...counts.flat());
-  if (!(top > 0)) throw new Error(`histogram: yMax must be a positive number, got ${String(o.yMax)}`);
+  if (!(top > 0)) throw new ValueError(`histogram: yMax must be a positive number, got ${String(o.yMax)}`);
   const names = o.names ?? [];
-  if (names.length && names.length !== sets.length) throw new Error(`histogram: ${names.length} names for ${sets.length} data sets`);
+  if (names.length && names.length !== sets.length) throw new ShapeError(`histogram: ${names.length} names for ${sets.length} data sets`);
   const f = frame(o, names);
   const sx = scale('linear', lo, hi, f.left, f.right, false);
   const sy = scale('linear', 0, top, f.bottom, f.top, o.yMax === undefined);

@@ -2,6 +2,7 @@
 // pixel (runs of one level in a row merged into one rect), no raster format needed.
 import { options } from '../options.js';
 import { el, escapeXml, FONT, svgDocument } from './svg.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 /** A Tensor, or anything with its data and shape: (N, H, W), (N, 1, H, W), or (N, H·W) with imageShape. */
 export interface ImageBatch {
@@ -33,9 +34,9 @@ export function imageGrid(images: ImageBatch, opts?: ImageGridOptions): string {
   const [n, h, w] = geometry(images, o.imageShape);
   const data = images.data;
   const columns = o.columns ?? Math.min(n, 10), px = o.scale ?? 4, gap = 4;
-  if (!Number.isInteger(columns) || columns < 1) throw new Error(`imageGrid: columns must be a positive integer, got ${String(columns)}`);
-  if (typeof px !== 'number' || !(px > 0 && px <= 100)) throw new Error(`imageGrid: scale must be a number in (0, 100], got ${String(px)}`);
-  if (o.labels && o.labels.length !== n) throw new Error(`imageGrid: ${o.labels.length} labels for ${n} images`);
+  if (!Number.isInteger(columns) || columns < 1) throw new ValueError(`imageGrid: columns must be a positive integer, got ${String(columns)}`);
+  if (typeof px !== 'number' || !(px > 0 && px <= 100)) throw new ValueError(`imageGrid: scale must be a number in (0, 100], got ${String(px)}`);
+  if (o.labels && o.labels.length !== n) throw new ShapeError(`imageGrid: ${o.labels.length} labels for ${n} images`);
   const caption = o.labels ? 14 : 0, top = o.title ? 28 : gap;
   const rows = Math.ceil(n / columns);
   const width = Math.max(columns * (w * px + gap) + gap, 100), height = top + rows * (h * px + gap + caption) + gap;
@@ -63,7 +64,7 @@ export function imageGrid(images: ImageBatch, opts?: ImageGridOptions): string {
 
 function geometry(images: ImageBatch, imageShape?: [number, number]): [number, number, number] {
   if (images === null || typeof images !== 'object' || !Array.isArray(images.shape) && !ArrayBuffer.isView(images.shape)) {
-    throw new Error('imageGrid: expected a Tensor or { data, shape } of images (N, H, W), (N, 1, H, W) or (N, H·W) with imageShape');
+    throw new ValueError('imageGrid: expected a Tensor or { data, shape } of images (N, H, W), (N, 1, H, W) or (N, H·W) with imageShape');
   }
   const shape = [...images.shape];
   const n = shape[0];
@@ -71,11 +72,11 @@ function geometry(images: ImageBatch, imageShape?: [number, number]): [number, n
   if (imageShape) hw = [...imageShape];
   else if (shape.length === 3) hw = shape.slice(1);
   else if (shape.length === 4 && shape[1] === 1) hw = shape.slice(2);
-  else throw new Error(`imageGrid: images must be (N, H, W) or (N, 1, H, W), or (N, H·W) with imageShape; got (${shape.join(', ')})`);
+  else throw new ShapeError(`imageGrid: images must be (N, H, W) or (N, 1, H, W), or (N, H·W) with imageShape; got (${shape.join(', ')})`);
   const [h, w] = hw;
-  if (!(n >= 1)) throw new Error(`imageGrid: no images to draw (shape (${shape.join(', ')}))`);
+  if (!(n >= 1)) throw new ShapeError(`imageGrid: no images to draw (shape (${shape.join(', ')}))`);
   if (!(h >= 1 && w >= 1) || n * h * w !== images.data.length) {
-    throw new Error(`imageGrid: ${n} images of ${h}×${w} need ${n * h * w} values, got ${images.data.length}`);
+    throw new ShapeError(`imageGrid: ${n} images of ${h}×${w} need ${n * h * w} values, got ${images.data.length}`);
   }
   return [n, h, w];
 }

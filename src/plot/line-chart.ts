@@ -2,6 +2,7 @@
 import { options } from '../options.js';
 import { smoothCurve } from './smooth.js';
 import { axes, el, extent, fmt, frame, legend, numbers, PALETTE, scale, svgDocument, type ChartOptions, type ScaleKind } from './svg.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export interface Series {
   /** The legend's name of the run. */
@@ -35,13 +36,13 @@ const KNOWN: (keyof LineChartOptions)[] = ['title', 'xLabel', 'yLabel', 'width',
 export function lineChart(data: Series | Series[] | ArrayLike<number>, opts?: LineChartOptions): string {
   const o = options('lineChart', opts, KNOWN);
   if (o.markers !== undefined && typeof o.markers !== 'boolean' && !(Number.isInteger(o.markers) && o.markers >= 1)) {
-    throw new Error(`lineChart: markers must be a boolean or a positive integer (every k-th point), got ${String(o.markers)}`);
+    throw new ValueError(`lineChart: markers must be a boolean or a positive integer (every k-th point), got ${String(o.markers)}`);
   }
   const series = toSeries(data).map((s, i) => {
     const y = numbers(`lineChart: series ${i} y`, s.y);
-    if (y.length === 0) throw new Error(`lineChart: series ${i}${s.name ? ` ("${s.name}")` : ''} has no points`);
+    if (y.length === 0) throw new ValueError(`lineChart: series ${i}${s.name ? ` ("${s.name}")` : ''} has no points`);
     const x = s.x === undefined ? y.map((_, j) => j) : numbers(`lineChart: series ${i} x`, s.x);
-    if (x.length !== y.length) throw new Error(`lineChart: series ${i} has ${x.length} x values but ${y.length} y values`);
+    if (x.length !== y.length) throw new ShapeError(`lineChart: series ${i} has ${x.length} x values but ${y.length} y values`);
     return { name: s.name ?? `series ${i + 1}`, x, y: o.smooth ? smoothCurve(y) : y, color: s.color, markers: s.markers };
   });
   const named = toSeries(data).some((s) => s.name !== undefined);
@@ -67,11 +68,11 @@ export function lineChart(data: Series | Series[] | ArrayLike<number>, opts?: Li
 function toSeries(data: Series | Series[] | ArrayLike<number>): Series[] {
   if (Array.isArray(data) && data.length > 0 && typeof data[0] === 'object' && data[0] !== null) return data as Series[];
   if (Array.isArray(data) || ArrayBuffer.isView(data)) {
-    if ((data as ArrayLike<number>).length === 0) throw new Error('lineChart: no data: expected values, a series { y } or a list of series');
+    if ((data as ArrayLike<number>).length === 0) throw new ValueError('lineChart: no data: expected values, a series { y } or a list of series');
     return [{ y: data as ArrayLike<number> }];
   }
   if (data !== null && typeof data === 'object' && 'y' in data) return [data as Series];
-  throw new Error(`lineChart: expected values, a series { y } or a list of series, got ${data === null ? 'null' : typeof data}`);
+  throw new ValueError(`lineChart: expected values, a series { y } or a list of series, got ${data === null ? 'null' : typeof data}`);
 }
 
 // "M x y L x y …", starting a new piece after every non-finite value

@@ -1,6 +1,7 @@
 // Several charts side by side in one picture (one histogram per layer, a curve per experiment).
 import { options } from '../options.js';
 import { el, escapeXml, FONT, svgDocument } from './svg.js';
+import { ValueError } from '../errors.js';
 
 export interface PanelsOptions {
   /** Charts per row (default: all in one row). */
@@ -11,14 +12,14 @@ export interface PanelsOptions {
 /** Lays out SVG charts (as returned by this module) in a grid, each at its own size. */
 export function panels(charts: string[], opts?: PanelsOptions): string {
   const o = options('panels', opts, ['columns', 'title']);
-  if (!Array.isArray(charts) || charts.length === 0) throw new Error('panels: expected a non-empty list of SVG charts');
+  if (!Array.isArray(charts) || charts.length === 0) throw new ValueError('panels: expected a non-empty list of SVG charts');
   const sizes = charts.map((svg, i) => {
     const m = typeof svg === 'string' ? /^<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg) : null;
-    if (!m) throw new Error(`panels: chart ${i} is not an SVG chart with a width and a height`);
+    if (!m) throw new ValueError(`panels: chart ${i} is not an SVG chart with a width and a height`);
     return [Number(m[1]), Number(m[2])];
   });
   const columns = o.columns ?? charts.length;
-  if (!Number.isInteger(columns) || columns < 1) throw new Error(`panels: columns must be a positive integer, got ${String(columns)}`);
+  if (!Number.isInteger(columns) || columns < 1) throw new ValueError(`panels: columns must be a positive integer, got ${String(columns)}`);
   const top = o.title ? 30 : 0;
   const colWidth = (c: number) => Math.max(...sizes.filter((_, i) => i % columns === c).map((s) => s[0]));
   const rowHeight = (r: number) => Math.max(...sizes.filter((_, i) => Math.floor(i / columns) === r).map((s) => s[1]));

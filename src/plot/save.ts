@@ -3,6 +3,7 @@
 import { nodeModules, writeFileAtomic } from '../io/atomic-file.js';
 import { describe } from '../shape.js';
 import { FONT } from './svg.js';
+import { ResourceError, ValueError } from '../errors.js';
 
 /** Options of the PNG: `scale` times the SVG's size (default 2, so text stays legible). */
 export interface SavePlotOptions {
@@ -13,13 +14,13 @@ export interface SavePlotOptions {
  *  `@resvg/resvg-js`). The file appears whole or not at all (writeFileAtomic). Resolves with the path. */
 export async function savePlot(svg: string, path: string, opts: SavePlotOptions = {}): Promise<string> {
   if (typeof svg !== 'string' || !svg.trimStart().startsWith('<svg')) {
-    throw new Error(`savePlot: expected the SVG text of a chart, got ${typeof svg === 'string' ? JSON.stringify(svg.slice(0, 20)) : describe(svg)}`);
+    throw new ValueError(`savePlot: expected the SVG text of a chart, got ${typeof svg === 'string' ? JSON.stringify(svg.slice(0, 20)) : describe(svg)}`);
   }
   if (typeof path !== 'string' || !/\.(svg|png)$/i.test(path)) {
-    throw new Error(`savePlot: the file name must end in .svg or .png, got ${typeof path === 'string' ? JSON.stringify(path) : describe(path)}`);
+    throw new ValueError(`savePlot: the file name must end in .svg or .png, got ${typeof path === 'string' ? JSON.stringify(path) : describe(path)}`);
   }
   const scale = opts.scale ?? 2;
-  if (typeof scale !== 'number' || !(scale > 0 && scale <= 10)) throw new Error(`savePlot: scale must be a number in (0, 10], got ${describe(scale)}`);
+  if (typeof scale !== 'number' || !(scale > 0 && scale <= 10)) throw new ValueError(`savePlot: scale must be a number in (0, 10], got ${describe(scale)}`);
   const bytes = /\.png$/i.test(path) ? await renderPng(svg, scale) : new TextEncoder().encode(svg);
   const { fs, path: paths } = await nodeModules('savePlot', 'the SVG string itself');
   await fs.mkdir(paths.dirname(path), { recursive: true });
@@ -34,7 +35,7 @@ export async function renderPng(svg: string, scale = 2): Promise<Uint8Array> {
   try {
     resvg = (await import(/* @vite-ignore */ name)) as typeof import('@resvg/resvg-js');
   } catch {
-    throw new Error('savePlot: PNG output needs the optional package @resvg/resvg-js: npm install @resvg/resvg-js (or save as .svg)');
+    throw new ResourceError('savePlot: PNG output needs the optional package @resvg/resvg-js: npm install @resvg/resvg-js (or save as .svg)');
   }
   const family = FONT.split(',')[0].replace(/'/g, '');
   return new resvg.Resvg(svg, {

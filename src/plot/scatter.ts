@@ -2,6 +2,7 @@
 // weight decay, log scales), or 2-D data.
 import { options } from '../options.js';
 import { axes, el, extent, frame, legend, numbers, PALETTE, scale, svgDocument, type ChartOptions, type ScaleKind } from './svg.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export interface PointSet {
   name?: string;
@@ -21,12 +22,12 @@ const KNOWN: (keyof ScatterOptions)[] = ['title', 'xLabel', 'yLabel', 'width', '
 export function scatter(data: PointSet | PointSet[], opts?: ScatterOptions): string {
   const o = options('scatter', opts, KNOWN);
   const sets = (Array.isArray(data) ? data : [data]).map((s, i) => {
-    if (s === null || typeof s !== 'object') throw new Error(`scatter: point set ${i} must be { x, y, name? }, got ${String(s)}`);
+    if (s === null || typeof s !== 'object') throw new ValueError(`scatter: point set ${i} must be { x, y, name? }, got ${String(s)}`);
     const [x, y] = [numbers(`scatter: set ${i} x`, s.x), numbers(`scatter: set ${i} y`, s.y)];
-    if (x.length !== y.length) throw new Error(`scatter: set ${i} has ${x.length} x values but ${y.length} y values`);
+    if (x.length !== y.length) throw new ShapeError(`scatter: set ${i} has ${x.length} x values but ${y.length} y values`);
     return { name: s.name, x, y };
   });
-  if (sets.every((s) => s.x.length === 0)) throw new Error('scatter: no points to plot');
+  if (sets.every((s) => s.x.length === 0)) throw new ValueError('scatter: no points to plot');
   const named = sets.some((s) => s.name !== undefined);
   const names = sets.map((s, i) => s.name ?? `set ${i + 1}`);
   const f = frame(o, named ? names : undefined);

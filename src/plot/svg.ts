@@ -1,5 +1,6 @@
 // What every chart shares: SVG text built by hand (no DOM), linear and log scales with readable
 // ticks, a frame with axes, a title and a legend, and the colours of the runs.
+import { ValueError } from '../errors.js';
 
 export interface ChartOptions {
   title?: string;
@@ -53,7 +54,7 @@ export interface Scale {
  *  ticks on whole numbers (epochs). */
 export function scale(kind: ScaleKind, lo: number, hi: number, from: number, to: number, nice = true, integer = false): Scale {
   if (kind === 'log') {
-    if (!(lo > 0)) throw new Error(`plot: a log scale needs positive values, got ${lo}`);
+    if (!(lo > 0)) throw new ValueError(`plot: a log scale needs positive values, got ${lo}`);
     let [a, b] = [Math.log10(lo), Math.log10(hi)];
     if (nice) [a, b] = [Math.floor(a), Math.ceil(b)];
     if (a === b) [a, b] = [a - 0.5, b + 0.5];
@@ -90,7 +91,7 @@ export function extent(owner: string, values: Iterable<number>): [number, number
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (lo > hi) throw new Error(`${owner}: no finite values to plot`);
+  if (lo > hi) throw new ValueError(`${owner}: no finite values to plot`);
   return [lo, hi];
 }
 
@@ -117,7 +118,7 @@ const LEGEND_CHARS = 60;
 
 function checkSize(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 100 || v > 10000) {
-    throw new Error(`plot: ${name} must be a number of pixels in [100, 10000], got ${String(v)}`);
+    throw new ValueError(`plot: ${name} must be a number of pixels in [100, 10000], got ${String(v)}`);
   }
   return v;
 }
@@ -158,11 +159,11 @@ export function legend(f: Frame, names: string[], colors: string[]): string {
 /** `value` as a list of numbers; `what` names it in the error (a typed array or an array). */
 export function numbers(what: string, value: unknown): number[] {
   if (!(Array.isArray(value) || ArrayBuffer.isView(value)) || value instanceof DataView) {
-    throw new Error(`${what}: expected an array of numbers, got ${value === null ? 'null' : typeof value}`);
+    throw new ValueError(`${what}: expected an array of numbers, got ${value === null ? 'null' : typeof value}`);
   }
   const list = Array.from(value as ArrayLike<number>);
   for (let i = 0; i < list.length; i++) {
-    if (typeof list[i] !== 'number') throw new Error(`${what}: expected numbers, got ${typeof list[i]} at index ${i}`);
+    if (typeof list[i] !== 'number') throw new ValueError(`${what}: expected numbers, got ${typeof list[i]} at index ${i}`);
   }
   return list;
 }

@@ -6,6 +6,7 @@ import { checkFinite, type Network } from '../networks/network.js';
 import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
 import { checkTensor, rowsView, type Tensor } from '../tensor.js';
 import type { Pacer } from './yield.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 /**
  * Throws unless x and t are live tensors of the same number N >= 1 of samples, x's samples fit
@@ -17,14 +18,14 @@ export function checkDataSet(network: Network, names: [string, string], x: unkno
   const xs = checkTensor(`Trainer: ${xName}`, x), ts = checkTensor(`Trainer: ${tName}`, t);
   const n = xs.shape[0];
   if (!(n >= 1) || xs.shape.length < 2 || ts.shape[0] !== n) {
-    throw new Error(`Trainer: ${xName} and ${tName} must hold the same number N >= 1 of samples, ` +
+    throw new ShapeError(`Trainer: ${xName} and ${tName} must hold the same number N >= 1 of samples, ` +
       `got ${xName} ${formatShape(xs.shape)} and ${tName} ${formatShape(ts.shape)}`);
   }
   const sample = network.inputShape;
   if (sample) {
     const shape = xs.shape.slice(1);
     const fits = sample.length > 1 ? sameShape(shape, sample) : shapeSize(shape) === shapeSize(sample);
-    if (!fits) throw new Error(`Trainer: ${xName} has samples of shape ${formatShape(shape)} but the network takes ${formatShape(sample)}`);
+    if (!fits) throw new ShapeError(`Trainer: ${xName} has samples of shape ${formatShape(shape)} but the network takes ${formatShape(sample)}`);
   }
   checkFinite(`Trainer: ${xName}`, xs, n);
   checkLabels(`Trainer: ${tName}`, ts, n, classesOf(network, xs));
@@ -50,22 +51,22 @@ function classesOf(network: Network, x: Tensor): number {
 export function checkSameKind(x: Tensor, t: Tensor, xTrain: Tensor, tTrain: Tensor): void {
   const [sample, trainSample] = [x.shape.slice(1), xTrain.shape.slice(1)];
   if (!sameShape(sample, trainSample)) {
-    throw new Error(`Trainer: validation.x has samples of shape ${formatShape(sample)} but xTrain has ${formatShape(trainSample)}`);
+    throw new ShapeError(`Trainer: validation.x has samples of shape ${formatShape(sample)} but xTrain has ${formatShape(trainSample)}`);
   }
   const [label, trainLabel] = [t.shape.slice(1), tTrain.shape.slice(1)];
   if (!sameShape(label, trainLabel)) {
-    throw new Error(`Trainer: validation.t has labels of shape ${formatShape(label)} per sample but tTrain has ${formatShape(trainLabel)}`);
+    throw new ShapeError(`Trainer: validation.t has labels of shape ${formatShape(label)} per sample but tTrain has ${formatShape(trainLabel)}`);
   }
 }
 
 /** The number of training samples set aside by validationSplit (the last ones, as Keras does). */
 export function validationCount(caller: string, n: number, split: unknown): number {
   if (typeof split !== 'number' || !(split > 0 && split < 1)) {
-    throw new Error(`${caller}: validationSplit must be a number in (0, 1), got ${describe(split)}`);
+    throw new ValueError(`${caller}: validationSplit must be a number in (0, 1), got ${describe(split)}`);
   }
   const count = Math.round(n * split);
   if (count < 1 || count > n - 1) {
-    throw new Error(`${caller}: validationSplit ${split} of ${n} samples leaves ${count} for validation and ${n - count} ` +
+    throw new ValueError(`${caller}: validationSplit ${split} of ${n} samples leaves ${count} for validation and ${n - count} ` +
       'for training; both need at least one');
   }
   return count;

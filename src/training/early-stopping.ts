@@ -4,7 +4,10 @@ import type { Network } from '../networks/network.js';
 import { options } from '../options.js';
 import { describe } from '../shape.js';
 import { StateSnapshot } from './snapshot.js';
+import { ValueError } from '../errors.js';
 
+/** Options of the Trainer's `earlyStopping`: stop once a validation metric has not improved for
+ *  `patience` epochs. Needs `validation` or `validationSplit`. */
 export interface EarlyStoppingOptions {
   /** The validation metric watched: 'valLoss' (lower is better, the default) or 'valAcc'. */
   monitor?: 'valLoss' | 'valAcc';
@@ -20,12 +23,12 @@ export function checkEarlyStopping(value: EarlyStoppingOptions | undefined): Req
   const { monitor = 'valLoss', patience = 3, restoreBest = false } =
     options('Trainer: earlyStopping', value, ['monitor', 'patience', 'restoreBest']);
   if (monitor !== 'valLoss' && monitor !== 'valAcc') {
-    throw new Error(`Trainer: earlyStopping.monitor must be 'valLoss' or 'valAcc', got ${describe(monitor)}`);
+    throw new ValueError(`Trainer: earlyStopping.monitor must be 'valLoss' or 'valAcc', got ${describe(monitor)}`);
   }
   if (!Number.isInteger(patience) || patience < 1) {
-    throw new Error(`Trainer: earlyStopping.patience must be a positive integer, got ${describe(patience)}`);
+    throw new ValueError(`Trainer: earlyStopping.patience must be a positive integer, got ${describe(patience)}`);
   }
-  if (typeof restoreBest !== 'boolean') throw new Error(`Trainer: earlyStopping.restoreBest must be a boolean, got ${describe(restoreBest)}`);
+  if (typeof restoreBest !== 'boolean') throw new ValueError(`Trainer: earlyStopping.restoreBest must be a boolean, got ${describe(restoreBest)}`);
   return { monitor, patience, restoreBest };
 }
 

@@ -1,9 +1,13 @@
 // Progress of long work. On a terminal in Node: a cli-progress bar with ETA, log lines above it.
 // Elsewhere (a pipe, CI, a browser console): plain lines, a status line at most every few seconds.
 
+/** A progress display: a bar with ETA on a terminal, plain lines elsewhere (see createProgress). */
 export interface Progress {
+  /** Sets the steps done to `value` and the values shown beside the bar (by field name). */
   update(value: number, fields?: Record<string, string>): void;
+  /** Prints a line (above the bar on a terminal). */
   log(line: string): void;
+  /** Ends the display; call once, when the work is done. */
   stop(): void;
 }
 

@@ -1,6 +1,7 @@
 // The Trainer's options, results and events, and the checks its constructor runs on them.
 import type { Sampling } from '../data/batches.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import type { OptimizerName } from '../optimizers/registry.js';
 import { options as checkKeys } from '../options.js';
 import { checkSeed } from '../rng.js';
 import { describe } from '../shape.js';
@@ -8,13 +9,18 @@ import type { Tensor } from '../tensor.js';
 import { checkEarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import type { LrSchedule } from './schedules.js';
 import { defaultYieldEvery } from './yield.js';
+import { ValueError } from '../errors.js';
 
+/** Options of a Trainer; each has a default (the book's where it has one), unknown keys are refused. */
 export interface TrainerOptions {
+  /** Passes over the training data; default 20. */
   epochs?: number;
+  /** Samples per update; default 100. */
   miniBatchSize?: number;
-  /** An optimizer, or its name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam'). */
-  optimizer?: string | Optimizer;
-  /** Options of a named optimizer, e.g. { lr: 0.01 }. */
+  /** An optimizer, or its name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam', or
+   *  the same in lower case); default 'SGD'. */
+  optimizer?: OptimizerName | Lowercase<OptimizerName> | Optimizer;
+  /** Options of a named optimizer, e.g. { lr: 0.01 } (the default). */
   optimizerParam?: Record<string, number>;
   /** Evaluate each epoch on the first N train and test samples (all by default). */
   evaluateSampleNumPerEpoch?: number;
@@ -85,6 +91,7 @@ export interface TrainerEvent {
   testAcc?: number;
 }
 
+/** What onEpochEnd receives about the epoch just finished. */
 export interface EpochMetrics {
   /** 1-based. */
   epoch: number;
@@ -97,8 +104,11 @@ export interface EpochMetrics {
   valAcc?: number;
 }
 
+/** What train() resolves with: the histories of the run and the final test accuracy. */
 export interface TrainResult {
+  /** The loss of every iteration's mini-batch. */
   trainLossList: number[];
+  /** Train and test accuracy, in [0, 1], at every evaluation (one per epoch, see evaluateAt). */
   trainAccList: number[];
   testAccList: number[];
   /** Present when validating: one entry per completed epoch, measured at its end. */
@@ -124,7 +134,7 @@ export interface TrainResult {
 export interface TrainerSettings {
   epochs: number;
   miniBatchSize: number;
-  optimizer: string | Optimizer;
+  optimizer: OptimizerName | Lowercase<OptimizerName> | Optimizer;
   optimizerParam: Record<string, number>;
   evaluateSampleNumPerEpoch?: number;
   evaluateAt: 'epoch-start' | 'epoch-end';
@@ -147,7 +157,7 @@ export function readTrainerOptions(value: TrainerOptions | undefined): TrainerSe
   const o = checkKeys('Trainer', value, KNOWN);
   const { epochs = 20, miniBatchSize = 100, optimizer = 'SGD', optimizerParam = { lr: 0.01 }, evaluateSampleNumPerEpoch } = o;
   const positiveInteger = (name: string, v: unknown) => {
-    if (!Number.isInteger(v) || (v as number) < 1) throw new Error(`Trainer: ${name} must be a positive integer, got ${String(v)}`);
+    if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`Trainer: ${name} must be a positive integer, got ${String(v)}`);
   };
   positiveInteger('epochs', epochs);
   positiveInteger('miniBatchSize', miniBatchSize);
@@ -155,36 +165,36 @@ export function readTrainerOptions(value: TrainerOptions | undefined): TrainerSe
   oneOf('evaluateAt', o.evaluateAt, ['epoch-start', 'epoch-end']);
   oneOf('sampling', o.sampling, ['with-replacement', 'epoch-shuffle']);
   oneOf('onDivergence', o.onDivergence, ['stop', 'continue']);
-  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new Error(`Trainer: verbose must be a boolean, got ${describe(o.verbose)}`);
+  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new ValueError(`Trainer: verbose must be a boolean, got ${describe(o.verbose)}`);
   for (const name of ['onProgress', 'onEpochEnd', 'lrSchedule'] as const) {
-    if (o[name] !== undefined && typeof o[name] !== 'function') throw new Error(`Trainer: ${name} must be a function, got ${describe(o[name])}`);
+    if (o[name] !== undefined && typeof o[name] !== 'function') throw new ValueError(`Trainer: ${name} must be a function, got ${describe(o[name])}`);
   }
   checkSeed('Trainer', o.seed);
   if (typeof optimizer !== 'string') {
     const opt = optimizer as Partial<Optimizer> | null;
     if (opt === null || typeof opt !== 'object' || typeof opt.update !== 'function' || typeof opt.lr !== 'number') {
-      throw new Error(`Trainer: optimizer must be a name ('SGD', 'Adam', ...) or an optimizer (an object with update() and a numeric lr), ` +
+      throw new ValueError(`Trainer: optimizer must be a name ('SGD', 'Adam', ...) or an optimizer (an object with update() and a numeric lr), ` +
         `got ${describe(optimizer)}`);
     }
   }
   if (o.validation !== undefined) checkKeys('Trainer: validation', o.validation, ['x', 't']);
   if (o.validation !== undefined && o.validationSplit !== undefined) {
-    throw new Error('Trainer: give validation or validationSplit, not both');
+    throw new ValueError('Trainer: give validation or validationSplit, not both');
   }
   const earlyStopping = checkEarlyStopping(o.earlyStopping);
   if (earlyStopping && o.validation === undefined && o.validationSplit === undefined) {
-    throw new Error('Trainer: earlyStopping watches validation metrics: give validation: { x, t } or validationSplit too');
+    throw new ValueError('Trainer: earlyStopping watches validation metrics: give validation: { x, t } or validationSplit too');
   }
   const signal = o.signal;
   if (signal !== undefined) {
     if (signal === null || typeof signal !== 'object' || typeof (signal as Partial<AbortSignal>).aborted !== 'boolean') {
-      throw new Error(`Trainer: signal must be an AbortSignal, got ${describe(signal)}`);
+      throw new ValueError(`Trainer: signal must be an AbortSignal, got ${describe(signal)}`);
     }
-    if (signal.aborted) throw new Error('Trainer: the signal is already aborted; pass a fresh AbortController\'s signal');
+    if (signal.aborted) throw new ValueError('Trainer: the signal is already aborted; pass a fresh AbortController\'s signal');
   }
   const yieldEvery = o.yieldEvery ?? defaultYieldEvery(signal !== undefined);
   if (typeof yieldEvery !== 'number' || !(yieldEvery >= 0) || yieldEvery === Infinity) {
-    throw new Error(`Trainer: yieldEvery must be a number of milliseconds >= 0 (0: never), got ${describe(yieldEvery)}`);
+    throw new ValueError(`Trainer: yieldEvery must be a number of milliseconds >= 0 (0: never), got ${describe(yieldEvery)}`);
   }
   return {
     epochs, miniBatchSize, optimizer, optimizerParam, evaluateSampleNumPerEpoch, evaluateAt: o.evaluateAt ?? 'epoch-start',
@@ -196,6 +206,6 @@ export function readTrainerOptions(value: TrainerOptions | undefined): TrainerSe
 
 function oneOf(name: string, value: unknown, allowed: string[]): void {
   if (value !== undefined && !allowed.includes(value as string)) {
-    throw new Error(`Trainer: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(value)}`);
+    throw new ValueError(`Trainer: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(value)}`);
   }
 }

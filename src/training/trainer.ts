@@ -16,16 +16,17 @@ import { createProgress, type Progress } from './progress.js';
 import { StateSnapshot } from './snapshot.js';
 import { readTrainerOptions, type EpochMetrics, type TrainerEvent, type TrainerOptions, type TrainerSettings, type TrainResult } from './trainer-options.js';
 import { Pacer } from './yield.js';
+import { ScratchnetError, ValueError } from '../errors.js';
 
 export type { EpochMetrics, TrainerEvent, TrainerOptions, TrainResult } from './trainer-options.js';
 
 /**
- * train() rejects with this when training diverges (the loss or a buffer becomes NaN or
+ * train() rejects with this (code `'ERR_TRAINING_DIVERGED'`) when training diverges (the loss or a buffer becomes NaN or
  * infinite) and onDivergence is 'stop'. The network holds the parameters (and batch-norm
  * statistics) the last healthy iteration started from. NOTE: the optimizer's own state (momentum, Adam's moments) is not rolled back:
  * to resume, make a new optimizer with a lower lr.
  */
-export class TrainingDivergedError extends Error {
+export class TrainingDivergedError extends ScratchnetError {
   override readonly name = 'TrainingDivergedError';
 
   constructor(message: string,
@@ -37,10 +38,16 @@ export class TrainingDivergedError extends Error {
               readonly lr: number,
               /** What train() had gathered so far, with `diverged` set. */
               readonly result: TrainResult) {
-    super(message);
+    super(message, 'ERR_TRAINING_DIVERGED');
   }
 }
 
+/**
+ * The book's Trainer: `new Trainer(network, xTrain, tTrain, xTest, tTest, options)`, then
+ * `await train()`. Each iteration draws a mini-batch, computes the gradient and updates the
+ * parameters with the optimizer; each epoch it records train and test accuracy. Options add
+ * validation, early stopping, lr schedules, a stop signal and yielding to the event loop.
+ */
 export class Trainer {
   readonly epochs: number;
   readonly batchSize: number;
@@ -89,7 +96,7 @@ export class Trainer {
    */
   async train(): Promise<TrainResult> {
     const s = this.#settings;
-    if (s.signal?.aborted) throw new Error('Trainer.train: the signal is already aborted; nothing was trained');
+    if (s.signal?.aborted) throw new ValueError('Trainer.train: the signal is already aborted; nothing was trained');
     const owned: Tensor[] = []; // views made here, disposed at the end
     const [xTrain, tTrain, xVal, tVal] = this.#split(owned);
     const seed = s.seed ?? (Math.random() * 2 ** 32) >>> 0;
@@ -168,7 +175,7 @@ export class Trainer {
       // checked here, before the forward pass moves lastLoss and the batch-norm statistics
       const lr = lrSchedule(i / this.iterPerEpoch);
       if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-        throw new Error(`Trainer: lrSchedule returned ${describe(lr)} at epoch ${i / this.iterPerEpoch} (iteration ${i + 1}); ` +
+        throw new ValueError(`Trainer: lrSchedule returned ${describe(lr)} at epoch ${i / this.iterPerEpoch} (iteration ${i + 1}); ` +
           'expected a finite number >= 0');
       }
       this.optimizer.lr = lr;
@@ -289,6 +296,6 @@ function checkNetwork(network: unknown): void {
   const n = network as Partial<Network> | null;
   if (n === null || typeof n !== 'object' || n.params === null || typeof n.params !== 'object' ||
       typeof n.gradient !== 'function' || typeof n.accuracy !== 'function') {
-    throw new Error(`Trainer: network: expected a network (params, gradient(), accuracy()), got ${describe(network)}`);
+    throw new ValueError(`Trainer: network: expected a network (params, gradient(), accuracy()), got ${describe(network)}`);
   }
 }

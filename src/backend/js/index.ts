@@ -11,6 +11,8 @@ import { gatherKernels } from './gather.js';
 import { gemmKernels } from './gemm.js';
 import { im2colKernels } from './im2col.js';
 import { convKernels } from './conv.js';
+import { winogradKernels } from './winograd.js';
+import { winogradFilterKernels } from './winograd-filter.js';
 import { transposeKernels } from './transpose.js';
 import { poolKernels } from './pool.js';
 import { optimKernels } from './optim.js';
@@ -33,6 +35,8 @@ export function createJsKernels(heap: Heap): Kernels {
     ...gemmKernels(heap),
     ...im2colKernels(heap),
     ...convKernels(heap),
+    ...winogradKernels(heap),
+    ...winogradFilterKernels(heap),
     ...transposeKernels(heap),
     ...poolKernels(heap),
     ...maxoutKernels(heap),

@@ -1,0 +1,126 @@
+// scratchnet against PyTorch on the CPU, side by side in one run: the TwoLayerNet (SGD), SimpleConvNet
+// (Adam) and DeepConvNet (Adam) training steps at batch 100 and a 512³ GEMM, on one thread and on
+// two. PyTorch runs in a Python process of its own (bench/torch_steps.py) that times an item when
+// asked, so the two sides take turns: for each item, ROUNDS times, scratchnet then PyTorch on one thread,
+// then on two; each side keeps the best of its medians (the machine's speed drifts). Prints
+// the ratios against the targets of issue 19 and writes bench/results/torch.{json,md}.
+// Needs /usr/bin/python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread);
+// without it, says so and exits 0. Not part of `npm test` or `npm run bench`.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { gemm, init, randn, setThreads, threadCount, usesFma, zeros } from 'scratchnet';
+import { deepConvNetStep, simpleConvNetStep, twoLayerNetStep } from './fixtures.js';
+import { fmtMs, medians, publish, quick, type Cell } from './report.js';
+
+const PYTHON = '/usr/bin/python3';
+const script = fileURLToPath(new URL('../../bench/torch_steps.py', import.meta.url));
+
+const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+if (probe.status !== 0) {
+  console.log(`torch bench: skipped: ${PYTHON} with torch is not available ` +
+    `(${probe.error ? probe.error.message : probe.stderr.trim().split('\n').pop()}). ` +
+    'On Debian: apt-get install python3-torch libopenblas0-pthread');
+  process.exit(0);
+}
+const blas = blasAlternative();
+if (blas && !blas.includes('openblas')) {
+  console.warn(`torch bench: libblas.so.3 is ${blas}, not OpenBLAS: PyTorch's GEMM runs a slow reference BLAS`);
+}
+
+/** A work item: its name in torch_steps.py, scratchnet's setup, flops per call (GEMM only), the time
+ *  budget per median (ms), and issue 19's targets: ratios on one and two threads, or GFLOP/s. */
+interface Item {
+  name: string; label: string; setup: () => () => unknown; flops?: number; budget: number; target: [number, number]; gflops?: number;
+  /** init({ winograd }) for scratchnet's side (default true): false gives the im2col path, for comparison */
+  winograd?: boolean;
+}
+const ITEMS: Item[] = [
+  { name: 'TwoLayerNet', label: 'TwoLayerNet step (784-50-10, SGD)', setup: () => twoLayerNetStep(), budget: 600, target: [0.8, 1.3] },
+  { name: 'SimpleConvNet', label: 'SimpleConvNet step (Adam)', setup: () => simpleConvNetStep(), budget: 800, target: [1.6, 2.0] },
+  { name: 'DeepConvNet', label: 'DeepConvNet step (Adam)', setup: () => deepConvNetStep(100), budget: 1500, target: [1.8, 1.5] },
+  { name: 'DeepConvNet', label: 'DeepConvNet step (Adam), im2col convolutions', setup: () => deepConvNetStep(100), budget: 1500, target: [0, 0], winograd: false },
+  { name: 'GEMM512', label: 'GEMM 512×512·512×512', setup: gemm512, flops: 2 * 512 ** 3, budget: 500, target: [0, 0], gflops: 58 },
+];
+const ROUNDS = 3;
+
+function gemm512(): () => unknown {
+  const a = randn([512, 512]), b = randn([512, 512]), c = zeros([512, 512]);
+  return () => gemm(a, b, c);
+}
+
+// PyTorch's process: one JSON request per line in, one answer per line out, the setup first.
+const env = { ...process.env };
+delete env.OPENBLAS_CORETYPE; // NOTE: unset, OpenBLAS picks its kernel for this CPU (AVX-512 on Zen 4/5)
+delete env.OPENBLAS_L2_SIZE;
+const py = spawn(PYTHON, [script], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
+async function answer(): Promise<Record<string, unknown>> {
+  const next = await lines.next();
+  if (next.done) throw new Error('torch bench: the PyTorch process ended early (see its error above)');
+  return JSON.parse(next.value) as Record<string, unknown>;
+}
+const torchSetup = await answer();
+async function torchMedian(item: string, threads: number, ms: number): Promise<number> {
+  py.stdin.write(JSON.stringify({ item, threads, ms: quick ? Math.min(ms, 100) : ms }) + '\n');
+  return (await answer()).ms as number;
+}
+
+await init({ threads: 2 });
+const twoThreads = threadCount() === 2;
+if (!twoThreads) console.warn('torch bench: scratchnet has one kernel thread here; the two-thread rows are skipped');
+const threadCounts = twoThreads ? [1, 2] : [1];
+
+const rows: Cell[][] = [];
+const results = [];
+const missed: string[] = [];
+for (const item of ITEMS) {
+  await init({ winograd: item.winograd ?? true });
+  const step = item.setup();
+  const best: Record<string, number> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const threads of threadCounts) {
+      const ours = (await medians({ step: () => { setThreads(threads); step(); } }, item.budget)).step!;
+      const theirs = await torchMedian(item.name, threads, item.budget);
+      best[`scratchnet${threads}`] = Math.min(best[`scratchnet${threads}`] ?? Infinity, ours);
+      best[`torch${threads}`] = Math.min(best[`torch${threads}`] ?? Infinity, theirs);
+    }
+  }
+  for (const threads of threadCounts) {
+    const ours = best[`scratchnet${threads}`]!, theirs = best[`torch${threads}`]!;
+    const ratio = theirs / ours;
+    const target = item.target[threads - 1]!;
+    const gf = (ms: number) => (item.flops ? ` (${(item.flops / ms / 1e6).toFixed(1)} GFLOP/s)` : '');
+    const where = `${item.name}, ${threads} thread${threads > 1 ? 's' : ''}`;
+    if (target && ratio < target) missed.push(`${where}: ${ratio.toFixed(2)}× < ${target}×`);
+    const gflopsTarget = threads === 1 ? item.gflops : undefined;
+    if (gflopsTarget && item.flops! / ours / 1e6 < gflopsTarget) missed.push(`${where}: ${(item.flops! / ours / 1e6).toFixed(1)} < ${gflopsTarget} GFLOP/s`);
+    const targetCell = target ? `≥ ${target}×` : gflopsTarget ? `scratchnet ≥ ${gflopsTarget} GFLOP/s` : '';
+    rows.push([item.label, threads, fmtMs(ours) + gf(ours), fmtMs(theirs) + gf(theirs), ratio.toFixed(2) + '×', targetCell]);
+    results.push({ item: item.name, label: item.label, winograd: item.winograd ?? true, threads, scratchnetMs: ours, torchMs: theirs, ratio, target: target || undefined, flops: item.flops });
+  }
+}
+py.stdin.end();
+setThreads(threadCounts.at(-1)!);
+await init({ winograd: true });
+
+publish('torch', {
+  title: 'scratchnet against PyTorch (CPU), batch 100, in one run',
+  header: ['work item', 'threads', 'scratchnet ms', 'PyTorch ms', 'PyTorch ms / scratchnet ms', 'target (issue 19)'],
+  rows,
+  notes: [
+    `PyTorch ${String(torchSetup.torch)} (Python ${String(torchSetup.python)}), BLAS ${String(torchSetup.blas)}, oneDNN ${torchSetup.mkldnn ? 'on' : 'off'}, ` +
+      'denormals flushed, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; torch.set_num_threads and openblas_set_num_threads per row. ' +
+      `scratchnet: wasm SIMD${usesFma() ? ' with FMA' : ''}, 3×3 convolutions by Winograd (unless the row says im2col), ` +
+      'init({ threads: 2 }) then setThreads(1 | 2).',
+    `Each side: the better of ${ROUNDS} medians, taken in turns with the other side. A ratio above 1 means scratchnet is faster.`,
+    ...(missed.length ? [`Below target in this run: ${missed.join('; ')}.`] : ['Every target met in this run.']),
+  ],
+  data: { torch: torchSetup, libblas: blas, rounds: ROUNDS, results },
+});
+
+// Where Debian's libblas.so.3 alternative points, or undefined where there is no such thing.
+function blasAlternative(): string | undefined {
+  const r = spawnSync('update-alternatives', ['--query', 'libblas.so.3-x86_64-linux-gnu'], { encoding: 'utf8' });
+  return r.status === 0 ? /^Value: (.*)$/m.exec(r.stdout)?.[1] : undefined;
+}
