@@ -1,19 +1,15 @@
-// The Trainer on a browser page's main thread (Debian's chromium, headless, through Vite): with
+// The Trainer on a browser page's main thread (headless Chromium, test/chromium.ts, through Vite): with
 // its default yieldEvery (40 ms on a page) tasks stay under 100 ms (the browser's long-task
 // entries), and a 10 ms timer of the page keeps ticking between the tasks; with
 // yieldEvery 0 the timer waits for the whole run (the measurement sees a blocked page).
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`test/trainer-browser.test.ts: skipped, ${CHROMIUM} not found (apt-get install chromium to run it)`);
-
-describe.skipIf(skip)('the Trainer on a page\'s main thread', { timeout: 120_000 }, () => {
+describe('the Trainer on a page\'s main thread', { timeout: 120_000 }, () => {
   let server: ViteDevServer, browser: Browser, page: Page;
   const errors: string[] = [];
 
@@ -24,7 +20,7 @@ describe.skipIf(skip)('the Trainer on a page\'s main thread', { timeout: 120_000
       optimizeDeps: { entries: ['test/fixtures/trainer-page/index.html'] },
     });
     await server.listen();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}/test/fixtures/trainer-page/index.html`);
