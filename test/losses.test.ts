@@ -141,3 +141,13 @@ describe('bad targets are a clear error', () => {
     expect(() => bce.backward()).toThrow('SigmoidWithLoss.backward: call forward first');
   });
 });
+
+test('MeanSquaredError.backward checks labels again: one written out of range since forward would write outside dx', () => {
+  setBackend('wasm');
+  const layer = new MeanSquaredError();
+  const t = tensor([0, 1]);
+  layer.forward(tensor([0.5, 0.1, 0.2, 0.3], [2, 2]), t);
+  t.data[1] = 99;
+  expect(() => layer.backward()).toThrow(/^MeanSquaredError\.backward: labels must be integers in \[0, 2\), got 99 at index 1$/);
+  layer.dispose();
+});

@@ -1,5 +1,6 @@
 // What every loss layer offers: the last layer of a network, turning its scores and the targets
 // into one number, and the gradient of that number with respect to the scores.
+import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
 export interface LossLayer {
@@ -13,4 +14,15 @@ export interface LossLayer {
    *  the correct decisions among the scores (N, C) for targets t, and how many there were. */
   countCorrect?(scores: Tensor, t: Tensor): { correct: number; total: number };
   dispose(): void;
+}
+
+/** The checks every loss layer's backward makes before it writes: a live forward state whose
+ *  targets still exist, and a finite dout. Returns the state. */
+export function backwardState<S extends { y: Tensor; t: Tensor }>(layer: string, state: S | undefined, dout: unknown, targets = 'targets'): S {
+  if (!state || state.y.disposed) throw new ValueError(`${layer}.backward: call forward first`);
+  if (state.t.disposed) throw new ValueError(`${layer}.backward: the ${targets} t were disposed after forward`);
+  if (typeof dout !== 'number' || !Number.isFinite(dout)) {
+    throw new ValueError(`${layer}.backward: dout must be a finite number, got ${String(dout)}`);
+  }
+  return state;
 }

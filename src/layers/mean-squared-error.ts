@@ -7,7 +7,7 @@ import { checkLabels, type LabelForm } from '../labels.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
-import type { LossLayer } from './loss.js';
+import { backwardState, type LossLayer } from './loss.js';
 import { ShapeError, ValueError } from '../errors.js';
 
 /** Loss layer: identity output with the mean squared error 0.5·Σ(y − t)², summed over each
@@ -44,14 +44,12 @@ export class MeanSquaredError implements LossLayer {
 
   /** (y − t)·dout / N, in the shape of x. */
   backward(dout = 1): Tensor {
-    const state = this.#state;
-    if (!state || state.y.disposed) throw new ValueError('MeanSquaredError.backward: call forward first');
-    if (state.t.disposed) throw new ValueError('MeanSquaredError.backward: the targets t were disposed after forward');
-    if (typeof dout !== 'number' || !Number.isFinite(dout)) {
-      throw new ValueError(`MeanSquaredError.backward: dout must be a finite number, got ${String(dout)}`);
-    }
+    const state = backwardState('MeanSquaredError', this.#state, dout);
     const { y, t, form } = state;
     const [n, outputs] = y.shape;
+    // NOTE: labels are checked again: the kernel writes dx at each label's column, and t may have
+    // been written since forward (a label out of range would write outside dx)
+    if (form === 'indices') checkLabels('MeanSquaredError.backward', t, n, outputs);
     const dx = this.#dx.get(y.shape);
     // NOTE: the softmax layer's backward kernels compute exactly (y − t)·scale, t labels or rows
     const k = kernels();

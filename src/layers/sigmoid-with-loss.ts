@@ -5,7 +5,7 @@ import { kernels } from '../backend/runtime.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
-import type { LossLayer } from './loss.js';
+import { backwardState, type LossLayer } from './loss.js';
 import { ShapeError, ValueError } from '../errors.js';
 
 /** Loss layer: sigmoid output with binary cross-entropy, summed over the units and averaged
@@ -54,12 +54,7 @@ export class SigmoidWithLoss implements LossLayer {
 
   /** (σ(x) − t)·dout / N, in the shape of x. */
   backward(dout = 1): Tensor {
-    const state = this.#state;
-    if (!state || state.y.disposed) throw new ValueError('SigmoidWithLoss.backward: call forward first');
-    if (state.t.disposed) throw new ValueError('SigmoidWithLoss.backward: the targets t were disposed after forward');
-    if (typeof dout !== 'number' || !Number.isFinite(dout)) {
-      throw new ValueError(`SigmoidWithLoss.backward: dout must be a finite number, got ${String(dout)}`);
-    }
+    const state = backwardState('SigmoidWithLoss', this.#state, dout);
     const { y, t } = state;
     const [n, units] = y.shape;
     const dx = this.#dx.get(y.shape);

@@ -4,8 +4,8 @@ import { checkLabels, type LabelForm } from '../labels.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
-import type { LossLayer } from './loss.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { backwardState, type LossLayer } from './loss.js';
+import { ShapeError } from '../errors.js';
 
 /**
  * Softmax and the cross-entropy loss as one layer, as in the book: `forward(x, t)` returns the
@@ -45,12 +45,7 @@ export class SoftmaxWithLoss implements LossLayer {
 
   /** (y - onehot(t))·dout / N, in the shape of x. */
   backward(dout = 1): Tensor {
-    const state = this.#state;
-    if (!state || state.y.disposed) throw new ValueError('SoftmaxWithLoss.backward: call forward first');
-    if (state.t.disposed) throw new ValueError('SoftmaxWithLoss.backward: the labels t were disposed after forward');
-    if (typeof dout !== 'number' || !Number.isFinite(dout)) {
-      throw new ValueError(`SoftmaxWithLoss.backward: dout must be a finite number, got ${String(dout)}`);
-    }
+    const state = backwardState('SoftmaxWithLoss', this.#state, dout, 'labels');
     const { y, t } = state;
     const [n, classes] = y.shape;
     // NOTE: checked again: the kernel writes dx at each label's column, and t may have been
