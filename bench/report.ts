@@ -2,7 +2,7 @@
 // markdown tables, and the report every suite ends with: the table printed under a title naming
 // the machine, written to <out>/<suite>.md, and the raw numbers to <out>/<suite>.json
 // (out = bench/results unless --out says otherwise).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,16 @@ export interface Machine {
 }
 
 export function machine(): Machine {
-  return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString() };
+  return { cpu: (cpus()[0]?.model.trim() ?? 'unknown') + cpuGeneration(), cores: cpus().length, node: process.version, date: new Date().toISOString() };
+}
+
+// " (family 25, model 17)" from Linux's /proc/cpuinfo: virtual machines often name the CPU only by
+// its brand ("AMD EPYC"), which covers generations whose kernels tune differently.
+function cpuGeneration(): string {
+  if (!existsSync('/proc/cpuinfo')) return '';
+  const info = readFileSync('/proc/cpuinfo', 'utf8');
+  const family = /^cpu family\s*:\s*(\d+)/m.exec(info)?.[1], model = /^model\s*:\s*(\d+)/m.exec(info)?.[1];
+  return family && model ? ` (family ${family}, model ${model})` : '';
 }
 
 /** "CPU, N cores, Node vX" for a table's title. */

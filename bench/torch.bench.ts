@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gemm, init, randn, setThreads, threadCount, usesFma, zeros } from 'scratchnet';
+import { fmaPeakGflops } from './fma-peak.js';
 import { deepConvNetStep, simpleConvNetStep, twoLayerNetStep } from './fixtures.js';
 import { fmtMs, medians, publish, quick, type Cell } from './report.js';
 
@@ -102,6 +103,9 @@ for (const item of ITEMS) {
 }
 py.stdin.end();
 setThreads(threadCounts.at(-1)!);
+// The GEMM target is only meaningful below the 128-bit SIMD ceiling of this machine.
+const peak = fmaPeakGflops(usesFma());
+const gemmTarget = ITEMS.find((item) => item.gflops)!.gflops!;
 await init({ winograd: true });
 
 publish('torch', {
@@ -114,9 +118,11 @@ publish('torch', {
       `scratchnet: wasm SIMD${usesFma() ? ' with FMA' : ''}, 3×3 convolutions by Winograd (unless the row says im2col), ` +
       'init({ threads: 2 }) then setThreads(1 | 2).',
     `Each side: the better of ${ROUNDS} medians, taken in turns with the other side. A ratio above 1 means scratchnet is faster.`,
+    `This machine's 128-bit wasm SIMD peak, one thread (bench/fma-peak.ts: 12 independent ${usesFma() ? 'fused multiply-add' : 'multiply then add'} ` +
+      `chains, no loads): ${peak.toFixed(1)} GFLOP/s${peak < gemmTarget ? `, below the ${gemmTarget} GFLOP/s GEMM target: no kernel can meet it here` : ''}.`,
     ...(missed.length ? [`Below target in this run: ${missed.join('; ')}.`] : ['Every target met in this run.']),
   ],
-  data: { torch: torchSetup, libblas: blas, rounds: ROUNDS, results },
+  data: { torch: torchSetup, libblas: blas, rounds: ROUNDS, simdPeakGflops: peak, results },
 });
 
 // Where Debian's libblas.so.3 alternative points, or undefined where there is no such thing.
