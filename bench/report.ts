@@ -1,7 +1,8 @@
 // Shared by the benchmark suites: the command line (--quick, --out DIR), medians by tinybench,
 // markdown tables, and the report every suite ends with: the table printed under a title naming
 // the machine, written to <out>/<suite>.md, and the raw numbers to <out>/<suite>.json
-// (out = bench/results unless --out says otherwise).
+// (out = bench/results/<machine kind>/ unless --out says otherwise: each kind of CPU keeps its
+// own latest run, since kernels tuned on one kind run differently on another).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { Bench } from 'tinybench';
 /** --quick: short time budgets and few iterations (a smoke run, e.g. in CI); numbers are rough. */
 export const quick = process.argv.includes('--quick');
 
-/** Where results go: --out DIR (relative to the working directory) or bench/results. */
+/** Where results go: --out DIR (relative to the working directory) or bench/results/<machineKind()>. */
 export function resultsDir(): string {
   const i = process.argv.indexOf('--out');
   if (i >= 0) {
@@ -19,8 +20,13 @@ export function resultsDir(): string {
     if (!dir || dir.startsWith('--')) throw new Error('bench: --out needs a directory');
     return resolve(dir);
   }
-  // out/bench/report.js → bench/results
-  return fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  // out/bench/report.js → bench/results/<kind>
+  return fileURLToPath(new URL(`../../bench/results/${machineKind()}/`, import.meta.url));
+}
+
+/** The CPU as a folder name: "amd-epyc-family-25-model-17". */
+export function machineKind(m: Machine = machine()): string {
+  return m.cpu.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
 export interface Machine {
