@@ -13,14 +13,14 @@ export function winogradFilterKernels(heap: Heap) {
                           pad: number, f0: number, fCount: number): void {
     const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
     const dU = new Float64Array(fCount * C * 16), sums = new Float64Array(fCount);
-    const V = new Float64Array(16 * C), d = new Float64Array(16), e = new Float64Array(16), dm = new Float64Array(16);
+    const V = new Float64Array(16 * C), dm = new Float64Array(16);
     for (let n = 0; n < N; n++) {
       const h = heap();
       const xn = (x >> 2) + n * C * H * W, dn = doutOf(n) >> 2;
       for (let f = 0; f < fCount; f++) for (let i = 0; i < OH * OW; i++) sums[f] += h[dn + f * OH * OW + i];
       for (let oy = 0; oy < OH; oy += 2) {
         for (let ox = 0; ox < OW; ox += 2) {
-          inputTile(h, xn, C, H, W, oy - pad, ox - pad, d, e, V);
+          inputTile(h, xn, C, H, W, oy - pad, ox - pad, V);
           for (let f = 0; f < fCount; f++) {
             // the 2×2 block [a b; c0 d0] of dout (zeros past its edges), then A block Aᵀ
             const at = (i: number, j: number) => (oy + i < OH && ox + j < OW ? h[dn + (f * OH + oy + i) * OW + ox + j] : 0);
