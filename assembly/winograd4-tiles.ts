@@ -16,7 +16,7 @@
 }
 
 // The first `n` (0…4) lanes of v to p.
-@inline function storePart(p: usize, v: v128, n: i32): void {
+@inline export function storePart(p: usize, v: v128, n: i32): void {
   if (n >= 4) { v128.store(p, v); return; }
   if (n > 0) v128.store32_lane(p, v, 0);
   if (n > 1) v128.store32_lane(p + 4, v, 1);
