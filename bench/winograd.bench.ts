@@ -68,7 +68,7 @@ publish('winograd', {
     'forward + backward im2col ms', 'F(2×2) ms', 'F(4×4) ms', 'gain F(2×2)', 'gain F(4×4)'],
   rows,
   notes: [`Medians of ${PAIRS} calls each, the algorithms in turns; gain: the median of the per-round ratios to im2col. ` +
-    'Backward: dx, dW and db (dW by F(2×2) in both Winograd columns). The step rows switch init({ winograd }) before each ' +
+    'Backward: dx, dW and db, by the column\'s tile. The step rows switch init({ winograd }) before each ' +
     'step: Winograd there picks the tile per layer (F(4×4) on all five).'],
   data: { pairs: PAIRS, results },
 });

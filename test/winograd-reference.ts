@@ -86,13 +86,14 @@ export function expectWithin(got: ArrayLike<number>, want: ArrayLike<number>, to
 /** Float64 filter gradient of the 3×3 convolution of x (N, C, H, W) padded by pad, from dout
  *  (N, FN, OH, OW): dW (FN, C, 3, 3) and db, with Σ|dout||x| per dW entry (the im2col path's bound)
  *  and S = |Gᵀ| (Σ_{n, tiles} |A||dy||Aᵀ| ⊙ |Bᵀ||d||B|) |G| (the Winograd path's). */
-export function filterReference(x: Float32Array, dout: Float32Array, N: number, C: number, H: number, W: number, FN: number, pad: number) {
+export function filterReference(x: Float32Array, dout: Float32Array, N: number, C: number, H: number, W: number, FN: number, pad: number,
+                                tile: 2 | 4 = 2) {
+  const { G, BT, AT } = MATRICES[tile], nt = tile + 2;
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
   const at = (n: number, c: number, iy: number, ix: number) => (iy >= 0 && iy < H && ix >= 0 && ix < W ? x[((n * C + c) * H + iy) * W + ix] : 0);
   const dy = (n: number, f: number, oy: number, ox: number) => (oy < OH && ox < OW ? dout[((n * FN + f) * OH + oy) * OW + ox] : 0);
   const dW = new Float64Array(FN * C * 9), directMag = new Float64Array(dW.length), winogradMag = new Float64Array(dW.length);
   const db = new Float64Array(FN);
-  const A = [[1, 0], [1, 1], [1, -1], [0, -1]]; // Aᵀ transposed
   for (let f = 0; f < FN; f++) {
     for (let n = 0; n < N; n++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) db[f] += dy(n, f, oy, ox);
     for (let c = 0; c < C; c++) {
@@ -113,16 +114,16 @@ export function filterReference(x: Float32Array, dout: Float32Array, N: number, 
         }
       }
       // |dU| = Σ |A dy Aᵀ| ⊙ |Bᵀ d B| on absolute values, then |Gᵀ| |dU| |G|
-      const dU = new Float64Array(16);
+      const dU = new Float64Array(nt * nt);
       for (let n = 0; n < N; n++) {
-        for (let oy = 0; oy < OH; oy += 2) {
-          for (let ox = 0; ox < OW; ox += 2) {
-            for (let p = 0; p < 4; p++) {
-              for (let q = 0; q < 4; q++) {
+        for (let oy = 0; oy < OH; oy += tile) {
+          for (let ox = 0; ox < OW; ox += tile) {
+            for (let p = 0; p < nt; p++) {
+              for (let q = 0; q < nt; q++) {
                 let g = 0, v = 0;
-                for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) g += Math.abs(A[p]![i]! * A[q]![j]! * dy(n, f, oy + i, ox + j));
-                for (let r = 0; r < 4; r++) for (let k = 0; k < 4; k++) v += Math.abs(BT[p]![r]! * BT[q]![k]! * at(n, c, oy - pad + r, ox - pad + k));
-                dU[4 * p + q] += g * v;
+                for (let i = 0; i < tile; i++) for (let j = 0; j < tile; j++) g += Math.abs(AT[i]![p]! * AT[j]![q]! * dy(n, f, oy + i, ox + j));
+                for (let r = 0; r < nt; r++) for (let k = 0; k < nt; k++) v += Math.abs(BT[p]![r]! * BT[q]![k]! * at(n, c, oy - pad + r, ox - pad + k));
+                dU[nt * p + q] += g * v;
               }
             }
           }
@@ -131,7 +132,7 @@ export function filterReference(x: Float32Array, dout: Float32Array, N: number, 
       for (let r = 0; r < 3; r++) {
         for (let k = 0; k < 3; k++) {
           let s = 0;
-          for (let p = 0; p < 4; p++) for (let q = 0; q < 4; q++) s += Math.abs(G[p]![r]!) * dU[4 * p + q]! * Math.abs(G[q]![k]!);
+          for (let p = 0; p < nt; p++) for (let q = 0; q < nt; q++) s += Math.abs(G[p]![r]!) * dU[nt * p + q]! * Math.abs(G[q]![k]!);
           winogradMag[(f * C + c) * 9 + r * 3 + k] = s;
         }
       }

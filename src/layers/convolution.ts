@@ -31,9 +31,9 @@ export interface ConvolutionOptions {
    *  at most 2, 8 channels or more in and out): fewer multiplications, results that differ from the im2col path's in the last bits
    *  (src/ops/winograd.ts). Default: init()'s `winograd`. */
   winograd?: boolean;
-  /** Winograd's tile for the forward pass and dx: 2 for F(2×2, 3×3), 4 for F(4×4, 3×3) (fewer
-   *  multiplications, larger rounding errors: see src/ops/winograd.ts). Default: chosen per layer
-   *  by its shape (winogradTile in src/ops/winograd.ts). The filter gradient always uses F(2×2). */
+  /** Winograd's tile: 2 for F(2×2, 3×3), 4 for F(4×4, 3×3) (fewer multiplications, larger
+   *  rounding errors: see src/ops/winograd.ts), for the forward pass and both gradients. Default:
+   *  chosen per layer by its shape (winogradTile in src/ops/winograd.ts). */
   winogradTile?: WinogradTile;
 }
 
@@ -136,7 +136,7 @@ export function usesWinograd(conv: Convolution): boolean {
   return (conv.winograd ?? winogradByDefault()) && winogradFits(conv.W.shape, conv.stride, conv.pad);
 }
 
-/** The Winograd tile of the convolution's forward pass and dx over x: the layer's, or by shape. */
+/** The Winograd tile of the convolution's passes over x: the layer's, or by shape. */
 export function tileOf(conv: Convolution, x: Tensor): WinogradTile {
   return conv.winogradTile ?? winogradTile(x.shape[2]! + 2 * conv.pad - 2, x.shape[3]! + 2 * conv.pad - 2);
 }
@@ -175,7 +175,7 @@ export function convBackward(caller: string, conv: Convolution, x: Tensor, dWtBu
   const [dout, argmax] = from;
   if (usesWinograd(conv)) {
     const pooled = argmax ? { argmax, window } : undefined;
-    winogradBackwardFilter(x, dout, conv.dW, conv.db, conv.pad, pooled);
+    winogradBackwardFilter(x, dout, conv.dW, conv.db, conv.pad, tileOf(conv, x), pooled);
     if (dx && argmax) winogradMaxPoolBackwardData(dout, argmax, conv.W, dx, conv.pad, window, tileOf(conv, x));
     else if (dx) winogradBackwardData(dout, conv.W, dx, conv.pad, tileOf(conv, x));
     return;

@@ -1,6 +1,6 @@
 // Winograd F(2×2, 3×3) and F(4×4, 3×3) convolutions on tensors (assembly/winograd.ts,
-// assembly/winograd4.ts): the forward pass and the gradient with respect to the input, for 3×3
-// filters at stride 1, and the filter gradient by F(2×2). Callers check the shapes; this
+// assembly/winograd4.ts): the forward pass and the gradients with respect to the input and the
+// filters, for 3×3 filters at stride 1. Callers check the shapes; this
 // transforms the filters once per call (they change every training step) and cuts the samples
 // between the threads, each with its own scratch. NOTE: the results differ from the im2col path's
 // in the last bits (a different order of roundings, bounded in assembly/winograd.ts and
@@ -76,22 +76,22 @@ export function winogradMaxPoolBackwardData(dy: Tensor, argmax: Tensor, W: Tenso
       count, C, H, Wd, FN, pad, ...window, tile]));
 }
 
-/** dW (FN, C, 3, 3) and db (FN) of the convolution of x (N, C, H, W) with pad, from its gradient
+/** dW (FN, C, 3, 3) and db (FN) of the convolution of x (N, C, H, W) with pad, by the tile, from its gradient
  *  dout (N, FN, OH, OW); or, with `pooled`, from the gradient and argmax of the max pooling (`window`)
  *  that followed it. The threads split the filters, at multiples of 8 (the GEMM tile's width). */
-export function winogradBackwardFilter(x: Tensor, dout: Tensor, dW: Tensor, db: Tensor, pad: number,
+export function winogradBackwardFilter(x: Tensor, dout: Tensor, dW: Tensor, db: Tensor, pad: number, tile: WinogradTile,
                                        pooled?: { argmax: Tensor; window: readonly number[] }): void {
   const k = kernels();
   const [N, C, H, Wd] = x.shape as [number, number, number, number];
   const FN = dW.shape[0]!, OH = H + 2 * pad - 2, OW = Wd + 2 * pad - 2;
-  const scratch = k.f32_winograd_bwd_filter_scratch_bytes(C, H, Wd, FN, pad);
+  const scratch = k.f32_winograd_bwd_filter_scratch_bytes(C, H, Wd, FN, pad, tile);
   const ranges = splitRange(FN, threadsFor(2 * N * FN * C * 9 * OH * OW), 8);
   if (pooled) {
     runParallel('f32_maxpool_winograd_bwd_filter', ranges.map(([f0, count], thread) =>
-      [x.offset, dout.offset, pooled.argmax.offset, dW.offset, db.offset, workspace(scratch, thread), N, C, H, Wd, FN, pad, ...pooled.window, f0, count]));
+      [x.offset, dout.offset, pooled.argmax.offset, dW.offset, db.offset, workspace(scratch, thread), N, C, H, Wd, FN, pad, ...pooled.window, f0, count, tile]));
   } else {
     runParallel('f32_winograd_bwd_filter', ranges.map(([f0, count], thread) =>
-      [x.offset, dout.offset, dW.offset, db.offset, workspace(scratch, thread), N, C, H, Wd, FN, pad, f0, count]));
+      [x.offset, dout.offset, dW.offset, db.offset, workspace(scratch, thread), N, C, H, Wd, FN, pad, f0, count, tile]));
   }
 }
 

@@ -22,8 +22,6 @@ export const F4: WinogradTransform = {
   AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
 };
 
-export const G = F2.G;
-
 const transformOf = (tile: number) => (tile === 4 ? F4 : F2);
 
 export function winogradKernels(heap: Heap) {
