@@ -19,7 +19,7 @@
 import { f32_gemm, f32_gemm_workspace_bytes } from './gemm';
 import { inputTransform4, outputTransform4, rowFloats4, storePart, tiles4 } from './winograd4-tiles';
 
-const TILES = 64; // tiles per chunk of samples: V and M of a chunk stay in L2
+const TILES = 128; // tiles per chunk of samples: V and M of a chunk stay in L2
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
