@@ -19,7 +19,9 @@
 import { f32_gemm, f32_gemm_workspace_bytes } from './gemm';
 import { inputTransform4, outputTransform4, rowFloats4, storePart, tiles4 } from './winograd4-tiles';
 
-const TILES = 128; // tiles per chunk of samples: V and M of a chunk stay in L2
+// Tiles per chunk of samples, the columns of each product. NOTE: against 64, the 16→16 28×28
+// forward ran 1.10× faster (98 tiles a product instead of 49); 256 was slower.
+const TILES = 128;
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
