@@ -5,7 +5,7 @@
 // winograd4.ts): |ŷ − y| ≤ γ(K + 11)·S for F(2×2), γ(K + 17)·S for F(4×4), K the channels summed, S
 // the Winograd computation on absolute values (computed here in float64, not by the code under
 // test); the im2col path's own bound is γ(9K + 1)·Σ|w||x|. The forward pass adds a bias, dx (the
-// same kernel) none.
+// same kernel) none. wasm and its JS twin also against each other, within the sum of their bounds.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Convolution, ConvMaxPool, init, Pooling, Relu, setBackend, setThreads, tensor, threadCount, type Tensor } from '../src/index.js';
 import { winogradBackwardData, winogradForward, winogradFits, winogradTile } from '../src/ops/winograd.js';
@@ -83,6 +83,27 @@ describe.each(['wasm', 'js'].flatMap((backend) => TILES.map((tile) => [backend, 
     conv.forward(tensor(new Float32Array(N * C * H * W), [N, C, H, W]));
     const direct = conv.backward(dout).data;
     expectWithin(got, direct, (i) => gamma(FN + steps) * ref.winogradMag[i]! + gamma(9 * FN + 1) * ref.directMag[i]!, `${backend} dx vs im2col ${label(s)}`);
+  });
+});
+
+describe.each(TILES)('tile %i: wasm against the JS twin', (tile) => {
+  test.each(SHAPES.slice(0, 12).map((s) => [label(s), s] as const))('forward and dx %s within the two bounds', (_, s) => {
+    const { N, C, H, W, FN, pad } = s;
+    const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+    const xv = randomValues(N * C * H * W), wv = randomValues(FN * C * 9), bv = randomValues(FN), dv = randomValues(N * FN * OH * OW);
+    const x = tensor(xv, [N, C, H, W]), w = tensor(wv, [FN, C, 3, 3]), b = tensor(bv, [FN]), dout = tensor(dv, [N, FN, OH, OW]);
+    const run = (backend: 'wasm' | 'js') => {
+      setBackend(backend);
+      const out = empty([N, FN, OH, OW]), dx = empty([N, C, H, W]);
+      winogradForward(x, w, b, out, pad, tile);
+      winogradBackwardData(dout, w, dx, pad, tile);
+      return [out.data.slice(), dx.data.slice()];
+    };
+    const [[yw, dxw], [yj, dxj]] = [run('wasm'), run('js')];
+    const ref = reference(xv, wv, bv, N, C, H, W, FN, pad, tile);
+    expectWithin(yw!, yj!, (i) => 2 * gamma(C + STEPS[tile]) * ref.winogradMag[i]!, `forward ${label(s)}`);
+    const refDx = reference(dv, flipped(wv, FN, C), undefined, N, FN, OH, OW, C, 2 - pad, tile);
+    expectWithin(dxw!, dxj!, (i) => 2 * gamma(FN + STEPS[tile]) * refDx.winogradMag[i]!, `dx ${label(s)}`);
   });
 });
 
