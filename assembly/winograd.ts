@@ -12,6 +12,9 @@
 // absolute values (|Aᵀ| (Σ_c |G||g||Gᵀ| ⊙ |Bᵀ||d||B|) |A| + |b|). test/winograd.test.ts asserts it.
 // The direct path's bound is γ(9C + 1)·Σ|w||x|; S is at most 4× that sum's size here.
 //
+// Every export takes the tile: 4 runs F(4×4, 3×3) (assembly/winograd4.ts) instead, any other value
+// F(2×2, 3×3); the filters must have been transformed for the same tile.
+//
 // Samples are processed in chunks of about TILES tiles, so each product has enough columns; a
 // chunk's size depends only on the shapes, and an output element's sum never depends on which
 // columns share its product: results are bit-identical for any split of the samples between threads.
@@ -20,13 +23,18 @@ import { outSize } from './geometry';
 import { f32_maxpool_bwd, f32_maxpool_fwd } from './pool';
 import { reluKeepingArgmax } from './conv-parts';
 import { chunkSamples, inputTransform, outputTransform, padSample, roundUp, tiles } from './winograd-tiles';
+import { chunkSamples4, winograd4, winogradFilter4, winogradScratchBytes4 } from './winograd4';
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
 // U (16, FO, CI) from W (FN, C, 3, 3): flip = 0: U[ξ][f][c] = (G W[f, c] Gᵀ)[ξ], FO = FN, CI = C.
 // flip = 1 transforms the filters of the backward-data convolution: W[f, c] rotated 180°, placed at
-// U[ξ][c][f] (FO = C, CI = FN).
-export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i32): void {
+// U[ξ][c][f] (FO = C, CI = FN). For tile 4: U (36, FO, CI), winogradFilter4's.
+export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i32, tile: i32): void {
+  if (tile == 4) {
+    winogradFilter4(w, u, FN, C, flip);
+    return;
+  }
   const plane = <usize>FN * C << 2; // bytes of one U[ξ]
   for (let f = 0; f < FN; f++) {
     for (let c = 0; c < C; c++) {
@@ -68,22 +76,33 @@ export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i
 // out (N, FO, OH, OW) = the 3×3 convolution, stride 1, of x (N, CI, H, W) padded by pad, whose
 // filters U are f32_winograd_filter's, + b[f] (b = 0: no bias); OH = H + 2·pad − 2.
 export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
-                                 FO: i32, pad: i32): void {
-  winograd(x, u, b, out, scratch, N, CI, H, W, FO, pad);
+                                 FO: i32, pad: i32, tile: i32): void {
+  convolve(x, u, b, out, scratch, N, CI, H, W, FO, pad, tile);
+}
+
+@inline function convolve(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
+                          FO: i32, pad: i32, tile: i32): void {
+  if (tile == 4) winograd4(x, u, b, out, scratch, N, CI, H, W, FO, pad);
+  else winograd(x, u, b, out, scratch, N, CI, H, W, FO, pad);
+}
+
+// Samples per chunk of a convolution whose output is OH × OW.
+@inline function samplesPerChunk(OH: i32, OW: i32, tile: i32): i32 {
+  return tile == 4 ? chunkSamples4(OH, OW) : chunkSamples(tiles(OH) * tiles(OW));
 }
 
 // f32_winograd_fwd, then a max pooling of PH × PW at poolStride with poolPad over each chunk's output
 // (kept in scratch, never written out) and, with relu = 1, a ReLU: y and argmax as
 // f32_conv_maxpool_fwd gives them for the same convolution output.
 export function f32_winograd_maxpool_fwd(x: usize, u: usize, b: usize, y: usize, argmax: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
-                                         FO: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, relu: i32): void {
+                                         FO: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, relu: i32, tile: i32): void {
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
-  const nb = chunkSamples(tiles(OH) * tiles(OW));
+  const nb = samplesPerChunk(OH, OW, tile);
   const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
-  const planes = scratch + <usize>f32_winograd_scratch_bytes(CI, H, W, FO, pad);
+  const planes = scratch + <usize>f32_winograd_scratch_bytes(CI, H, W, FO, pad, tile);
   for (let n0 = 0; n0 < N; n0 += nb) {
     const count = min(nb, N - n0);
-    winograd(x + <usize>n0 * off(CI * H * W), u, b, planes, scratch, count, CI, H, W, FO, pad);
+    convolve(x + <usize>n0 * off(CI * H * W), u, b, planes, scratch, count, CI, H, W, FO, pad, tile);
     const o = <usize>n0 * off(FO * pooled);
     f32_maxpool_fwd(planes, y + o, argmax + o, count, FO, OH, OW, PH, PW, poolStride, poolPad);
     if (relu) reluKeepingArgmax(y + o, argmax + o, count * FO * pooled);
@@ -94,26 +113,26 @@ export function f32_winograd_maxpool_fwd(x: usize, u: usize, b: usize, y: usize,
 // pooling's dy and argmax: per chunk of samples, the convolution's gradient rebuilt in scratch
 // (f32_maxpool_bwd), then its dx by Winograd with the filters f32_winograd_filter gave with flip = 1.
 export function f32_maxpool_winograd_bwd_data(u: usize, dy: usize, argmax: usize, dx: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                              FN: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32): void {
+                                              FN: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, tile: i32): void {
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
-  const nb = chunkSamples(tiles(H) * tiles(W));
+  const nb = samplesPerChunk(H, W, tile);
   const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
-  const planes = scratch + <usize>f32_winograd_scratch_bytes(FN, OH, OW, C, 2 - pad);
+  const planes = scratch + <usize>f32_winograd_scratch_bytes(FN, OH, OW, C, 2 - pad, tile);
   for (let n0 = 0; n0 < N; n0 += nb) {
     const count = min(nb, N - n0);
     const o = <usize>n0 * off(FN * pooled);
     f32_maxpool_bwd(dy + o, argmax + o, planes, count, FN, OH, OW, PH, PW, poolStride, poolPad);
-    winograd(planes, u, 0, dx + <usize>n0 * off(C * H * W), scratch, count, FN, OH, OW, C, 2 - pad);
+    convolve(planes, u, 0, dx + <usize>n0 * off(C * H * W), scratch, count, FN, OH, OW, C, 2 - pad, tile);
   }
 }
 
 // Bytes of scratch the pooled passes need, called with the arguments their Winograd convolution
 // gets (the forward's; for dx: FN, OH, OW, C, 2 − pad): f32_winograd_scratch_bytes', then a chunk
 // of that convolution's outputs or inputs.
-export function f32_winograd_pooled_scratch_bytes(CI: i32, H: i32, W: i32, FO: i32, pad: i32): i32 {
+export function f32_winograd_pooled_scratch_bytes(CI: i32, H: i32, W: i32, FO: i32, pad: i32, tile: i32): i32 {
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
-  const nb = chunkSamples(tiles(OH) * tiles(OW));
-  return f32_winograd_scratch_bytes(CI, H, W, FO, pad) + ((nb * max(CI * H * W, FO * OH * OW)) << 2);
+  const nb = samplesPerChunk(OH, OW, tile);
+  return f32_winograd_scratch_bytes(CI, H, W, FO, pad, tile) + ((nb * max(CI * H * W, FO * OH * OW)) << 2);
 }
 
 @inline function winograd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
@@ -143,7 +162,8 @@ export function f32_winograd_pooled_scratch_bytes(CI: i32, H: i32, W: i32, FO: i
 }
 
 // Bytes of scratch f32_winograd_fwd needs: a padded sample, V and M of a chunk, the GEMM's workspace.
-export function f32_winograd_scratch_bytes(CI: i32, H: i32, W: i32, FO: i32, pad: i32): i32 {
+export function f32_winograd_scratch_bytes(CI: i32, H: i32, W: i32, FO: i32, pad: i32, tile: i32): i32 {
+  if (tile == 4) return winogradScratchBytes4(CI, H, W, FO, pad);
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
   const TH = tiles(OH), TW = tiles(OW), T = TH * TW;
   const nb = chunkSamples(T), ld = nb * T + 4;

@@ -1,7 +1,8 @@
 // The Winograd filter gradient (f32_winograd_bwd_filter, f32_maxpool_winograd_bwd_filter, their JS
-// twin) against a float64 direct one and the im2col path, on random shapes (C, FN, H, W of 1, 3, 5
-// and 17, odd sizes, pads 0–2), both backends; db bit for bit as the im2col path's; one thread
-// against two. Bound (assembly/winograd.ts): γ(N·T + N + 8)·S, T the tiles per sample.
+// twin) by F(2×2) and F(4×4) against a float64 direct one and the im2col path, on random shapes
+// (C, FN, H, W of 1, 3, 5 and 17, odd sizes, pads 0–2), both backends; db bit for bit as the im2col
+// path's; one thread against two. Bounds (assembly/winograd-filter.ts, winograd4-filter.ts):
+// γ(N·T + N + 8)·S for F(2×2), γ(N·T + N + 16)·S for F(4×4), T the tiles per sample.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Convolution, ConvMaxPool, init, Pooling, setBackend, setThreads, tensor, threadCount, type Tensor } from '../src/index.js';
 import { winogradBackwardFilter } from '../src/ops/winograd.js';
@@ -25,18 +26,20 @@ while (shapes.length < 30) {
 }
 shapes.push({ N: 4, C: 16, H: 14, W: 14, FN: 32, pad: 1 }, { N: 20, C: 8, H: 8, W: 8, FN: 9, pad: 1 });
 
-describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
-  test.each(shapes.map((s) => [JSON.stringify(s), s] as const))('dW %s within γ(N·T + N + 8)·S of float64 and of the im2col path; db as its', (_, s) => {
+const STEPS = { 2: 8, 4: 16 };
+
+describe.each(['wasm', 'js'].flatMap((backend) => ([2, 4] as const).map((tile) => [backend, tile] as const)))('%s backend, tile %i', (backend, tile) => {
+  test.each(shapes.map((s) => [JSON.stringify(s), s] as const))('dW %s within γ(N·T + N + steps)·S of float64 and of the im2col path; db as its', (_, s) => {
     setBackend(backend);
     const { N, C, H, W, FN, pad } = s;
-    const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2, T = Math.ceil(OH / 2) * Math.ceil(OW / 2);
+    const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2, T = Math.ceil(OH / tile) * Math.ceil(OW / tile);
     const xv = randomValues(N * C * H * W), dv = randomValues(N * FN * OH * OW);
     const x = tensor(xv, [N, C, H, W]), dout = tensor(dv, [N, FN, OH, OW]);
     const dW = empty([FN, C, 3, 3]), db = empty([FN]);
     dW.data.fill(NaN);
-    winogradBackwardFilter(x, dout, dW, db, pad);
-    const ref = filterReference(xv, dv, N, C, H, W, FN, pad);
-    const bound = gamma(N * T + N + 8);
+    winogradBackwardFilter(x, dout, dW, db, pad, tile);
+    const ref = filterReference(xv, dv, N, C, H, W, FN, pad, tile);
+    const bound = gamma(N * T + N + STEPS[tile]);
     expectWithin(dW.data, ref.dW, (i) => bound * ref.winogradMag[i]!, `${backend} dW`);
     const conv = new Convolution(tensor(randomValues(FN * C * 9), [FN, C, 3, 3]), tensor(randomValues(FN), [FN]), 1, pad, { winograd: false });
     conv.forward(x);
@@ -49,23 +52,23 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
     setBackend(backend);
     const [N, C, H, W, FN, pad] = [3, 8, 11, 9, 8, 1];
     const x = tensor(randomValues(N * C * H * W), [N, C, H, W]);
-    const conv = new Convolution(tensor(randomValues(FN * C * 9), [FN, C, 3, 3]), tensor(randomValues(FN), [FN]), 1, pad, { winograd: true });
+    const conv = new Convolution(tensor(randomValues(FN * C * 9), [FN, C, 3, 3]), tensor(randomValues(FN), [FN]), 1, pad, { winograd: true, winogradTile: tile });
     const pool = new Pooling(3, 3, 2, 1);
     const y = pool.forward(conv.forward(x));
     const dy = tensor(randomValues(y.size), [...y.shape]);
     const dout = pool.backward(dy);
     const [dW1, db1, dW2, db2] = [empty([FN, C, 3, 3]), empty([FN]), empty([FN, C, 3, 3]), empty([FN])];
-    winogradBackwardFilter(x, dout, dW1, db1, pad);
-    const joined = new Convolution(conv.W, conv.b, 1, pad, { winograd: true }), joinedPool = new Pooling(3, 3, 2, 1);
+    winogradBackwardFilter(x, dout, dW1, db1, pad, tile);
+    const joined = new Convolution(conv.W, conv.b, 1, pad, { winograd: true, winogradTile: tile }), joinedPool = new Pooling(3, 3, 2, 1);
     const step = new ConvMaxPool(joined, joinedPool);
     step.forward(x);
-    winogradBackwardFilter(x, dy, dW2, db2, pad, { argmax: step.argmax!, window: joinedPool.window });
+    winogradBackwardFilter(x, dy, dW2, db2, pad, tile, { argmax: step.argmax!, window: joinedPool.window });
     expect(bits(dW2)).toEqual(bits(dW1));
     expect(bits(db2)).toEqual(bits(db1));
   });
 });
 
-test('two threads give the bits of one', () => {
+test.each([2, 4] as const)('tile %i: two threads give the bits of one', (tile) => {
   setBackend('wasm');
   if (threadCount() < 2) return;
   const [N, C, H, W, FN] = [8, 16, 14, 14, 32];
@@ -73,7 +76,7 @@ test('two threads give the bits of one', () => {
   const run = (threads: number) => {
     setThreads(threads);
     const dW = empty([FN, C, 3, 3]), db = empty([FN]);
-    winogradBackwardFilter(x, dout, dW, db, 1);
+    winogradBackwardFilter(x, dout, dW, db, 1, tile);
     return [bits(dW), bits(db)];
   };
   expect(run(2)).toEqual(run(1));

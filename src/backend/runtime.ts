@@ -38,7 +38,7 @@ export interface InitOptions {
    *  init(); see usesFma(). */
   fma?: boolean;
   /** Convolutions with 3×3 filters at stride 1 and 8 channels or more in and out run as Winograd
-   *  F(2×2, 3×3) (src/ops/winograd.ts), unless a layer says otherwise (new Convolution(…,
+   *  F(4×4, 3×3) or F(2×2, 3×3) (src/ops/winograd.ts), unless a layer says otherwise (new Convolution(…,
    *  { winograd })): fewer multiplications, results that differ from im2col's in the last bits.
    *  Default: true. Any init() may change it. */
   winograd?: boolean;

@@ -15,7 +15,7 @@ import { formatShape, sameShape } from '../shape.js';
 import type { Relu } from './activations.js';
 import { LayerBuffer } from './buffer.js';
 import { winogradForwardMaxPool } from '../ops/winograd.js';
-import { convBackward, convPass, usesWinograd, type Convolution } from './convolution.js';
+import { convBackward, convPass, tileOf, usesWinograd, type Convolution } from './convolution.js';
 import type { Layer } from './layer.js';
 import type { Pooling } from './pooling.js';
 import { ShapeError, ValueError } from '../errors.js';
@@ -40,7 +40,7 @@ export class ConvMaxPool implements Layer {
     const argmax = this.#argmax.get(y.shape, x);
     this.#cache = { x, y, argmax };
     if (usesWinograd(this.conv)) {
-      winogradForwardMaxPool(x, this.conv.W, this.conv.b, y, argmax, this.conv.pad, this.pool.window, this.relu !== undefined);
+      winogradForwardMaxPool(x, this.conv.W, this.conv.b, y, argmax, this.conv.pad, this.pool.window, this.relu !== undefined, tileOf(this.conv, x));
       return y;
     }
     const pooledBytes = FN * PH * PW * 4;

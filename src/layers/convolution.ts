@@ -13,7 +13,8 @@ import { outputSize } from '../ops/conv.js';
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { attribute, windowOutput } from '../io/onnx-layers.js';
 import {
-  winogradBackwardData, winogradBackwardFilter, winogradFits, winogradForward, winogradMaxPoolBackwardData,
+  winogradBackwardData, winogradBackwardFilter, winogradFits, winogradForward, winogradMaxPoolBackwardData, winogradTile,
+  type WinogradTile,
 } from '../ops/winograd.js';
 import { options } from '../options.js';
 import { winogradByDefault } from '../backend/runtime.js';
@@ -26,10 +27,14 @@ import { images, integer, pair, specOptions } from './spec-checks.js';
 import { ShapeError, ValueError } from '../errors.js';
 
 export interface ConvolutionOptions {
-  /** Run the forward pass and the gradients as Winograd F(2×2, 3×3) where it fits (3×3 filters, stride 1, pad
+  /** Run the forward pass and the gradients as Winograd where it fits (3×3 filters, stride 1, pad
    *  at most 2, 8 channels or more in and out): fewer multiplications, results that differ from the im2col path's in the last bits
    *  (src/ops/winograd.ts). Default: init()'s `winograd`. */
   winograd?: boolean;
+  /** Winograd's tile: 2 for F(2×2, 3×3), 4 for F(4×4, 3×3) (fewer multiplications, larger
+   *  rounding errors: see src/ops/winograd.ts), for the forward pass and both gradients. Default:
+   *  chosen per layer by its shape (winogradTile in src/ops/winograd.ts). */
+  winogradTile?: WinogradTile;
 }
 
 /**
@@ -52,10 +57,13 @@ export class Convolution implements Layer {
   #x: Tensor | undefined;
   /** ConvolutionOptions.winograd; undefined follows init()'s. */
   winograd: boolean | undefined;
+  /** ConvolutionOptions.winogradTile; undefined chooses by the layer's shape. */
+  winogradTile: WinogradTile | undefined;
 
   constructor(W: Tensor, b: Tensor, stride = 1, pad = 0, convOptions?: ConvolutionOptions) {
-    const { winograd } = options('Convolution', convOptions, ['winograd']);
+    const { winograd, winogradTile: tile } = options('Convolution', convOptions, ['winograd', 'winogradTile']);
     if (winograd !== undefined && typeof winograd !== 'boolean') throw new ValueError(`Convolution: winograd must be true or false, got ${String(winograd)}`);
+    if (tile !== undefined && tile !== 2 && tile !== 4) throw new ValueError(`Convolution: winogradTile must be 2 or 4, got ${String(tile)}`);
     checkTensor('Convolution: W', W);
     checkTensor('Convolution: b', b);
     if (W.shape.length !== 4) throw new ShapeError(`Convolution: W must be 4-D (FN, C, FH, FW), got ${formatShape(W.shape)}`);
@@ -74,6 +82,7 @@ export class Convolution implements Layer {
     this.params = { W, b };
     this.grads = { W: this.dW, b: this.db };
     this.winograd = winograd;
+    this.winogradTile = tile;
   }
 
   forward(x: Tensor): Tensor {
@@ -81,7 +90,7 @@ export class Convolution implements Layer {
     const out = this.#out.get([N, FN, OH, OW], x);
     this.#x = x;
     if (usesWinograd(this)) {
-      winogradForward(x, this.W, this.b, out, this.pad);
+      winogradForward(x, this.W, this.b, out, this.pad, tileOf(this, x));
       return out;
     }
     const scratch = kernels().f32_conv_scratch_bytes(...geometry);
@@ -121,10 +130,15 @@ export class Convolution implements Layer {
   }
 }
 
-/** Whether the convolution's passes run as Winograd F(2×2, 3×3) (src/ops/winograd.ts): where
+/** Whether the convolution's passes run as Winograd (src/ops/winograd.ts): where
  *  its filters fit, unless the layer's or init()'s `winograd` says otherwise. */
 export function usesWinograd(conv: Convolution): boolean {
   return (conv.winograd ?? winogradByDefault()) && winogradFits(conv.W.shape, conv.stride, conv.pad);
+}
+
+/** The Winograd tile of the convolution's passes over x: the layer's, or by shape. */
+export function tileOf(conv: Convolution, x: Tensor): WinogradTile {
+  return conv.winogradTile ?? winogradTile(x.shape[2]! + 2 * conv.pad - 2, x.shape[3]! + 2 * conv.pad - 2);
 }
 
 /** A pass of a convolution over x (N, C, H, W), checked against its W: the output's size, the
@@ -161,9 +175,9 @@ export function convBackward(caller: string, conv: Convolution, x: Tensor, dWtBu
   const [dout, argmax] = from;
   if (usesWinograd(conv)) {
     const pooled = argmax ? { argmax, window } : undefined;
-    winogradBackwardFilter(x, dout, conv.dW, conv.db, conv.pad, pooled);
-    if (dx && argmax) winogradMaxPoolBackwardData(dout, argmax, conv.W, dx, conv.pad, window);
-    else if (dx) winogradBackwardData(dout, conv.W, dx, conv.pad);
+    winogradBackwardFilter(x, dout, conv.dW, conv.db, conv.pad, tileOf(conv, x), pooled);
+    if (dx && argmax) winogradMaxPoolBackwardData(dout, argmax, conv.W, dx, conv.pad, window, tileOf(conv, x));
+    else if (dx) winogradBackwardData(dout, conv.W, dx, conv.pad, tileOf(conv, x));
     return;
   }
   const { N, FN, OH, OW, sampleBytes, geometry } = convPass(caller, conv, x);
