@@ -220,11 +220,12 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
     LARGER.forEach((g, i) => checkMaxpool(k(), g, values(g.N * g.C * g.H * g.W, i % 2 === 0), i));
   });
 
-  // whole rows of four 2 × 2 windows (OW a multiple of 4) take a path of their own: odd and even
-  // H and W, one to three planes, ties, NaN and signed zeros, at every misalignment
-  test('max pooling 2 × 2 at stride 2 over rows of whole groups of four windows', () => {
+  // 2 × 2 windows at stride 2 without padding take a path of their own, four windows at a time and
+  // the row's last OW mod 4 one by one: odd and even H and W, one and three planes, ties, NaN and
+  // signed zeros, at every misalignment
+  test('max pooling 2 × 2 at stride 2 without padding', () => {
     let i = 0;
-    for (const [H, W] of [[2, 8], [1, 9], [3, 16], [5, 17], [24, 24], [7, 25], [4, 48]]) {
+    for (const [H, W] of [[2, 8], [1, 9], [3, 16], [5, 17], [24, 24], [7, 25], [4, 48], [2, 2], [3, 7], [28, 28], [14, 15], [6, 30]]) {
       for (const C of [1, 3]) {
         const g: Geom = { N: 2, C, H, W, FH: 2, FW: 2, stride: 2, pad: 0 };
         const n = g.N * C * H * W;
