@@ -30,6 +30,36 @@
   store<f32>(s, tail, 16);
 }
 
+// addChannel over `count` consecutive channels of P floats at x, their lanes and tails at s (five
+// floats each), four channels at a time: four independent chains of additions instead of one, each
+// channel's in addChannel's order. NOTE: one chain waits on the adder's latency; SimpleConvNet's
+// filter gradient pass (100 samples, 30 channels of 576): 3.14-3.33 -> 2.97-3.17 ms (best of 300).
+@inline export function addChannels(x: usize, P: i32, s: usize, count: i32): void {
+  let f = 0;
+  for (; f + 4 <= count; f += 4) {
+    const x0 = x + <usize>f * off(P), x1 = x0 + off(P), x2 = x1 + off(P), x3 = x2 + off(P);
+    const s0 = s + off(5 * f);
+    let acc0 = v128.load(s0), acc1 = v128.load(s0, 20), acc2 = v128.load(s0, 40), acc3 = v128.load(s0, 60);
+    let i = 0;
+    for (; i + 4 <= P; i += 4) {
+      acc0 = f32x4.add(acc0, v128.load(x0 + off(i)));
+      acc1 = f32x4.add(acc1, v128.load(x1 + off(i)));
+      acc2 = f32x4.add(acc2, v128.load(x2 + off(i)));
+      acc3 = f32x4.add(acc3, v128.load(x3 + off(i)));
+    }
+    v128.store(s0, acc0); v128.store(s0, acc1, 20); v128.store(s0, acc2, 40); v128.store(s0, acc3, 60);
+    if (i < P) {
+      for (let c = 0; c < 4; c++) {
+        const xc = x0 + <usize>c * off(P), sc = s0 + off(5 * c);
+        let tail = load<f32>(sc, 16);
+        for (let j = i; j < P; j++) tail += load<f32>(xc + off(j));
+        store<f32>(sc, tail, 16);
+      }
+    }
+  }
+  for (; f < count; f++) addChannel(x + <usize>f * off(P), P, s + off(5 * f));
+}
+
 // db[f] for the fCount channels whose lanes and tails addChannel filled at sums (five floats each)
 @inline export function storeChannelSums(sums: usize, db: usize, fCount: i32): void {
   for (let f = 0; f < fCount; f++) {

@@ -14,7 +14,7 @@ import { outSize } from './geometry';
 import { f32_col2im_t, f32_im2col_t } from './im2col';
 import { f32_gemm, f32_gemm_workspace_bytes, gemmRowBias } from './gemm';
 import { f32_maxpool_bwd, f32_maxpool_fwd } from './pool';
-import { addChannel, reluKeepingArgmax, storeChannelSums } from './conv-parts';
+import { addChannels, reluKeepingArgmax, storeChannelSums } from './conv-parts';
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
@@ -94,7 +94,7 @@ export function f32_maxpool_conv_bwd_filter(x: usize, dy: usize, argmax: usize, 
     }
     const beta: f32 = n > 0 ? 1 : 0;
     f32_gemm(0, 1, K, fCount, P, 1, scratch, P, doutN, P, beta, dwt + off(f0), FN, work);
-    for (let f = 0; f < fCount; f++) addChannel(doutN + <usize>f * off(P), P, sums + off(5 * f));
+    addChannels(doutN, P, sums, fCount);
   }
   storeChannelSums(sums, db + off(f0), fCount);
 }

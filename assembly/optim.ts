@@ -88,19 +88,18 @@ export function f32_rmsprop_step(p: usize, g: usize, h: usize, n: i32, lr: f32, 
 
 // m += (1 - β1)(g - m); v += (1 - β2)(g² - v); p -= lrT·m / (√v + 1e-7), where the host passes
 // the bias-corrected lrT = lr·√(1 - β2ᵗ) / (1 - β1ᵗ)
+// NOTE: two vectors a step: V8 rebuilds the loop's vector constants inside it, and one vector a
+// step ran 17 cycles where the divide and square root need ~9 (50 000 floats: 59 -> 43 µs).
 export function f32_adam_step(p: usize, g: usize, m: usize, v: usize, n: i32, lrT: f32, beta1: f32, beta2: f32): void {
   const vlr = f32x4.splat(lrT), vb1 = f32x4.splat(<f32>1 - beta1), vb2 = f32x4.splat(<f32>1 - beta2), eps = f32x4.splat(1e-7);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const vg = v128.load(g + off(i));
-    let vm = v128.load(m + off(i));
-    let vv = v128.load(v + off(i));
-    vm = flush4(f32x4.add(vm, f32x4.mul(vb1, f32x4.sub(vg, vm))));
-    vv = flush4(f32x4.add(vv, f32x4.mul(vb2, f32x4.sub(f32x4.mul(vg, vg), vv))));
-    v128.store(m + off(i), vm);
-    v128.store(v + off(i), vv);
-    const step = f32x4.div(f32x4.mul(vlr, vm), f32x4.add(f32x4.sqrt(vv), eps));
-    v128.store(p + off(i), f32x4.sub(v128.load(p + off(i)), step));
+  for (; i + 8 <= n; i += 8) {
+    adam4(p + off(i), g + off(i), m + off(i), v + off(i), vlr, vb1, vb2, eps);
+    adam4(p + off(i + 4), g + off(i + 4), m + off(i + 4), v + off(i + 4), vlr, vb1, vb2, eps);
+  }
+  if (i + 4 <= n) {
+    adam4(p + off(i), g + off(i), m + off(i), v + off(i), vlr, vb1, vb2, eps);
+    i += 4;
   }
   for (; i < n; i++) {
     const vg = load<f32>(g + off(i));
@@ -110,4 +109,17 @@ export function f32_adam_step(p: usize, g: usize, m: usize, v: usize, n: i32, lr
     store<f32>(v + off(i), vv);
     store<f32>(p + off(i), load<f32>(p + off(i)) - lrT * vm / (Mathf.sqrt(vv) + <f32>1e-7));
   }
+}
+
+// f32_adam_step on the four floats at p, g, m, v
+@inline function adam4(p: usize, g: usize, m: usize, v: usize, vlr: v128, vb1: v128, vb2: v128, eps: v128): void {
+  const vg = v128.load(g);
+  let vm = v128.load(m);
+  let vv = v128.load(v);
+  vm = flush4(f32x4.add(vm, f32x4.mul(vb1, f32x4.sub(vg, vm))));
+  vv = flush4(f32x4.add(vv, f32x4.mul(vb2, f32x4.sub(f32x4.mul(vg, vg), vv))));
+  v128.store(m, vm);
+  v128.store(v, vv);
+  const step = f32x4.div(f32x4.mul(vlr, vm), f32x4.add(f32x4.sqrt(vv), eps));
+  v128.store(p, f32x4.sub(v128.load(p), step));
 }

@@ -220,6 +220,23 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
     LARGER.forEach((g, i) => checkMaxpool(k(), g, values(g.N * g.C * g.H * g.W, i % 2 === 0), i));
   });
 
+  // 2 × 2 windows at stride 2 without padding take a path of their own, four windows at a time and
+  // the row's last OW mod 4 one by one: odd and even H and W, one and three planes, ties, NaN and
+  // signed zeros, at every misalignment
+  test('max pooling 2 × 2 at stride 2 without padding', () => {
+    let i = 0;
+    for (const [H, W] of [[2, 8], [1, 9], [3, 16], [5, 17], [24, 24], [7, 25], [4, 48], [2, 2], [3, 7], [28, 28], [14, 15], [6, 30]]) {
+      for (const C of [1, 3]) {
+        const g: Geom = { N: 2, C, H, W, FH: 2, FW: 2, stride: 2, pad: 0 };
+        const n = g.N * C * H * W;
+        checkMaxpool(k(), g, values(n, false), i++);
+        checkMaxpool(k(), g, values(n, true), i++);
+        const special = values(n, true).map((v, j) => (j % 11 === 4 ? NaN : j % 7 === 2 ? -0 : v));
+        checkMaxpool(k(), g, special, i++);
+      }
+    }
+  });
+
   test('max pooling ties: the first maximum in (ky, kx) order wins, padding included', () => {
     // every value equal: each window's argmax is its top-left pixel, or −1 if that is padding
     const g: Geom = { N: 1, C: 2, H: 5, W: 11, FH: 3, FW: 3, stride: 1, pad: 1 };

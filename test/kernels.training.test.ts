@@ -129,6 +129,35 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expectClose(read(r, n), Array.from(rv, (v, i) => 0.9 * v + 0.1 * av[i]), 1e-6, 1e-7, 'ema');
     expect(k.f32_sum_squares(a, n)).toBeCloseTo(av.reduce((s, v) => s + v * v, 0), 4);
   });
+
+  // one bad value at every position (the 16-float steps, the 4-float steps and the scalar tail),
+  // at every misalignment; huge finite values (whose squares overflow) pass
+  test.each([0, 1, 3, 5, 16, 17, 33, 63, 100])('all_finite finds a NaN or ±Infinity at any position for n = %i', (n) => {
+    const k = backendKernels(backend);
+    for (const misalign of [0, 4, 8, 12]) {
+      const a = region(n, misalign);
+      const values = randomValues(n, -3e38, 3e38);
+      write(a, values);
+      expect(k.f32_all_finite(a, n)).toBe(1);
+      for (let i = 0; i < n; i++) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          write(a + 4 * i, [bad]);
+          expect(k.f32_all_finite(a, n), `${bad} at ${i} of ${n}, misalign ${misalign}`).toBe(0);
+        }
+        write(a + 4 * i, [values[i]]);
+      }
+      expect(k.f32_all_finite(a, n)).toBe(1);
+    }
+  });
+
+  test('all_finite reads only its n floats', () => {
+    const k = backendKernels(backend);
+    const a = region(9, 4);
+    write(a, [NaN, 1, 2, 3, 4, 5, 6, 7, Infinity]);
+    expect(k.f32_all_finite(a + 4, 7)).toBe(1);
+    expect(k.f32_all_finite(a + 4, 8)).toBe(0);
+    expect(k.f32_all_finite(a, 1)).toBe(0);
+  });
 });
 
 describe('dropout', () => {

@@ -82,8 +82,10 @@ describe('two threads', () => {
     await init({ threads: 2 });
   });
 
-  // cut by rows (M/4 >= N/8) and by columns, with ragged tiles at both ends of the cut
-  const SHAPES = [[517, 17, 300], [63, 517, 129], [5, 1031, 401], [1031, 3, 700], [100, 784, 50], [256, 256, 256], [129, 65, 257]];
+  // cut by rows (M/4 >= N/8) and by columns, with ragged tiles at both ends of the cut; TwoLayerNet's
+  // X·W1 and SimpleConvNet's X·W3 by columns (halves of M would read B unpacked)
+  const SHAPES = [[517, 17, 300], [63, 517, 129], [5, 1031, 401], [1031, 3, 700], [100, 784, 50], [256, 256, 256], [129, 65, 257],
+    [100, 50, 784], [100, 100, 4320], [127, 17, 33]];
   test.each(SHAPES.flatMap(([M, N, K]) => [[M, N, K, false, false], [M, N, K, true, false], [M, N, K, false, true], [M, N, K, true, true]]))(
     'GEMM (%i, %i, %i) transA %s transB %s: same bits on one and two threads', (M, N, K, transA, transB) => {
       const a = tensor(randomValues(M * K), transA ? [K, M] : [M, K]);

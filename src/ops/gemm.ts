@@ -38,10 +38,17 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {})
 }
 
 const { rows: MR, columns: NR } = GEMM_TILE;
+// assembly/gemm.ts reads a B that is not transposed in place, unpacked, when A has at most this
+// many rows (IN_PLACE_MAX_M). NOTE: a cut by rows that crosses it makes every part slower: for
+// TwoLayerNet's X·W1 (100 × 784 · 784 × 50) the 52-row part took 126 µs, the 32-column part of a
+// cut by columns 112 µs (one thread, best of 2 000; 199 µs whole); SimpleConvNet's X·W3 (100 ×
+// 4320 · 4320 × 100): 1 381 µs for 52 rows, 1 203 µs for 56 columns.
+const IN_PLACE_MAX_M = 64;
 
 /** Internal: the kernel call with its scratch, for callers that checked shapes themselves. Big
- *  products are cut between the threads by rows of C (or by columns when C is wide): every
- *  element of C is then computed exactly as on one thread. */
+ *  products are cut between the threads by rows of C (or by columns when C is wide, or when
+ *  fewer rows would stop B being packed): every element of C is then computed exactly as on one
+ *  thread. */
 export function gemmRaw(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
                         a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): void {
   const k = kernels();
@@ -50,7 +57,8 @@ export function gemmRaw(transA: boolean, transB: boolean, M: number, N: number, 
     k.f32_gemm(+transA, +transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, workspace(k.f32_gemm_workspace_bytes(M, N, K)));
     return;
   }
-  const byRows = M / MR >= N / NR;
+  const rowCutUnpacksB = !transB && M > IN_PLACE_MAX_M && Math.ceil(M / threads) <= IN_PLACE_MAX_M;
+  const byRows = M / MR >= N / NR && !(rowCutUnpacksB && N >= 2 * NR);
   const parts = splitRange(byRows ? M : N, threads, byRows ? MR : NR).map(([start, count], thread) => {
     const [m, n] = byRows ? [count, N] : [M, count];
     // where op(A)'s row `start`, op(B)'s column `start` and C's block begin
