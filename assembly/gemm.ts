@@ -12,11 +12,11 @@
 // non-transposed B cost as much as the product itself in a convolution, where each per-sample
 // product has few rows of A to reuse it. A is read in place, or packed when B is wide.
 //
-// Run-time kernel selection: the loop nest exists once per candidate micro-kernel (GEMM_KERNELS
-// below), each in a function of its own, and gemm_set_kernel picks one for the module instance
-// (init() times them, or takes init({ gemmKernel })). Every candidate sums each element of C in
-// the same order (k ascending within the same KC blocks, one accumulator per element, the same
-// merge into C), so they give the same bits and the timing can only change the speed.
+// Run-time kernel selection: the loop nest exists once per candidate micro-kernel (the nest*
+// functions below), and gemm_set_kernel picks one for the module instance for each of two kinds
+// of product (init() times them, or takes init({ gemmKernel })). Every candidate sums each element
+// of C in the same order (k ascending within the same KC blocks, one accumulator per element, the
+// same merge into C), so they give the same bits and the timing can only change the speed.
 // NOTE: the candidates are separate functions called through a table, never inlined into one:
 // specialisations inside the one big loop-nest function made every product 1.6× slower (V8's
 // register allocation of the big function).
@@ -46,6 +46,8 @@ const IN_PLACE_MAX_M = 64;
 // with A transposed.
 const PACK_A_MIN_N = 64;
 
+@inline function readsBInPlace(transB: i32, M: i32): bool { return !transB && M <= IN_PLACE_MAX_M; }
+
 import { transpose4x4, transpose4x4Rows } from './shuffle';
 
 @inline function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
@@ -73,7 +75,7 @@ export function f32_gemm_workspace_bytes(M: i32, N: i32, K: i32): i32 {
 type LoopNest = (transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32,
                  beta: f32, c: usize, ldc: i32, work: usize, rowBias: usize) => void;
 
-// The candidates, by the id gemm_set_kernel takes (src/backend/gemm-kernels.ts names them).
+// The candidates, by the id gemm_set_kernel takes (src/backend/kernels.ts, GEMM_KERNELS, names them).
 // 0: 4 × 8, the tile tuned on an Intel Xeon. 1: 2 × 16, B read 16 floats wide.
 function nest4x8(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32,
                  beta: f32, c: usize, ldc: i32, work: usize, rowBias: usize): void {
@@ -84,14 +86,24 @@ function nest2x16(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, 
   loopNest(2, 16, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, rowBias);
 }
 
-let nest: LoopNest = nest4x8;
+// The candidate for products that read B in place (few rows of C: convolutions, Winograd's
+// channel sums), and the one for the others. NOTE: they differ by product: on a Zen 4, 2 × 16
+// ran a convolution's 30×25·25×576 11 % and a Winograd 32×32·32×256 6 % faster than 4 × 8, and
+// TwoLayerNet's 100×784·784×50 12 % slower.
+let nestInPlace: LoopNest = nest4x8;
+let nestPacked: LoopNest = nest4x8;
 
-// Selects the candidate (ids above) for this module instance; false for an unknown id. Every
-// thread's instance must be told, so that all run the same code.
-export function gemm_set_kernel(id: i32): bool {
-  if (id == 0) nest = nest4x8;
-  else if (id == 1) nest = nest2x16;
-  else return false;
+@inline function nestOf(id: i32): LoopNest {
+  return id == 1 ? nest2x16 : nest4x8;
+}
+
+// Selects the candidates (ids above) for this module instance: for the products that read B in
+// place, and for the others; false for an unknown id. Every thread's instance must be told the
+// same, so that all run the same code.
+export function gemm_set_kernel(inPlace: i32, packed: i32): bool {
+  if (<u32>inPlace > 1 || <u32>packed > 1) return false;
+  nestInPlace = nestOf(inPlace);
+  nestPacked = nestOf(packed);
   return true;
 }
 
@@ -114,6 +126,7 @@ export function gemmRowBias(transA: i32, transB: i32, M: i32, N: i32, K: i32, al
     if (rowBias) addRowBias(c, ldc, M, N, rowBias);
     return;
   }
+  const nest = readsBInPlace(transB, M) ? nestInPlace : nestPacked;
   nest(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, rowBias);
 }
 
@@ -132,7 +145,7 @@ function loopNest(TR: i32, TN: i32, transA: i32, transB: i32, M: i32, N: i32, K:
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
-      const bInPlace = !transB && M <= IN_PLACE_MAX_M;
+      const bInPlace = readsBInPlace(transB, M);
       if (!bInPlace || nc % TN) {
         // in place, only the ragged last panel is packed (at its place in the packed block)
         const j0 = bInPlace ? nc - nc % TN : 0;
@@ -160,27 +173,33 @@ function loopNest(TR: i32, TN: i32, transA: i32, transB: i32, M: i32, N: i32, K:
             const a3 = mr > 3 ? a2 + aRow : a2;
             const cp = c + off(i * ldc + jc + jr);
             const bias = biasBlock ? biasBlock + off(i) : 0;
-            // A packed panel, like a transposed A's full tile, holds the rows side by side.
-            // A last tile of one or two rows computes only those.
-            if (packA) {
-              const r = i - ic;
-              const pa = aPacked + off((r & ~(PANEL_ROWS - 1)) * kc + (r & (PANEL_ROWS - 1)));
-              if (TR > 2 && mr > 2) microKernel(true, 4, TN, pa, a1, a2, a3, PANEL_ROWS << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-              else if (mr == 2) microKernel(true, 2, TN, pa, a1, a2, a3, PANEL_ROWS << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-              else microKernel(true, 1, TN, pa, a1, a2, a3, PANEL_ROWS << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-            } else if (transA && mr == TR) {
-              microKernel(true, TR, TN, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-            } else if (TR > 2 && mr > 2) {
-              microKernel(false, 4, TN, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-            } else if (mr == 2) {
-              microKernel(false, 2, TN, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-            } else {
-              microKernel(false, 1, TN, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, betaBlock, bias, tile);
-            }
+            tileKernel(TR, TN, packA, transA, i - ic, kc, aPacked, a0, a1, a2, a3, aK, pb, bStep, cp, ldc, mr, nr, alpha, betaBlock, bias, tile);
           }
         }
       }
     }
+  }
+}
+
+// One tile of C: the micro-kernel variant for its rows (mr of TR) and A's layout, W columns wide.
+@inline
+function tileKernel(TR: i32, W: i32, packA: bool, transA: i32, r: i32, kc: i32, aPacked: usize, a0: usize, a1: usize, a2: usize, a3: usize,
+                    aK: usize, pb: usize, bStep: usize, cp: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, bias: usize, tile: usize): void {
+  // A packed panel, like a transposed A's full tile, holds the rows side by side.
+  // A last tile of one or two rows computes only those.
+  if (packA) {
+    const pa = aPacked + off((r & ~(PANEL_ROWS - 1)) * kc + (r & (PANEL_ROWS - 1)));
+    if (TR > 2 && mr > 2) microKernel(true, 4, W, pa, a1, a2, a3, PANEL_ROWS << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, beta, bias, tile);
+    else if (mr == 2) microKernel(true, 2, W, pa, a1, a2, a3, PANEL_ROWS << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, beta, bias, tile);
+    else microKernel(true, 1, W, pa, a1, a2, a3, PANEL_ROWS << 2, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, beta, bias, tile);
+  } else if (transA && mr == TR) {
+    microKernel(true, TR, W, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, beta, bias, tile);
+  } else if (TR > 2 && mr > 2) {
+    microKernel(false, 4, W, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, beta, bias, tile);
+  } else if (mr == 2) {
+    microKernel(false, 2, W, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, beta, bias, tile);
+  } else {
+    microKernel(false, 1, W, a0, a1, a2, a3, aK, pb, bStep, kc, cp, off(ldc), mr, nr, alpha, beta, bias, tile);
   }
 }
 

@@ -17,7 +17,7 @@ interface Module {
   f32_gemm_workspace_bytes(M: number, N: number, K: number): number;
   f32_conv_fwd(x: number, w: number, b: number, out: number, scratch: number, N: number, C: number, H: number, W: number,
                FN: number, FH: number, FW: number, stride: number, pad: number): void;
-  gemm_set_kernel(id: number): number;
+  gemm_set_kernel(fewRows: number, manyRows: number): number;
   memory: WebAssembly.Memory;
 }
 
@@ -56,7 +56,7 @@ function randomCase(): Case {
   };
 }
 
-// Runs case `c` with every candidate; returns each one's C (with its padding) and the inputs.
+// Runs case `c` with every choice of candidates; returns each one's C (with its padding) and the inputs.
 function runAll(m: Module, { M, N, K, transA, transB, alpha, beta, pad, misalign }: Case) {
   const [aRows, aCols] = transA ? [K, M] : [M, K];
   const [bRows, bCols] = transB ? [N, K] : [K, N];
@@ -69,8 +69,10 @@ function runAll(m: Module, { M, N, K, transA, transB, alpha, beta, pad, misalign
   const heap = new Float32Array(m.memory.buffer);
   heap.set(av, a / 4);
   heap.set(bv, b / 4);
-  const out = NAMES.map((name) => {
-    expect(m.gemm_set_kernel(GEMM_KERNELS[name].id)).toBe(1);
+  // each candidate for both kinds, then the two crossed (one per kind)
+  const choices = [...NAMES.map((n) => [n, n]), [NAMES[0], NAMES[1]], [NAMES[1], NAMES[0]]];
+  const out = choices.map(([few, many]) => {
+    expect(m.gemm_set_kernel(GEMM_KERNELS[few].id, GEMM_KERNELS[many].id)).toBe(1);
     heap.set(cv, c / 4);
     m.f32_gemm(+transA, +transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work);
     return heap.slice(c / 4, c / 4 + cv.length);
@@ -87,7 +89,7 @@ describe.each(builds)('%s build', (_, loadBuild) => {
       const { M, N, K, transA, transB, alpha, beta } = cs;
       const label = JSON.stringify(cs);
       for (let i = 1; i < out.length; i++) {
-        expect(new Uint32Array(out[i].buffer), `${NAMES[i]} against ${NAMES[0]}: ${label}`).toEqual(new Uint32Array(out[0].buffer));
+        expect(new Uint32Array(out[i].buffer), `choice ${i} against ${NAMES[0]}: ${label}`).toEqual(new Uint32Array(out[0].buffer));
       }
       const A = (i: number, p: number) => (transA ? av[p * lda + i] : av[i * lda + p]);
       const B = (p: number, j: number) => (transB ? bv[j * ldb + p] : bv[p * ldb + j]);
@@ -121,7 +123,7 @@ describe.each(builds)('%s build', (_, loadBuild) => {
       const heap = new Float32Array(m.memory.buffer);
       for (let i = x / 4; i < out / 4; i++) heap[i] = rng.uniform() * 2 - 1;
       const results = NAMES.map((name) => {
-        m.gemm_set_kernel(GEMM_KERNELS[name].id);
+        m.gemm_set_kernel(GEMM_KERNELS[name].id, GEMM_KERNELS[name].id);
         m.f32_conv_fwd(x, w, b, out, scratch, N, C, H, W, FN, 3, 3, 1, pad);
         return new Uint32Array(heap.slice(out / 4, out / 4 + N * FN * P).buffer);
       });
@@ -131,22 +133,23 @@ describe.each(builds)('%s build', (_, loadBuild) => {
 
   test('gemm_set_kernel refuses an unknown id', async () => {
     const m = await loadBuild();
-    expect(m.gemm_set_kernel(NAMES.length)).toBe(0);
-    expect(m.gemm_set_kernel(-1)).toBe(0);
+    expect(m.gemm_set_kernel(NAMES.length, 0)).toBe(0);
+    expect(m.gemm_set_kernel(0, -1)).toBe(0);
   });
 });
 
 // a fresh process each: the micro-kernel is fixed by the first init()
 const run = (initCall: string, env: Record<string, string> = {}) => spawnSync(process.execPath, ['--input-type=module', '-e',
   `const m = await import('./dist/index.js'); await m.init(${initCall}); const i = m.kernelInfo(); ` +
-  'console.log(i.gemmKernel, i.gemmKernelTimed, i.gemmTile.rows, i.gemmTile.columns);'],
+  'const { fewRows: f, manyRows: g } = i.gemmKernels; console.log(f.name, f.rows, f.columns, g.name, g.rows, g.columns, i.gemmKernelTimed);'],
 { encoding: 'utf8', env: { ...process.env, SCRATCHNET_GEMM_KERNEL: '', ...env } });
 
 test('SCRATCHNET_GEMM_KERNEL names the micro-kernel; the option overrides it; anything else is an error', () => {
-  expect(run('', { SCRATCHNET_GEMM_KERNEL: '2x16' }).stdout.trim()).toBe('2x16 false 2 16');
-  expect(run("{ gemmKernel: '4x8' }", { SCRATCHNET_GEMM_KERNEL: '2x16' }).stdout.trim()).toBe('4x8 false 4 8');
+  expect(run('', { SCRATCHNET_GEMM_KERNEL: '2x16' }).stdout.trim()).toBe('2x16 2 16 2x16 2 16 false');
+  expect(run("{ gemmKernel: '4x8', threads: 2 }", { SCRATCHNET_GEMM_KERNEL: '2x16' }).stdout.trim()).toBe('4x8 4 8 4x8 4 8 false');
   const timed = run('').stdout.trim().split(' ');
   expect(NAMES).toContain(timed[0]);
+  expect(NAMES).toContain(timed[3]);
   const bad = run('', { SCRATCHNET_GEMM_KERNEL: '8x8' });
   expect(bad.status).not.toBe(0);
   expect(bad.stderr).toMatch(/init: SCRATCHNET_GEMM_KERNEL must be one of '4x8', '2x16', got "8x8"/);
@@ -156,7 +159,8 @@ describe('init({ gemmKernel })', () => {
   test('pins the micro-kernel, kernelInfo reports it, and later calls may not change it', async () => {
     await expect(init({ gemmKernel: '3x8' as GemmKernelName })).rejects.toThrow(/init: gemmKernel must be one of '4x8', '2x16', got "3x8"/);
     await init({ gemmKernel: '2x16', threads: 2 });
-    expect(kernelInfo()).toMatchObject({ gemmKernel: '2x16', gemmKernelTimed: false, gemmTile: { rows: 2, columns: 16 }, threads: 2 });
+    const tile = { name: '2x16', rows: 2, columns: 16 };
+    expect(kernelInfo()).toMatchObject({ gemmKernels: { fewRows: tile, manyRows: tile }, gemmKernelTimed: false, threads: 2 });
     await init({ gemmKernel: '2x16' });
     await expect(init({ gemmKernel: '4x8' })).rejects.toThrow(/init: gemmKernel is fixed by the first init\(\) \(2x16\); got '4x8'/);
   });

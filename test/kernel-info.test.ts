@@ -13,13 +13,16 @@ afterAll(async () => {
 
 test('kernelInfo reports the backend, FMA, the GEMM micro-kernel and its tile, threads and the Winograd default', async () => {
   setBackend('wasm');
-  const { gemmKernel } = kernelInfo();
-  expect(Object.keys(GEMM_KERNELS)).toContain(gemmKernel);
-  const { rows, columns } = GEMM_KERNELS[gemmKernel];
-  expect(kernelInfo()).toEqual({ backend: 'wasm', fma: usesFma(), gemmKernel, gemmKernelTimed: expect.any(Boolean), gemmTile: { rows, columns }, threads, winograd: true });
+  const { gemmKernels } = kernelInfo();
+  for (const { name, rows, columns } of Object.values(gemmKernels)) {
+    expect(Object.keys(GEMM_KERNELS)).toContain(name);
+    expect({ rows, columns }).toEqual({ rows: GEMM_KERNELS[name].rows, columns: GEMM_KERNELS[name].columns });
+  }
+  expect(kernelInfo()).toEqual({ backend: 'wasm', fma: usesFma(), gemmKernels: { fewRows: expect.any(Object), manyRows: expect.any(Object) },
+    gemmKernelTimed: expect.any(Boolean), threads, winograd: true });
   await init({ winograd: false });
   setThreads(1);
   expect(kernelInfo()).toMatchObject({ threads: 1, winograd: false });
   setBackend('js');
-  expect(kernelInfo()).toMatchObject({ backend: 'js', fma: false, gemmKernel, threads: 1 });
+  expect(kernelInfo()).toMatchObject({ backend: 'js', fma: false, gemmKernels, threads: 1 });
 });

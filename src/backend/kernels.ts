@@ -16,7 +16,7 @@ export type BackendName = 'wasm' | 'js';
 
 /** The wasm GEMM's candidate micro-kernels (assembly/gemm.ts), by name: the id gemm_set_kernel
  *  takes and the register tile (rows × columns of C). All give the same bits; init() keeps the
- *  fastest here, or the one init({ gemmKernel }) names. */
+ *  fastest here for each kind of product, or the one init({ gemmKernel }) names. */
 export const GEMM_KERNELS = {
   '4x8': { id: 0, rows: 4, columns: 8 },
   '2x16': { id: 1, rows: 2, columns: 16 },
@@ -24,3 +24,8 @@ export const GEMM_KERNELS = {
 
 /** A name of GEMM_KERNELS. */
 export type GemmKernelName = keyof typeof GEMM_KERNELS;
+
+/** The two kinds of product that each get their own micro-kernel: `fewRows`, at most 64 rows of C
+ *  with B not transposed (B is read in place: a convolution's, Winograd's channel sums), and
+ *  `manyRows`, every other. */
+export type GemmProductKind = 'fewRows' | 'manyRows';

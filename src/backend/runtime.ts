@@ -2,7 +2,7 @@
 // `init()` creates them; everything that touches tensor data goes through here.
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
-import { GEMM_KERNELS, type BackendName, type GemmKernelName, type Kernels, type WasmExports } from './kernels.js';
+import { GEMM_KERNELS, type BackendName, type GemmKernelName, type GemmProductKind, type Kernels, type WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import type { ThreadPool } from './threads.js';
@@ -42,10 +42,11 @@ export interface InitOptions {
    *  { winograd })): fewer multiplications, results that differ from im2col's in the last bits.
    *  Default: true. Any init() may change it. */
   winograd?: boolean;
-  /** The wasm GEMM micro-kernel, by name ('4x8' or '2x16'; see kernelInfo()). All give
-   *  the same results; by default init() times them (a few milliseconds) and keeps the fastest on
-   *  this CPU. Naming one pins it, e.g. to compare them. Default: $SCRATCHNET_GEMM_KERNEL where
-   *  set. Fixed by the first init(). */
+  /** The wasm GEMM micro-kernel, by name ('4x8' or '2x16'; see kernelInfo()). All give the same
+   *  results; by default init() times them once V8 has optimized them (20–70 ms, mostly waiting
+   *  for its compiler) and keeps the fastest on this CPU for each kind of product. Naming one pins
+   *  it for all products, e.g. to compare them. Default: $SCRATCHNET_GEMM_KERNEL where set. Fixed
+   *  by the first init(). */
   gemmKernel?: GemmKernelName;
 }
 
@@ -64,7 +65,7 @@ interface Runtime {
   fmaAsked: boolean; // the first init()'s option
   fma: boolean; // the loaded build multiply-adds fused
   gemmKernelAsked: GemmKernelName | undefined; // the first init()'s option (or the environment's)
-  gemmKernel: GemmKernelName; // the GEMM micro-kernel every thread runs
+  gemmKernels: Record<GemmProductKind, GemmKernelName>; // the GEMM micro-kernels every thread runs
   gemmKernelTimed: boolean; // chosen by timing the candidates, not named
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
@@ -221,7 +222,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean, gemmKerne
     fmaAsked: fma,
     fma: false,
     gemmKernelAsked: gemmKernel,
-    gemmKernel: gemmKernel ?? '4x8',
+    gemmKernels: { fewRows: gemmKernel ?? '4x8', manyRows: gemmKernel ?? '4x8' },
     gemmKernelTimed: false,
     winograd: true,
   };
@@ -246,19 +247,21 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   if (heapBase > RESERVED_BYTES) {
     throw new FileFormatError(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
   }
-  if (state.gemmKernelAsked) exports.gemm_set_kernel(GEMM_KERNELS[state.gemmKernelAsked].id);
-  else {
-    const selection = selectGemmKernel(exports, state.allocator);
-    state.gemmKernel = selection.kernel;
+  if (state.gemmKernelAsked) {
+    exports.gemm_set_kernel(GEMM_KERNELS[state.gemmKernelAsked].id, GEMM_KERNELS[state.gemmKernelAsked].id);
+    warmUp(exports, state.allocator);
+  } else {
+    // the timing runs every candidate until V8 has optimized it: no warm-up needed after it
+    const selection = await selectGemmKernel(exports, state.allocator);
+    state.gemmKernels = selection.kernels;
     state.gemmKernelTimed = selection.settled;
   }
-  warmUp(exports, state.allocator);
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
   if (state.threads > 1) {
     try {
       // a module of its own: pages on one thread (the browser default) never load it
       const { ThreadPool } = await import('./threads.js');
-      state.pool = await ThreadPool.start(state.threads, module, state.memory, GEMM_KERNELS[state.gemmKernel].id);
+      state.pool = await ThreadPool.start(state.threads, module, state.memory, [GEMM_KERNELS[state.gemmKernels.fewRows].id, GEMM_KERNELS[state.gemmKernels.manyRows].id]);
     } catch (e) {
       // threads the user asked for must start; the default quietly degrades to one
       if (state.threadsAsked) throw e;
@@ -350,33 +353,30 @@ export interface KernelInfo {
   /** Whether the matrix products multiply-add fused: init()'s `fma` where the engine has relaxed
    *  SIMD. Chosen by that rule, never by timing: fused and unfused products round differently. */
   fma: boolean;
-  /** The wasm GEMM micro-kernel every thread runs: init()'s `gemmKernel`, or the fastest of the
-   *  candidates as init() timed them on this CPU. The candidates give the same results, so the
-   *  choice changes only the speed. On the JS backend: the one the wasm kernels would run. */
-  gemmKernel: GemmKernelName;
-  /** Whether init() chose gemmKernel by timing the candidates (false: it was named, or the
+  /** The wasm GEMM micro-kernels every thread runs, with their register tiles (rows × columns of
+   *  C): for products of at most 64 rows of C whose B is not transposed (`fewRows`: a
+   *  convolution's, Winograd's channel sums) and for the others (`manyRows`). init()'s
+   *  `gemmKernel` for both, or the fastest candidate for each as init() timed them on this CPU.
+   *  The candidates give the same results: the choice changes only the speed. On the JS backend:
+   *  those the wasm kernels would run. */
+  gemmKernels: Record<GemmProductKind, { name: GemmKernelName; rows: number; columns: number }>;
+  /** Whether init() chose gemmKernels by timing the candidates (false: they were named, or the
    *  timing did not settle and the default 4x8 runs). */
   gemmKernelTimed: boolean;
-  /** That micro-kernel's register tile (rows × columns of C). */
-  gemmTile: { rows: number; columns: number };
   /** Threads the kernels may use now (threadCount()). */
   threads: number;
   /** init()'s `winograd`: the default of Convolution's. */
   winograd: boolean;
 }
 
-/** Which kernels run: the backend, FMA or not, the GEMM micro-kernel and its tile, threads,
+/** Which kernels run: the backend, FMA or not, the GEMM micro-kernels and their tiles, threads,
  *  Winograd by default. */
 export function kernelInfo(): KernelInfo {
   const state = runtime('kernelInfo');
-  const { rows, columns } = GEMM_KERNELS[state.gemmKernel];
-  return { backend: state.active, fma: usesFma(), gemmKernel: state.gemmKernel, gemmKernelTimed: state.gemmKernelTimed,
-    gemmTile: { rows, columns }, threads: threadCount(), winograd: state.winograd };
-}
-
-/** The register tile of the GEMM micro-kernel the threads run (for splitting products). */
-export function gemmTile(): { rows: number; columns: number } {
-  return GEMM_KERNELS[runtime('gemmTile').gemmKernel];
+  const kernel = (name: GemmKernelName) => ({ name, rows: GEMM_KERNELS[name].rows, columns: GEMM_KERNELS[name].columns });
+  const { fewRows, manyRows } = state.gemmKernels;
+  return { backend: state.active, fma: usesFma(), gemmKernels: { fewRows: kernel(fewRows), manyRows: kernel(manyRows) },
+    gemmKernelTimed: state.gemmKernelTimed, threads: threadCount(), winograd: state.winograd };
 }
 
 /** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */

@@ -31,5 +31,5 @@ export interface ThreadStart {
   control: SharedArrayBuffer;
   slot: number;
   names: string[];
-  gemmKernel: number; // the GEMM micro-kernel's id (gemm_set_kernel): the same on every thread
+  gemmKernels: [number, number]; // gemm_set_kernel's ids (fewRows, manyRows): the same on every thread
 }

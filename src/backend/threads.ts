@@ -32,8 +32,8 @@ export class ThreadPool {
   }
 
   /** Starts `size − 1` kernel threads (the calling thread is the first of `size`), each running
-   *  GEMM micro-kernel `gemmKernel` (an id of GEMM_KERNELS), as the calling thread does. */
-  static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory, gemmKernel: number): Promise<ThreadPool> {
+   *  the GEMM micro-kernels `gemmKernels` (gemm_set_kernel's ids), as the calling thread does. */
+  static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory, gemmKernels: [number, number]): Promise<ThreadPool> {
     const names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name).sort();
     const control = new SharedArrayBuffer(SLOT_BYTES * (size - 1));
     const threads: KernelThread[] = [];
@@ -41,7 +41,7 @@ export class ThreadPool {
       for (let slot = 0; slot < size - 1; slot++) {
         const thread = await spawn();
         threads.push(thread);
-        thread.post({ module, memory, control, slot, names, gemmKernel });
+        thread.post({ module, memory, control, slot, names, gemmKernels });
         await thread.ready;
       }
     } catch (e) {

@@ -1,7 +1,7 @@
 // Setting up a loaded kernel module: checking it is this version's kernels, warming V8's
 // optimizing compiler up, and turning AssemblyScript's abort() into an Error.
 import type { Allocator } from './allocator.js';
-import { GEMM_KERNELS, type GemmKernelName, type Kernels, type WasmExports } from './kernels.js';
+import { GEMM_KERNELS, type GemmKernelName, type GemmProductKind, type Kernels, type WasmExports } from './kernels.js';
 import { FileFormatError, ScratchnetError } from '../errors.js';
 
 // A module given to init({ wasm }) must be this version's kernels: every kernel the JS twin has,
@@ -30,80 +30,103 @@ export function warmUp(k: Kernels, alloc: Allocator): void {
 }
 
 // The wasm GEMM's candidate micro-kernels all give the same bits (assembly/gemm.ts), so the
-// fastest here may be chosen by timing. NOTE: V8 runs new code in its baseline compiler, 3–5×
-// slower, and optimizes a function in the background once it has run for a few milliseconds
-// (10–15 ms after its first call, measured on a Zen 4): each candidate must get there before its
-// times mean anything.
-// (M, K, N, ldb): a square product, and a Winograd channel sum (few rows and a short k, B read in
-// place with a row stride of N + 4)
-const SHAPES = [[128, 128, 128, 128], [32, 32, 256, 260]] as const;
-type Shape = (typeof SHAPES)[number];
-const SELECT_MAX_MS = 50; // V8 optimized both candidates within 20 ms here
+// fastest here may be chosen by timing, for each kind of product. NOTE: V8 runs new code in its
+// baseline compiler, 3–5× slower, and optimizes a hot function in a background thread: 17–34 ms
+// for one loop nest here (Zen 4, 2 cores shared with other processes). Each candidate must be
+// optimized before its times mean anything; the calling thread sleeps meanwhile rather than
+// compete with the compiler.
+// (M, K, N, ldb) by kind: a Winograd channel sum (few rows, a short k, B read in place with a row
+// stride of N + 4); a square product and TwoLayerNet's first Affine.
+const SHAPES: Record<GemmProductKind, [number, number, number, number][]> = {
+  fewRows: [[32, 32, 256, 260]],
+  manyRows: [[128, 128, 128, 128], [100, 256, 50, 50]],
+};
+const PROBE = SHAPES.fewRows[0];
+const REPS = 4; // calls per sample: 0.2–0.4 ms, well above the timer's resolution
+const WARM_CALLS = 40; // for V8 to decide to optimize (about 3 ms in baseline code)
+const SELECT_MAX_MS = 200; // waiting for the compiler, sleeping; then 4x8 stays
+const ROUNDS = 5; // of timing, once all are optimized: best of 5 (about 5 ms in all)
 // NOTE: a candidate must beat 4x8 (the Intel-tuned default) by this much to replace it: timing
 // noise alone should not move a choice that changes nothing but speed
 const SELECT_MARGIN = 0.03;
 
-/** What selectGemmKernel found: the choice, whether the timing settled, how long it took, and
- *  each candidate's best times (ms) on the shapes. */
-export interface GemmSelection { kernel: GemmKernelName; settled: boolean; ms: number; times: Record<GemmKernelName, number[]> }
-
-// Times every candidate on SHAPES in rounds, best of each, and sets the fastest (the lowest sum of
-// times relative to the best candidate's on each shape). Optimized code is told from baseline code
-// by speed: a candidate counts once its time on the square product has dropped below half its
-// first, and four more rounds have run. If that does not happen within SELECT_MAX_MS (a module
-// already optimized, an engine without tiers), 4x8 stays.
-export function selectGemmKernel(k: WasmExports, alloc: Allocator): GemmSelection {
-  const names = Object.keys(GEMM_KERNELS) as GemmKernelName[];
-  const best = Object.fromEntries(names.map((n) => [n, SHAPES.map(() => Infinity)])) as Record<GemmKernelName, number[]>;
-  const first = new Map<GemmKernelName, number>();
-  const optimizedAt = new Map<GemmKernelName, number>();
-  const start = performance.now();
-  let settled = false;
-  withOperands(k, alloc, (run) => {
-    // NOTE: a function's first call compiles it (milliseconds): not a sample
-    for (const name of names) {
-      k.gemm_set_kernel(GEMM_KERNELS[name].id);
-      run(SHAPES[1]);
-    }
-    for (let round = 0; !settled && performance.now() - start < SELECT_MAX_MS; round++) {
-      for (const name of names) {
-        k.gemm_set_kernel(GEMM_KERNELS[name].id);
-        SHAPES.forEach((shape, s) => {
-          const t = performance.now();
-          // the short product four times: a sample well above the timer's resolution
-          for (let r = s === 1 ? 4 : 1; r > 0; r--) run(shape);
-          const ms = performance.now() - t;
-          if (s === 0) {
-            if (!first.has(name)) first.set(name, ms);
-            else if (!optimizedAt.has(name) && ms < first.get(name)! / 2) {
-              optimizedAt.set(name, round);
-              best[name].fill(Infinity); // times before are the baseline code's
-            }
-          }
-          best[name][s] = Math.min(best[name][s], ms);
-        });
-      }
-      settled = names.every((n) => optimizedAt.has(n) && round >= optimizedAt.get(n)! + 4);
-    }
-  });
-  let kernel: GemmKernelName = '4x8';
-  if (settled) {
-    const score = (n: GemmKernelName) => SHAPES.reduce((sum, _, s) => sum + best[n][s] / Math.min(...names.map((m) => best[m][s])), 0);
-    const fastest = names.reduce((x, y) => (score(y) < score(x) ? y : x));
-    if (score(fastest) < score('4x8') * (1 - SELECT_MARGIN)) kernel = fastest;
-  }
-  k.gemm_set_kernel(GEMM_KERNELS[kernel].id);
-  return { kernel, settled, ms: performance.now() - start, times: best };
+/** What selectGemmKernel found: the choice per kind of product, whether the timing settled, how
+ *  long it took, and each candidate's best times (ms, REPS calls) on the shapes. */
+export interface GemmSelection {
+  kernels: Record<GemmProductKind, GemmKernelName>;
+  settled: boolean;
+  ms: number;
+  times: Record<GemmKernelName, Record<GemmProductKind, number[]>>;
 }
 
-// Operands for SHAPES (filled with 0.5) for the duration of `body`.
-function withOperands(k: WasmExports, alloc: Allocator, body: (run: (shape: Shape) => void) => void): void {
-  const floats = Math.max(...SHAPES.map(([M, K, N, ldb]) => M * K + K * ldb + M * N));
+// Times every candidate on SHAPES, best of ROUNDS, and sets the fastest for each kind (the lowest
+// sum of times relative to the best candidate's on each shape). Optimized code is told from
+// baseline code by speed: a candidate counts as optimized once PROBE takes less than half what it
+// took after its first call; and no candidate may then be 2× slower than another on a shape. If
+// that does not happen within SELECT_MAX_MS (an engine without tiers, a module optimized
+// already), 4x8 stays.
+export async function selectGemmKernel(k: WasmExports, alloc: Allocator): Promise<GemmSelection> {
+  const names = Object.keys(GEMM_KERNELS) as GemmKernelName[];
+  const kinds = Object.keys(SHAPES) as GemmProductKind[];
+  const times = Object.fromEntries(names.map((n) => [n, Object.fromEntries(kinds.map((kind) => [kind, SHAPES[kind].map(() => Infinity)]))])) as GemmSelection['times'];
+  const start = performance.now();
+  const settled = await withOperands(k, alloc, async (run) => {
+    const use = (name: GemmKernelName) => k.gemm_set_kernel(GEMM_KERNELS[name].id, GEMM_KERNELS[name].id);
+    const time = (shape: Shape) => {
+      const t = performance.now();
+      for (let r = 0; r < REPS; r++) run(shape);
+      return performance.now() - t;
+    };
+    const baseline = new Map<GemmKernelName, number>();
+    for (const name of names) {
+      use(name);
+      run(PROBE); // NOTE: a function's first call compiles it (milliseconds): not a sample
+      baseline.set(name, Math.min(time(PROBE), time(PROBE)));
+      for (let i = 0; i < WARM_CALLS; i++) run(PROBE);
+    }
+    const waiting = new Set(names);
+    while (waiting.size && performance.now() - start < SELECT_MAX_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      for (const name of waiting) {
+        use(name);
+        if (time(PROBE) < baseline.get(name)! / 2) waiting.delete(name);
+      }
+    }
+    if (waiting.size) return false;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const name of names) {
+        use(name);
+        for (const kind of kinds) SHAPES[kind].forEach((shape, s) => (times[name][kind][s] = Math.min(times[name][kind][s], time(shape))));
+      }
+    }
+    return kinds.every((kind) => SHAPES[kind].every((_, s) => {
+      const t = names.map((n) => times[n][kind][s]);
+      return Math.max(...t) < 2 * Math.min(...t);
+    }));
+  });
+  const kernels = { fewRows: '4x8', manyRows: '4x8' } as Record<GemmProductKind, GemmKernelName>;
+  if (settled) {
+    for (const kind of kinds) {
+      const score = (n: GemmKernelName) => SHAPES[kind].reduce((sum, _, s) => sum + times[n][kind][s] / Math.min(...names.map((m) => times[m][kind][s])), 0);
+      const fastest = names.reduce((x, y) => (score(y) < score(x) ? y : x));
+      if (score(fastest) < score('4x8') * (1 - SELECT_MARGIN)) kernels[kind] = fastest;
+    }
+  }
+  k.gemm_set_kernel(GEMM_KERNELS[kernels.fewRows].id, GEMM_KERNELS[kernels.manyRows].id);
+  return { kernels, settled, ms: performance.now() - start, times };
+}
+
+type Shape = [number, number, number, number];
+
+// Operands for every shape of SHAPES (filled with 0.5) for the duration of `body`.
+async function withOperands<T>(k: WasmExports, alloc: Allocator, body: (run: (shape: Shape) => void) => Promise<T>): Promise<T> {
+  const shapes = Object.values(SHAPES).flat();
+  const floats = Math.max(...shapes.map(([M, K, N, ldb]) => M * K + K * ldb + M * N));
   const data = alloc.alloc(floats * 4);
-  const work = alloc.alloc(Math.max(...SHAPES.map(([M, K, N]) => k.f32_gemm_workspace_bytes(M, N, K))));
+  const work = alloc.alloc(Math.max(...shapes.map(([M, K, N]) => k.f32_gemm_workspace_bytes(M, N, K))));
   k.f32_fill(data, floats, 0.5);
   try {
-    body(([M, K, N, ldb]) => k.f32_gemm(0, 0, M, N, K, 1, data, K, data + 4 * M * K, ldb, 0, data + 4 * (M * K + K * ldb), N, work));
+    return await body(([M, K, N, ldb]) => k.f32_gemm(0, 0, M, N, K, 1, data, K, data + 4 * M * K, ldb, 0, data + 4 * (M * K + K * ldb), N, work));
   } finally {
     alloc.free(work);
     alloc.free(data);

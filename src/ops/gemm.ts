@@ -1,5 +1,5 @@
 // Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
-import { gemmTile, kernels, runParallel, workspace } from '../backend/runtime.js';
+import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { checkTensor, empty, sharesMemory, type Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
@@ -36,6 +36,10 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {})
   return c;
 }
 
+// NOTE: split at whole tiles of every candidate micro-kernel (4 × 8, 2 × 16); only the speed
+// depends on where
+const MR = 4, NR = 16;
+
 /** Internal: the kernel call with its scratch, for callers that checked shapes themselves. Big
  *  products are cut between the threads by rows of C (or by columns when C is wide): every
  *  element of C is then computed exactly as on one thread. */
@@ -47,8 +51,6 @@ export function gemmRaw(transA: boolean, transB: boolean, M: number, N: number, 
     k.f32_gemm(+transA, +transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, workspace(k.f32_gemm_workspace_bytes(M, N, K)));
     return;
   }
-  // NOTE: split at whole tiles of the micro-kernel that runs (only the speed depends on it)
-  const { rows: MR, columns: NR } = gemmTile();
   const byRows = M / MR >= N / NR;
   const parts = splitRange(byRows ? M : N, threads, byRows ? MR : NR).map(([start, count], thread) => {
     const [m, n] = byRows ? [count, N] : [M, count];
