@@ -29,7 +29,7 @@ const TILE_FLOATS = 32; // TR × TN of every candidate: the edge tile's scratch
 // NOTE: KC 512 gave +2–4 % at 512³ with FMA (one k-block, no merges into C) and ±1 % elsewhere,
 // but the blocking sets the order of each sum: every product with K > 256 would round
 // differently, and SCRATCHNET_FMA=0 would no longer reproduce the figures measured so far.
-const KC = 256; // a packed panel, KC × 8 floats = 8 KiB, stays in L1 while A streams past it
+const KC = 256; // a packed panel, KC × 8 or 16 floats = 8 or 16 KiB, stays in L1 while A streams past it
 const MC = 128; // rows of A per pass over the panels: MC × KC floats = 128 KiB, stays in L2
 const NC = 2048; // columns of B packed at once: at most KC × NC floats = 2 MiB of workspace
 // A is packed in panels of 4 rows whatever the tile: a 2-row tile reads half a panel.
@@ -420,15 +420,27 @@ function packB(TN: i32, transB: i32, b: usize, ldb: i32, pc: i32, kc: i32, jc: i
         }
       } else {
         // a ragged panel's missing columns repeat its last one (their results are never stored),
-        // so its rows transpose the same way, four columns at a time (NOTE: a filter gradient
-        // packs a 6-column panel per sample: 25×576·576×30 +10 %)
-        const kEnd = kc & ~3;
-        for (let q = 0; q < TN; q += 4) {
-          const s0 = src + <usize>min(q, nr - 1) * ldbBytes, s1 = src + <usize>min(q + 1, nr - 1) * ldbBytes;
-          const s2 = src + <usize>min(q + 2, nr - 1) * ldbBytes, s3 = src + <usize>min(q + 3, nr - 1) * ldbBytes;
-          for (let kk = 0; kk < kEnd; kk += 4) transpose4x4Rows(s0 + off(kk), s1 + off(kk), s2 + off(kk), s3 + off(kk), d + off(kk * TN + q), TN << 2);
+        // so its rows transpose the same way (NOTE: a filter gradient packs a 6-column panel per
+        // sample: 25×576·576×30 +10 %)
+        const last = src + <usize>(nr - 1) * ldbBytes;
+        if (TN == 8) {
+          const s1 = nr > 1 ? src + ldbBytes : last, s2 = nr > 2 ? src + 2 * ldbBytes : last, s3 = nr > 3 ? src + 3 * ldbBytes : last;
+          const s4 = nr > 4 ? src + 4 * ldbBytes : last, s5 = nr > 5 ? src + 5 * ldbBytes : last, s6 = nr > 6 ? src + 6 * ldbBytes : last;
+          for (; k + 4 <= kc; k += 4) {
+            const sk = off(k), dk = d + off(k * TN);
+            transpose4x4Rows(src + sk, s1 + sk, s2 + sk, s3 + sk, dk, TN << 2);
+            transpose4x4Rows(s4 + sk, s5 + sk, s6 + sk, last + sk, dk + 16, TN << 2);
+          }
+        } else {
+          // four columns at a time
+          const kEnd = kc & ~3;
+          for (let q = 0; q < TN; q += 4) {
+            const s0 = src + <usize>min(q, nr - 1) * ldbBytes, s1 = src + <usize>min(q + 1, nr - 1) * ldbBytes;
+            const s2 = src + <usize>min(q + 2, nr - 1) * ldbBytes, s3 = src + <usize>min(q + 3, nr - 1) * ldbBytes;
+            for (let kk = 0; kk < kEnd; kk += 4) transpose4x4Rows(s0 + off(kk), s1 + off(kk), s2 + off(kk), s3 + off(kk), d + off(kk * TN + q), TN << 2);
+          }
+          k = kEnd;
         }
-        k = kEnd;
       }
       for (; k < kc; k++) {
         const dk = d + off(k * TN);
