@@ -35,23 +35,25 @@ export function warmUp(k: Kernels, alloc: Allocator): void {
 // for one loop nest here (Zen 4, 2 cores shared with other processes). Each candidate must be
 // optimized before its times mean anything; the calling thread sleeps meanwhile rather than
 // compete with the compiler.
-// (M, K, N, ldb) by kind: a Winograd channel sum (few rows, a short k, B read in place with a row
-// stride of N + 4); a square product and TwoLayerNet's first Affine.
+// (M, K, N, ldb) by kind: SimpleConvNet's convolution and two of DeepConvNet's Winograd channel
+// sums (few rows, a short k, B read in place with a row stride of N + 4); a square product and
+// TwoLayerNet's first Affine. NOTE: a 2 × 16 tile wins where N is a multiple of 16 and loses where
+// it is not (N = 196): both kinds are here.
 const SHAPES: Record<GemmProductKind, [number, number, number, number][]> = {
-  fewRows: [[32, 32, 256, 260]],
+  fewRows: [[30, 25, 576, 576], [32, 32, 256, 260], [16, 64, 196, 200]],
   manyRows: [[128, 128, 128, 128], [100, 256, 50, 50]],
 };
-const PROBE = SHAPES.fewRows[0];
-const REPS = 4; // calls per sample: 0.2–0.4 ms, well above the timer's resolution
+const PROBE = SHAPES.fewRows[1];
+const SAMPLE_FLOPS = 2e6; // a sample repeats a product up to this: about 50 µs, well above the timer's resolution
 const WARM_CALLS = 40; // for V8 to decide to optimize (about 3 ms in baseline code)
 const SELECT_MAX_MS = 200; // waiting for the compiler, sleeping; then 4x8 stays
-const ROUNDS = 5; // of timing, once all are optimized: best of 5 (about 5 ms in all)
+const ROUNDS = 7; // of timing, once all are optimized: best of 7 (about 5 ms in all)
 // NOTE: a candidate must beat 4x8 (the Intel-tuned default) by this much to replace it: timing
 // noise alone should not move a choice that changes nothing but speed
 const SELECT_MARGIN = 0.03;
 
 /** What selectGemmKernel found: the choice per kind of product, whether the timing settled, how
- *  long it took, and each candidate's best times (ms, REPS calls) on the shapes. */
+ *  long it took, and each candidate's best times (ms per sample) on the shapes. */
 export interface GemmSelection {
   kernels: Record<GemmProductKind, GemmKernelName>;
   settled: boolean;
@@ -73,8 +75,9 @@ export async function selectGemmKernel(k: WasmExports, alloc: Allocator): Promis
   const settled = await withOperands(k, alloc, async (run) => {
     const use = (name: GemmKernelName) => k.gemm_set_kernel(GEMM_KERNELS[name].id, GEMM_KERNELS[name].id);
     const time = (shape: Shape) => {
+      const reps = Math.max(1, Math.round(SAMPLE_FLOPS / (2 * shape[0] * shape[1] * shape[2])));
       const t = performance.now();
-      for (let r = 0; r < REPS; r++) run(shape);
+      for (let r = 0; r < reps; r++) run(shape);
       return performance.now() - t;
     };
     const baseline = new Map<GemmKernelName, number>();
