@@ -5,7 +5,7 @@ export * from './elementwise';
 export * from './bias';
 export * from './activation';
 export * from './softmax';
-export { f32_gemm, f32_gemm_workspace_bytes } from './gemm'; // gemmRowBias is conv.ts's
+export { f32_gemm, f32_gemm_workspace_bytes, gemm_set_kernel } from './gemm'; // gemmRowBias is conv.ts's
 export * from './gather';
 export * from './im2col';
 export * from './conv';

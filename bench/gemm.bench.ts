@@ -2,7 +2,7 @@
 // SimpleConvNet's 4320-100 Affine and convolution, and square sizes, one thread; the wasm kernels
 // both as init() loads them (FMA, where the engine has relaxed SIMD) and in the unfused build.
 // Prints median ms, GFLOP/s and the speed ratios; writes bench/results/gemm.{json,md}.
-import { gemm, init, randn, setBackend, usesFma, zeros, type Tensor } from 'scratchnet';
+import { gemm, init, kernelInfo, randn, setBackend, usesFma, zeros, type Tensor } from 'scratchnet';
 import { fmtMs, gflops, medians, publish, speedup, type Cell } from './report.js';
 import { unfusedProduct } from './unfused-gemm.js';
 
@@ -24,6 +24,10 @@ const SHAPES: [number, number, number, boolean, boolean][] = [
 
 await init({ threads: 1 }); // one thread: the wasm kernels against the single-threaded JS twin
 if (!usesFma()) console.warn('gemm bench: this engine has no relaxed SIMD; both wasm columns are unfused');
+const { gemmKernels, gemmKernelTimed } = kernelInfo();
+const chosen = `GEMM micro-kernels ${gemmKernelTimed ? 'init() chose by timing' : 'as named'}: ${gemmKernels.fewRows.name} for products ` +
+  `of at most 64 rows (B not transposed), ${gemmKernels.manyRows.name} for the others`;
+console.log(chosen);
 const rows: Cell[][] = [];
 const results = [];
 for (const [M, K, N, transA, transB] of SHAPES) {
@@ -50,6 +54,6 @@ publish('gemm', {
   header: ['M×K·K×N', 'wasm ms', 'wasm GFLOP/s', 'unfused GFLOP/s', 'FMA gain', 'JS ms', 'JS GFLOP/s', 'wasm/JS'],
   rows,
   notes: [`wasm: the kernels init() loads (${usesFma() ? 'FMA, relaxed SIMD' : 'unfused: no relaxed SIMD here'}); unfused: build/scratchnet.wasm (f32x4 mul then add) ` +
-    'in a memory of its own, timed alongside. wasm/JS: how many times faster the wasm kernel is than its pure-JS twin.'],
+    'in a memory of its own, timed alongside. wasm/JS: how many times faster the wasm kernel is than its pure-JS twin.', `${chosen}.`],
   data: { results },
 });

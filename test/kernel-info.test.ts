@@ -1,5 +1,6 @@
 // kernelInfo(): which kernels run, following setBackend, setThreads and init({ winograd }).
 import { afterAll, expect, test } from 'vitest';
+import { GEMM_KERNELS } from '../src/backend/kernels.js';
 import { init, kernelInfo, setBackend, setThreads, threadCount, usesFma } from '../src/index.js';
 
 await init();
@@ -10,12 +11,18 @@ afterAll(async () => {
   await init({ winograd: true });
 });
 
-test('kernelInfo reports the backend, FMA, the GEMM tile, threads and the Winograd default', async () => {
+test('kernelInfo reports the backend, FMA, the GEMM micro-kernel and its tile, threads and the Winograd default', async () => {
   setBackend('wasm');
-  expect(kernelInfo()).toEqual({ backend: 'wasm', fma: usesFma(), gemmTile: { rows: 4, columns: 8 }, threads, winograd: true });
+  const { gemmKernels } = kernelInfo();
+  for (const { name, rows, columns } of Object.values(gemmKernels)) {
+    expect(Object.keys(GEMM_KERNELS)).toContain(name);
+    expect({ rows, columns }).toEqual({ rows: GEMM_KERNELS[name].rows, columns: GEMM_KERNELS[name].columns });
+  }
+  expect(kernelInfo()).toEqual({ backend: 'wasm', fma: usesFma(), gemmKernels: { fewRows: expect.any(Object), manyRows: expect.any(Object) },
+    gemmKernelTimed: expect.any(Boolean), threads, winograd: true });
   await init({ winograd: false });
   setThreads(1);
   expect(kernelInfo()).toMatchObject({ threads: 1, winograd: false });
   setBackend('js');
-  expect(kernelInfo()).toMatchObject({ backend: 'js', fma: false, threads: 1 });
+  expect(kernelInfo()).toMatchObject({ backend: 'js', fma: false, gemmKernels, threads: 1 });
 });

@@ -2,13 +2,13 @@
 // `init()` creates them; everything that touches tensor data goes through here.
 import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
-import { GEMM_TILE, type BackendName, type Kernels, type WasmExports } from './kernels.js';
+import { GEMM_KERNELS, type BackendName, type GemmKernelName, type GemmProductKind, type Kernels, type WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import type { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
 import { options as checkOptions } from '../options.js';
-import { abortFrom, checkExports, warmUp } from './wasm-setup.js';
+import { abortFrom, checkExports, selectGemmKernel, warmUp } from './wasm-setup.js';
 import { FileFormatError, NotInitializedError, ResourceError, ValueError } from '../errors.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
@@ -42,6 +42,12 @@ export interface InitOptions {
    *  { winograd })): fewer multiplications, results that differ from im2col's in the last bits.
    *  Default: true. Any init() may change it. */
   winograd?: boolean;
+  /** The wasm GEMM micro-kernel, by name ('4x8' or '2x16'; see kernelInfo()). All give the same
+   *  results; by default init() times them once V8 has optimized them (20–70 ms, mostly waiting
+   *  for its compiler) and keeps the fastest on this CPU for each kind of product. Naming one pins
+   *  it for all products, e.g. to compare them. Default: $SCRATCHNET_GEMM_KERNEL where set. Fixed
+   *  by the first init(). */
+  gemmKernel?: GemmKernelName;
 }
 
 interface Runtime {
@@ -58,6 +64,9 @@ interface Runtime {
   threadsAsked: boolean; // by the user, rather than by default
   fmaAsked: boolean; // the first init()'s option
   fma: boolean; // the loaded build multiply-adds fused
+  gemmKernelAsked: GemmKernelName | undefined; // the first init()'s option (or the environment's)
+  gemmKernels: Record<GemmProductKind, GemmKernelName>; // the GEMM micro-kernels every thread runs
+  gemmKernelTimed: boolean; // chosen by timing the candidates, not named
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
   winograd: boolean; // init()'s winograd
@@ -66,12 +75,12 @@ interface Runtime {
 let rt: Runtime | undefined;
 let loading: Promise<void> | undefined;
 // the options of the init() calls not yet settled: concurrent calls must agree
-const pending: { backend: BackendName; threads?: number; fma?: boolean }[] = [];
+const pending: { backend: BackendName; threads?: number; fma?: boolean; gemmKernel?: GemmKernelName }[] = [];
 
 /** Loads the wasm kernels and creates the linear memory. Safe to call more than once, but calls
  *  in flight at the same time must not ask for different backends, threads or fma. */
 export async function init(opts: InitOptions = {}): Promise<void> {
-  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma', 'winograd']);
+  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma', 'winograd', 'gemmKernel']);
   const backend = options.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'js') {
     throw new ValueError(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
@@ -80,11 +89,13 @@ export async function init(opts: InitOptions = {}): Promise<void> {
   for (const key of ['fma', 'winograd'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ValueError(`init: ${key} must be true or false, got ${String(options[key])}`);
   }
-  const asked = { backend, threads, fma: options.fma };
+  const gemmKernel = options.gemmKernel === undefined ? undefined : checkGemmKernel('init: gemmKernel', options.gemmKernel);
+  const asked = { backend, threads, fma: options.fma, gemmKernel };
   for (const other of pending) {
     const clash = other.backend !== backend ? `backend '${backend}' while one with backend '${other.backend}'`
       : threads !== undefined && other.threads !== undefined && threads !== other.threads ? `threads ${threads} while one with threads ${other.threads}`
-        : asked.fma !== undefined && other.fma !== undefined && asked.fma !== other.fma ? `fma ${asked.fma} while one with fma ${other.fma}` : '';
+        : asked.fma !== undefined && other.fma !== undefined && asked.fma !== other.fma ? `fma ${asked.fma} while one with fma ${other.fma}`
+          : gemmKernel && other.gemmKernel && gemmKernel !== other.gemmKernel ? `gemmKernel '${gemmKernel}' while one with gemmKernel '${other.gemmKernel}'` : '';
     if (clash) throw new ValueError(`init: called with ${clash} is still in progress; await the first before asking for another`);
   }
   pending.push(asked);
@@ -99,11 +110,13 @@ async function initOnce(backend: BackendName, threads: number | undefined, optio
   // NOTE: awaited before the check below, so that concurrent first calls create one runtime
   const byDefault = rt || threads !== undefined ? 1 : await defaultThreads();
   const first = !rt;
-  if (!rt) createRuntime(threads ?? byDefault, threads !== undefined, options.fma ?? defaultFma());
+  if (!rt) createRuntime(threads ?? byDefault, threads !== undefined, options.fma ?? defaultFma(), options.gemmKernel ?? defaultGemmKernel());
   else if (threads !== undefined && threads !== rt.threads && sharedMemoryAvailable()) {
     throw new ValueError(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
   } else if (options.fma !== undefined && options.fma !== rt.fmaAsked) {
     throw new ValueError(`init: fma is fixed by the first init() (${rt.fmaAsked}); got ${options.fma}`);
+  } else if (options.gemmKernel !== undefined && options.gemmKernel !== rt.gemmKernelAsked) {
+    throw new ValueError(`init: gemmKernel is fixed by the first init() (${rt.gemmKernelAsked ?? 'timed'}); got '${options.gemmKernel}'`);
   }
   if (options.winograd !== undefined) rt!.winograd = options.winograd;
   if (backend === 'js' || isNode()) await loadJsKernels();
@@ -163,12 +176,25 @@ function defaultFma(): boolean {
   throw new ValueError(`init: SCRATCHNET_FMA must be 0 or 1, got ${JSON.stringify(fromEnv)}`);
 }
 
+// SCRATCHNET_GEMM_KERNEL names the GEMM micro-kernel in Node (as init({ gemmKernel }) does)
+function defaultGemmKernel(): GemmKernelName | undefined {
+  const fromEnv = typeof process === 'undefined' ? undefined : process.env?.SCRATCHNET_GEMM_KERNEL;
+  return fromEnv === undefined || fromEnv === '' ? undefined : checkGemmKernel('init: SCRATCHNET_GEMM_KERNEL', fromEnv);
+}
+
+function checkGemmKernel(what: string, name: unknown): GemmKernelName {
+  if (typeof name !== 'string' || !Object.hasOwn(GEMM_KERNELS, name)) {
+    throw new ValueError(`${what} must be one of ${Object.keys(GEMM_KERNELS).map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name) ?? String(name)}`);
+  }
+  return name as GemmKernelName;
+}
+
 // SharedArrayBuffer exists in Node and, in browsers, only on cross-origin isolated pages.
 function sharedMemoryAvailable(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 }
 
-function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
+function createRuntime(asked: number, explicit: boolean, fma: boolean, gemmKernel: GemmKernelName | undefined): void {
   let threads = asked;
   if (threads > 1 && !sharedMemoryAvailable()) {
     console.warn(`scratchnet: ${threads} threads need SharedArrayBuffer (a cross-origin isolated page); running on one`);
@@ -195,6 +221,9 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean): void {
     threadsAsked: explicit,
     fmaAsked: fma,
     fma: false,
+    gemmKernelAsked: gemmKernel,
+    gemmKernels: { fewRows: gemmKernel ?? '4x8', manyRows: gemmKernel ?? '4x8' },
+    gemmKernelTimed: false,
     winograd: true,
   };
   rt = state;
@@ -218,13 +247,21 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   if (heapBase > RESERVED_BYTES) {
     throw new FileFormatError(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
   }
-  warmUp(exports, state.allocator);
+  if (state.gemmKernelAsked) {
+    exports.gemm_set_kernel(GEMM_KERNELS[state.gemmKernelAsked].id, GEMM_KERNELS[state.gemmKernelAsked].id);
+    warmUp(exports, state.allocator);
+  } else {
+    // the timing runs every candidate until V8 has optimized it: no warm-up needed after it
+    const selection = await selectGemmKernel(exports, state.allocator);
+    state.gemmKernels = selection.kernels;
+    state.gemmKernelTimed = selection.settled;
+  }
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
   if (state.threads > 1) {
     try {
       // a module of its own: pages on one thread (the browser default) never load it
       const { ThreadPool } = await import('./threads.js');
-      state.pool = await ThreadPool.start(state.threads, module, state.memory);
+      state.pool = await ThreadPool.start(state.threads, module, state.memory, [GEMM_KERNELS[state.gemmKernels.fewRows].id, GEMM_KERNELS[state.gemmKernels.manyRows].id]);
     } catch (e) {
       // threads the user asked for must start; the default quietly degrades to one
       if (state.threadsAsked) throw e;
@@ -316,18 +353,30 @@ export interface KernelInfo {
   /** Whether the matrix products multiply-add fused: init()'s `fma` where the engine has relaxed
    *  SIMD. Chosen by that rule, never by timing: fused and unfused products round differently. */
   fma: boolean;
-  /** The GEMM micro-kernel's register tile (rows × columns of C). */
-  gemmTile: { rows: number; columns: number };
+  /** The wasm GEMM micro-kernels every thread runs, with their register tiles (rows × columns of
+   *  C): for products of at most 64 rows of C whose B is not transposed (`fewRows`: a
+   *  convolution's, Winograd's channel sums) and for the others (`manyRows`). init()'s
+   *  `gemmKernel` for both, or the fastest candidate for each as init() timed them on this CPU.
+   *  The candidates give the same results: the choice changes only the speed. On the JS backend:
+   *  those the wasm kernels would run. */
+  gemmKernels: Record<GemmProductKind, { name: GemmKernelName; rows: number; columns: number }>;
+  /** Whether init() chose gemmKernels by timing the candidates (false: they were named, or the
+   *  timing did not settle and the default 4x8 runs). */
+  gemmKernelTimed: boolean;
   /** Threads the kernels may use now (threadCount()). */
   threads: number;
   /** init()'s `winograd`: the default of Convolution's. */
   winograd: boolean;
 }
 
-/** Which kernels run: the backend, FMA or not, the GEMM tile, threads, Winograd by default. */
+/** Which kernels run: the backend, FMA or not, the GEMM micro-kernels and their tiles, threads,
+ *  Winograd by default. */
 export function kernelInfo(): KernelInfo {
   const state = runtime('kernelInfo');
-  return { backend: state.active, fma: usesFma(), gemmTile: { ...GEMM_TILE }, threads: threadCount(), winograd: state.winograd };
+  const kernel = (name: GemmKernelName) => ({ name, rows: GEMM_KERNELS[name].rows, columns: GEMM_KERNELS[name].columns });
+  const { fewRows, manyRows } = state.gemmKernels;
+  return { backend: state.active, fma: usesFma(), gemmKernels: { fewRows: kernel(fewRows), manyRows: kernel(manyRows) },
+    gemmKernelTimed: state.gemmKernelTimed, threads: threadCount(), winograd: state.winograd };
 }
 
 /** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */

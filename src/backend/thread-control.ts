@@ -31,4 +31,5 @@ export interface ThreadStart {
   control: SharedArrayBuffer;
   slot: number;
   names: string[];
+  gemmKernels: [number, number]; // gemm_set_kernel's ids (fewRows, manyRows): the same on every thread
 }

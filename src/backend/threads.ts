@@ -31,8 +31,9 @@ export class ThreadPool {
     this.#seq = slots.map(() => 0);
   }
 
-  /** Starts `size − 1` kernel threads (the calling thread is the first of `size`). */
-  static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<ThreadPool> {
+  /** Starts `size − 1` kernel threads (the calling thread is the first of `size`), each running
+   *  the GEMM micro-kernels `gemmKernels` (gemm_set_kernel's ids), as the calling thread does. */
+  static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory, gemmKernels: [number, number]): Promise<ThreadPool> {
     const names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name).sort();
     const control = new SharedArrayBuffer(SLOT_BYTES * (size - 1));
     const threads: KernelThread[] = [];
@@ -40,7 +41,7 @@ export class ThreadPool {
       for (let slot = 0; slot < size - 1; slot++) {
         const thread = await spawn();
         threads.push(thread);
-        thread.post({ module, memory, control, slot, names });
+        thread.post({ module, memory, control, slot, names, gemmKernels });
         await thread.ready;
       }
     } catch (e) {

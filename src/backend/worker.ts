@@ -35,6 +35,7 @@ async function begin(start: ThreadStart, post: (message: string) => void): Promi
   const instance = await WebAssembly.instantiate(start.module, { env });
   const exports = instance.exports as Record<string, Kernel>;
   const kernels = start.names.map((name) => exports[name]);
+  if (!exports.gemm_set_kernel(...start.gemmKernels)) throw new Error(`no GEMM micro-kernels ${start.gemmKernels.join(', ')}`);
   post('ready');
   serve(start, kernels);
 }

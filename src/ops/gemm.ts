@@ -1,5 +1,4 @@
 // Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
-import { GEMM_TILE } from '../backend/kernels.js';
 import { kernels, runParallel, workspace } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { checkTensor, empty, sharesMemory, type Tensor } from '../tensor.js';
@@ -37,7 +36,9 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor, options: GemmOptions = {})
   return c;
 }
 
-const { rows: MR, columns: NR } = GEMM_TILE;
+// NOTE: split at whole 4 × 8 tiles, whichever micro-kernel runs (a 2 × 16 one may then compute a
+// ragged panel at the split): at 16 columns, a split of TwoLayerNet's 50 columns gives 32 and 18
+const MR = 4, NR = 8;
 // assembly/gemm.ts reads a B that is not transposed in place, unpacked, when A has at most this
 // many rows (IN_PLACE_MAX_M). NOTE: a cut by rows that crosses it makes every part slower: for
 // TwoLayerNet's X·W1 (100 × 784 · 784 × 50) the 52-row part took 126 µs, the 32-column part of a
