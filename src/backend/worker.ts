@@ -2,6 +2,7 @@
 // the kernels on the shared memory, says it is ready, then runs the kernel ranges the calling
 // thread posts into its control slot until told to stop. It never returns to its event loop: it
 // waits on the slot with Atomics, which is what lets a hand-off take microseconds, not a message.
+import { ScratchnetError } from '../errors.js';
 import { ARGC, CLAIM, DONE, ERROR, KERNEL, SEQ, slotViews, type ThreadStart } from './thread-control.js';
 
 // NOTE: kernels of a training step arrive microseconds apart, and waking a sleeping thread costs
@@ -35,7 +36,7 @@ async function begin(start: ThreadStart, post: (message: string) => void): Promi
   const instance = await WebAssembly.instantiate(start.module, { env });
   const exports = instance.exports as Record<string, Kernel>;
   const kernels = start.names.map((name) => exports[name]);
-  if (!exports.gemm_set_kernel(...start.gemmKernels)) throw new Error(`no GEMM micro-kernels ${start.gemmKernels.join(', ')}`);
+  if (!exports.gemm_set_kernel(...start.gemmKernels)) throw new ScratchnetError(`scratchnet: kernel thread: no GEMM micro-kernels ${start.gemmKernels.join(', ')}`, 'ERR_INTERNAL');
   post('ready');
   serve(start, kernels);
 }
