@@ -10,7 +10,11 @@
 // gradient and argmax in scratch. The convolution's output and its gradient (6.9 MB each for
 // SimpleConvNet at batch 100) are never written to memory or read back. The numbers are the same
 // as the separate passes': the same kernels run on the same values.
-import { outSize } from './geometry';
+import { field, outSize } from './geometry';
+import {
+  GEOMETRY_C, GEOMETRY_FH, GEOMETRY_FN, GEOMETRY_FW, GEOMETRY_H, GEOMETRY_PAD, GEOMETRY_POOL_H, GEOMETRY_POOL_PAD, GEOMETRY_POOL_STRIDE,
+  GEOMETRY_POOL_W, GEOMETRY_RELU, GEOMETRY_STRIDE, GEOMETRY_W,
+} from '../src/backend/conv-layout';
 import { f32_col2im_t, f32_im2col_t } from './im2col';
 import { f32_gemm, f32_gemm_workspace_bytes, gemmRowBias } from './gemm';
 import { f32_maxpool_bwd, f32_maxpool_fwd } from './pool';
@@ -20,8 +24,10 @@ import { addChannels, reluKeepingArgmax, storeChannelSums } from './conv-parts';
 
 // out_n (FN, P) = W (FN, K) · col_n + b, for the N samples at x; out is (N, FN, OH, OW).
 // NOTE: the product adds the bias as it stores its tiles, rather than in a pass of its own.
-export function f32_conv_fwd(x: usize, w: usize, b: usize, out: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                             FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): void {
+export function f32_conv_fwd(x: usize, w: usize, b: usize, out: usize, scratch: usize, N: i32, g: usize): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    FH = field(g, GEOMETRY_FH), FW = field(g, GEOMETRY_FW), stride = field(g, GEOMETRY_STRIDE),
+    pad = field(g, GEOMETRY_PAD);
   const K = C * FH * FW, P = outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
   for (let n = 0; n < N; n++) {
     convSample(x + <usize>n * off(C * H * W), w, b, out + <usize>n * off(FN * P), scratch, C, H, W, FN, FH, FW, stride, pad, K, P);
@@ -32,9 +38,11 @@ export function f32_conv_fwd(x: usize, w: usize, b: usize, out: usize, scratch: 
 // y and argmax (N, FN, PoolH, PoolW) as f32_maxpool_fwd gives them. With relu = 1, then a ReLU
 // over y (f32_relu_fwd's values), and argmax −1 where the ReLU's gradient is 0 (y not > 0): the
 // pooling's backward then drops those gradients as the ReLU's backward would have zeroed them.
-export function f32_conv_maxpool_fwd(x: usize, w: usize, b: usize, y: usize, argmax: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                     FN: i32, FH: i32, FW: i32, stride: i32, pad: i32,
-                                     PH: i32, PW: i32, poolStride: i32, poolPad: i32, relu: i32): void {
+export function f32_conv_maxpool_fwd(x: usize, w: usize, b: usize, y: usize, argmax: usize, scratch: usize, N: i32, g: usize): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    FH = field(g, GEOMETRY_FH), FW = field(g, GEOMETRY_FW), stride = field(g, GEOMETRY_STRIDE),
+    pad = field(g, GEOMETRY_PAD), PH = field(g, GEOMETRY_POOL_H), PW = field(g, GEOMETRY_POOL_W),
+    poolStride = field(g, GEOMETRY_POOL_STRIDE), poolPad = field(g, GEOMETRY_POOL_PAD), relu = field(g, GEOMETRY_RELU);
   const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
   const K = C * FH * FW, P = OH * OW;
   const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
@@ -57,18 +65,22 @@ export function f32_conv_maxpool_fwd(x: usize, w: usize, b: usize, y: usize, arg
 // and db[f0 : f0 + fCount] = the sums of those channels of dout (f32_sum_channels's value), read
 // while dout_n is in cache from the product. Threads split the filters, not the samples, so every
 // sum runs over the samples in the same order as on one thread.
-export function f32_conv_bwd_filter(x: usize, dout: usize, dwt: usize, db: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                    FN: i32, FH: i32, FW: i32, stride: i32, pad: i32,
-                                    f0: i32, fCount: i32): void {
+export function f32_conv_bwd_filter(x: usize, dout: usize, dwt: usize, db: usize, scratch: usize, N: i32, g: usize, f0: i32, fCount: i32): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    FH = field(g, GEOMETRY_FH), FW = field(g, GEOMETRY_FW), stride = field(g, GEOMETRY_STRIDE),
+    pad = field(g, GEOMETRY_PAD);
   filterGradient(x, dout, 0, dwt, db, scratch, N, C, H, W, FN, FH, FW, stride, pad, 0, 0, 0, 0, f0, fCount);
 }
 
 // f32_conv_bwd_filter where the convolution was followed by a max pooling (f32_conv_maxpool_fwd):
 // dy and argmax are the pooling's, and each sample's dout planes [f0, f0 + fCount) are rebuilt
 // from them in scratch.
-export function f32_maxpool_conv_bwd_filter(x: usize, dy: usize, argmax: usize, dwt: usize, db: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                            FN: i32, FH: i32, FW: i32, stride: i32, pad: i32,
-                                            PH: i32, PW: i32, poolStride: i32, poolPad: i32, f0: i32, fCount: i32): void {
+export function f32_maxpool_conv_bwd_filter(x: usize, dy: usize, argmax: usize, dwt: usize, db: usize, scratch: usize,
+                                            N: i32, g: usize, f0: i32, fCount: i32): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    FH = field(g, GEOMETRY_FH), FW = field(g, GEOMETRY_FW), stride = field(g, GEOMETRY_STRIDE),
+    pad = field(g, GEOMETRY_PAD), PH = field(g, GEOMETRY_POOL_H), PW = field(g, GEOMETRY_POOL_W),
+    poolStride = field(g, GEOMETRY_POOL_STRIDE), poolPad = field(g, GEOMETRY_POOL_PAD);
   filterGradient(x, dy, argmax, dwt, db, scratch, N, C, H, W, FN, FH, FW, stride, pad, PH, PW, poolStride, poolPad, f0, fCount);
 }
 
@@ -100,8 +112,10 @@ export function f32_maxpool_conv_bwd_filter(x: usize, dy: usize, argmax: usize, 
 }
 
 // dx_n = col2im_t(Wᵀ (K, FN) · dout_n (FN, P)) for the N samples at dout; dx is (N, C, H, W).
-export function f32_conv_bwd_data(w: usize, dout: usize, dx: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                  FN: i32, FH: i32, FW: i32, stride: i32, pad: i32): void {
+export function f32_conv_bwd_data(w: usize, dout: usize, dx: usize, scratch: usize, N: i32, g: usize): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    FH = field(g, GEOMETRY_FH), FW = field(g, GEOMETRY_FW), stride = field(g, GEOMETRY_STRIDE),
+    pad = field(g, GEOMETRY_PAD);
   const P = outSize(H, FH, stride, pad) * outSize(W, FW, stride, pad);
   for (let n = 0; n < N; n++) {
     dataSample(w, dout + <usize>n * off(FN * P), dx + <usize>n * off(C * H * W), scratch, C, H, W, FN, FH, FW, stride, pad, P);
@@ -110,9 +124,11 @@ export function f32_conv_bwd_data(w: usize, dout: usize, dx: usize, scratch: usi
 
 // f32_conv_bwd_data where the convolution was followed by a max pooling: dy and argmax are the
 // pooling's, and each sample's dout is rebuilt from them in scratch.
-export function f32_maxpool_conv_bwd_data(w: usize, dy: usize, argmax: usize, dx: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                          FN: i32, FH: i32, FW: i32, stride: i32, pad: i32,
-                                          PH: i32, PW: i32, poolStride: i32, poolPad: i32): void {
+export function f32_maxpool_conv_bwd_data(w: usize, dy: usize, argmax: usize, dx: usize, scratch: usize, N: i32, g: usize): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    FH = field(g, GEOMETRY_FH), FW = field(g, GEOMETRY_FW), stride = field(g, GEOMETRY_STRIDE),
+    pad = field(g, GEOMETRY_PAD), PH = field(g, GEOMETRY_POOL_H), PW = field(g, GEOMETRY_POOL_W),
+    poolStride = field(g, GEOMETRY_POOL_STRIDE), poolPad = field(g, GEOMETRY_POOL_PAD);
   const OH = outSize(H, FH, stride, pad), OW = outSize(W, FW, stride, pad);
   const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
   const doutN = planes(scratch, C, H, W, FN, FH, FW, stride, pad);

@@ -5,3 +5,8 @@
   const room = size + 2 * pad - filter;
   return room < 0 ? 0 : room / stride + 1;
 }
+
+// Field i of a params block at p (src/backend/conv-layout.ts gives the indices)
+@inline export function field(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}

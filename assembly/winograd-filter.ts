@@ -4,7 +4,11 @@
 // products summed over the tiles of every sample (16 or 36 matrix products), then Gᵀ dU G.
 import { addChannel, storeChannelSums } from './conv-parts';
 import { f32_gemm, f32_gemm_workspace_bytes } from './gemm';
-import { outSize } from './geometry';
+import { field, outSize } from './geometry';
+import {
+  GEOMETRY_C, GEOMETRY_FN, GEOMETRY_H, GEOMETRY_PAD, GEOMETRY_POOL_H, GEOMETRY_POOL_PAD, GEOMETRY_POOL_STRIDE, GEOMETRY_POOL_W,
+  GEOMETRY_TILE, GEOMETRY_W,
+} from '../src/backend/conv-layout';
 import { f32_maxpool_bwd } from './pool';
 import { chunkSamples, filterFromWinograd, gradientTransform, inputTransform, padSample, roundUp, tiles } from './winograd-tiles';
 import { chunkSamples4 } from './winograd4';
@@ -21,16 +25,20 @@ import { inputTransform4, rowFloats4, tiles4 } from './winograd4-tiles';
 // NOTE (rounding): 2 roundings in dM, 2 in V, one per tile summed and one per chunk merged, 4 in
 // Gᵀ dU G: |error| ≤ γ(N·T + N + 8)·S, T tiles per sample, S the computation on absolute values
 // (F(4×4): assembly/winograd4-filter.ts).
-export function f32_winograd_bwd_filter(x: usize, dout: usize, dw: usize, db: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                        FN: i32, pad: i32, f0: i32, fCount: i32, tile: i32): void {
+export function f32_winograd_bwd_filter(x: usize, dout: usize, dw: usize, db: usize, scratch: usize,
+                                        N: i32, g: usize, f0: i32, fCount: i32): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    pad = field(g, GEOMETRY_PAD), tile = field(g, GEOMETRY_TILE);
   filterGradient(x, dout, 0, dw, db, scratch, N, C, H, W, FN, pad, 0, 0, 0, 0, f0, fCount, tile);
 }
 
 // f32_winograd_bwd_filter where the convolution was followed by a max pooling: dy and argmax are
 // the pooling's, and each sample's dout planes [f0, f0 + fCount) are rebuilt from them in scratch.
-export function f32_maxpool_winograd_bwd_filter(x: usize, dy: usize, argmax: usize, dw: usize, db: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                                FN: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, f0: i32, fCount: i32,
-                                                tile: i32): void {
+export function f32_maxpool_winograd_bwd_filter(x: usize, dy: usize, argmax: usize, dw: usize, db: usize, scratch: usize,
+                                                N: i32, g: usize, f0: i32, fCount: i32): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    pad = field(g, GEOMETRY_PAD), PH = field(g, GEOMETRY_POOL_H), PW = field(g, GEOMETRY_POOL_W),
+    poolStride = field(g, GEOMETRY_POOL_STRIDE), poolPad = field(g, GEOMETRY_POOL_PAD), tile = field(g, GEOMETRY_TILE);
   filterGradient(x, dy, argmax, dw, db, scratch, N, C, H, W, FN, pad, PH, PW, poolStride, poolPad, f0, fCount, tile);
 }
 

@@ -19,7 +19,11 @@
 // chunk's size depends only on the shapes, and an output element's sum never depends on which
 // columns share its product: results are bit-identical for any split of the samples between threads.
 import { f32_gemm, f32_gemm_workspace_bytes } from './gemm';
-import { outSize } from './geometry';
+import { field, outSize } from './geometry';
+import {
+  GEOMETRY_C, GEOMETRY_FN, GEOMETRY_H, GEOMETRY_PAD, GEOMETRY_POOL_H, GEOMETRY_POOL_PAD, GEOMETRY_POOL_STRIDE, GEOMETRY_POOL_W,
+  GEOMETRY_RELU, GEOMETRY_TILE, GEOMETRY_W,
+} from '../src/backend/conv-layout';
 import { f32_maxpool_bwd, f32_maxpool_fwd } from './pool';
 import { reluKeepingArgmax } from './conv-parts';
 import { chunkSamples, inputTransform, outputTransform, padSample, roundUp, tiles } from './winograd-tiles';
@@ -75,8 +79,9 @@ export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i
 
 // out (N, FO, OH, OW) = the 3×3 convolution, stride 1, of x (N, CI, H, W) padded by pad, whose
 // filters U are f32_winograd_filter's, + b[f] (b = 0: no bias); OH = H + 2·pad − 2.
-export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
-                                 FO: i32, pad: i32, tile: i32): void {
+export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, g: usize): void {
+  const CI = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FO = field(g, GEOMETRY_FN),
+    pad = field(g, GEOMETRY_PAD), tile = field(g, GEOMETRY_TILE);
   convolve(x, u, b, out, scratch, N, CI, H, W, FO, pad, tile);
 }
 
@@ -94,8 +99,12 @@ export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scrat
 // f32_winograd_fwd, then a max pooling of PH × PW at poolStride with poolPad over each chunk's output
 // (kept in scratch, never written out) and, with relu = 1, a ReLU: y and argmax as
 // f32_conv_maxpool_fwd gives them for the same convolution output.
-export function f32_winograd_maxpool_fwd(x: usize, u: usize, b: usize, y: usize, argmax: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
-                                         FO: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, relu: i32, tile: i32): void {
+export function f32_winograd_maxpool_fwd(x: usize, u: usize, b: usize, y: usize, argmax: usize, scratch: usize,
+                                         N: i32, g: usize): void {
+  const CI = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FO = field(g, GEOMETRY_FN),
+    pad = field(g, GEOMETRY_PAD), PH = field(g, GEOMETRY_POOL_H), PW = field(g, GEOMETRY_POOL_W),
+    poolStride = field(g, GEOMETRY_POOL_STRIDE), poolPad = field(g, GEOMETRY_POOL_PAD), relu = field(g, GEOMETRY_RELU),
+    tile = field(g, GEOMETRY_TILE);
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
   const nb = samplesPerChunk(OH, OW, tile);
   const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
@@ -112,8 +121,11 @@ export function f32_winograd_maxpool_fwd(x: usize, u: usize, b: usize, y: usize,
 // dx (N, C, H, W) of f32_winograd_maxpool_fwd's convolution (C, H, W, FN and pad are its), from the
 // pooling's dy and argmax: per chunk of samples, the convolution's gradient rebuilt in scratch
 // (f32_maxpool_bwd), then its dx by Winograd with the filters f32_winograd_filter gave with flip = 1.
-export function f32_maxpool_winograd_bwd_data(u: usize, dy: usize, argmax: usize, dx: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                              FN: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, tile: i32): void {
+export function f32_maxpool_winograd_bwd_data(u: usize, dy: usize, argmax: usize, dx: usize, scratch: usize,
+                                              N: i32, g: usize): void {
+  const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
+    pad = field(g, GEOMETRY_PAD), PH = field(g, GEOMETRY_POOL_H), PW = field(g, GEOMETRY_POOL_W),
+    poolStride = field(g, GEOMETRY_POOL_STRIDE), poolPad = field(g, GEOMETRY_POOL_PAD), tile = field(g, GEOMETRY_TILE);
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
   const nb = samplesPerChunk(H, W, tile);
   const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);

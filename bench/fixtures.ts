@@ -4,6 +4,7 @@ import {
   Adam, createRng, DeepConvNet, empty, MiniBatches, SGD, SimpleConvNet, tensor, TwoLayerNet,
   type BackendName, type Kernels, type Tensor,
 } from 'scratchnet';
+import type * as Geometry from '../dist/backend/conv-geometry.js';
 import type * as Runtime from '../dist/backend/runtime.js';
 
 export const rng = createRng(0);
@@ -43,6 +44,14 @@ export const AFFINE_GEMMS: [string, [number, number], [number, number], boolean,
 export async function rawKernels(): Promise<Record<BackendName, Kernels>> {
   const runtime = (await import(new URL('../../dist/backend/runtime.js', import.meta.url).href)) as typeof Runtime;
   return { wasm: runtime.backendKernels('wasm'), js: runtime.backendKernels('js') };
+}
+
+/** A writer of a convolution pass's geometry into the kernels' params block (the runtime's, as
+ *  rawKernels); it returns the block's offset, for a raw call of a convolution kernel. */
+export async function geometryWriter(): Promise<(...args: Parameters<typeof Geometry.convGeometry>) => number> {
+  const runtime = (await import(new URL('../../dist/backend/runtime.js', import.meta.url).href)) as typeof Runtime;
+  const geometry = (await import(new URL('../../dist/backend/conv-geometry.js', import.meta.url).href)) as typeof Geometry;
+  return (...args) => runtime.geometryBlock(geometry.convGeometry(...args));
 }
 
 /** Bytes of linear memory, as a float tensor of at least that size (for kernels' u8 or i32 data). */

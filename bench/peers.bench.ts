@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Convolution, createRng, gemm, init, Pooling, Relu, setBackend, SoftmaxWithLoss, tensor, zeros, type Tensor } from 'scratchnet';
 import {
-  AFFINE_GEMMS, CONV_IN, CONV_OUT, CONV_W, mnistLike, randomArray, rawKernels, scratch, simpleConvNetStep, size, twoLayerNetStep,
+  AFFINE_GEMMS, CONV_IN, CONV_OUT, CONV_W, geometryWriter, mnistLike, randomArray, rawKernels, scratch, simpleConvNetStep, size, twoLayerNetStep,
 } from './fixtures.js';
 import { fmtMs, median, publish, speedup, type Cell } from './report.js';
 
@@ -192,7 +192,7 @@ const items: Item[] = [
       const dy = tensor(convDy, CONV_OUT);
       const dx = zeros(CONV_IN);
       const work = scratch(k.f32_conv_scratch_bytes(1, 28, 28, 30, 5, 5, 1, 0));
-      return () => k.f32_conv_bwd_data(w.offset, dy.offset, dx.offset, work.offset, 100, 1, 28, 28, 30, 5, 5, 1, 0);
+      return () => k.f32_conv_bwd_data(w.offset, dy.offset, dx.offset, work.offset, 100, writeGeometry(1, 28, 28, 30, 5, 5, 1, 0, 0));
     },
     tfjs: () => {
       const dy = tf.tensor4d(convDy, NHWC_OUT);
@@ -258,6 +258,7 @@ const put = (item: string, side: Side, value: Result) => ((results[item] ??= {})
 await init({ threads: 1 }); // one thread each, as the peers run
 setBackend('wasm');
 const kernelsWasm = (await rawKernels()).wasm;
+const writeGeometry = await geometryWriter();
 for (const item of items) put(item.name, 'scratchnet', await median(item.scratchnet()));
 
 // ---- TensorFlow.js: wasm backend forced to the non-threaded SIMD binary and one thread, then cpu

@@ -10,13 +10,13 @@ import { gemm, init, kernelInfo, randn, setThreads, zeros } from '../src/index.j
 import { GEMM_KERNELS, type GemmKernelName } from '../src/backend/kernels.js';
 import { relaxedSimdAvailable } from '../src/backend/relaxed-simd.js';
 import { createRng } from '../src/rng.js';
+import { convGeometry, GEOMETRY_BYTES, writeGeometry } from '../src/backend/conv-geometry.js';
 
 interface Module {
   f32_gemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number,
            b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
   f32_gemm_workspace_bytes(M: number, N: number, K: number): number;
-  f32_conv_fwd(x: number, w: number, b: number, out: number, scratch: number, N: number, C: number, H: number, W: number,
-               FN: number, FH: number, FW: number, stride: number, pad: number): void;
+  f32_conv_fwd(x: number, w: number, b: number, out: number, scratch: number, N: number, geometry: number): void;
   gemm_set_kernel(fewRows: number, manyRows: number): number;
   memory: WebAssembly.Memory;
 }
@@ -122,9 +122,11 @@ describe.each(builds)('%s build', (_, loadBuild) => {
       const x = BASE, w = x + 4 * N * C * H * W, b = w + 4 * FN * K, out = b + 4 * FN, scratch = out + 4 * N * FN * P;
       const heap = new Float32Array(m.memory.buffer);
       for (let i = x / 4; i < out / 4; i++) heap[i] = rng.uniform() * 2 - 1;
+      const geometry = BASE - GEOMETRY_BYTES;
+      writeGeometry(m.memory.buffer, geometry, convGeometry(C, H, W, FN, 3, 3, 1, pad, 0));
       const results = NAMES.map((name) => {
         m.gemm_set_kernel(GEMM_KERNELS[name].id, GEMM_KERNELS[name].id);
-        m.f32_conv_fwd(x, w, b, out, scratch, N, C, H, W, FN, 3, 3, 1, pad);
+        m.f32_conv_fwd(x, w, b, out, scratch, N, geometry);
         return new Uint32Array(heap.slice(out / 4, out / 4 + N * FN * P).buffer);
       });
       for (let i = 1; i < results.length; i++) expect(results[i], `${NAMES[i]}: ${[N, C, H, W, FN, pad]}`).toEqual(results[0]);

@@ -4,6 +4,7 @@ import { instantiate } from '../../build/scratchnet.js';
 import { ALIGN, Allocator } from './allocator.js';
 import { GEMM_KERNELS, type BackendName, type GemmKernelName, type GemmProductKind, type Kernels, type WasmExports } from './kernels.js';
 import { compileWasm, type WasmSource } from './load.js';
+import { GEOMETRY_BYTES, writeGeometry, type ConvGeometry } from './conv-geometry.js';
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import type { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
@@ -15,6 +16,9 @@ import { FileFormatError, NotInitializedError, ResourceError, ValueError } from 
 // and kernels never allocate) sits below this address; tensors start above it. init() checks
 // the module's __heap_base against it.
 const RESERVED_BYTES = 65536;
+// NOTE: the kernels' params blocks (conv-geometry.ts) sit at the top of that reserved space: written
+// by the calling thread right before each call, read by every thread during it.
+const PARAMS_OFFSET = RESERVED_BYTES - GEOMETRY_BYTES;
 const INITIAL_PAGES = 256; // 16 MiB; grows on demand
 // A shared memory must declare its maximum up front (it grows in place, never moves): 4 GiB,
 // everything wasm32 can address; only address space is reserved.
@@ -244,8 +248,8 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
       (state.shared ? ' (the memory is shared: the module must be a threads build, build/scratchnet-threads*.wasm)' : ''));
   }
   const heapBase = exports.heap_base();
-  if (heapBase > RESERVED_BYTES) {
-    throw new FileFormatError(`init: the kernels' static data ends at byte ${heapBase}, past the ${RESERVED_BYTES} bytes reserved for it`);
+  if (heapBase > PARAMS_OFFSET) {
+    throw new FileFormatError(`init: the kernels' static data ends at byte ${heapBase}, past the ${PARAMS_OFFSET} bytes reserved for it`);
   }
   if (state.gemmKernelAsked) {
     exports.gemm_set_kernel(GEMM_KERNELS[state.gemmKernelAsked].id, GEMM_KERNELS[state.gemmKernelAsked].id);
@@ -314,6 +318,13 @@ export function backendKernels(name: BackendName): Kernels {
   }
   if (!state.wasm) throw new NotInitializedError('backendKernels: the wasm kernels are not loaded');
   return state.wasm;
+}
+
+/** Writes a convolution pass's geometry into the kernels' params block (in the reserved space below
+ *  the tensors) and returns the block's byte offset, for the call that follows. */
+export function geometryBlock(g: ConvGeometry): number {
+  writeGeometry(runtime('geometryBlock').memory.buffer, PARAMS_OFFSET, g);
+  return PARAMS_OFFSET;
 }
 
 export function allocator(): Allocator {
@@ -393,16 +404,20 @@ export function setThreads(n: number): void {
   state.usedThreads = n;
 }
 
+/** The arguments of kernel K, as its binding declares them. */
+export type KernelArgs<K extends keyof Kernels> = Parameters<Kernels[K]>;
+
 /** Runs wasm kernel `name` once per argument list, side by side on the threads (at most
  *  threadCount() lists; the first runs on this thread). Callers split the work. */
-export function runParallel(name: keyof Kernels, parts: number[][]): void {
+export function runParallel<K extends keyof Kernels>(name: K, parts: readonly KernelArgs<K>[]): void {
   const state = runtime('runParallel');
-  if (parts.length === 1 || !state.pool || state.active !== 'wasm') {
+  const lists = parts as readonly number[][];
+  if (lists.length === 1 || !state.pool || state.active !== 'wasm') {
     const kernel = kernels()[name] as (...args: number[]) => unknown;
-    for (const part of parts) kernel(...part);
+    for (const part of lists) kernel(...part);
     return;
   }
-  state.pool.run(state.wasm!, name, parts);
+  state.pool.run(state.wasm!, name, lists);
 }
 
 /** Scratch space for kernels (GEMM packing, a convolution's columns), one block per thread,

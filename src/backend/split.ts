@@ -30,7 +30,8 @@ export function runSamples(name: keyof Kernels, N: number, elementsPerSample: nu
 
 // `total` units of work costing `unitCost` flops each, cut at multiples of `multiple`.
 function runSplit(name: keyof Kernels, total: number, unitCost: number, multiple: number, args: (start: number, count: number) => number[]): void {
-  runParallel(name, splitRange(total, threadsFor(total * unitCost), multiple).map(([start, count]) => args(start, count)));
+  // NOTE: these callers' argument lists are not typed per kernel yet
+  runParallel(name, splitRange(total, threadsFor(total * unitCost), multiple).map(([start, count]) => args(start, count)) as never);
 }
 
 /** [start, count] ranges covering [0, total) in `parts` near-equal pieces whose boundaries are

@@ -58,7 +58,7 @@ export class ThreadPool {
   }
 
   /** Runs kernel `name` once per argument list, at most `size` lists: the first on this thread. */
-  run(kernels: Kernels, name: keyof Kernels, parts: number[][]): void {
+  run(kernels: Kernels, name: keyof Kernels, parts: readonly (readonly number[])[]): void {
     if (parts.length > this.size) throw new ValueError(`ThreadPool.run: ${parts.length} parts for ${this.size} threads`);
     const kernel = this.#index.get(name);
     if (kernel === undefined) throw new ValueError(`ThreadPool.run: no kernel named ${name}`);

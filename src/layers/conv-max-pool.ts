@@ -7,15 +7,12 @@
 // pass of its own: max pooling then ReLU is max pooling whose windows hold one more value, a zero
 // that wins ties. Same kernels' arithmetic, same bits as the three layers one after another
 // (test/conv-maxpool.test.ts). The layers keep their parameters and gradients.
-import { runParallel, workspace, kernels } from '../backend/runtime.js';
-import { splitRange, threadsFor } from '../backend/split.js';
-import { outputSize } from '../ops/conv.js';
+import { convBackward, convMaxPoolForward, outputSize, type JoinedPool } from '../ops/conv.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
 import type { Relu } from './activations.js';
 import { LayerBuffer } from './buffer.js';
-import { winogradForwardMaxPool } from '../ops/winograd.js';
-import { convBackward, convPass, tileOf, usesWinograd, type Convolution } from './convolution.js';
+import type { Convolution } from './convolution.js';
 import type { Layer } from './layer.js';
 import type { Pooling } from './pooling.js';
 import { ShapeError, ValueError } from '../errors.js';
@@ -33,22 +30,20 @@ export class ConvMaxPool implements Layer {
 
   forward(x: Tensor): Tensor {
     const caller = 'ConvMaxPool.forward';
-    const { N, FN, OH, OW, flops, sampleBytes, geometry } = convPass(caller, this.conv, x);
+    const [N, FN, OH, OW] = this.conv.outputShape(caller, x);
     const { poolH, poolW, stride, pad } = this.pool;
     const [PH, PW] = outputSize(`${caller} (Pooling)`, [N, FN, OH, OW], { FH: poolH, FW: poolW, stride, pad });
     const y = this.#y.get([N, FN, PH, PW], x);
     const argmax = this.#argmax.get(y.shape, x);
     this.#cache = { x, y, argmax };
-    if (usesWinograd(this.conv)) {
-      winogradForwardMaxPool(x, this.conv.W, this.conv.b, y, argmax, this.conv.pad, this.pool.window, this.relu !== undefined, tileOf(this.conv, x));
-      return y;
-    }
-    const pooledBytes = FN * PH * PW * 4;
-    const scratch = kernels().f32_conv_maxpool_scratch_bytes(...geometry);
-    runParallel('f32_conv_maxpool_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
-      [x.offset + n0 * sampleBytes, this.conv.W.offset, this.conv.b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes,
-        workspace(scratch, thread, caller), count, ...geometry, ...this.pool.window, this.relu ? 1 : 0]));
+    convMaxPoolForward(caller, this.conv, this.#joined(), x, y, argmax);
     return y;
+  }
+
+  // the pooling and ReLU as the joined kernels take them
+  #joined(): JoinedPool {
+    const { poolH, poolW, stride, pad } = this.pool;
+    return { poolH, poolW, stride, pad, relu: this.relu !== undefined };
   }
 
   backward(dout: Tensor): Tensor {
@@ -66,9 +61,9 @@ export class ConvMaxPool implements Layer {
     checkTensor(`${caller}: dout`, dout);
     if (!sameShape(dout.shape, cache.y.shape)) throw new ShapeError(`${caller}: dout must be ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
     const dx = needDx ? this.#dx.get(cache.x.shape, dout) : undefined;
-    convBackward(caller, this.conv, cache.x, this.#dWt, dx,
-      { filter: 'f32_maxpool_conv_bwd_filter', data: 'f32_maxpool_conv_bwd_data', scratchBytes: 'f32_conv_maxpool_scratch_bytes' },
-      [dout, cache.argmax], this.pool.window);
+    const [FN, C, FH, FW] = this.conv.W.shape as [number, number, number, number];
+    convBackward(caller, this.conv, cache.x, { dy: dout, argmax: cache.argmax, pool: this.#joined() }, this.conv.dW, this.conv.db,
+      this.#dWt.get([C * FH * FW, FN]), dx);
     return dx;
   }
 

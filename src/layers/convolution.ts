@@ -6,18 +6,11 @@
 // whole batch's col (45 MB for DeepConvNet's second layer) would be written to memory and read
 // back, and the backward pass rebuilds col_n rather than keeping it.
 // With threads, the forward pass and dx split the samples, dW splits the filters.
-import type { Kernels } from '../backend/kernels.js';
-import { kernels, runParallel, workspace } from '../backend/runtime.js';
-import { splitRange, threadsFor } from '../backend/split.js';
-import { outputSize } from '../ops/conv.js';
+import { convBackward, convForward, convPass, outputSize } from '../ops/conv.js';
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { attribute, windowOutput } from '../io/onnx-layers.js';
-import {
-  winogradBackwardData, winogradBackwardFilter, winogradFits, winogradForward, winogradMaxPoolBackwardData, winogradTile,
-  type WinogradTile,
-} from '../ops/winograd.js';
+import type { WinogradTile } from '../ops/winograd.js';
 import { options } from '../options.js';
-import { winogradByDefault } from '../backend/runtime.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
@@ -86,17 +79,23 @@ export class Convolution implements Layer {
   }
 
   forward(x: Tensor): Tensor {
-    const { N, FN, OH, OW, flops, sampleBytes, geometry } = convPass('Convolution.forward', this, x);
+    const [N, FN, OH, OW] = this.outputShape('Convolution.forward', x);
     const out = this.#out.get([N, FN, OH, OW], x);
     this.#x = x;
-    if (usesWinograd(this)) {
-      winogradForward(x, this.W, this.b, out, this.pad, tileOf(this, x));
-      return out;
-    }
-    const scratch = kernels().f32_conv_scratch_bytes(...geometry);
-    runParallel('f32_conv_fwd', splitRange(N, threadsFor(flops)).map(([n0, count], thread) =>
-      [x.offset + n0 * sampleBytes, this.W.offset, this.b.offset, out.offset + n0 * FN * OH * OW * 4, workspace(scratch, thread, 'Convolution.forward'), count, ...geometry]));
+    convForward('Convolution.forward', this, x, out);
     return out;
+  }
+
+  /** The output's shape for input x: (N, FN, OH, OW); throws, naming `caller`, where x does not fit. */
+  outputShape(caller: string, x: Tensor): [number, number, number, number] {
+    const { N, FN, OH, OW } = convPass(caller, this, x);
+    return [N, FN, OH, OW];
+  }
+
+  /** dWᵀ (C·FH·FW, FN), the backward passes' accumulator (kept between steps). */
+  dWtBuffer(): Tensor {
+    const [FN, C, FH, FW] = this.W.shape as [number, number, number, number];
+    return this.#dWt.get([C * FH * FW, FN]);
   }
 
   backward(dout: Tensor): Tensor {
@@ -112,13 +111,12 @@ export class Convolution implements Layer {
     const x = this.#x;
     if (!x || x.disposed) throw new ValueError(`${caller}: call forward first (or its input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
-    const { N, FN, OH, OW } = convPass(caller, this, x);
-    const expected = [N, FN, OH, OW];
+    const expected = this.outputShape(caller, x);
     if (dout.shape.length !== 4 || dout.shape.some((d, i) => d !== expected[i])) {
       throw new ShapeError(`${caller}: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
     }
     const dx = needDx ? this.#dx.get(x.shape, dout) : undefined;
-    convBackward(caller, this, x, this.#dWt, dx, { filter: 'f32_conv_bwd_filter', data: 'f32_conv_bwd_data', scratchBytes: 'f32_conv_scratch_bytes' }, [dout], []);
+    convBackward(caller, this, x, { dout }, this.dW, this.db, this.dWtBuffer(), dx);
     return dx;
   }
 
@@ -128,72 +126,6 @@ export class Convolution implements Layer {
     this.db.dispose();
     this.#x = undefined;
   }
-}
-
-/** Whether the convolution's passes run as Winograd (src/ops/winograd.ts): where
- *  its filters fit, unless the layer's or init()'s `winograd` says otherwise. */
-export function usesWinograd(conv: Convolution): boolean {
-  return (conv.winograd ?? winogradByDefault()) && winogradFits(conv.W.shape, conv.stride, conv.pad);
-}
-
-/** The Winograd tile of the convolution's passes over x: the layer's, or by shape. */
-export function tileOf(conv: Convolution, x: Tensor): WinogradTile {
-  return conv.winogradTile ?? winogradTile(x.shape[2]! + 2 * conv.pad - 2, x.shape[3]! + 2 * conv.pad - 2);
-}
-
-/** A pass of a convolution over x (N, C, H, W), checked against its W: the output's size, the
- *  product's flops, the bytes of one sample of x, and the geometry arguments every kernel of
- *  assembly/conv.ts takes after the sample count. */
-export function convPass(caller: string, conv: Convolution, x: Tensor) {
-  checkTensor(`${caller}: x`, x);
-  const [FN, C, FH, FW] = conv.W.shape;
-  const [OH, OW] = outputSize(caller, x.shape, { FH, FW, stride: conv.stride, pad: conv.pad });
-  const [N, CX, H, W] = x.shape;
-  if (CX !== C) throw new ShapeError(`${caller}: x has ${CX} channels but W ${formatShape(conv.W.shape)} expects ${C}`);
-  const geometry = [C, H, W, FN, FH, FW, conv.stride, conv.pad] as const;
-  return { N, FN, OH, OW, flops: 2 * N * FN * C * FH * FW * OH * OW, sampleBytes: C * H * W * 4, geometry };
-}
-
-/** The kernels of a backward pass: the filter gradient's, the input gradient's, and the one that
- *  sizes their scratch. */
-export interface BackwardKernels {
-  filter: keyof Kernels;
-  data: keyof Kernels;
-  scratchBytes: 'f32_conv_scratch_bytes' | 'f32_conv_maxpool_scratch_bytes';
-}
-
-/**
- * The backward passes of `conv` over its input x, per sample: col_n again, dWᵀ (K, FN) += col_n ·
- * dout_nᵀ (packing only dout_n, FN × P, not col_n) and db += the channel sums of dout_n; with `dx`,
- * dcol_n (K, P) = Wᵀ · dout_n added back into the image by col2im_t. `from` are the arrays the
- * kernels read the gradient from (dout, or a joined pooling's gradient and argmax, which the
- * kernels rebuild dout_n from), `window` the extra arguments those kernels take. Sets conv.dW and
- * conv.db. With threads, dx splits the samples and dW the filters.
- */
-export function convBackward(caller: string, conv: Convolution, x: Tensor, dWtBuffer: LayerBuffer, dx: Tensor | undefined, k: BackwardKernels,
-                             from: Tensor[], window: number[]): void {
-  const [dout, argmax] = from;
-  if (usesWinograd(conv)) {
-    const pooled = argmax ? { argmax, window } : undefined;
-    winogradBackwardFilter(x, dout, conv.dW, conv.db, conv.pad, tileOf(conv, x), pooled);
-    if (dx && argmax) winogradMaxPoolBackwardData(dout, argmax, conv.W, dx, conv.pad, window, tileOf(conv, x));
-    else if (dx) winogradBackwardData(dout, conv.W, dx, conv.pad, tileOf(conv, x));
-    return;
-  }
-  const { N, FN, OH, OW, sampleBytes, geometry } = convPass(caller, conv, x);
-  const K = geometry[0] * geometry[4] * geometry[5];
-  const dWt = dWtBuffer.get([K, FN]);
-  const scratch = kernels()[k.scratchBytes](...geometry);
-  const threads = threadsFor(2 * N * FN * K * OH * OW);
-  const offsets = from.map((t) => t.offset);
-  // NOTE: filters are cut at multiples of 8, the GEMM tile's width
-  runParallel(k.filter, splitRange(FN, threads, 8).map(([f0, count], thread) =>
-    [x.offset, ...offsets, dWt.offset, conv.db.offset, workspace(scratch, thread, caller), N, ...geometry, ...window, f0, count]));
-  if (dx) {
-    runParallel(k.data, splitRange(N, threads).map(([n0, count], thread) =>
-      [conv.W.offset, ...from.map((t) => t.offset + n0 * (t.size / N) * 4), dx.offset + n0 * sampleBytes, workspace(scratch, thread, caller), count, ...geometry, ...window]));
-  }
-  kernels().f32_transpose(dWt.offset, conv.dW.offset, K, FN);
 }
 
 export interface Conv2dSpec {

@@ -1,5 +1,5 @@
 // Matrix products on 2-D tensors: the shape checks in one place, then one kernel call.
-import { kernels, runParallel, workspace } from '../backend/runtime.js';
+import { kernels, runParallel, workspace, type KernelArgs } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import { checkTensor, empty, sharesMemory, type Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
@@ -67,7 +67,8 @@ export function gemmRaw(transA: boolean, transB: boolean, M: number, N: number, 
     const bStart = byRows ? b : b + start * 4 * (transB ? ldb : 1);
     const cStart = c + start * 4 * (byRows ? ldc : 1);
     const work = workspace(k.f32_gemm_workspace_bytes(m, n, K), thread);
-    return [+transA, +transB, m, n, K, alpha, aStart, lda, bStart, ldb, beta, cStart, ldc, work];
+    const part: KernelArgs<'f32_gemm'> = [+transA, +transB, m, n, K, alpha, aStart, lda, bStart, ldb, beta, cStart, ldc, work];
+    return part;
   });
   runParallel('f32_gemm', parts);
 }

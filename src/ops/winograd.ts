@@ -6,7 +6,8 @@
 // in the last bits (a different order of roundings, bounded in assembly/winograd.ts and
 // assembly/winograd4.ts), and are the
 // same for any number of threads.
-import { kernels, runParallel, workspace } from '../backend/runtime.js';
+import { convGeometry, type JoinedPool } from '../backend/conv-geometry.js';
+import { geometryBlock, kernels, runParallel, workspace, type KernelArgs } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import type { Kernels } from '../backend/kernels.js';
 import type { Tensor } from '../tensor.js';
@@ -39,20 +40,21 @@ export function winogradForward(x: Tensor, W: Tensor, b: Tensor, out: Tensor, pa
   const [N, C, H, Wd] = x.shape as [number, number, number, number];
   const FN = W.shape[0]!, OH = H + 2 * pad - 2, OW = Wd + 2 * pad - 2;
   const parts = plan(W, FN, C, false, tile, N * OH * OW, N, (k) => k.f32_winograd_scratch_bytes(C, H, Wd, FN, pad, tile));
-  runParallel('f32_winograd_fwd', parts(([n0, count], scratch, u) =>
-    [x.offset + n0 * C * H * Wd * 4, u, b.offset, out.offset + n0 * FN * OH * OW * 4, scratch, count, C, H, Wd, FN, pad, tile]));
+  const g = geometryBlock(convGeometry(C, H, Wd, FN, 3, 3, 1, pad, tile));
+  runParallel('f32_winograd_fwd', parts(([n0, count], scratch, u): KernelArgs<'f32_winograd_fwd'> =>
+    [x.offset + n0 * C * H * Wd * 4, u, b.offset, out.offset + n0 * FN * OH * OW * 4, scratch, count, g]));
 }
 
-/** winogradForward, then a max pooling (`window`: PH, PW, stride, pad) and, with relu, a ReLU: y and
- *  argmax as Convolution.forwardMaxPool's kernel gives them for the same convolution output. */
+/** winogradForward, then the joined max pooling and ReLU: y and argmax as the im2col path's pooled
+ *  kernel gives them for the same convolution output. */
 export function winogradForwardMaxPool(x: Tensor, W: Tensor, b: Tensor, y: Tensor, argmax: Tensor, pad: number,
-                                       window: readonly number[], relu: boolean, tile: WinogradTile): void {
+                                       pool: JoinedPool, tile: WinogradTile): void {
   const [N, C, H, Wd] = x.shape as [number, number, number, number];
   const FN = W.shape[0]!, pooledBytes = (y.size / N) * 4;
   const parts = plan(W, FN, C, false, tile, N * (H + 2 * pad - 2) * (Wd + 2 * pad - 2), N, (k) => k.f32_winograd_pooled_scratch_bytes(C, H, Wd, FN, pad, tile));
-  runParallel('f32_winograd_maxpool_fwd', parts(([n0, count], scratch, u) =>
-    [x.offset + n0 * C * H * Wd * 4, u, b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes, scratch,
-      count, C, H, Wd, FN, pad, ...window, relu ? 1 : 0, tile]));
+  const g = geometryBlock(convGeometry(C, H, Wd, FN, 3, 3, 1, pad, tile, pool));
+  runParallel('f32_winograd_maxpool_fwd', parts(([n0, count], scratch, u): KernelArgs<'f32_winograd_maxpool_fwd'> =>
+    [x.offset + n0 * C * H * Wd * 4, u, b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes, scratch, count, g]));
 }
 
 /** dx (N, C, H, W) of the convolution with W (FN, C, 3, 3) and pad, from dout (N, FN, OH, OW): the
@@ -61,37 +63,40 @@ export function winogradBackwardData(dout: Tensor, W: Tensor, dx: Tensor, pad: n
   const [N, FN, OH, OW] = dout.shape as [number, number, number, number];
   const C = W.shape[1]!, [, , H, Wd] = dx.shape as [number, number, number, number];
   const parts = plan(W, C, FN, true, tile, N * H * Wd, N, (k) => k.f32_winograd_scratch_bytes(FN, OH, OW, C, 2 - pad, tile));
-  runParallel('f32_winograd_fwd', parts(([n0, count], scratch, u) =>
-    [dout.offset + n0 * FN * OH * OW * 4, u, 0, dx.offset + n0 * C * H * Wd * 4, scratch, count, FN, OH, OW, C, 2 - pad, tile]));
+  // NOTE: the geometry of the convolution that gives dx: FN channels in, C out, padded by 2 − pad
+  const g = geometryBlock(convGeometry(FN, OH, OW, C, 3, 3, 1, 2 - pad, tile));
+  runParallel('f32_winograd_fwd', parts(([n0, count], scratch, u): KernelArgs<'f32_winograd_fwd'> =>
+    [dout.offset + n0 * FN * OH * OW * 4, u, 0, dx.offset + n0 * C * H * Wd * 4, scratch, count, g]));
 }
 
-/** dx of winogradForwardMaxPool's convolution, from the pooling's dy and argmax (`window` as there). */
-export function winogradMaxPoolBackwardData(dy: Tensor, argmax: Tensor, W: Tensor, dx: Tensor, pad: number, window: readonly number[],
+/** dx of winogradForwardMaxPool's convolution, from the pooling's dy and argmax (`pool` as there). */
+export function winogradMaxPoolBackwardData(dy: Tensor, argmax: Tensor, W: Tensor, dx: Tensor, pad: number, pool: JoinedPool,
                                            tile: WinogradTile): void {
   const [N, C, H, Wd] = dx.shape as [number, number, number, number];
   const FN = W.shape[0]!, OH = H + 2 * pad - 2, OW = Wd + 2 * pad - 2, pooledBytes = (dy.size / N) * 4;
   const parts = plan(W, C, FN, true, tile, N * H * Wd, N, (k) => k.f32_winograd_pooled_scratch_bytes(FN, OH, OW, C, 2 - pad, tile));
-  runParallel('f32_maxpool_winograd_bwd_data', parts(([n0, count], scratch, u) =>
-    [u, dy.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes, dx.offset + n0 * C * H * Wd * 4, scratch,
-      count, C, H, Wd, FN, pad, ...window, tile]));
+  const g = geometryBlock(convGeometry(C, H, Wd, FN, 3, 3, 1, pad, tile, pool));
+  runParallel('f32_maxpool_winograd_bwd_data', parts(([n0, count], scratch, u): KernelArgs<'f32_maxpool_winograd_bwd_data'> =>
+    [u, dy.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes, dx.offset + n0 * C * H * Wd * 4, scratch, count, g]));
 }
 
 /** dW (FN, C, 3, 3) and db (FN) of the convolution of x (N, C, H, W) with pad, by the tile, from its gradient
- *  dout (N, FN, OH, OW); or, with `pooled`, from the gradient and argmax of the max pooling (`window`)
+ *  dout (N, FN, OH, OW); or, with `pooled`, from the gradient and argmax of the max pooling (`pool`)
  *  that followed it. The threads split the filters, at multiples of 8 (the GEMM tile's width). */
 export function winogradBackwardFilter(x: Tensor, dout: Tensor, dW: Tensor, db: Tensor, pad: number, tile: WinogradTile,
-                                       pooled?: { argmax: Tensor; window: readonly number[] }): void {
+                                       pooled?: { argmax: Tensor; pool: JoinedPool }): void {
   const k = kernels();
   const [N, C, H, Wd] = x.shape as [number, number, number, number];
   const FN = dW.shape[0]!, OH = H + 2 * pad - 2, OW = Wd + 2 * pad - 2;
   const scratch = k.f32_winograd_bwd_filter_scratch_bytes(C, H, Wd, FN, pad, tile);
   const ranges = splitRange(FN, threadsFor(2 * N * FN * C * 9 * OH * OW), 8);
+  const g = geometryBlock(convGeometry(C, H, Wd, FN, 3, 3, 1, pad, tile, pooled?.pool));
   if (pooled) {
-    runParallel('f32_maxpool_winograd_bwd_filter', ranges.map(([f0, count], thread) =>
-      [x.offset, dout.offset, pooled.argmax.offset, dW.offset, db.offset, workspace(scratch, thread), N, C, H, Wd, FN, pad, ...pooled.window, f0, count, tile]));
+    runParallel('f32_maxpool_winograd_bwd_filter', ranges.map(([f0, count], thread): KernelArgs<'f32_maxpool_winograd_bwd_filter'> =>
+      [x.offset, dout.offset, pooled.argmax.offset, dW.offset, db.offset, workspace(scratch, thread), N, g, f0, count]));
   } else {
-    runParallel('f32_winograd_bwd_filter', ranges.map(([f0, count], thread) =>
-      [x.offset, dout.offset, dW.offset, db.offset, workspace(scratch, thread), N, C, H, Wd, FN, pad, f0, count, tile]));
+    runParallel('f32_winograd_bwd_filter', ranges.map(([f0, count], thread): KernelArgs<'f32_winograd_bwd_filter'> =>
+      [x.offset, dout.offset, dW.offset, db.offset, workspace(scratch, thread), N, g, f0, count]));
   }
 }
 
@@ -108,7 +113,7 @@ function plan(W: Tensor, FO: number, CI: number, flip: boolean, tile: WinogradTi
   const scratches = ranges.map((_, thread) => workspace(thread === 0 ? scratch + 4 * planes * FO * CI : scratch, thread));
   const u = scratches[0]! + scratch;
   k.f32_winograd_filter(W.offset, u, flip ? CI : FO, flip ? FO : CI, +flip, tile);
-  const parts = (args: (range: [number, number], scratch: number, u: number) => number[]) =>
+  const parts = <A>(args: (range: [number, number], scratch: number, u: number) => A): A[] =>
     ranges.map((range, thread) => args(range, scratches[thread]!, u));
   return parts;
 }

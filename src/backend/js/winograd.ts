@@ -1,6 +1,7 @@
 // Twin of assembly/winograd.ts and assembly/winograd4.ts: the same transforms, tile by tile in
 // float64 (rounded once when stored), reading the input with bounds checks instead of through a
 // padded copy, and the channel sums as plain loops instead of matrix products; it needs no scratch.
+import { readGeometry } from '../conv-geometry.js';
 import { outSize } from './im2col.js';
 import type { Heap, KernelPart } from './part.js';
 import { poolKernels } from './pool.js';
@@ -27,6 +28,41 @@ const transformOf = (tile: number) => (tile === 4 ? F4 : F2);
 export function winogradKernels(heap: Heap) {
   const { f32_maxpool_fwd: maxpoolFwd, f32_maxpool_bwd: maxpoolBwd } = poolKernels(heap);
   let tileV = new Float64Array(0); // one tile's V for every channel: n² × C
+  // out (N, FO, OH, OW) = the 3×3 convolution of x (N, CI, H, W) padded by pad with the filters U, + b
+  function convolve(x: number, u: number, b: number, out: number, N: number, CI: number, H: number, W: number, FO: number, pad: number,
+                    tile: number): void {
+    const h = heap();
+    const t = transformOf(tile), { m: mt, n: nt, AT } = t, n2 = nt * nt;
+    const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
+    const plane = FO * CI;
+    if (tileV.length < n2 * CI) tileV = new Float64Array(n2 * CI);
+    const V = tileV, m = new Float64Array(n2);
+    for (let n = 0; n < N; n++) {
+      const xn = (x >> 2) + n * CI * H * W, on = (out >> 2) + n * FO * OH * OW;
+      for (let oy = 0; oy < OH; oy += mt) {
+        for (let ox = 0; ox < OW; ox += mt) {
+          inputTile(h, xn, CI, H, W, oy - pad, ox - pad, V, t);
+          for (let f = 0; f < FO; f++) {
+            for (let xi = 0; xi < n2; xi++) {
+              let s = 0;
+              const uf = (u >> 2) + xi * plane + f * CI;
+              for (let c = 0; c < CI; c++) s += h[uf + c]! * V[xi * CI + c]!;
+              m[xi] = s;
+            }
+            const bias = b ? h[(b >> 2) + f]! : 0;
+            // Aᵀ M A, cropped
+            for (let i = 0; i < mt && oy + i < OH; i++) {
+              for (let j = 0; j < mt && ox + j < OW; j++) {
+                let y = 0;
+                for (let p = 0; p < nt; p++) for (let q = 0; q < nt; q++) y += AT[i]![p]! * m[nt * p + q]! * AT[j]![q]!;
+                h[on + (f * OH + oy + i) * OW + ox + j] = y + bias;
+              }
+            }
+          }
+        }
+      }
+    }
+}
   const kernels = {
     f32_winograd_filter(w, u, FN, C, flip, tile) {
       const h = heap();
@@ -49,48 +85,20 @@ export function winogradKernels(heap: Heap) {
         }
       }
     },
-    f32_winograd_fwd(x, u, b, out, _scratch, N, CI, H, W, FO, pad, tile) {
-      const h = heap();
-      const t = transformOf(tile), { m: mt, n: nt, AT } = t, n2 = nt * nt;
-      const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
-      const plane = FO * CI;
-      if (tileV.length < n2 * CI) tileV = new Float64Array(n2 * CI);
-      const V = tileV, m = new Float64Array(n2);
-      for (let n = 0; n < N; n++) {
-        const xn = (x >> 2) + n * CI * H * W, on = (out >> 2) + n * FO * OH * OW;
-        for (let oy = 0; oy < OH; oy += mt) {
-          for (let ox = 0; ox < OW; ox += mt) {
-            inputTile(h, xn, CI, H, W, oy - pad, ox - pad, V, t);
-            for (let f = 0; f < FO; f++) {
-              for (let xi = 0; xi < n2; xi++) {
-                let s = 0;
-                const uf = (u >> 2) + xi * plane + f * CI;
-                for (let c = 0; c < CI; c++) s += h[uf + c]! * V[xi * CI + c]!;
-                m[xi] = s;
-              }
-              const bias = b ? h[(b >> 2) + f]! : 0;
-              // Aᵀ M A, cropped
-              for (let i = 0; i < mt && oy + i < OH; i++) {
-                for (let j = 0; j < mt && ox + j < OW; j++) {
-                  let y = 0;
-                  for (let p = 0; p < nt; p++) for (let q = 0; q < nt; q++) y += AT[i]![p]! * m[nt * p + q]! * AT[j]![q]!;
-                  h[on + (f * OH + oy + i) * OW + ox + j] = y + bias;
-                }
-              }
-            }
-          }
-        }
-      }
+    f32_winograd_fwd(x, u, b, out, _scratch, N, g) {
+      const { C, H, W, FN, pad, tile } = readGeometry(heap().buffer, g);
+      convolve(x, u, b, out, N, C, H, W, FN, pad, tile);
     },
     f32_winograd_scratch_bytes() {
       return 0;
     },
     // The pooled passes, one sample at a time through `scratch`.
-    f32_winograd_maxpool_fwd(x, u, b, y, argmax, scratch, N, CI, H, W, FO, pad, PH, PW, poolStride, poolPad, relu, tile) {
+    f32_winograd_maxpool_fwd(x, u, b, y, argmax, scratch, N, g) {
+      const { C: CI, H, W, FN: FO, pad, poolH: PH, poolW: PW, poolStride, poolPad, relu, tile } = readGeometry(heap().buffer, g);
       const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
       const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
       for (let n = 0; n < N; n++) {
-        kernels.f32_winograd_fwd(x + n * CI * H * W * 4, u, b, scratch, 0, 1, CI, H, W, FO, pad, tile);
+        convolve(x + n * CI * H * W * 4, u, b, scratch, 1, CI, H, W, FO, pad, tile);
         maxpoolFwd(scratch, y + n * FO * pooled * 4, argmax + n * FO * pooled * 4, 1, FO, OH, OW, PH, PW, poolStride, poolPad);
       }
       if (!relu) return;
@@ -102,12 +110,13 @@ export function winogradKernels(heap: Heap) {
         if (!(v > 0)) arg[i] = -1;
       }
     },
-    f32_maxpool_winograd_bwd_data(u, dy, argmax, dx, scratch, N, C, H, W, FN, pad, PH, PW, poolStride, poolPad, tile) {
+    f32_maxpool_winograd_bwd_data(u, dy, argmax, dx, scratch, N, g) {
+      const { C, H, W, FN, pad, poolH: PH, poolW: PW, poolStride, poolPad, tile } = readGeometry(heap().buffer, g);
       const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
       const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
       for (let n = 0; n < N; n++) {
         maxpoolBwd(dy + n * FN * pooled * 4, argmax + n * FN * pooled * 4, scratch, 1, FN, OH, OW, PH, PW, poolStride, poolPad);
-        kernels.f32_winograd_fwd(scratch, u, 0, dx + n * C * H * W * 4, 0, 1, FN, OH, OW, C, 2 - pad, tile);
+        convolve(scratch, u, 0, dx + n * C * H * W * 4, 1, FN, OH, OW, C, 2 - pad, tile);
       }
     },
     f32_winograd_pooled_scratch_bytes(CI, H, W, FO, pad) {
