@@ -1,6 +1,6 @@
 // How the big kernels are cut into one range per thread.
 import type { Kernels } from './kernels.js';
-import { runParallel, threadCount } from './runtime.js';
+import { runParallel, threadCount, type KernelArgs } from './runtime.js';
 
 // NOTE: a hand-off to a kernel thread costs about 10 µs, the time of ~0.4 MFLOP here; below this
 // many flops per thread a kernel stays on the calling thread.
@@ -18,20 +18,21 @@ const ELEMENT_COST = 16;
 /** Runs an elementwise kernel over n floats, cut at whole cache lines (16 floats, so each range
  *  but the last has no scalar tail) between the threads worth using; `args(start, count)` gives
  *  a range's arguments. */
-export function runElementwise(name: keyof Kernels, n: number, args: (start: number, count: number) => number[]): void {
+export function runElementwise<K extends keyof Kernels>(name: K, n: number, args: (start: number, count: number) => KernelArgs<K>): void {
   runSplit(name, n, ELEMENT_COST, 16, args);
 }
 
 /** Runs a kernel over N samples of `elementsPerSample` floats each (the larger of its input and
  *  output), cut into whole samples between the threads worth using. */
-export function runSamples(name: keyof Kernels, N: number, elementsPerSample: number, args: (n0: number, count: number) => number[]): void {
+export function runSamples<K extends keyof Kernels>(name: K, N: number, elementsPerSample: number,
+                                                  args: (n0: number, count: number) => KernelArgs<K>): void {
   runSplit(name, N, elementsPerSample * ELEMENT_COST, 1, args);
 }
 
 // `total` units of work costing `unitCost` flops each, cut at multiples of `multiple`.
-function runSplit(name: keyof Kernels, total: number, unitCost: number, multiple: number, args: (start: number, count: number) => number[]): void {
-  // NOTE: these callers' argument lists are not typed per kernel yet
-  runParallel(name, splitRange(total, threadsFor(total * unitCost), multiple).map(([start, count]) => args(start, count)) as never);
+function runSplit<K extends keyof Kernels>(name: K, total: number, unitCost: number, multiple: number,
+                                           args: (start: number, count: number) => KernelArgs<K>): void {
+  runParallel(name, splitRange(total, threadsFor(total * unitCost), multiple).map(([start, count]) => args(start, count)));
 }
 
 /** [start, count] ranges covering [0, total) in `parts` near-equal pieces whose boundaries are

@@ -1,8 +1,7 @@
 // Elementwise activation layers. Each keeps its output y, which is all its backward needs
 // (y > 0 exactly where x > 0, and each derivative is a function of y), in a buffer it owns.
 // NOTE: ReLU'(0) = 0 here and in every kernel; backward never modifies dout (the book's does).
-import type { Kernels } from '../backend/kernels.js';
-import { runElementwise } from '../backend/split.js';
+import * as ops from '../ops/activation.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { elementwise } from '../io/onnx-layers.js';
@@ -12,9 +11,6 @@ import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
 import { ShapeError, ValueError } from '../errors.js';
 
-// Kernels named by the layer: forward (x, y, n, ...extra), backward (y, dy, dx, n, ...extra).
-type KernelName = keyof Kernels;
-
 abstract class Activation implements Layer {
   readonly params = {};
   readonly grads = {};
@@ -22,13 +18,12 @@ abstract class Activation implements Layer {
   readonly #dx = new LayerBuffer();
   #y: Tensor | undefined;
 
-  constructor(private readonly name: string, private readonly run: KernelName, private readonly derive: KernelName,
-              private readonly extra: number[] = []) {}
+  constructor(private readonly name: string, private readonly op: ops.ActivationOp) {}
 
   forward(x: Tensor): Tensor {
     checkTensor(`${this.name}.forward: x`, x);
     const y = this.#out.get(x.shape, x);
-    runElementwise(this.run, x.size, (s, n) => [x.offset + 4 * s, y.offset + 4 * s, n, ...this.extra]);
+    this.op.forward(x, y);
     this.#y = y;
     return y;
   }
@@ -41,7 +36,7 @@ abstract class Activation implements Layer {
       throw new ShapeError(`${this.name}.backward: dout must have the forward output's shape ${formatShape(y.shape)}, got ${formatShape(dout.shape)}`);
     }
     const dx = this.#dx.get(dout.shape, dout);
-    runElementwise(this.derive, y.size, (s, n) => [y.offset + 4 * s, dout.offset + 4 * s, dx.offset + 4 * s, n, ...this.extra]);
+    this.op.backward(y, dout, dx);
     return dx;
   }
 
@@ -61,21 +56,21 @@ abstract class Activation implements Layer {
  */
 export class Relu extends Activation {
   constructor() {
-    super('Relu', 'f32_relu_fwd', 'f32_relu_bwd');
+    super('Relu', ops.relu);
   }
 }
 
 /** Sigmoid, `y = 1 / (1 + e^-x)`; backward `dx = dout · y(1 - y)`. */
 export class Sigmoid extends Activation {
   constructor() {
-    super('Sigmoid', 'f32_sigmoid_fwd', 'f32_sigmoid_bwd');
+    super('Sigmoid', ops.sigmoid);
   }
 }
 
 /** Tanh, `y = tanh(x)`; backward `dx = dout · (1 - y²)`. */
 export class Tanh extends Activation {
   constructor() {
-    super('Tanh', 'f32_tanh_fwd', 'f32_tanh_bwd');
+    super('Tanh', ops.tanh);
   }
 }
 
@@ -91,7 +86,7 @@ function checkAlpha(caller: string, alpha: number): number {
 export class LeakyRelu extends Activation {
   constructor(readonly alpha = 0.01) {
     checkAlpha('LeakyRelu', alpha);
-    super('LeakyRelu', 'f32_leaky_relu_fwd', 'f32_leaky_relu_bwd', [alpha]);
+    super('LeakyRelu', ops.leakyRelu(alpha));
   }
 }
 
@@ -99,7 +94,7 @@ export class LeakyRelu extends Activation {
 export class Elu extends Activation {
   constructor(readonly alpha = 1.0) {
     checkAlpha('Elu', alpha);
-    super('Elu', 'f32_elu_fwd', 'f32_elu_bwd', [alpha]);
+    super('Elu', ops.elu(alpha));
   }
 }
 

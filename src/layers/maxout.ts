@@ -2,7 +2,7 @@
 // pieces and each group outputs its maximum, so an (N, C, ...rest) input gives (N, C/k, ...rest).
 // As max pooling, it keeps the argmax for its backward: each gradient goes to the group's first
 // maximum (NaN counts as the maximum, see assembly/maxout.ts).
-import { runSamples } from '../backend/split.js';
+import { maxoutBackward, maxoutForward } from '../ops/pool.js';
 import { attribute } from '../io/onnx-layers.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
@@ -33,7 +33,7 @@ export class Maxout implements Layer {
     const [N, C, ...rest] = x.shape;
     const y = this.#out.get([N, C / k, ...rest], x);
     const argmax = this.#argmax.get(y.shape, x);
-    this.#run('f32_maxout_fwd', x, y, [[x, 'x'], [y, 'y'], [argmax, 'y']]);
+    maxoutForward(x, y, argmax, this.pieces);
     this.#cache = { x, y };
     return y;
   }
@@ -46,19 +46,8 @@ export class Maxout implements Layer {
       throw new ShapeError(`Maxout.backward: dout must have the forward output's shape ${formatShape(cache.y.shape)}, got ${formatShape(dout.shape)}`);
     }
     const dx = this.#dx.get(cache.x.shape, dout);
-    this.#run('f32_maxout_bwd', cache.x, cache.y, [[dout, 'y'], [this.#argmax.get(cache.y.shape), 'y'], [dx, 'x']]);
+    maxoutBackward(dout, this.#argmax.get(cache.y.shape), dx, this.pieces);
     return dx;
-  }
-
-  // Runs a maxout kernel split by samples: its three tensors, each shaped like the input x (k
-  // pieces per group) or the output y; then the groups, k and the per-piece size S.
-  #run(kernel: 'f32_maxout_fwd' | 'f32_maxout_bwd', x: Tensor, y: Tensor, arrays: [Tensor, 'x' | 'y'][]): void {
-    const N = x.shape[0];
-    if (N === 0) return;
-    const perSample = { x: x.size / N, y: y.size / N }; // floats
-    const groups = y.shape[1], S = perSample.y / groups;
-    runSamples(kernel, N, perSample.x, (n0, count) =>
-      [...arrays.map(([t, like]) => t.offset + 4 * n0 * perSample[like]), count * groups, this.pieces, S]);
   }
 
   dispose(): void {

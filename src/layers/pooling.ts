@@ -2,9 +2,8 @@
 // for its backward (gradients go to each window's first maximum; overlapping windows add), average
 // pooling spreads them evenly. Padding counts as zeros, as the book's im2col-based Pooling; unlike
 // the book's, the output size honours pad (the same numbers when pad = 0).
-import type { Kernels } from '../backend/kernels.js';
-import { runSamples } from '../backend/split.js';
 import { outputSize } from '../ops/conv.js';
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../ops/pool.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
 import { attribute, poolOutput } from '../io/onnx-layers.js';
@@ -50,21 +49,6 @@ abstract class Pool2d implements Layer {
   abstract forward(x: Tensor): Tensor;
   abstract backward(dout: Tensor): Tensor;
 
-  /** Runs a pooling kernel over the batch, split by samples between the threads. Its leading
-   *  arguments are `arrays`, each marked with whether it is shaped like the input x or the output
-   *  y; then the sample count, C, H, W and `rest`. */
-  protected runPerSample(kernel: keyof Kernels, x: Tensor, y: Tensor, arrays: [Tensor, 'x' | 'y'][], rest: number[]): void {
-    const [N, C, H, W] = x.shape;
-    const perSample = { x: x.size / N, y: y.size / N }; // floats
-    runSamples(kernel, N, perSample.x, (n0, count) =>
-      [...arrays.map(([t, like]) => t.offset + 4 * n0 * perSample[like]), count, C, H, W, ...rest]);
-  }
-
-  /** The window's arguments, as every pooling kernel takes them. */
-  get window(): number[] {
-    return [this.poolH, this.poolW, this.stride, this.pad];
-  }
-
   dispose(): void {
     this.out.dispose();
     this.dxBuffer.dispose();
@@ -89,7 +73,7 @@ export class Pooling extends Pool2d {
     const [OH, OW] = this.shapes('Pooling.forward', x);
     const y = this.out.get([x.shape[0], x.shape[1], OH, OW], x);
     const argmax = this.#argmax.get(y.shape);
-    this.runPerSample('f32_maxpool_fwd', x, y, [[x, 'x'], [y, 'y'], [argmax, 'y']], this.window);
+    maxPoolForward(x, y, argmax, this);
     this.cache = { x, y };
     return y;
   }
@@ -98,7 +82,7 @@ export class Pooling extends Pool2d {
   backward(dout: Tensor): Tensor {
     const { x, y } = this.checkDout(dout);
     const dx = this.dxBuffer.get(x.shape, dout);
-    this.runPerSample('f32_maxpool_bwd', x, y, [[dout, 'y'], [this.#argmax.get(y.shape), 'y'], [dx, 'x']], this.window);
+    maxPoolBackward(dout, this.#argmax.get(y.shape), dx, this);
     return dx;
   }
 
@@ -120,16 +104,16 @@ export class AvgPooling extends Pool2d {
   forward(x: Tensor): Tensor {
     const [OH, OW] = this.shapes('AvgPooling.forward', x);
     const y = this.out.get([x.shape[0], x.shape[1], OH, OW], x);
-    this.runPerSample('f32_avgpool_fwd', x, y, [[x, 'x'], [y, 'y']], this.window);
+    avgPoolForward(x, y, this);
     this.cache = { x, y };
     return y;
   }
 
   /** `dx` in the input's shape: each gradient divided over its window. */
   backward(dout: Tensor): Tensor {
-    const { x, y } = this.checkDout(dout);
+    const { x } = this.checkDout(dout);
     const dx = this.dxBuffer.get(x.shape, dout);
-    this.runPerSample('f32_avgpool_bwd', x, y, [[dout, 'y'], [dx, 'x']], this.window);
+    avgPoolBackward(dout, dx, this);
     return dx;
   }
 }

@@ -67,7 +67,8 @@ export abstract class StatefulOptimizer implements Optimizer {
     for (const name of names) {
       const p = params[name];
       const arrays = [p.offset, grads[name].offset, ...this.#state.get(name, p).map((t) => t.offset)];
-      runElementwise(kernel, p.size, (start, count) => [...arrays.map((a) => a + 4 * start), count, ...scalars]);
+      // NOTE: the update kernels' arguments are not typed per kernel yet (an optimizer op will)
+      runElementwise(kernel, p.size, (start, count) => [...arrays.map((a) => a + 4 * start), count, ...scalars] as never);
     }
   }
 
