@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deserialize } from '../src/io/safetensors.js';
+import { deserialize } from '../src/formats/safetensors.js';
 import { launchChromium } from './chromium.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../out/artifacts/browser-demo.png', import.meta.url));

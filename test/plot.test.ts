@@ -182,6 +182,6 @@ test('the plot module loads nothing heavy up front: no static import of resvg, o
   for (const file of ['index', 'svg', 'line-chart', 'histogram', 'image-grid', 'scatter', 'decision-boundary', 'panels', 'save', 'smooth']) {
     const source = readFileSync(new URL(`../src/plot/${file}.ts`, import.meta.url), 'utf8');
     const imports = [...source.matchAll(/^import (?!type)[^;]* from '([^']+)'/gm)].map((m) => m[1]);
-    for (const i of imports) expect(i, `${file}.ts imports ${i}`).toMatch(/^\.\/[\w-]+\.js$|^\.\.\/(options|shape|errors|io\/atomic-file)\.js$/);
+    for (const i of imports) expect(i, `${file}.ts imports ${i}`).toMatch(/^\.\/[\w-]+\.js$|^\.\.\/(options|shape|errors|formats\/atomic-file)\.js$/);
   }
 });

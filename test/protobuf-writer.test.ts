@@ -2,7 +2,7 @@
 // (protobuf.dev/programming-guides/encoding; the 150, "testing" and packed examples are its own).
 // That what it writes is valid ONNX is test/onnx.test.ts's job (onnxruntime reads every export).
 import { expect, test } from 'vitest';
-import { ProtobufWriter } from '../src/io/protobuf-writer.js';
+import { ProtobufWriter } from '../src/formats/protobuf-writer.js';
 
 const hex = (w: ProtobufWriter): string => Buffer.from(w.finish()).toString('hex');
 

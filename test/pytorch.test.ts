@@ -162,7 +162,7 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
     const torchLoss = python(exportPytorch(net), `model = m.build_model(${JSON.stringify(file)})\nwith torch.no_grad():\n    print(json.dumps(m.loss(model, x, ${target}).item()))`) as number;
     let ours: number;
     if (lossName === 'sigmoid-cross-entropy') {
-      const { deserialize } = await import('../src/io/safetensors.js');
+      const { deserialize } = await import('../src/formats/safetensors.js');
       const { arrays } = deserialize(readFileSync(join(dir, 'batch.safetensors')));
       const t1 = tensor(arrays.t1.data, arrays.t1.shape);
       ours = net.loss(x, t1);

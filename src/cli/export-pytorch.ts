@@ -2,7 +2,7 @@
 // model file itself), for training where one machine is not enough.
 import { Command } from 'commander';
 import { init } from '../backend/runtime.js';
-import { writeFileAtomic } from '../io/atomic-file.js';
+import { writeFileAtomic } from '../formats/atomic-file.js';
 import { exportPytorch } from '../io/pytorch.js';
 import { loadModelFile } from './model-file.js';
 import { ValueError } from '../errors.js';

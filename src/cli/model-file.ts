@@ -1,7 +1,7 @@
 // The command line's model files: saveModel files (any Sequential or preset, with its
 // architecture), plus the name of the command line's recipe when `scratchnet train` wrote them.
 import { deserializeModel, saveModel } from '../io/model.js';
-import { deserialize } from '../io/safetensors.js';
+import { deserialize } from '../formats/safetensors.js';
 import type { Sequential } from '../networks/sequential.js';
 import { readInput } from './read-input.js';
 import { FileFormatError } from '../errors.js';

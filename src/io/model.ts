@@ -8,9 +8,9 @@ import type { Network } from '../networks/network.js';
 import { PRESETS } from '../networks/presets.js';
 import { Sequential, type Architecture } from '../networks/sequential.js';
 import { describe } from '../shape.js';
-import { nodeModules, writeFileAtomic } from './atomic-file.js';
+import { nodeModules, writeFileAtomic } from '../formats/atomic-file.js';
 import { deserializeParams, serializeParams } from './params.js';
-import { deserialize } from './safetensors.js';
+import { deserialize } from '../formats/safetensors.js';
 import { FileFormatError, ValueError } from '../errors.js';
 
 const ARCHITECTURE = 'architecture';

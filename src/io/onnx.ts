@@ -8,11 +8,11 @@ import { LayerNet, type Network } from '../networks/network.js';
 import { Sequential } from '../networks/sequential.js';
 import { describe, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { writeFileAtomic } from './atomic-file.js';
-import { attribute, OnnxGraph } from './onnx-graph.js';
-import type { Value } from './onnx-layers.js';
+import { writeFileAtomic } from '../formats/atomic-file.js';
+import { attribute, OnnxGraph } from '../formats/onnx-graph.js';
+import type { Value } from '../formats/onnx-layers.js';
 import { KIND_NAMES, kindOfLayer } from '../layers/registry.js';
-import { DataType, encodeModel, type ValueInfoProto } from './onnx-proto.js';
+import { DataType, encodeModel, type ValueInfoProto } from '../formats/onnx-proto.js';
 import { ShapeError, ValueError } from '../errors.js';
 
 /** Options of {@link toOnnx} and {@link saveOnnx}. */

@@ -5,8 +5,8 @@
 import { kernels } from '../backend/runtime.js';
 import type { Network } from '../networks/network.js';
 import { checkTensor, type Tensor } from '../tensor.js';
-import { nodeModules, writeFileAtomic } from './atomic-file.js';
-import { deserialize, serialize, type NamedArray } from './safetensors.js';
+import { nodeModules, writeFileAtomic } from '../formats/atomic-file.js';
+import { deserialize, serialize, type NamedArray } from '../formats/safetensors.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { StatefulOptimizer, type OptimizerCheckpoint } from '../optimizers/stateful.js';
 import { FileFormatError, ValueError } from '../errors.js';

@@ -4,7 +4,7 @@
 import * as ops from '../ops/activation.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
-import { elementwise } from '../io/onnx-layers.js';
+import { elementwise } from '../formats/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';

@@ -3,7 +3,7 @@
 import { kernels } from '../backend/runtime.js';
 import { gemmRaw } from '../ops/gemm.js';
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
-import { checkFeatures, flatten } from '../io/onnx-layers.js';
+import { checkFeatures, flatten } from '../formats/onnx-layers.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape, shapeSize } from '../shape.js';
 import { LayerBuffer } from './buffer.js';

@@ -4,7 +4,7 @@
 import { kernels } from '../backend/runtime.js';
 import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
-import { attribute, checkFeatures, flatten } from '../io/onnx-layers.js';
+import { attribute, checkFeatures, flatten } from '../formats/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';

@@ -8,7 +8,7 @@
 // With threads, the forward pass and dx split the samples, dW splits the filters.
 import { convBackward, convForward, convPass, outputSize } from '../ops/conv.js';
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
-import { attribute, windowOutput } from '../io/onnx-layers.js';
+import { attribute, windowOutput } from '../formats/onnx-layers.js';
 import type { WinogradTile } from '../ops/winograd.js';
 import { options } from '../options.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';

@@ -1,7 +1,7 @@
 // Flatten: (N, C, H, W) → (N, C·H·W) in C order, and the gradient back to the input's shape. No
 // copy: both are views of the same memory. (Affine and BatchNormalization flatten by themselves;
 // this layer makes the step explicit in an architecture.)
-import { attribute } from '../io/onnx-layers.js';
+import { attribute } from '../formats/onnx-layers.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape, shapeSize } from '../shape.js';
 import type { LayerKind } from './kind.js';

@@ -2,7 +2,7 @@
 // one kind of layer, defined next to the layer's math (one `*Kind` per layer file) and listed
 // once in registry.ts. Specs are plain JSON objects ({ kind: 'dense', units: 10 }), so a model's
 // architecture can be saved and rebuilt.
-import type { LayerContext, Value } from '../io/onnx-layers.js';
+import type { LayerContext, Value } from '../formats/onnx-layers.js';
 import type { Rng } from '../rng.js';
 import type { Shape } from '../shape.js';
 import type { Layer } from './layer.js';

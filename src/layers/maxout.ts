@@ -3,7 +3,7 @@
 // As max pooling, it keeps the argmax for its backward: each gradient goes to the group's first
 // maximum (NaN counts as the maximum, see assembly/maxout.ts).
 import { maxoutBackward, maxoutForward } from '../ops/pool.js';
-import { attribute } from '../io/onnx-layers.js';
+import { attribute } from '../formats/onnx-layers.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';

@@ -6,7 +6,7 @@ import { outputSize } from '../ops/conv.js';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../ops/pool.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
-import { attribute, poolOutput } from '../io/onnx-layers.js';
+import { attribute, poolOutput } from '../formats/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';

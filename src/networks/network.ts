@@ -1,7 +1,7 @@
 // What the book's networks share: a stack of layers with named parameters, a SoftmaxWithLoss on
 // top, predict/loss/accuracy, and gradient() as one backward sweep in reverse.
 import { kernels } from '../backend/runtime.js';
-import { numericalGradient } from '../gradient.js';
+import { numericalGradient } from '../numerical-gradient.js';
 import { checkLabels, labelIndices } from '../labels.js';
 import { LayerBuffer } from '../layers/buffer.js';
 import type { Layer } from '../layers/layer.js';

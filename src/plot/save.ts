@@ -1,6 +1,6 @@
 // Writing a chart to disk in Node: the SVG as it is, or a PNG drawn by resvg, which is an optional
 // peer dependency loaded only here (users who never save a PNG never install it).
-import { nodeModules, writeFileAtomic } from '../io/atomic-file.js';
+import { nodeModules, writeFileAtomic } from '../formats/atomic-file.js';
 import { describe } from '../shape.js';
 import { FONT } from './svg.js';
 import { ResourceError, ValueError } from '../errors.js';
