@@ -1,7 +1,6 @@
 // Affine (fully connected): out = x·W + b, with W (in, out) and b (out). An N-D input is read as
 // (N, in) in C order and dx comes back in the input's shape, as the book's reshape does.
-import { kernels } from '../backend/runtime.js';
-import { gemmRaw } from '../ops/gemm.js';
+import { denseForward, denseInputGradient, denseParamGradients } from '../ops/gemm.js';
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { checkFeatures, flatten } from '../formats/onnx-layers.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
@@ -52,18 +51,15 @@ export class Affine implements Layer {
         `per sample and N >= 1 (W is ${formatShape(this.W.shape)}), got ${formatShape(x.shape)}`);
     }
     const out = this.#out.get([n, outputs], x);
-    gemmRaw(false, false, n, outputs, inputs, 1, x.offset, inputs, this.W.offset, outputs, 0, out.offset, outputs);
-    kernels().f32_bias_add_rows(out.offset, this.b.offset, out.offset, n, outputs);
+    denseForward(x, this.W, this.b, out);
     this.#x = x;
     return out;
   }
 
   backward(dout: Tensor): Tensor {
     const x = this.#parameterGradients('Affine.backward', dout);
-    const [inputs, outputs] = this.W.shape;
-    const n = x.shape[0];
     const dx = this.#dx.get(x.shape, dout);
-    gemmRaw(false, true, n, inputs, outputs, 1, dout.offset, outputs, this.W.offset, outputs, 0, dx.offset, inputs);
+    denseInputGradient(dout, this.W, dx);
     return dx;
   }
 
@@ -77,13 +73,12 @@ export class Affine implements Layer {
     const x = this.#x;
     if (!x || x.disposed) throw new ValueError(`${caller}: call forward first (or the input was disposed)`);
     checkTensor(`${caller}: dout`, dout);
-    const [inputs, outputs] = this.W.shape;
+    const outputs = this.W.shape[1];
     const n = x.shape[0];
     if (dout.shape.length !== 2 || dout.shape[0] !== n || dout.shape[1] !== outputs) {
       throw new ShapeError(`${caller}: dout must be (${n}, ${outputs}), got ${formatShape(dout.shape)}`);
     }
-    gemmRaw(true, false, inputs, outputs, n, 1, x.offset, inputs, dout.offset, outputs, 0, this.dW.offset, outputs);
-    kernels().f32_sum_rows(dout.offset, this.db.offset, n, outputs);
+    denseParamGradients(x, dout, this.dW, this.db);
     return x;
   }
 

@@ -1,7 +1,7 @@
 // Batch normalization (the book's BatchNormalization): per-feature statistics over the batch.
 // An (N, C, H, W) input is read as (N, C·H·W), so gamma and beta have C·H·W entries, as in the book.
 // NOTE: eps = 1e-6 inside the square root (the book writes 10e-7).
-import { kernels } from '../backend/runtime.js';
+import { batchNormBackward, batchNormInfer, batchNormTrain, type BatchNormState } from '../ops/batchnorm.js';
 import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
 import { attribute, checkFeatures, flatten } from '../formats/onnx-layers.js';
@@ -82,17 +82,13 @@ export class BatchNormalization implements Layer {
       throw new ShapeError(`BatchNormalization.forward: expected x of shape (N, ${d}) or (N, ...) with ${d} features per sample ` +
         `and N >= 1, got ${formatShape(x.shape)}`);
     }
-    const k = kernels();
     const y = this.#out.get(x.shape, x);
     if (train) {
       const xn = this.#xn.get(x.shape, x);
-      k.f32_col_mean_var(x.offset, this.#mean.offset, this.#variance.offset, n, d);
-      k.f32_batchnorm_fwd(x.offset, this.#mean.offset, this.#variance.offset, this.gamma.offset, this.beta.offset, xn.offset, y.offset, n, d, this.eps);
-      k.f32_ema(this.#mean.offset, this.runningMean.offset, d, this.momentum);
-      k.f32_ema(this.#variance.offset, this.runningVar.offset, d, this.momentum);
+      batchNormTrain(x, this.#state(), xn, y, this.eps, this.momentum);
       this.#trained = { xn, shape: x.shape };
     } else {
-      k.f32_batchnorm_fwd(x.offset, this.runningMean.offset, this.runningVar.offset, this.gamma.offset, this.beta.offset, 0, y.offset, n, d, this.eps);
+      batchNormInfer(x, this.#state(), y, this.eps);
     }
     return y;
   }
@@ -104,11 +100,14 @@ export class BatchNormalization implements Layer {
     if (!sameShape(dout.shape, state.shape)) {
       throw new ShapeError(`BatchNormalization.backward: dout must have the input's shape ${formatShape(state.shape)}, got ${formatShape(dout.shape)}`);
     }
-    const d = this.gamma.size;
     const dx = this.#dx.get(dout.shape, dout);
-    kernels().f32_batchnorm_bwd(dout.offset, state.xn.offset, this.#variance.offset, this.gamma.offset, dx.offset,
-      this.dgamma.offset, this.dbeta.offset, dout.shape[0], d, this.eps);
+    batchNormBackward(dout, state.xn, this.#state(), dx, this.dgamma, this.dbeta, this.eps);
     return dx;
+  }
+
+  // the tensors the kernels read and update
+  #state(): BatchNormState {
+    return { gamma: this.gamma, beta: this.beta, runningMean: this.runningMean, runningVar: this.runningVar, mean: this.#mean, variance: this.#variance };
   }
 
   dispose(): void {

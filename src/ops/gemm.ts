@@ -95,3 +95,25 @@ function productShape(caller: string, a: Tensor, b: Tensor, transA: boolean, tra
   }
   return [M, Ka, N];
 }
+
+/** The dense layer's forward: out (n, outputs) = x (n, inputs, read in C order) · W (inputs, outputs) + b. */
+export function denseForward(x: Tensor, W: Tensor, b: Tensor, out: Tensor): void {
+  const [inputs, outputs] = W.shape as [number, number];
+  const n = out.shape[0]!;
+  gemmRaw(false, false, n, outputs, inputs, 1, x.offset, inputs, W.offset, outputs, 0, out.offset, outputs);
+  kernels().f32_bias_add_rows(out.offset, b.offset, out.offset, n, outputs);
+}
+
+/** The dense layer's parameter gradients: dW = xᵀ · dout, db = Σ_rows dout. */
+export function denseParamGradients(x: Tensor, dout: Tensor, dW: Tensor, db: Tensor): void {
+  const [inputs, outputs] = dW.shape as [number, number];
+  const n = dout.shape[0]!;
+  gemmRaw(true, false, inputs, outputs, n, 1, x.offset, inputs, dout.offset, outputs, 0, dW.offset, outputs);
+  kernels().f32_sum_rows(dout.offset, db.offset, n, outputs);
+}
+
+/** The dense layer's input gradient: dx (n, inputs) = dout · Wᵀ. */
+export function denseInputGradient(dout: Tensor, W: Tensor, dx: Tensor): void {
+  const [inputs, outputs] = W.shape as [number, number];
+  gemmRaw(false, true, dout.shape[0]!, inputs, outputs, 1, dout.offset, outputs, W.offset, outputs, 0, dx.offset, inputs);
+}

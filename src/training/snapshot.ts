@@ -1,7 +1,7 @@
 // A copy of a network's state (parameters and buffers, such as batch-norm statistics), to put
 // back later: the last healthy iteration when training diverges, the best epoch for early stopping.
-import { kernels } from '../backend/runtime.js';
 import type { Network } from '../networks/network.js';
+import { copyInto } from '../ops/elementwise.js';
 import { empty, type Tensor } from '../tensor.js';
 
 export class StateSnapshot {
@@ -34,6 +34,5 @@ export class StateSnapshot {
 }
 
 function copy(from: Tensor[], to: Tensor[]): void {
-  const k = kernels();
-  for (let j = 0; j < from.length; j++) k.f32_copy(from[j].offset, to[j].offset, from[j].size);
+  for (let j = 0; j < from.length; j++) copyInto(from[j], to[j]);
 }
