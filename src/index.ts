@@ -1,6 +1,7 @@
 // scratchnet: deep learning from scratch, with the hot loops in WebAssembly SIMD.
 export { init, setBackend, getBackend, kernelInfo, memoryStats, setThreads, threadCount, usesFma } from './backend/runtime.js';
-export type { InitOptions, KernelInfo, MemoryStats } from './backend/runtime.js';
+export type { KernelInfo, MemoryStats } from './backend/runtime.js';
+export type { InitOptions } from './backend/init-options.js';
 export type { BackendName, Kernels } from './backend/kernels.js';
 export { Tensor, tensor, zeros, ones, full, empty, randn } from './tensor.js';
 export { createRng } from './rng.js';

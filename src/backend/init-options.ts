@@ -1,0 +1,108 @@
+// init()'s options and the environment's defaults for them: checked once, before anything loads.
+import { GEMM_KERNELS, type BackendName, type GemmKernelName } from './kernels.js';
+import type { WasmSource } from './load.js';
+import { options as checkOptions } from '../options.js';
+import { ValueError } from '../errors.js';
+
+/** Options of init(): which backend, where the kernels come from, threads and fused multiply-add. */
+export interface InitOptions {
+  /** Kernel backend to activate: 'wasm' (default) or 'js' (pure JavaScript; skips loading wasm). */
+  backend?: BackendName;
+  /** Where to get the kernels' .wasm, if not from next to this file (bytes, a compiled Module or a URL). */
+  wasm?: WasmSource;
+  /** Threads that run the big kernels, the calling one included. Default: in Node, 2 where the
+   *  machine has two cores or more (or $SCRATCHNET_THREADS); in browsers, 1. More than one needs
+   *  SharedArrayBuffer: Node, or a cross-origin isolated page; elsewhere it falls back to 1 with a
+   *  warning. Fixed by the first init(). Results are bit-identical to one thread. */
+  threads?: number;
+  /** Fused multiply-add in the matrix products (the relaxed-SIMD build of the kernels), where the
+   *  engine has relaxed SIMD. Fused products round once instead of twice: results differ in the
+   *  last bits from an engine without it. false loads the unfused build, whose results are the
+   *  same on every engine. Default: true, or false where $SCRATCHNET_FMA is 0. Fixed by the first
+   *  init(); see usesFma(). */
+  fma?: boolean;
+  /** Convolutions with 3×3 filters at stride 1 and 8 channels or more in and out run as Winograd
+   *  F(4×4, 3×3) or F(2×2, 3×3) (src/ops/winograd.ts), unless a layer says otherwise (new Convolution(…,
+   *  { winograd })): fewer multiplications, results that differ from im2col's in the last bits.
+   *  Default: true. Any init() may change it. */
+  winograd?: boolean;
+  /** The wasm GEMM micro-kernel, by name ('4x8' or '2x16'; see kernelInfo()). All give the same
+   *  results; by default init() times them once V8 has optimized them (20–70 ms, mostly waiting
+   *  for its compiler) and keeps the fastest on this CPU for each kind of product. Naming one pins
+   *  it for all products, e.g. to compare them. Default: $SCRATCHNET_GEMM_KERNEL where set. Fixed
+   *  by the first init(). */
+  gemmKernel?: GemmKernelName;
+}
+
+/** init()'s options, checked (unknown names, a backend other than 'wasm' or 'js', a thread count
+ *  outside 1–64, a non-boolean fma or winograd and an unknown GEMM kernel are errors), and the
+ *  backend to activate: the one named, else 'wasm'. */
+export function readInitOptions(opts: InitOptions): { options: InitOptions; backend: BackendName } {
+  const options = checkOptions('init', opts, ['backend', 'wasm', 'threads', 'fma', 'winograd', 'gemmKernel']);
+  const backend = options.backend ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'js') {
+    throw new ValueError(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
+  }
+  for (const key of ['fma', 'winograd'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ValueError(`init: ${key} must be true or false, got ${String(options[key])}`);
+  }
+  const threads = checkThreads(options.threads);
+  const gemmKernel = options.gemmKernel === undefined ? undefined : checkGemmKernel('init: gemmKernel', options.gemmKernel);
+  return { options: { ...options, threads, gemmKernel }, backend };
+}
+
+export function isNode(): boolean {
+  return typeof process !== 'undefined' && !!process.versions?.node;
+}
+
+function checkThreads(threads: unknown): number | undefined {
+  if (threads === undefined) return undefined;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new ValueError(`init: threads must be an integer from 1 to 64, got ${String(threads)}`);
+  }
+  return threads;
+}
+
+// NOTE: two threads won on every training step measured in Node (bench/results/threads.md:
+// SimpleConvNet 1.7×, TwoLayerNet 1.45×, DeepConvNet 1.8×) when a second core is free; more were
+// never measured, so the default stops at two. SCRATCHNET_THREADS overrides it (1 = off). Browsers
+// default to one: threads there need a cross-origin isolated page, which the page must opt into.
+export async function defaultThreads(): Promise<number> {
+  if (typeof process === 'undefined' || !process.versions?.node) return 1;
+  const fromEnv = process.env.SCRATCHNET_THREADS;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const n = Number(fromEnv);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new ValueError(`init: SCRATCHNET_THREADS must be an integer from 1 to 64, got ${JSON.stringify(fromEnv)}`);
+    return n;
+  }
+  const osModule = 'node:os';
+  const os = (await import(/* @vite-ignore */ osModule)) as typeof import('node:os');
+  return Math.min(2, os.availableParallelism());
+}
+
+// SCRATCHNET_FMA=0 loads the unfused build by default (in Node), e.g. to reproduce numbers
+// measured with it; anything but 0, 1 or empty is an error.
+export function defaultFma(): boolean {
+  const fromEnv = typeof process === 'undefined' ? undefined : process.env?.SCRATCHNET_FMA;
+  if (fromEnv === undefined || fromEnv === '' || fromEnv === '1') return true;
+  if (fromEnv === '0') return false;
+  throw new ValueError(`init: SCRATCHNET_FMA must be 0 or 1, got ${JSON.stringify(fromEnv)}`);
+}
+
+// SCRATCHNET_GEMM_KERNEL names the GEMM micro-kernel in Node (as init({ gemmKernel }) does)
+export function defaultGemmKernel(): GemmKernelName | undefined {
+  const fromEnv = typeof process === 'undefined' ? undefined : process.env?.SCRATCHNET_GEMM_KERNEL;
+  return fromEnv === undefined || fromEnv === '' ? undefined : checkGemmKernel('init: SCRATCHNET_GEMM_KERNEL', fromEnv);
+}
+
+function checkGemmKernel(what: string, name: unknown): GemmKernelName {
+  if (typeof name !== 'string' || !Object.hasOwn(GEMM_KERNELS, name)) {
+    throw new ValueError(`${what} must be one of ${Object.keys(GEMM_KERNELS).map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name) ?? String(name)}`);
+  }
+  return name as GemmKernelName;
+}
+
+// SharedArrayBuffer exists in Node and, in browsers, only on cross-origin isolated pages.
+export function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
