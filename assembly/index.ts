@@ -15,6 +15,7 @@ export * from './transpose';
 export * from './pool';
 export * from './optim';
 export * from './batchnorm';
+export * from './batchnorm2d';
 export * from './dropout';
 export * from './reduce';
 export * from './maxout';

@@ -12,6 +12,8 @@ export { Affine } from './layers/affine.js';
 export { SoftmaxWithLoss } from './layers/softmax-with-loss.js';
 export type { Layer } from './layers/layer.js';
 export { BatchNormalization } from './layers/batch-normalization.js';
+export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batch-norm-2d.js';
+export { GlobalAvgPool } from './layers/global-avg-pool.js';
 export { Dropout } from './layers/dropout.js';
 export { TwoLayerNet } from './networks/two-layer-net.js';
 export type { TwoLayerNetOptions } from './networks/two-layer-net.js';

@@ -4,9 +4,11 @@
 import type { ActivationSpec, AlphaSpec } from './activations.js';
 import type { DenseSpec } from './affine.js';
 import type { BatchNormSpec } from './batch-normalization.js';
+import type { BatchNorm2dSpec } from './batch-norm-2d.js';
 import type { Conv2dSpec } from './convolution.js';
 import type { DropoutSpec } from './dropout.js';
 import type { FlattenSpec } from './flatten.js';
+import type { GlobalAvgPoolSpec } from './global-avg-pool.js';
 import type { MaxoutSpec } from './maxout.js';
 import type { PoolSpec } from './pooling.js';
 
@@ -38,3 +40,8 @@ export const dropout = (o: Options<DropoutSpec> = {}): DropoutSpec => ({ kind: '
 export const batchNorm = (o: Options<BatchNormSpec> = {}): BatchNormSpec => ({ kind: 'batchNorm', ...o });
 /** (C, H, W) → (C·H·W). */
 export const flatten = (): FlattenSpec => ({ kind: 'flatten' });
+/** Per-channel batch normalization of images, PyTorch's BatchNorm2d (momentum 0.9 in the book's
+ *  convention, i.e. PyTorch's 0.1; eps 1e-5); gamma has C entries. */
+export const batchNorm2d = (o: Options<BatchNorm2dSpec> = {}): BatchNorm2dSpec => ({ kind: 'batchNorm2d', ...o });
+/** (C, H, W) → (C): the mean of each channel. */
+export const globalAvgPool2d = (): GlobalAvgPoolSpec => ({ kind: 'globalAvgPool2d' });
