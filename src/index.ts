@@ -14,6 +14,7 @@ export type { Layer } from './layers/layer.js';
 export { BatchNormalization } from './layers/batch-normalization.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batch-norm-2d.js';
 export { GlobalAvgPool } from './layers/global-avg-pool.js';
+export { Residual } from './layers/residual.js';
 export { Dropout } from './layers/dropout.js';
 export { TwoLayerNet } from './networks/two-layer-net.js';
 export type { TwoLayerNetOptions } from './networks/two-layer-net.js';

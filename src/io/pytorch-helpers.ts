@@ -70,6 +70,17 @@ class ZeroPaddedPool(nn.Module):
         return pool(x, self.size, self.stride)
 
 
+class Residual(nn.Module):
+    """out = branch(x) + shortcut(x): the shortcut is nn.Identity() or a 1x1 nn.Conv2d (projection)."""
+
+    def __init__(self, branch, shortcut):
+        super().__init__()
+        self.branch, self.shortcut = branch, shortcut
+
+    def forward(self, x):
+        return self.branch(x) + self.shortcut(x)
+
+
 class Maxout(nn.Module):
     """Groups of pieces consecutive entries of axis 1, the max of each."""
 

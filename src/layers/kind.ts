@@ -74,8 +74,9 @@ export interface LayerKind<S extends LayerSpec = LayerSpec, L extends Layer = La
   /** The shapes of the layer's parameters and buffers for this input (none when absent). */
   tensors?(spec: S, input: Shape): TensorShapes;
   /** Kinds that hold layers (residual): plans them with `planLayers` (which numbers their tensors on
-   *  from the network's counters); returns the output shape and the planned children. */
-  planChildren?(where: string, spec: S, input: Shape, planLayers: PlanLayers): { output: Shape; children: PlannedLayer[] };
+   *  from the network's counters); returns the output shape, the planned children and the spec with
+   *  its children's specs normalized (as the architecture records it). */
+  planChildren?(where: string, spec: S, input: Shape, planLayers: PlanLayers): { output: Shape; children: PlannedLayer[]; spec: S };
   /** A new layer for this input shape, its parameters initialized from `ctx`; `planned` is this
    *  layer's plan (kinds that hold layers create their children from it). */
   create(spec: S, input: Shape, ctx: BuildContext, planned?: PlannedLayer): L;

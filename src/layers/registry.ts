@@ -12,10 +12,11 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { maxoutKind } from './maxout.js';
 import { avgPool2dKind, maxPool2dKind } from './pooling.js';
+import { residualKind } from './residual.js';
 
 const KINDS: readonly LayerKind<never, never>[] = [
   denseKind, conv2dKind, maxPool2dKind, avgPool2dKind, reluKind, sigmoidKind, tanhKind, leakyReluKind, eluKind,
-  maxoutKind, dropoutKind, batchNormKind, batchNorm2dKind, globalAvgPool2dKind, flattenKind,
+  maxoutKind, dropoutKind, batchNormKind, batchNorm2dKind, globalAvgPool2dKind, residualKind, flattenKind,
 ] as never;
 
 const BY_NAME = new Map<string, LayerKind>(KINDS.map((k) => [k.kind, k as unknown as LayerKind]));

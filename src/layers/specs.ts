@@ -11,6 +11,8 @@ import type { FlattenSpec } from './flatten.js';
 import type { GlobalAvgPoolSpec } from './global-avg-pool.js';
 import type { MaxoutSpec } from './maxout.js';
 import type { PoolSpec } from './pooling.js';
+import type { ResidualSpec, Shortcut } from './residual.js';
+import type { LayerSpec } from './kind.js';
 
 type Options<S> = Omit<S, 'kind'>;
 
@@ -45,3 +47,8 @@ export const flatten = (): FlattenSpec => ({ kind: 'flatten' });
 export const batchNorm2d = (o: Options<BatchNorm2dSpec> = {}): BatchNorm2dSpec => ({ kind: 'batchNorm2d', ...o });
 /** (C, H, W) → (C): the mean of each channel. */
 export const globalAvgPool2d = (): GlobalAvgPoolSpec => ({ kind: 'globalAvgPool2d' });
+/** A residual block on images: out = F(x) + S(x), F the given layers, S the identity where F keeps
+ *  the shape ('identity'), else a 1×1 convolution with bias and the stride that maps x onto F's
+ *  output ('projection'); 'auto' (the default) picks. Tensors are numbered through the branch first,
+ *  then the projection. ReLU after the sum is the next layer's job. Nests up to 16 deep. */
+export const residual = (layers: LayerSpec[], o: { shortcut?: Shortcut } = {}): ResidualSpec => ({ kind: 'residual', layers, ...o });

@@ -85,13 +85,13 @@ function planList(caller: string, layers: readonly unknown[], input: Shape): { l
       const spec = kind.normalize(at, raw as Record<string, unknown>);
       const input = shape;
       const inner: PlanLayers = (w, s, x) => planLayers(w, s, x, depth + 1);
-      const nested = kind.planChildren?.(`${at}, input ${formatShape(input)}`, spec, input, inner);
+      const nested = kind.planChildren?.(at, spec, input, inner);
       const output = Object.freeze([...(nested ? nested.output : kind.outputShape!(`${at}, input ${formatShape(input)}`, spec, input))]);
       shape = output;
       const tensors = kind.tensors?.(spec, input);
       const index = kind.numbering ? ++counters[kind.numbering] : 0;
       const name = (list: Record<string, Shape> = {}) => Object.entries(list).map(([local, s]) => ({ local, name: `${local}${index}`, shape: s }));
-      const l: PlannedLayer = { spec, kind, input, output, params: name(tensors?.params), buffers: name(tensors?.buffers) };
+      const l: PlannedLayer = { spec: nested?.spec ?? spec, kind, input, output, params: name(tensors?.params), buffers: name(tensors?.buffers) };
       if (nested) {
         l.children = nested.children;
         // a kind that holds layers offers their tensors under the network's names
