@@ -16,6 +16,7 @@ export * from './pool';
 export * from './optim';
 export * from './batchnorm';
 export * from './batchnorm2d';
+export * from './warp';
 export * from './dropout';
 export * from './reduce';
 export * from './maxout';

@@ -75,3 +75,4 @@ export type { WeightInitSpec, XavierOptions, KaimingOptions, Nonlinearity } from
 export * as functions from './functions.js';
 export { ScratchnetError, ShapeError, ValueError, NotInitializedError, FileFormatError, ResourceError } from './errors.js';
 export type { ScratchnetErrorCode } from './errors.js';
+export { augmentImages, type AugmentOptions } from './data/augment.js';

@@ -18,6 +18,7 @@ import { poolKernels } from './pool.js';
 import { optimKernels } from './optim.js';
 import { batchnormKernels } from './batchnorm.js';
 import { batchnorm2dKernels } from './batchnorm2d.js';
+import { warpKernels } from './warp.js';
 import { dropoutKernels } from './dropout.js';
 import { reduceKernels } from './reduce.js';
 import { maxoutKernels } from './maxout.js';
@@ -45,6 +46,7 @@ export function createJsKernels(heap: Heap): Kernels {
     ...dropoutKernels(heap),
     ...batchnormKernels(heap),
     ...batchnorm2dKernels(heap),
+    ...warpKernels(heap),
     ...optimKernels(heap),
   };
 }
