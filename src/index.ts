@@ -76,3 +76,4 @@ export * as functions from './functions.js';
 export { ScratchnetError, ShapeError, ValueError, NotInitializedError, FileFormatError, ResourceError } from './errors.js';
 export type { ScratchnetErrorCode } from './errors.js';
 export { augmentImages, type AugmentOptions } from './data/augment.js';
+export { Ensemble } from './networks/ensemble.js';
