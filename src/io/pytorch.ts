@@ -103,7 +103,6 @@ function moduleOf(l: PlannedLayer): string {
     case 'leakyRelu': return `nn.LeakyReLU(${num(s.alpha as number)})`;
     case 'elu': return `nn.ELU(${num(s.alpha as number)})`;
     case 'maxout': return `Maxout(${s.pieces})`;
-    case 'dropout': return `BookDropout(${num(s.ratio as number)})`;
     case 'batchNorm': return `BookBatchNorm(${shapeSize(l.input)}, ${num(s.momentum as number)}, ${num(s.eps as number)})`;
     case 'flatten': return 'nn.Flatten()';
     default: throw new ValueError(`pytorchSource: no PyTorch module for layer kind '${l.spec.kind}'`);

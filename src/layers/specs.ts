@@ -36,7 +36,8 @@ export const leakyRelu = (o: Options<AlphaSpec> = {}): AlphaSpec => ({ kind: 'le
 export const elu = (o: Options<AlphaSpec> = {}): AlphaSpec => ({ kind: 'elu', ...o });
 /** Maxout: the maximum of each group of `pieces` consecutive channels (or features): C → C / pieces. */
 export const maxout = (o: Options<MaxoutSpec>): MaxoutSpec => ({ kind: 'maxout', ...o });
-/** The book's dropout (not inverted): train keeps each value with probability 1 − ratio, test scales by 1 − ratio. */
+/** The book's dropout (not inverted): train keeps each value with probability 1 − ratio, test scales by 1 − ratio.
+ *  `inverted: true` is PyTorch's nn.Dropout: train scales the kept values by 1 / (1 − ratio), test is the identity. */
 export const dropout = (o: Options<DropoutSpec> = {}): DropoutSpec => ({ kind: 'dropout', ...o });
 /** The book's batch normalization, per feature of the flattened input (momentum 0.9, eps 1e-6). */
 export const batchNorm = (o: Options<BatchNormSpec> = {}): BatchNormSpec => ({ kind: 'batchNorm', ...o });
