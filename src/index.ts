@@ -63,7 +63,7 @@ export type { LossName } from './networks/losses.js';
 export * as layers from './layers/specs.js';
 export type { LayerSpec } from './layers/kind.js';
 export { Flatten } from './layers/flatten.js';
-export { saveModel, loadModel, serializeModel, deserializeModel } from './io/model.js';
+export { saveModel, loadModel, serializeModel, deserializeModel, type SaveModelOptions } from './io/model.js';
 export { exportPytorch, pytorchSource } from './io/pytorch.js';
 export { ConvMaxPool } from './layers/conv-max-pool.js';
 // Issue 14's leaf pieces: Maxout, the MSE and sigmoid losses, PyTorch's initializations, the book's functions.

@@ -87,4 +87,18 @@ describe.skipIf(!torchVersion)('in PyTorch', () => {
     loaded.dispose();
     net.dispose();
   });
+
+  test('the module reads a float16 model file: eval() gives what loadModel\'s network predicts', async () => {
+    const net = make();
+    net.predict(x, true).dispose();
+    const file = join(dir, 'half.safetensors');
+    await saveModel(net, file, { dtype: 'float16' });
+    const loaded = await loadModel(file);
+    const logits = python(exportPytorch(loaded), `model = m.build_model(${JSON.stringify(file)})\nwith torch.no_grad():\n    print(json.dumps(model(x).flatten().tolist()))`) as number[];
+    const expected = loaded.predict(x);
+    expect(maxAbsDiff(logits, expected.data)).toBeLessThanOrEqual(1e-5);
+    expected.dispose();
+    loaded.dispose();
+    net.dispose();
+  });
 });
