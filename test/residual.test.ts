@@ -156,6 +156,27 @@ test('an architecture nested too deep or with too many layers is refused before 
   expect(memoryStats().liveBytes).toBe(before);
 });
 
+test('a residual network frees everything it allocated (branch layers, joined steps, projection)', () => {
+  const x = randn([4, 2, 8, 8], createRng(11)), t = tensor([0, 1, 1, 0]);
+  const run = () => {
+    const net = new Sequential({
+      inputShape: [2, 8, 8],
+      layers: [L.residual([L.conv2d({ filters: 4, kernelSize: 3, pad: 1 }), L.maxPool2d({ size: 2 }), L.relu(), L.dropout({ ratio: 0.3 }),
+        L.residual([L.conv2d({ filters: 4, kernelSize: 3, pad: 1 }), L.batchNorm2d()])]), L.globalAvgPool2d(), L.dense({ units: 2 })],
+      seed: 12,
+    });
+    net.gradient(x, t);
+    net.predict(x).dispose();
+    net.dispose();
+  };
+  run(); // the kernels' scratch space grows once and stays (it is the runtime's, not the network's)
+  const before = memoryStats().liveBytes;
+  run();
+  expect(memoryStats().liveBytes).toBe(before);
+  x.dispose();
+  t.dispose();
+});
+
 // The same safetensors file with another architecture string in its metadata.
 function rewriteArchitecture(bytes: Uint8Array, architecture: string): Uint8Array {
   const length = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
