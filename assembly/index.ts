@@ -15,6 +15,8 @@ export * from './transpose';
 export * from './pool';
 export * from './optim';
 export * from './batchnorm';
+export * from './batchnorm2d';
+export * from './warp';
 export * from './dropout';
 export * from './reduce';
 export * from './maxout';

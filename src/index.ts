@@ -13,6 +13,9 @@ export { Affine } from './layers/affine.js';
 export { SoftmaxWithLoss } from './layers/softmax-with-loss.js';
 export type { Layer } from './layers/layer.js';
 export { BatchNormalization } from './layers/batch-normalization.js';
+export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batch-norm-2d.js';
+export { GlobalAvgPool } from './layers/global-avg-pool.js';
+export { Residual } from './layers/residual.js';
 export { Dropout } from './layers/dropout.js';
 export { TwoLayerNet } from './networks/two-layer-net.js';
 export type { TwoLayerNetOptions } from './networks/two-layer-net.js';
@@ -62,7 +65,7 @@ export type { LossName } from './networks/losses.js';
 export * as layers from './layers/specs.js';
 export type { LayerSpec } from './layers/kind.js';
 export { Flatten } from './layers/flatten.js';
-export { saveModel, loadModel, serializeModel, deserializeModel } from './io/model.js';
+export { saveModel, loadModel, serializeModel, deserializeModel, type SaveModelOptions } from './io/model.js';
 export { exportPytorch, pytorchSource } from './io/pytorch.js';
 export { ConvMaxPool } from './layers/conv-max-pool.js';
 // Issue 14's leaf pieces: Maxout, the MSE and sigmoid losses, PyTorch's initializations, the book's functions.
@@ -74,3 +77,5 @@ export type { WeightInitSpec, XavierOptions, KaimingOptions, Nonlinearity } from
 export * as functions from './functions.js';
 export { ScratchnetError, ShapeError, ValueError, NotInitializedError, FileFormatError, ResourceError } from './errors.js';
 export type { ScratchnetErrorCode } from './errors.js';
+export { augmentImages, type AugmentOptions } from './data/augment.js';
+export { Ensemble } from './networks/ensemble.js';

@@ -549,7 +549,7 @@ plain('new Elu: alpha is a string', () => new Elu('1' as Any), /^Elu: alpha must
 plain('new Dropout: ratio 1', () => new Dropout(1), /^Dropout: dropoutRatio must be a number in \[0, 1\), got 1$/);
 plain('new Dropout: ratio is a string', () => new Dropout('0.5' as Any), /^Dropout: dropoutRatio must be a number in \[0, 1\), got "0\.5"$/);
 plain('new Dropout: seed is a string', () => new Dropout(0.5, { seed: 'x' as Any }), /^Dropout: seed must be a finite number, got "x"$/);
-plain('new Dropout: options is null', () => new Dropout(0.5, null as Any), /^Dropout: expected an options object \{ seed \}, got null$/);
+plain('new Dropout: options is null', () => new Dropout(0.5, null as Any), /^Dropout: expected an options object \{ seed, inverted \}, got null$/);
 fn('new BatchNormalization: a 2-D gamma', () => {
   const gamma = ones([2, 2]), beta = zeros([2, 2]);
   return () => new BatchNormalization(gamma, beta);
@@ -835,7 +835,7 @@ ioRow('deserializeParams: F64 data', () => {
   new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
   bytes.set(json, 8);
   return bytes;
-}, /^deserializeParams: not a valid safetensors file: W1: dtype "F64" is not supported \(only F32\)$/);
+}, /^deserializeParams: not a valid safetensors file: W1: dtype "F64" is not supported \(only F32, F16 and BF16\)$/);
 ioRow('deserializeParams: a file without b2 (and without a network name to catch it)', ({ bytes }) => {
   const { b2: _, ...rest } = deserialize(bytes).arrays;
   return serialize(rest);

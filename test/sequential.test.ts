@@ -188,7 +188,7 @@ describe('saving and loading with the architecture', () => {
     const t = tensor(Array.from({ length: 20 }, (_, i) => i % 10));
     for (let i = 0; i < 3; i++) adam.update(net.params, net.gradient(x, t));
     const file = join(dir, 'cnn.safetensors');
-    await saveModel(net, file, { note: 'three steps' });
+    await saveModel(net, file, { metadata: { note: 'three steps' } });
     const inputFile = join(dir, 'x.bin');
     writeFileSync(inputFile, new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
     const script = `

@@ -14,7 +14,7 @@ export interface LoadedModel {
 
 /** Saves the network with its architecture, the recipe's name and any other metadata. */
 export async function saveModelFile(path: string, network: Sequential, model: string, metadata: Record<string, string> = {}): Promise<void> {
-  await saveModel(network, path, { ...metadata, model });
+  await saveModel(network, path, { metadata: { ...metadata, model } });
 }
 
 /** Rebuilds the network a model file describes, with its parameters. */

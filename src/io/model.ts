@@ -9,18 +9,52 @@ import { PRESETS } from '../networks/presets.js';
 import { Sequential, type Architecture } from '../networks/sequential.js';
 import { describe } from '../shape.js';
 import { nodeModules, writeFileAtomic } from '../formats/atomic-file.js';
-import { deserializeParams, serializeParams } from './params.js';
+import { deserializeParams, serializeState } from './params.js';
 import { deserialize } from '../formats/safetensors.js';
 import { FileFormatError, ValueError } from '../errors.js';
 
 const ARCHITECTURE = 'architecture';
 const KEYS = new Set(['kind', 'options', 'inputShape', 'layers', 'loss', 'weightDecayLambda', 'seed']);
 
+/** How saveModel and serializeModel store a model. */
+export interface SaveModelOptions {
+  /** 'float32' (the default) or 'float16': every tensor, buffers included, as safetensors F16 —
+   *  half the bytes, values rounded to nearest even; a value beyond ±65504 refuses the save. */
+  dtype?: 'float32' | 'float16';
+  /** String metadata stored beside the tensors (an epoch count, a note); read by modelMetadata. */
+  metadata?: Record<string, string>;
+}
+
 /** The network's parameters, buffers and architecture as safetensors bytes (anywhere; in Node,
- *  saveModel writes them to a file), with optional string metadata beside them. */
-export function serializeModel(network: Network, metadata: Record<string, string> = {}): Uint8Array {
-  const net = checkSequential('serializeModel', network);
-  return serializeParams(net, { ...metadata, [ARCHITECTURE]: JSON.stringify(net.architecture) });
+ *  saveModel writes them to a file); `{ dtype: 'float16' }` halves the size. */
+export function serializeModel(network: Network, options: SaveModelOptions = {}): Uint8Array {
+  return serializeAs('serializeModel', network, options);
+}
+
+function serializeAs(caller: string, network: Network, options: SaveModelOptions): Uint8Array {
+  const net = checkSequential(caller, network);
+  const { dtype = 'float32', metadata = {} } = readSaveOptions(caller, options);
+  return serializeState(caller, net, { ...metadata, [ARCHITECTURE]: JSON.stringify(net.architecture) }, undefined, dtype === 'float16' ? 'F16' : 'F32');
+}
+
+// The options object, checked; its keys were the metadata itself before it took options, so a
+// record of strings gets a migration hint.
+function readSaveOptions(caller: string, value: unknown): SaveModelOptions {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValueError(`${caller}: expected options { dtype?, metadata? }, got ${describe(value)}`);
+  const keys = Object.keys(value);
+  const unknown = keys.filter((k) => k !== 'dtype' && k !== 'metadata');
+  if (unknown.length) {
+    throw new ValueError(`${caller}: unknown option '${unknown[0]}'; the options are { dtype?, metadata? } ` +
+      `(metadata moved into options.metadata: ${caller}(net, ${caller === 'saveModel' ? 'path, ' : ''}{ metadata: { ${unknown[0]}: ... } }))`);
+  }
+  const o = value as SaveModelOptions;
+  if (o.dtype !== undefined && o.dtype !== 'float32' && o.dtype !== 'float16') throw new ValueError(`${caller}: dtype must be 'float32' or 'float16', got ${describe(o.dtype)}`);
+  if (o.metadata !== undefined) {
+    if (o.metadata === null || typeof o.metadata !== 'object' || Object.values(o.metadata).some((v) => typeof v !== 'string')) {
+      throw new ValueError(`${caller}: metadata must be an object of strings, got ${describe(o.metadata)}`);
+    }
+  }
+  return o;
 }
 
 /** Rebuilds the network that serializeModel (or saveModel) stored: the same class, layers and
@@ -59,9 +93,10 @@ export function deserializeModel(bytes: Uint8Array, source = 'deserializeModel')
 }
 
 /** Writes the model to `path` atomically: the file holds either its previous contents or the whole
- *  new model, whenever the process dies. Node only; in a browser use serializeModel. */
-export async function saveModel(network: Network, path: string, metadata: Record<string, string> = {}): Promise<void> {
-  await writeFileAtomic('saveModel', 'serializeModel', path, serializeModel(network, metadata));
+ *  new model, whenever the process dies. `{ dtype: 'float16' }` halves the file. Node only; in a
+ *  browser use serializeModel. */
+export async function saveModel(network: Network, path: string, options: SaveModelOptions = {}): Promise<void> {
+  await writeFileAtomic('saveModel', 'serializeModel', path, serializeAs('saveModel', network, options));
 }
 
 /** Reads a model file written by saveModel (or `scratchnet train`) and rebuilds its network. */

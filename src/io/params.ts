@@ -35,7 +35,8 @@ export function serializeParams(network: Network, metadata: Record<string, strin
 // exactly where it stopped; readers that only want the weights skip those entries.
 const OPTIMIZER_PREFIX = 'optimizer.';
 
-function serializeState(caller: string, network: Network, metadata: Record<string, string>, optimizer?: Optimizer): Uint8Array {
+/** The network's state (and an optimizer's) as safetensors bytes, stored as float32 or float16. */
+export function serializeState(caller: string, network: Network, metadata: Record<string, string>, optimizer?: Optimizer, dtype: 'F32' | 'F16' = 'F32'): Uint8Array {
   const arrays: Record<string, NamedArray> = {};
   const k = kernels();
   const entries = Object.entries(stateOf(network));
@@ -53,7 +54,7 @@ function serializeState(caller: string, network: Network, metadata: Record<strin
     if (!Number.isFinite(k.f32_sum_squares(t.offset, t.size))) checkFinite(caller, name, t.data, ' (a diverged network?); nothing was written');
     arrays[name] = { shape: [...t.shape], data: t.data };
   }
-  return serialize(arrays, { ...metadata, ...extra, format: 'scratchnet', network: networkName(network) });
+  return serialize(arrays, { ...metadata, ...extra, format: 'scratchnet', network: networkName(network) }, { dtype, caller });
 }
 
 function checkpointOf(caller: string, optimizer: Optimizer): OptimizerCheckpoint {

@@ -70,6 +70,17 @@ class ZeroPaddedPool(nn.Module):
         return pool(x, self.size, self.stride)
 
 
+class Residual(nn.Module):
+    """out = branch(x) + shortcut(x): the shortcut is nn.Identity() or a 1x1 nn.Conv2d (projection)."""
+
+    def __init__(self, branch, shortcut):
+        super().__init__()
+        self.branch, self.shortcut = branch, shortcut
+
+    def forward(self, x):
+        return self.branch(x) + self.shortcut(x)
+
+
 class Maxout(nn.Module):
     """Groups of pieces consecutive entries of axis 1, the max of each."""
 
@@ -82,8 +93,12 @@ class Maxout(nn.Module):
         return x.reshape(n, c // self.pieces, self.pieces, *x.shape[2:]).max(2).values
 
 
+# safetensors dtype: torch dtype, bytes per value, struct code
+DTYPES = {'F32': (torch.float32, 4, 'f'), 'F16': (torch.float16, 2, 'e'), 'BF16': (torch.bfloat16, 2, None)}
+
+
 def read_safetensors(path):
-    """The float32 tensors and the metadata of a safetensors file, with json and struct only."""
+    """The tensors (as float32) and the metadata of a safetensors file, with json and struct only."""
     with open(path, 'rb') as f:
         data = f.read()
     if len(data) < 8:
@@ -97,19 +112,23 @@ def read_safetensors(path):
     for name, info in header.items():
         if name == '__metadata__':
             continue
-        if info['dtype'] != 'F32':
-            raise ValueError(f"{path}: tensor {name!r} is {info['dtype']}; expected F32")
+        dtype = info['dtype']
+        if dtype not in DTYPES:
+            raise ValueError(f"{path}: tensor {name!r} is {dtype}; expected F32, F16 or BF16")
+        torch_dtype, width, code = DTYPES[dtype]
         begin, end = info['data_offsets']
         count = 1
         for d in info['shape']:
             count *= d
-        if end - begin != 4 * count or body + end > len(data):
+        if end - begin != width * count or body + end > len(data):
             raise ValueError(f"{path}: tensor {name!r} of shape {info['shape']} has bytes [{begin}, {end})")
         raw = data[body + begin:body + end]
         if sys.byteorder == 'little' and count:
-            flat = torch.frombuffer(bytearray(raw), dtype=torch.float32)
-        else:
-            flat = torch.tensor(struct.unpack(f'<{count}f', raw), dtype=torch.float32)
+            flat = torch.frombuffer(bytearray(raw), dtype=torch_dtype).to(torch.float32)
+        elif code:
+            flat = torch.tensor(struct.unpack(f'<{count}{code}', raw), dtype=torch.float32)
+        else:  # BF16 on a big-endian host: the upper halves of float32s
+            flat = torch.tensor(struct.unpack(f'<{count}f', b''.join(b'\0\0' + raw[i:i + 2] for i in range(0, len(raw), 2))), dtype=torch.float32)
         tensors[name] = flat.reshape(info['shape'])
     return tensors, header.get('__metadata__', {})
 

@@ -32,10 +32,9 @@ export function pytorchSource(architecture: Architecture): string {
   const modules: string[] = [], tensors: string[] = [], decayed: string[] = [];
   p.layers.forEach((l, i) => {
     modules.push(`        ${moduleOf(l)},  # ${i + 1}: ${l.spec.kind} → (${l.output.join(', ')})`);
-    for (const t of [...l.params, ...l.buffers]) {
-      const [key, transpose] = torchKey(l, t.local);
-      tensors.push(`    (${py(t.name)}, ${py(`${i}.${key}`)}, ${transpose ? 'True' : 'False'}),`);
-      if (t.local === 'W') decayed.push(py(`${i}.${key}`));
+    for (const [name, key, transpose] of tensorKeys(l, `${i}.`)) {
+      tensors.push(`    (${py(name)}, ${py(key)}, ${transpose ? 'True' : 'False'}),`);
+      if (/^W\d+$/.test(name)) decayed.push(py(key));
     }
   });
   const count = p.layers.reduce((s, l) => s + l.params.reduce((a, t) => a + shapeSize(t.shape), 0), 0);
@@ -77,8 +76,20 @@ DECAYED = [${decayed.join(', ')}]
 `;
 }
 
+// The network's name, the state_dict key and the transposition of each tensor of a planned layer
+// (and of the layers it holds), below the module prefix.
+function tensorKeys(l: PlannedLayer, prefix: string): [string, string, boolean][] {
+  const children = l.kind.pytorch?.children?.(l);
+  if (children) return children.flatMap(([child, at]) => tensorKeys(child, `${prefix}${at}.`));
+  return [...l.params, ...l.buffers].map((t) => {
+    const [key, transpose] = torchKey(l, t.local);
+    return [t.name, prefix + key, transpose];
+  });
+}
+
 // The torch.nn module of one planned layer, as Python source.
 function moduleOf(l: PlannedLayer): string {
+  if (l.kind.pytorch) return l.kind.pytorch.module(l, moduleOf);
   const s = l.spec as unknown as Record<string, unknown>;
   const pair = (v: unknown) => (Array.isArray(v) ? `(${v.join(', ')})` : `(${v}, ${v})`);
   switch (l.spec.kind) {
@@ -92,7 +103,6 @@ function moduleOf(l: PlannedLayer): string {
     case 'leakyRelu': return `nn.LeakyReLU(${num(s.alpha as number)})`;
     case 'elu': return `nn.ELU(${num(s.alpha as number)})`;
     case 'maxout': return `Maxout(${s.pieces})`;
-    case 'dropout': return `BookDropout(${num(s.ratio as number)})`;
     case 'batchNorm': return `BookBatchNorm(${shapeSize(l.input)}, ${num(s.momentum as number)}, ${num(s.eps as number)})`;
     case 'flatten': return 'nn.Flatten()';
     default: throw new ValueError(`pytorchSource: no PyTorch module for layer kind '${l.spec.kind}'`);
@@ -106,6 +116,8 @@ function torchKey(l: PlannedLayer, local: string): [string, boolean] {
     conv2d: { W: ['weight', false], b: ['bias', false] },
     batchNorm: { gamma: ['gamma', false], beta: ['beta', false], runningMean: ['running_mean', false], runningVar: ['running_var', false] },
   };
+  const own = l.kind.pytorch?.keys?.[local];
+  if (own) return [own, false];
   const key = keys[l.spec.kind]?.[local];
   if (!key) throw new ValueError(`pytorchSource: no PyTorch name for tensor '${local}' of a ${l.spec.kind} layer`);
   return key;

@@ -1,7 +1,7 @@
 // Batch normalization (the book's BatchNormalization): per-feature statistics over the batch.
 // An (N, C, H, W) input is read as (N, C·H·W), so gamma and beta have C·H·W entries, as in the book.
 // NOTE: eps = 1e-6 inside the square root (the book writes 10e-7).
-import { batchNormBackward, batchNormInfer, batchNormTrain, type BatchNormState } from '../ops/batchnorm.js';
+import { batchNormBackward, batchNormInfer, batchNormTrain, type BatchNormState } from '../ops/norm.js';
 import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
 import { attribute, checkFeatures, flatten } from '../formats/onnx-layers.js';

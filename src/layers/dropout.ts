@@ -1,5 +1,7 @@
 // Dropout, with the book's semantics (not "inverted"): in training each element survives with
 // probability 1 - ratio and is passed unscaled; at test time every element is scaled by 1 - ratio.
+// `inverted: true` is PyTorch's nn.Dropout instead: survivors scaled by 1 / (1 - ratio) in
+// training, the identity at test time (the same expected values, the scaling moved to training).
 // The mask is drawn in wasm from a counter-based generator keyed by this layer's seeded stream.
 import { kernels } from '../backend/runtime.js';
 import { checkSeed, createRng, type Rng } from '../rng.js';
@@ -21,6 +23,8 @@ export class Dropout implements Layer {
   readonly params = {};
   readonly grads = {};
   readonly dropoutRatio: number;
+  /** PyTorch's nn.Dropout: training scales the survivors by 1 / (1 − ratio), test time is the identity. */
+  readonly inverted: boolean;
   /** When true, training passes reuse the last mask instead of drawing a new one (numerical
    *  gradients need the same function at x + h and x - h). */
   replayRandomness = false;
@@ -30,10 +34,12 @@ export class Dropout implements Layer {
   readonly #dx = new LayerBuffer();
   #lastMask: Tensor | undefined;
 
-  constructor(dropoutRatio = 0.5, options: { seed?: number } = {}) {
+  constructor(dropoutRatio = 0.5, options: { seed?: number; inverted?: boolean } = {}) {
     checkDropoutRatio('Dropout', dropoutRatio);
-    const { seed } = checkOptions('Dropout', options, ['seed']);
+    const { seed, inverted = false } = checkOptions('Dropout', options, ['seed', 'inverted']);
+    if (typeof inverted !== 'boolean') throw new ValueError(`Dropout: inverted must be a boolean, got ${describe(inverted)}`);
     this.dropoutRatio = dropoutRatio;
+    this.inverted = inverted;
     this.#rng = createRng(checkSeed('Dropout', seed));
   }
 
@@ -47,7 +53,7 @@ export class Dropout implements Layer {
     const y = this.#out.get(x.shape, x);
     const k = kernels();
     if (!train) {
-      k.f32_scale(x.offset, y.offset, x.size, 1 - this.dropoutRatio);
+      k.f32_scale(x.offset, y.offset, x.size, this.inverted ? 1 : 1 - this.dropoutRatio);
       return y;
     }
     const last = this.#lastMask;
@@ -57,6 +63,12 @@ export class Dropout implements Layer {
     }
     const mask = this.#mask.get(x.shape);
     k.f32_dropout_fwd(x.offset, mask.offset, y.offset, x.size, this.dropoutRatio, this.#rng.nextUint32() | 0);
+    if (this.inverted) {
+      // the mask carries the scale, so backward and replayed passes scale alike
+      const scale = 1 / (1 - this.dropoutRatio);
+      k.f32_scale(mask.offset, mask.offset, x.size, scale);
+      k.f32_scale(y.offset, y.offset, x.size, scale);
+    }
     this.#lastMask = mask;
     return y;
   }
@@ -92,21 +104,33 @@ export function checkDropoutRatio(caller: string, dropoutRatio: unknown, name = 
 export interface DropoutSpec {
   kind: 'dropout';
   ratio?: number;
+  /** PyTorch's nn.Dropout (true) instead of the book's (false, the default). */
+  inverted?: boolean;
 }
 
 export const dropoutKind: LayerKind<DropoutSpec, Dropout> = {
   kind: 'dropout',
   layerClass: Dropout,
   normalize(where, spec) {
-    const s = specOptions(where, spec, { ratio: 0.5 });
+    const s = specOptions(where, spec, { ratio: 0.5, inverted: false });
     checkDropoutRatio(where, s.ratio, 'ratio');
+    if (typeof s.inverted !== 'boolean') throw new ValueError(`${where}: inverted must be a boolean, got ${describe(s.inverted)}`);
+    // NOTE: the book's default stays out of saved specs, so files written before the option read the same
+    if (!s.inverted) delete (s as DropoutSpec).inverted;
     return s as DropoutSpec;
   },
   outputShape: (_where, _spec, input) => input,
-  create: (spec, _input, ctx) => new Dropout(spec.ratio, { seed: ctx.dropoutSeed() }),
+  create: (spec, _input, ctx) => new Dropout(spec.ratio, { seed: ctx.dropoutSeed(), inverted: spec.inverted ?? false }),
   // The book's dropout at test time is not the identity: every value is scaled by 1 - ratio.
   onnx(layer, x, c) {
+    if (layer.inverted) return { name: c.graph.node('Identity', [x.name]), shape: x.shape };
     const scale = c.graph.floats('dropout_scale', [], [1 - layer.dropoutRatio]);
     return { name: c.graph.node('Mul', [x.name, scale]), shape: x.shape };
+  },
+  pytorch: {
+    module: (l) => {
+      const { ratio, inverted } = l.spec as DropoutSpec;
+      return inverted ? `nn.Dropout(${ratio})` : `BookDropout(${ratio})`;
+    },
   },
 };

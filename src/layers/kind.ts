@@ -18,6 +18,39 @@ export interface BuildContext {
   readonly rng: Rng;
   /** A seed per stochastic layer, from a stream of its own (adding dropout leaves the weights alone). */
   dropoutSeed(): number;
+  /** The order layers inside a kind that holds layers (residual) run in, with the joined steps the
+   *  network would use (conv + max pooling + ReLU); as listed when absent. */
+  executionOrder?(layers: readonly Layer[]): Layer[];
+}
+
+/** One layer of a network's plan, checked and sized before anything is allocated. */
+export interface PlannedLayer {
+  spec: LayerSpec;
+  kind: LayerKind;
+  input: Shape;
+  output: Shape;
+  /** The layer's own tensor names → the network's (W → W2), with their shapes. A kind that holds
+   *  layers lists theirs under the network's names (local = name). */
+  params: { local: string; name: string; shape: Shape }[];
+  buffers: { local: string; name: string; shape: Shape }[];
+  /** The layers a kind holds (residual: its branch, then its projection), planned. */
+  children?: PlannedLayer[];
+  /** A layer a residual adds as its projection shortcut (not one of the given specs). */
+  shortcut?: boolean;
+}
+
+/** Plans a list of specs inside a layer (numbered on from the network's counters); `where` names the
+ *  enclosing layer in errors. */
+export type PlanLayers = (where: string, specs: unknown, input: Shape) => { layers: PlannedLayer[]; output: Shape };
+
+/** How a kind appears in the Python source of exportPytorch. */
+export interface PytorchModule {
+  /** The torch.nn module, as Python source; `moduleOf` gives that of a layer the kind holds. */
+  module(l: PlannedLayer, moduleOf: (inner: PlannedLayer) => string): string;
+  /** The state_dict key (below the module's) of each of the layer's own tensors, by its own name. */
+  keys?: Record<string, string>;
+  /** Kinds that hold layers: each child with its key prefix below this module. */
+  children?(l: PlannedLayer): [PlannedLayer, string][];
 }
 
 /** The tensors a layer of this kind holds for an input shape, by the layer's own names (W, b, gamma, ...). */
@@ -35,12 +68,20 @@ export interface LayerKind<S extends LayerSpec = LayerSpec, L extends Layer = La
   readonly numbering?: 'weights' | 'batchNorm';
   /** The spec with its defaults filled in; unknown option names and bad values throw, naming `where`. */
   normalize(where: string, spec: Record<string, unknown>): S;
-  /** One sample's output shape for one sample's input shape; throws, naming `where`, if it does not fit. */
-  outputShape(where: string, spec: S, input: Shape): Shape;
+  /** One sample's output shape for one sample's input shape; throws, naming `where`, if it does not
+   *  fit. (Kinds that hold layers give theirs from planChildren instead.) */
+  outputShape?(where: string, spec: S, input: Shape): Shape;
   /** The shapes of the layer's parameters and buffers for this input (none when absent). */
   tensors?(spec: S, input: Shape): TensorShapes;
-  /** A new layer for this input shape, its parameters initialized from `ctx`. */
-  create(spec: S, input: Shape, ctx: BuildContext): L;
+  /** Kinds that hold layers (residual): plans them with `planLayers` (which numbers their tensors on
+   *  from the network's counters); returns the output shape, the planned children and the spec with
+   *  its children's specs normalized (as the architecture records it). */
+  planChildren?(where: string, spec: S, input: Shape, planLayers: PlanLayers): { output: Shape; children: PlannedLayer[]; spec: S };
+  /** A new layer for this input shape, its parameters initialized from `ctx`; `planned` is this
+   *  layer's plan (kinds that hold layers create their children from it). */
+  create(spec: S, input: Shape, ctx: BuildContext, planned?: PlannedLayer): L;
   /** Appends the ONNX nodes that compute the layer's forward(x, train = false); returns their output. */
   onnx(layer: L, x: Value, c: LayerContext): Value;
+  /** Its torch.nn module, where the kind defines it here (else io/pytorch.ts knows it). */
+  readonly pytorch?: PytorchModule;
 }

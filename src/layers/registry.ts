@@ -3,17 +3,20 @@
 import { eluKind, leakyReluKind, reluKind, sigmoidKind, tanhKind } from './activations.js';
 import { denseKind } from './affine.js';
 import { batchNormKind } from './batch-normalization.js';
+import { batchNorm2dKind } from './batch-norm-2d.js';
 import { conv2dKind } from './convolution.js';
 import { dropoutKind } from './dropout.js';
 import { flattenKind } from './flatten.js';
+import { globalAvgPool2dKind } from './global-avg-pool.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { maxoutKind } from './maxout.js';
 import { avgPool2dKind, maxPool2dKind } from './pooling.js';
+import { residualKind } from './residual.js';
 
 const KINDS: readonly LayerKind<never, never>[] = [
   denseKind, conv2dKind, maxPool2dKind, avgPool2dKind, reluKind, sigmoidKind, tanhKind, leakyReluKind, eluKind,
-  maxoutKind, dropoutKind, batchNormKind, flattenKind,
+  maxoutKind, dropoutKind, batchNormKind, batchNorm2dKind, globalAvgPool2dKind, residualKind, flattenKind,
 ] as never;
 
 const BY_NAME = new Map<string, LayerKind>(KINDS.map((k) => [k.kind, k as unknown as LayerKind]));

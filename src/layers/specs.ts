@@ -4,11 +4,15 @@
 import type { ActivationSpec, AlphaSpec } from './activations.js';
 import type { DenseSpec } from './affine.js';
 import type { BatchNormSpec } from './batch-normalization.js';
+import type { BatchNorm2dSpec } from './batch-norm-2d.js';
 import type { Conv2dSpec } from './convolution.js';
 import type { DropoutSpec } from './dropout.js';
 import type { FlattenSpec } from './flatten.js';
+import type { GlobalAvgPoolSpec } from './global-avg-pool.js';
 import type { MaxoutSpec } from './maxout.js';
 import type { PoolSpec } from './pooling.js';
+import type { ResidualSpec, Shortcut } from './residual.js';
+import type { LayerSpec } from './kind.js';
 
 type Options<S> = Omit<S, 'kind'>;
 
@@ -32,9 +36,20 @@ export const leakyRelu = (o: Options<AlphaSpec> = {}): AlphaSpec => ({ kind: 'le
 export const elu = (o: Options<AlphaSpec> = {}): AlphaSpec => ({ kind: 'elu', ...o });
 /** Maxout: the maximum of each group of `pieces` consecutive channels (or features): C → C / pieces. */
 export const maxout = (o: Options<MaxoutSpec>): MaxoutSpec => ({ kind: 'maxout', ...o });
-/** The book's dropout (not inverted): train keeps each value with probability 1 − ratio, test scales by 1 − ratio. */
+/** The book's dropout (not inverted): train keeps each value with probability 1 − ratio, test scales by 1 − ratio.
+ *  `inverted: true` is PyTorch's nn.Dropout: train scales the kept values by 1 / (1 − ratio), test is the identity. */
 export const dropout = (o: Options<DropoutSpec> = {}): DropoutSpec => ({ kind: 'dropout', ...o });
 /** The book's batch normalization, per feature of the flattened input (momentum 0.9, eps 1e-6). */
 export const batchNorm = (o: Options<BatchNormSpec> = {}): BatchNormSpec => ({ kind: 'batchNorm', ...o });
 /** (C, H, W) → (C·H·W). */
 export const flatten = (): FlattenSpec => ({ kind: 'flatten' });
+/** Per-channel batch normalization of images, PyTorch's BatchNorm2d (momentum 0.9 in the book's
+ *  convention, i.e. PyTorch's 0.1; eps 1e-5); gamma has C entries. */
+export const batchNorm2d = (o: Options<BatchNorm2dSpec> = {}): BatchNorm2dSpec => ({ kind: 'batchNorm2d', ...o });
+/** (C, H, W) → (C): the mean of each channel. */
+export const globalAvgPool2d = (): GlobalAvgPoolSpec => ({ kind: 'globalAvgPool2d' });
+/** A residual block on images: out = F(x) + S(x), F the given layers, S the identity where F keeps
+ *  the shape ('identity'), else a 1×1 convolution with bias and the stride that maps x onto F's
+ *  output ('projection'); 'auto' (the default) picks. Tensors are numbered through the branch first,
+ *  then the projection. ReLU after the sum is the next layer's job. Nests up to 16 deep. */
+export const residual = (layers: LayerSpec[], o: { shortcut?: Shortcut } = {}): ResidualSpec => ({ kind: 'residual', layers, ...o });

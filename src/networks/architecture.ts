@@ -3,7 +3,7 @@
 // inferred from the input shape, and the network's names for its tensors (W1, b1, gamma1, ...).
 // Model loading uses the same plan to check a file's tensors before it builds anything.
 import { KIND_NAMES, kindNamed } from '../layers/registry.js';
-import type { LayerKind, LayerSpec } from '../layers/kind.js';
+import type { LayerSpec, PlanLayers, PlannedLayer } from '../layers/kind.js';
 import { finite } from '../layers/spec-checks.js';
 import { options } from '../options.js';
 import { checkSeed } from '../rng.js';
@@ -25,16 +25,7 @@ export interface SequentialOptions {
   seed?: number;
 }
 
-/** One layer of the plan. */
-export interface PlannedLayer {
-  spec: LayerSpec;
-  kind: LayerKind;
-  input: Shape;
-  output: Shape;
-  /** The layer's own tensor names → the network's (W → W2), with their shapes. */
-  params: { local: string; name: string; shape: Shape }[];
-  buffers: { local: string; name: string; shape: Shape }[];
-}
+export type { PlannedLayer };
 
 export interface Plan {
   inputShape: Shape;
@@ -58,30 +49,59 @@ export function plan(caller: string, o: SequentialOptions): Plan {
   if (!LOSS_NAMES.includes(loss)) throw new ValueError(`${caller}: loss must be one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describe(loss)}`);
   finite(caller, 'weightDecayLambda', weightDecayLambda, 0);
   checkSeed(caller, seed);
-  const counters = { weights: 0, batchNorm: 0 };
-  let shape: Shape = Object.freeze([...inputShape]);
-  const planned = layers.map((raw, i): PlannedLayer => {
-    const kindName = raw !== null && typeof raw === 'object' ? (raw as LayerSpec).kind : undefined;
-    const where = `${caller}: layer ${i + 1}${typeof kindName === 'string' ? ` (${kindName})` : ''}`;
-    const kind = kindNamed(kindName);
-    if (!kind) {
-      throw new ValueError(`${where}: expected a layer spec { kind, ... } with kind one of ${KIND_NAMES.join(', ')}, got ` +
-        (raw !== null && typeof raw === 'object' ? `kind ${describe(kindName)}` : describe(raw)));
-    }
-    const spec = kind.normalize(where, raw as unknown as Record<string, unknown>);
-    const input = shape;
-    const output = Object.freeze([...kind.outputShape(`${where}, input ${formatShape(input)}`, spec, input)]);
-    shape = output;
-    const tensors = kind.tensors?.(spec, input);
-    const index = kind.numbering ? ++counters[kind.numbering] : 0;
-    const name = (list: Record<string, Shape> = {}) => Object.entries(list).map(([local, s]) => ({ local, name: `${local}${index}`, shape: s }));
-    return { spec, kind, input, output, params: name(tensors?.params), buffers: name(tensors?.buffers) };
-  });
+  const { layers: planned, output: shape } = planList(caller, layers, Object.freeze([...inputShape]));
   if (shape.length !== 1) {
     throw new ShapeError(`${caller}: the last layer gives ${formatShape(shape)} per sample; the loss needs a vector of scores: ` +
       'end with a dense layer (or flatten)');
   }
   return { inputShape: Object.freeze([...inputShape]), layers: planned, outputs: shape[0], loss, weightDecayLambda, seed };
+}
+
+/** How deep layers may hold layers (residual blocks inside residual blocks), and how many layers a
+ *  network may have in all: a model file's architecture is untrusted, and both bound the work (and
+ *  the recursion) of checking it before anything is allocated. */
+export const MAX_NESTING = 16;
+export const MAX_LAYERS = 10_000;
+
+// Plans the specs in order, numbering tensors through nested layers as they come (W1, b1 of the
+// first conv2d or dense wherever it is, ...): depth first, each kind's children where it stands.
+function planList(caller: string, layers: readonly unknown[], input: Shape): { layers: PlannedLayer[]; output: Shape } {
+  const counters = { weights: 0, batchNorm: 0 };
+  let total = 0;
+  const planLayers = (where: string, specs: unknown, start: Shape, depth: number): { layers: PlannedLayer[]; output: Shape } => {
+    if (depth > MAX_NESTING) throw new ValueError(`${where}: layers nest ${depth} deep; at most ${MAX_NESTING} levels are allowed`);
+    if (!Array.isArray(specs)) throw new ValueError(`${where}: layers must be an array of layer specs (made by layers.dense(...) etc.), got ${describe(specs)}`);
+    total += specs.length;
+    if (total > MAX_LAYERS) throw new ValueError(`${where}: more than ${MAX_LAYERS} layers in all`);
+    let shape = start;
+    const planned = specs.map((raw: unknown, i): PlannedLayer => {
+      const kindName = raw !== null && typeof raw === 'object' ? (raw as LayerSpec).kind : undefined;
+      const at = `${where}${depth ? ' ' : ': '}layer ${i + 1}${typeof kindName === 'string' ? ` (${kindName})` : ''}`;
+      const kind = kindNamed(kindName);
+      if (!kind) {
+        throw new ValueError(`${at}: expected a layer spec { kind, ... } with kind one of ${KIND_NAMES.join(', ')}, got ` +
+          (raw !== null && typeof raw === 'object' ? `kind ${describe(kindName)}` : describe(raw)));
+      }
+      const spec = kind.normalize(at, raw as Record<string, unknown>);
+      const input = shape;
+      const inner: PlanLayers = (w, s, x) => planLayers(w, s, x, depth + 1);
+      const nested = kind.planChildren?.(at, spec, input, inner);
+      const output = Object.freeze([...(nested ? nested.output : kind.outputShape!(`${at}, input ${formatShape(input)}`, spec, input))]);
+      shape = output;
+      const tensors = kind.tensors?.(spec, input);
+      const index = kind.numbering ? ++counters[kind.numbering] : 0;
+      const name = (list: Record<string, Shape> = {}) => Object.entries(list).map(([local, s]) => ({ local, name: `${local}${index}`, shape: s }));
+      const l: PlannedLayer = { spec: nested?.spec ?? spec, kind, input, output, params: name(tensors?.params), buffers: name(tensors?.buffers) };
+      if (nested) {
+        l.children = nested.children;
+        // a kind that holds layers offers their tensors under the network's names
+        for (const c of nested.children) for (const key of ['params', 'buffers'] as const) l[key].push(...c[key].map((t) => ({ ...t, local: t.name })));
+      }
+      return l;
+    });
+    return { layers: planned, output: shape };
+  };
+  return planLayers(caller, layers, input, 0);
 }
 
 /** Parameters and buffers of the plan, by the network's names: name → shape. */

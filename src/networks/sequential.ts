@@ -3,11 +3,12 @@
 // are named as in the book: W1, b1, W2, ... over dense and conv2d layers in order; gamma1, beta1,
 // runningMean1, runningVar1, ... over batch norms in order.
 import { kernels } from '../backend/runtime.js';
-import type { LayerSpec } from '../layers/kind.js';
+import type { LayerSpec, PlannedLayer } from '../layers/kind.js';
 import { createRng } from '../rng.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { parameterCount, plan, type Plan, type SequentialOptions } from './architecture.js';
+import { executionOrder } from './execution-order.js';
 import { createLoss, type LossName } from './losses.js';
 import { LayerNet } from './network.js';
 
@@ -53,14 +54,14 @@ export class Sequential extends LayerNet {
     const rng = createRng(p.seed);
     // a stream of its own, so adding dropout does not change the initial weights
     const dropoutSeeds = createRng(p.seed === undefined ? undefined : p.seed + 0x9e3779b9);
-    const ctx = { rng, dropoutSeed: () => dropoutSeeds.nextUint32() };
+    const ctx = { rng, dropoutSeed: () => dropoutSeeds.nextUint32(), executionOrder };
     try {
       for (const l of p.layers) {
-        const layer = l.kind.create(l.spec as never, l.input, ctx);
+        const layer = l.kind.create(l.spec as never, l.input, ctx, l);
         this.addLayer(layer, Object.fromEntries(l.params.map((t) => [t.local, t.name])),
           Object.fromEntries(l.buffers.map((t) => [t.local, t.name])));
-        if (l.kind.numbering === 'weights') this.#decayed.push({ W: layer.params.W, name: l.params.find((t) => t.local === 'W')!.name });
       }
+      for (const name of decayedNames(p.layers)) this.#decayed.push({ W: this.params[name], name });
     } catch (e) {
       this.dispose(); // what was allocated so far
       throw e;
@@ -90,15 +91,20 @@ export class Sequential extends LayerNet {
     return this.#plan.weightDecayLambda;
   }
 
-  /** A table of the layers, their output shapes and parameter counts. */
+  /** A table of the layers, their output shapes and parameter counts; the layers a residual holds
+   *  are indented below it (2.1, 2.2, …; its projection shortcut as 2.s). */
   summary(): string {
     const p = this.#plan;
     const rows = [['#', 'layer', 'output shape', 'params'], ['', 'input', formatShape(p.inputShape), '']];
-    p.layers.forEach((l, i) => {
+    const addRows = (list: readonly PlannedLayer[], prefix: string, indent: string) => list.forEach((l, i) => {
       const count = l.params.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0);
-      const names = l.params.length ? ` ${l.params.map((t) => t.name).join(', ')}` : '';
-      rows.push([String(i + 1), `${l.spec.kind}${names}`, formatShape(l.output), count ? count.toLocaleString('en-US') : '']);
+      const own = l.children ? [] : l.params;
+      const names = own.length ? ` ${own.map((t) => t.name).join(', ')}` : '';
+      const number = prefix + (l.shortcut ? 's' : String(i + 1));
+      rows.push([number, `${indent}${l.spec.kind}${names}`, formatShape(l.output), count ? count.toLocaleString('en-US') : '']);
+      if (l.children) addRows(l.children, `${number}.`, `${indent}  `);
     });
+    addRows(p.layers, '', '');
     rows.push(['', `loss: ${p.loss}`, '', '']);
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     const line = (r: string[]) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
@@ -123,4 +129,10 @@ export class Sequential extends LayerNet {
     const k = kernels();
     for (const { W, name } of this.#decayed) k.f32_axpy(W.offset, grads[name].offset, W.size, lambda);
   }
+}
+
+// The names of the dense and conv2d weights (W1, W2, …) wherever they stand, for weight decay.
+function decayedNames(list: readonly PlannedLayer[]): string[] {
+  return list.flatMap((l) => l.children ? decayedNames(l.children)
+    : l.kind.numbering === 'weights' ? l.params.filter((t) => t.local === 'W').map((t) => t.name) : []);
 }

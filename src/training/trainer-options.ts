@@ -1,5 +1,6 @@
 // The Trainer's options, results and events, and the checks its constructor runs on them.
 import type { Sampling } from '../data/batches.js';
+import { checkAugment, type AugmentOptions } from '../data/augment.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { OptimizerName } from '../optimizers/registry.js';
 import { options as checkKeys } from '../options.js';
@@ -71,11 +72,14 @@ export interface TrainerOptions {
    *   such iteration is reported in `result.diverged`.
    */
   onDivergence?: 'stop' | 'continue';
+  /** Warps each image of every mini-batch by its own random shift (pixels), rotation (degrees) and
+   *  scale (fraction), drawn from a stream of its own seeded by `seed`; needs images (N, C, H, W). */
+  augment?: AugmentOptions;
 }
 
 const KNOWN: (keyof TrainerOptions)[] = ['epochs', 'miniBatchSize', 'optimizer', 'optimizerParam', 'evaluateSampleNumPerEpoch',
   'evaluateAt', 'verbose', 'onProgress', 'onEpochEnd', 'lrSchedule', 'seed', 'sampling', 'validation', 'validationSplit',
-  'earlyStopping', 'signal', 'yieldEvery', 'onDivergence'];
+  'earlyStopping', 'signal', 'yieldEvery', 'onDivergence', 'augment'];
 
 /** One numbering everywhere: epochs count from 1, in the log, the events and the callbacks. */
 export interface TrainerEvent {
@@ -150,6 +154,7 @@ export interface TrainerSettings {
   signal?: AbortSignal;
   yieldEvery: number;
   onDivergence: 'stop' | 'continue';
+  augment?: Required<AugmentOptions>;
 }
 
 /** Checks every option (unknown keys included) and fills in the defaults; changes nothing. */
@@ -200,7 +205,7 @@ export function readTrainerOptions(value: TrainerOptions | undefined): TrainerSe
     epochs, miniBatchSize, optimizer, optimizerParam, evaluateSampleNumPerEpoch, evaluateAt: o.evaluateAt ?? 'epoch-start',
     verbose: o.verbose ?? true, onProgress: o.onProgress, onEpochEnd: o.onEpochEnd, lrSchedule: o.lrSchedule, seed: o.seed,
     sampling: o.sampling ?? 'with-replacement', validation: o.validation, validationSplit: o.validationSplit, earlyStopping,
-    signal, yieldEvery, onDivergence: o.onDivergence ?? 'stop',
+    signal, yieldEvery, onDivergence: o.onDivergence ?? 'stop', augment: o.augment === undefined ? undefined : checkAugment('Trainer', o.augment),
   };
 }
 

@@ -3,6 +3,7 @@
 // users of other frameworks expect: evaluation at the end of each epoch, validation data and
 // early stopping, each sample once per epoch, a stop signal, and yielding to the event loop.
 import { MiniBatches } from '../data/batches.js';
+import { Augmenter, augmentSeed, checkImages } from '../data/augment.js';
 import { kernels } from '../backend/runtime.js';
 import type { Network } from '../networks/network.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -56,6 +57,7 @@ export class Trainer {
   readonly maxIter: number;
   readonly #settings: TrainerSettings;
   readonly #trainSize: number; // samples trained on: xTrain's, less those validationSplit sets aside
+  #augmenter: Augmenter | undefined; // during train(), with the augment option
 
   /** Checks the options and the whole data set (every value finite, every label valid) before
    *  anything changes. */
@@ -64,6 +66,7 @@ export class Trainer {
     checkNetwork(network);
     const s = readTrainerOptions(options);
     checkDataSet(network, ['xTrain', 'tTrain'], xTrain, tTrain);
+    if (s.augment) checkImages('Trainer: augment', xTrain);
     checkDataSet(network, ['xTest', 'tTest'], xTest, tTest);
     if (s.validation) {
       checkDataSet(network, ['validation.x', 'validation.t'], s.validation.x, s.validation.t);
@@ -114,6 +117,7 @@ export class Trainer {
     let midEpoch = false; // stopped between two epoch ends (aborted)
     try {
       batches = new MiniBatches(xTrain, tTrain, this.batchSize, createRng(seed), s.sampling);
+      this.#augmenter = s.augment && new Augmenter(s.augment, createRng(augmentSeed(seed)));
       // The state a divergence rolls back to: the parameters and buffers (batch-norm statistics)
       // the last healthy iteration left before its update. The loss of iteration i is computed on
       // the parameters update i - 1 made, so a non-finite loss there means update i - 1 broke
@@ -160,6 +164,7 @@ export class Trainer {
     } finally {
       progress?.stop();
       batches?.dispose();
+      this.#augmenter?.dispose();
       backup?.dispose();
       early?.dispose();
       for (const v of owned) v.dispose();
@@ -180,7 +185,8 @@ export class Trainer {
       }
       this.optimizer.lr = lr;
     }
-    const [x, t] = batches.sample();
+    const [drawn, t] = batches.sample();
+    const x = this.#augmenter?.apply(drawn) ?? drawn;
     const grads = this.network.gradient(x, t);
     // NOTE: the loss recorded is the one computed on the way to the gradient (before the
     // update, in training mode), which saves the book's extra forward pass per iteration.

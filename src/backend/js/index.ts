@@ -17,6 +17,8 @@ import { transposeKernels } from './transpose.js';
 import { poolKernels } from './pool.js';
 import { optimKernels } from './optim.js';
 import { batchnormKernels } from './batchnorm.js';
+import { batchnorm2dKernels } from './batchnorm2d.js';
+import { warpKernels } from './warp.js';
 import { dropoutKernels } from './dropout.js';
 import { reduceKernels } from './reduce.js';
 import { maxoutKernels } from './maxout.js';
@@ -43,6 +45,8 @@ export function createJsKernels(heap: Heap): Kernels {
     ...reduceKernels(heap),
     ...dropoutKernels(heap),
     ...batchnormKernels(heap),
+    ...batchnorm2dKernels(heap),
+    ...warpKernels(heap),
     ...optimKernels(heap),
   };
 }
