@@ -1,5 +1,5 @@
 // A Relu right before a max Pooling runs after it, and a Convolution then runs with that Pooling
-// as one step (src/networks/execution-order.ts; the fused step's own tests: conv-maxpool.test.ts):
+// as one step (src/layers/fusion.ts; the fused step's own tests: conv-maxpool.test.ts):
 // the same bits as the listed order, forward and backward, on inputs full of ties, all-negative
 // windows and a NaN; and a network's gradient equals the listed layers run one by one.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,7 +8,8 @@ import {
   SoftmaxWithLoss, tensor, type Tensor,
 } from '../src/index.js';
 import { ConvMaxPool } from '../src/layers/conv-max-pool.js';
-import { executionOrder } from '../src/networks/execution-order.js';
+import { executionOrder as orderOf } from '../src/layers/fusion.js';
+import { kindOfLayer } from '../src/layers/registry.js';
 import type { Layer } from '../src/layers/layer.js';
 
 beforeAll(() => init());
@@ -22,7 +23,7 @@ test('executionOrder moves each Relu after the max Pooling that follows it, then
     new Relu(), new AvgPooling(2, 2, 2), new LeakyRelu(), new Pooling(2, 2, 2), new Relu(), new Pooling(2, 2, 2),
   ];
   // a joined step shows as 'conv+pool' or 'conv+pool+relu'
-  const order = (layers: Layer[]) => executionOrder(layers).map((l) =>
+  const order = (layers: Layer[]) => orderOf(layers, kindOfLayer).map((l) =>
     l instanceof ConvMaxPool ? [l.conv, l.pool, ...(l.relu ? [l.relu] : [])].map((m) => layers.indexOf(m)).join('+') : layers.indexOf(l));
   expect(order([conv, relu, pool, affine])).toEqual(['0+2+1', 3]);
   expect(order([conv, pool2, relu])).toEqual(['0+1+2']);
@@ -116,5 +117,5 @@ test.each(['wasm', 'js'] as const)('%s: DeepConvNet\'s gradient() equals its lay
 });
 
 test('Elu before max pooling keeps the listed order', () => {
-  expect(executionOrder([new Elu(), new Pooling(2, 2, 2)]).map((l) => l.constructor.name)).toEqual(['Elu', 'Pooling']);
+  expect(orderOf([new Elu(), new Pooling(2, 2, 2)], kindOfLayer).map((l) => l.constructor.name)).toEqual(['Elu', 'Pooling']);
 });

@@ -112,6 +112,8 @@ function plainKind<K extends ActivationSpec['kind'], L extends Activation>(kind:
   return {
     kind,
     layerClass,
+    // ReLU commutes with a max pooling after it (layers/fusion.ts)
+    ...(kind === 'relu' ? { fusion: { role: 'relu' } as const } : {}),
     normalize: (where, spec) => specOptions(where, spec, {}) as { kind: K },
     outputShape: (_where, _spec, input) => input,
     create: () => new layerClass(),

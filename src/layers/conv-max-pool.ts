@@ -1,5 +1,5 @@
 // A Convolution, the max Pooling after it, and the Relu after that if there is one, run as one
-// step (a network runs them so: networks/execution-order.ts). Each sample's convolution output is
+// step (a network runs them so: layers/fusion.ts). Each sample's convolution output is
 // pooled while it is in cache, and the backward rebuilds each sample's convolution gradient from
 // the pooling's gradient and argmax, so neither the convolution's output nor its gradient (6.9 MB
 // each for SimpleConvNet at batch 100) goes to memory and back. The Relu runs on each sample's
@@ -10,12 +10,18 @@
 import { convBackward, convMaxPoolForward, outputSize, type JoinedPool } from '../ops/conv.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
-import type { Relu } from './activations.js';
+import type { PoolWindow } from '../ops/pool.js';
+import type { ConvFilters } from '../ops/conv.js';
 import { LayerBuffer } from './buffer.js';
-import type { Convolution } from './convolution.js';
 import type { Layer } from './layer.js';
-import type { Pooling } from './pooling.js';
 import { ShapeError, ValueError } from '../errors.js';
+
+/** What the joined step needs of its convolution (a Convolution layer). */
+export interface JoinableConvolution extends ConvFilters {
+  readonly dW: Tensor;
+  readonly db: Tensor;
+  outputShape(caller: string, x: Tensor): [number, number, number, number];
+}
 
 export class ConvMaxPool implements Layer {
   readonly params = {};
@@ -26,7 +32,7 @@ export class ConvMaxPool implements Layer {
   readonly #dx = new LayerBuffer();
   #cache: { x: Tensor; y: Tensor; argmax: Tensor } | undefined;
 
-  constructor(readonly conv: Convolution, readonly pool: Pooling, readonly relu?: Relu) {}
+  constructor(readonly conv: JoinableConvolution, readonly pool: Layer & PoolWindow, readonly relu?: Layer) {}
 
   forward(x: Tensor): Tensor {
     const caller = 'ConvMaxPool.forward';

@@ -14,6 +14,7 @@ import { options } from '../options.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import { ConvMaxPool } from './conv-max-pool.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
@@ -142,6 +143,7 @@ export interface Conv2dSpec {
 export const conv2dKind: LayerKind<Conv2dSpec, Convolution> = {
   kind: 'conv2d',
   layerClass: Convolution,
+  fusion: { role: 'convolution', join: (conv, pool, relu) => new ConvMaxPool(conv, pool, relu) },
   numbering: 'weights',
   normalize(where, spec) {
     const s = specOptions(where, spec, { filters: undefined as unknown as number, kernelSize: undefined as unknown as number, stride: 1, pad: 0, init: 'he' as WeightInitSpec });

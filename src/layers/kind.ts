@@ -4,6 +4,7 @@
 // architecture can be saved and rebuilt.
 import type { LayerContext, Value } from '../formats/onnx-layers.js';
 import type { Rng } from '../rng.js';
+import type { PoolWindow } from '../ops/pool.js';
 import type { Shape } from '../shape.js';
 import type { Layer } from './layer.js';
 
@@ -84,4 +85,14 @@ export interface LayerKind<S extends LayerSpec = LayerSpec, L extends Layer = La
   onnx(layer: L, x: Value, c: LayerContext): Value;
   /** Its torch.nn module, where the kind defines it here (else io/pytorch.ts knows it). */
   readonly pytorch?: PytorchModule;
+  /** How a layer of this kind joins its neighbours in a network's run (layers/fusion.ts). */
+  readonly fusion?: Fusion<L>;
 }
+
+/** A kind's part in the joined steps a network runs (layers/fusion.ts): 'relu' commutes with a max
+ *  pooling after it; 'maxPool' is that pooling (`window` gives its window); 'convolution' joins the
+ *  max pooling after it, and a ReLU after that, into one step (`join`). */
+export type Fusion<L extends Layer> =
+  | { readonly role: 'relu' }
+  | { readonly role: 'maxPool'; window(layer: L): Layer & PoolWindow }
+  | { readonly role: 'convolution'; join(conv: L, pool: Layer & PoolWindow, relu?: Layer): Layer };

@@ -132,6 +132,8 @@ function poolKind<L extends Pooling | AvgPooling>(kind: PoolSpec['kind'], layerC
   return {
     kind,
     layerClass,
+    // max pooling joins the convolution before it (layers/fusion.ts); average pooling does not
+    ...(kind === 'maxPool2d' ? { fusion: { role: 'maxPool', window: (layer: L) => layer } as const } : {}),
     normalize(where, spec) {
       const s = specOptions(where, spec, { size: undefined as unknown as number, stride: undefined as number | undefined, pad: 0 });
       const [h] = pair(where, 'size', s.size, 1);

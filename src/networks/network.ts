@@ -7,7 +7,8 @@ import { LayerBuffer } from '../layers/buffer.js';
 import type { Layer } from '../layers/layer.js';
 import type { LossLayer } from '../layers/loss.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
-import { executionOrder } from './execution-order.js';
+import { executionOrder } from '../layers/fusion.js';
+import { kindOfLayer } from '../layers/registry.js';
 import { createRng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
@@ -58,7 +59,7 @@ export abstract class LayerNet implements Network {
   readonly params: Record<string, Tensor> = {};
   readonly buffers: Record<string, Tensor> = {};
   protected readonly layers: Layer[] = [];
-  #order: Layer[] = []; // the layers as they run (execution-order.ts)
+  #order: Layer[] = []; // the layers as they run (layers/fusion.ts)
   readonly #bindings: Binding[] = [];
   readonly #grads: Record<string, Tensor> = {};
   readonly #predicted = new LayerBuffer();
@@ -73,7 +74,7 @@ export abstract class LayerNet implements Network {
    *  `bufferNames` its buffers ({ runningMean: 'runningMean1' }). */
   protected addLayer(layer: Layer, names: Record<string, string> = {}, bufferNames: Record<string, string> = {}): void {
     this.layers.push(layer);
-    this.#order = executionOrder(this.layers);
+    this.#order = executionOrder(this.layers, kindOfLayer);
     for (const [local, name] of Object.entries(names)) {
       this.params[name] = layer.params[local];
       this.#bindings.push({ name, layer, local });
@@ -85,7 +86,7 @@ export abstract class LayerNet implements Network {
    *  network's structure, such as the ONNX export. A copy, since only the constructor adds layers.
    *  (They run in this order but for a Relu before a max Pooling, which runs after it, and a
    *  Convolution, the max Pooling after it and a Relu after that, which run as one step; the same
-   *  results: see execution-order.ts.) */
+   *  results: see layers/fusion.ts.) */
   get layerList(): readonly Layer[] {
     return [...this.layers];
   }

@@ -4,11 +4,13 @@
 // runningMean1, runningVar1, ... over batch norms in order.
 import { kernels } from '../backend/runtime.js';
 import type { LayerSpec, PlannedLayer } from '../layers/kind.js';
+import type { Layer } from '../layers/layer.js';
 import { createRng } from '../rng.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { parameterCount, plan, type Plan, type SequentialOptions } from './architecture.js';
-import { executionOrder } from './execution-order.js';
+import { executionOrder } from '../layers/fusion.js';
+import { kindOfLayer } from '../layers/registry.js';
 import { createLoss, type LossName } from './losses.js';
 import { LayerNet } from './network.js';
 
@@ -54,7 +56,7 @@ export class Sequential extends LayerNet {
     const rng = createRng(p.seed);
     // a stream of its own, so adding dropout does not change the initial weights
     const dropoutSeeds = createRng(p.seed === undefined ? undefined : p.seed + 0x9e3779b9);
-    const ctx = { rng, dropoutSeed: () => dropoutSeeds.nextUint32(), executionOrder };
+    const ctx = { rng, dropoutSeed: () => dropoutSeeds.nextUint32(), executionOrder: (layers: readonly Layer[]) => executionOrder(layers, kindOfLayer) };
     try {
       for (const l of p.layers) {
         const layer = l.kind.create(l.spec as never, l.input, ctx, l);
