@@ -147,10 +147,10 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
     test('labels out of range, mismatched batches and bad shapes are errors', () => {
       const layer = new SoftmaxWithLoss();
       const x = tensor(randomValues(6), [2, 3]);
-      expect(() => layer.forward(x, tensor([0, 3]))).toThrow('SoftmaxWithLoss.forward: labels must be integers in [0, 3), got 3 at index 1');
-      expect(() => layer.forward(x, tensor([0, 1.5]))).toThrow(/labels must be integers in \[0, 3\), got 1.5/);
-      expect(() => layer.forward(x, tensor([0, 1, 2]))).toThrow('SoftmaxWithLoss.forward: x has 2 samples but t has 3 labels');
-      expect(() => layer.forward(x, tensor(randomValues(8), [2, 4]))).toThrow('SoftmaxWithLoss.forward: one-hot t must have 3 columns (one per class), got (2, 4)');
+      expect(() => layer.forward(x, tensor([0, 3]))).toThrow('SoftmaxWithLoss.forward: softmax-cross-entropy needs class labels (N) in [0, 3) or one-hot rows (N, 3); got (N) with 3 at index 1');
+      expect(() => layer.forward(x, tensor([0, 1.5]))).toThrow(/got \(N\) with 1.5 at index 1/);
+      expect(() => layer.forward(x, tensor([0, 1, 2]))).toThrow('SoftmaxWithLoss.forward: softmax-cross-entropy needs class labels (N) in [0, 3) or one-hot rows (N, 3); got (3) for the 2 samples of x');
+      expect(() => layer.forward(x, tensor(randomValues(8), [2, 4]))).toThrow('SoftmaxWithLoss.forward: softmax-cross-entropy needs class labels (N) in [0, 3) or one-hot rows (N, 3); got (N, 4)');
       expect(() => layer.forward(tensor([1, 2, 3]), tensor([0]))).toThrow(/x must be \(N, C\) scores/);
       expect(() => layer.backward()).toThrow('SoftmaxWithLoss.backward: call forward first');
     });
