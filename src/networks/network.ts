@@ -294,6 +294,11 @@ export abstract class LayerNet implements Network {
   // a boolean train flag, x of the input shape (checkX) and finite (checkFinite).
   #checkInput(caller: string, x: Tensor, train: boolean): number {
     if (this.#disposed) throw new ValueError(`${caller}: the network was disposed`);
+    // NOTE: a tensor the user disposed (net.params.W2.dispose()) would otherwise be reported by the
+    // layer that reads it, not by the call the user made
+    for (const [kind, record] of [['parameter', this.params], ['buffer', this.buffers]] as const) {
+      for (const [name, t] of Object.entries(record)) if (t.disposed) throw new ValueError(`${caller}: ${kind} ${name} was disposed`);
+    }
     if (typeof train !== 'boolean') throw new ValueError(`${caller}: train must be a boolean, got ${describe(train)}`);
     const n = this.checkX(caller, x);
     checkFinite(caller, x, n);
