@@ -71,7 +71,8 @@ describe.each(['wasm', 'js'].flatMap((backend) => ([2, 4] as const).map((tile) =
 
 test.each([2, 4] as const)('tile %i: two threads give the bits of one', (tile) => {
   setBackend('wasm');
-  expect(threadCount()).toBe(2);
+  setThreads(2);
+  expect(threadCount()).toBe(2); // the kernel threads exist (init asked for two)
   const [N, C, H, W, FN] = [8, 16, 14, 14, 32];
   const x = tensor(randomValues(N * C * H * W), [N, C, H, W]), dout = tensor(randomValues(N * FN * H * W), [N, FN, H, W]);
   const run = (threads: number) => {

