@@ -1,3 +1,8 @@
+/**
+ * Deep learning from scratch, with the hot loops in WebAssembly SIMD: `import { ... } from 'scratchnet'`.
+ * @packageDocumentation
+ * @module scratchnet
+ */
 // scratchnet: deep learning from scratch, with the hot loops in WebAssembly SIMD.
 export { init, setBackend, getBackend, kernelInfo, memoryStats, setThreads, threadCount, usesFma } from './backend/runtime.js';
 export type { InitOptions, KernelInfo, MemoryStats } from './backend/runtime.js';

@@ -12,6 +12,8 @@ import { ShapeError, ValueError } from '../errors.js';
  *  'values' lie elementwise like the output ((N, k), or (N) for one unit). */
 export type TargetForm = 'indices' | 'values';
 
+/** The loss a network ends in: softmax with cross-entropy (classes), mean squared error
+ *  (regression), or sigmoid with binary cross-entropy (two classes or multi-label). */
 export type LossName = 'softmax-cross-entropy' | 'mean-squared-error' | 'sigmoid-cross-entropy';
 
 /** Throws, naming `caller` and the loss, unless t are targets of that loss for n samples of
