@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
 import { performanceDoc } from '../bench/performance-doc.js';
 
@@ -50,3 +50,15 @@ test('docs/cli.md names every command and every option the command line offers',
   }
   expect(missing, 'in --help but not in docs/cli.md').toEqual([]);
 });
+
+test('the runnable examples of docs/training.md run as they stand', () => {
+  const doc = read('docs/training.md');
+  const blocks = [...doc.matchAll(/<!-- runnable -->\n```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  expect(blocks.length).toBeGreaterThanOrEqual(5); // classification, binary, multi-label, regression, step()
+  const dist = pathToFileURL(join(repo, 'dist/index.js')).href;
+  for (const block of blocks) {
+    const source = block.replace(/from 'scratchnet'/g, `from '${dist}'`);
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out.length, block.slice(0, 200)).toBeGreaterThan(0);
+  }
+}, 60_000);
