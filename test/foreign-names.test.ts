@@ -42,3 +42,11 @@ test("early stopping: 'val_loss' and restore_best_weights get hints", () => {
 test('a misspelling still gets the closest name', () => {
   expect(() => new Trainer(net(), x, t, x, t, { epoch: 1 } as object)).toThrow("unknown option 'epoch' (did you mean 'epochs'?)");
 });
+
+test('Sequential: Keras and PyTorch names get hints too', () => {
+  const base = { inputShape: [4], layers: [L.dense({ units: 3 })] };
+  expect(() => new Sequential({ ...base, weight_decay: 1e-4 } as never)).toThrow("Sequential: unknown option 'weight_decay'; scratchnet's is weightDecayLambda");
+  expect(() => new Sequential({ ...base, l1: 1e-4 } as never)).toThrow("scratchnet's is l1Lambda");
+  expect(() => new Sequential({ layers: base.layers, input_shape: [4] } as never)).toThrow("scratchnet's is inputShape");
+  expect(() => new Sequential({ ...base, optimizer: 'adam' } as never)).toThrow('an option of fit() and the Trainer');
+});

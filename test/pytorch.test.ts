@@ -179,8 +179,9 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
     for (const n of [net, loaded, before]) n.dispose();
   });
 
-  test.each(['softmax-cross-entropy', 'mean-squared-error', 'sigmoid-cross-entropy'] as const)('loss(): %s as the network computes it, weight decay included', async (lossName) => {
-    const net = new Sequential({ inputShape: [1, 28, 28], seed: 5, loss: lossName, weightDecayLambda: 0.05, layers: [L.dense({ units: 32 }), L.relu(), L.dense({ units: 10 })] });
+  test.each(['softmax-cross-entropy', 'mean-squared-error', 'sigmoid-cross-entropy'] as const)('loss(): %s as the network computes it, weight decay and L1 included', async (lossName) => {
+    const net = new Sequential({ inputShape: [1, 28, 28], seed: 5, loss: lossName, weightDecayLambda: 0.05, l1Lambda: 0.01,
+      layers: [L.dense({ units: 32 }), L.relu(), L.dense({ units: 10 })] });
     const file = join(dir, `${lossName}.safetensors`);
     await saveModel(net, file);
     const target = lossName === 'sigmoid-cross-entropy' ? "batch['t1']" : 't';

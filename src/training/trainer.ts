@@ -11,34 +11,15 @@ import type { Evaluation, Tally } from '../networks/evaluation.js';
 import { accuracyOn, checkDataSet, checkSameKind, evaluateOn, validationCount } from './data-set.js';
 import { EarlyStopping } from './early-stopping.js';
 import { createProgress, type Progress } from './progress.js';
+import { divergenceMessage, TrainingDivergedError } from './divergence.js';
 import { Run } from './run.js';
 import { readTrainerOptions, type EpochMetrics, type TrainerEvent, type TrainerOptions, type TrainerSettings, type TrainResult } from './trainer-options.js';
 import { Pacer } from './yield.js';
-import { ScratchnetError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 
 export type { EpochMetrics, TrainerEvent, TrainerOptions, TrainResult } from './trainer-options.js';
+export { TrainingDivergedError } from './divergence.js';
 
-/**
- * train() rejects with this (code `'ERR_TRAINING_DIVERGED'`) when training diverges (the loss or a buffer becomes NaN or
- * infinite) and onDivergence is 'stop'. The network holds the parameters (and batch-norm
- * statistics) the last healthy iteration started from. NOTE: the optimizer's own state (momentum, Adam's moments) is not rolled back:
- * to resume, make a new optimizer with a lower lr.
- */
-export class TrainingDivergedError extends ScratchnetError {
-  override readonly name = 'TrainingDivergedError';
-
-  constructor(message: string,
-              /** The iteration (1-based) that diverged. */
-              readonly iteration: number,
-              /** Its loss: NaN or ±Infinity, or finite if a buffer overflowed first. */
-              readonly loss: number,
-              /** The lr of the update that produced the diverged parameters (NaN at iteration 1). */
-              readonly lr: number,
-              /** What train() had gathered so far, with `diverged` set. */
-              readonly result: TrainResult) {
-    super(message, 'ERR_TRAINING_DIVERGED');
-  }
-}
 
 // Set while fit() builds its Trainer: one without test data (see createFitTrainer).
 let fitting = false;
@@ -262,7 +243,8 @@ export class Trainer {
       run.diverged ??= { iteration: i + 1, loss };
       if (run.backup) {
         run.backup.restore();
-        const message = this.#divergenceMessage(i + 1, loss, buffer, run.lastLr, x, run.losses);
+        const message = divergenceMessage(this.#name, { iteration: i + 1, maxIter: this.maxIter, loss, buffer, lr: run.lastLr, x, losses: run.losses,
+          optimizer: this.optimizer });
         const result: TrainResult = { history: [], trainLossList: run.losses, trainAccList: [], testAccList: [], diverged: run.diverged };
         throw new TrainingDivergedError(message, i + 1, loss, run.lastLr, result);
       }
@@ -322,32 +304,7 @@ export class Trainer {
     return metrics;
   }
 
-  // What went wrong at `iteration`, its likely cause, and what was done about it.
-  #divergenceMessage(iteration: number, loss: number, buffer: string | undefined, lr: number, x: Tensor, losses: number[]): string {
-    const what = buffer === undefined
-      ? `the loss is ${loss}` // NaN, Infinity or -Infinity
-      : `the buffer '${buffer}' is no longer finite (loss ${loss.toPrecision(4)})`;
-    const head = `${this.#name}: ${what} at iteration ${iteration} of ${this.maxIter}`;
-    const restored = iteration === 1
-      ? 'The parameters were left as they were.'
-      : `Training stopped and the parameters were restored to the ones iteration ${iteration - 1} started from, the last healthy one.`;
-    const xs = x.data;
-    for (let j = 0; j < xs.length; j++) {
-      if (!Number.isFinite(xs[j])) {
-        const sample = Math.floor(j / (xs.length / x.shape[0]));
-        return `${head}: its mini-batch holds a non-finite input (NaN or Infinity in sample ${sample} of the batch); ` +
-          `check the training data. ${restored}`;
-      }
-    }
-    if (iteration === 1) {
-      return `${head}, before any update, so the learning rate is not the cause: check the training data, the labels and ` +
-        `the initial parameters (weight scale). ${restored}`;
-    }
-    const name = this.optimizer.constructor?.name ?? 'the optimizer';
-    return `${head} (loss ${losses[iteration - 2].toPrecision(4)} at iteration ${iteration - 1}): training diverged, most likely ` +
-      `because the learning rate is too high for ${name} (lr ${lr}). ${restored} Lower the lr, or pass ` +
-      `onDivergence: 'continue' to train on anyway.`;
-  }
+
 }
 
 /** The seed the Trainer gives network.reseed for its `seed`. NOTE: dropout gets a stream of its
