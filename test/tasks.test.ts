@@ -72,7 +72,23 @@ describe('regression (mean-squared-error)', () => {
     expect(r.testAcc).toBeUndefined();
     expect(r.trainAccList).toEqual([]);
     expect(r.testMeanAbsoluteError).toBeLessThan(0.1);
-    expect(r.history.at(-1)!.testMeanAbsoluteError).toBeGreaterThan(0);
+    const last = r.history.at(-1)!;
+    expect(Object.keys(last).sort()).toEqual(['epoch', 'lr', 'testLoss', 'testMeanAbsoluteError', 'trainLoss', 'trainMeanAbsoluteError']);
+    expect(last.testMeanAbsoluteError).toBeLessThan(0.1);
+    // evaluateAt 'epoch-start' (the book's): the last epoch's evaluation came after its first iteration
+    expect(last.testMeanAbsoluteError).toBeGreaterThan(0);
+  });
+
+  test('the Trainer validates a regression and stops early on valLoss', async () => {
+    const [x, y] = curves(200, 11), [xT, yT] = curves(50, 12);
+    const net = regressor();
+    const r = await new Trainer(net, x, y, xT, yT, { epochs: 30, miniBatchSize: 20, optimizer: 'Adam', optimizerParam: { lr: 0.01 },
+      validationSplit: 0.25, earlyStopping: { monitor: 'valLoss', patience: 2, restoreBest: true }, evaluateAt: 'epoch-end', seed: 3, ...quiet }).train();
+    expect(r.valAccList).toBeUndefined();
+    expect(r.valLossList).toEqual(r.history.map((h) => h.valLoss));
+    expect(r.history.every((h) => h.valMeanAbsoluteError! > 0 && h.trainMeanAbsoluteError! > 0)).toBe(true);
+    expect(r.bestEpoch).toBe(r.valLossList!.indexOf(Math.min(...r.valLossList!)) + 1);
+    expect(r.testMeanAbsoluteError).toBeCloseTo(net.evaluate(xT, yT).meanAbsoluteError!, 6);
   });
 
   test('accuracy and probabilities are errors that say what to use; valAcc cannot be monitored', async () => {

@@ -103,8 +103,8 @@ export interface EpochMetrics {
   /** Classifiers. The Trainer: the epoch's evaluation pass (at its start or end, see evaluateAt);
    *  fit: the accuracy over the epoch's mini-batches as they were trained (no extra pass). */
   trainAcc?: number;
-  /** Mean-squared-error networks in fit: the mean absolute error over the epoch's mini-batches
-   *  as trained. */
+  /** Mean-squared-error networks. The Trainer: the epoch's evaluation pass on the training data;
+   *  fit: the mean absolute error over the epoch's mini-batches as trained. */
   trainMeanAbsoluteError?: number;
   /** The Trainer's evaluation pass on the test data: accuracy (classifiers), or loss and mean
    *  absolute error (mean-squared-error). Absent in fit, which has no test data. */

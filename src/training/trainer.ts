@@ -53,7 +53,7 @@ export class Trainer {
   readonly #classifier: boolean; // a network with accuracies (not mean-squared-error)
   #run: Run | undefined; // the run of iterations under way (train(), or step() on its own)
   #progress: Progress | undefined; // train()'s display, while it runs
-  #testEvaluation: Evaluation | undefined; // a regression's last evaluation pass on the test data
+  #evaluation: { train: Evaluation; test: Evaluation } | undefined; // a regression's last evaluation pass
 
   /** Checks the options and the whole data set (every value finite, every label valid) before
    *  anything changes. */
@@ -262,13 +262,15 @@ export class Trainer {
 
   // The book's evaluation (on the first evaluateSampleNumPerEpoch samples): train and test
   // accuracy, into the event, the histories and the log; for a mean-squared-error network, the
-  // test loss and mean absolute error (kept for the epoch's metrics).
+  // train and test mean absolute errors and the test loss (kept for the epoch's metrics).
   async #evaluate(event: TrainerEvent, result: TrainResult, xTrain: Tensor, tTrain: Tensor, pacer: Pacer, progress: Progress | undefined): Promise<void> {
     const limit = this.#settings.evaluateSampleNumPerEpoch;
     if (!this.#classifier) {
-      this.#testEvaluation = await evaluateOn(this.network, this.xTest!, this.tTest!, pacer, limit);
-      progress?.log(`=== epoch ${event.epoch}, test loss ${this.#testEvaluation.loss.toFixed(4)}, ` +
-        `test mean absolute error ${this.#testEvaluation.meanAbsoluteError!.toFixed(4)} ===`);
+      const train = await evaluateOn(this.network, xTrain, tTrain, pacer, limit);
+      const test = await evaluateOn(this.network, this.xTest!, this.tTest!, pacer, limit);
+      this.#evaluation = { train, test };
+      progress?.log(`=== epoch ${event.epoch}, train mean absolute error ${train.meanAbsoluteError!.toFixed(4)}, ` +
+        `test mean absolute error ${test.meanAbsoluteError!.toFixed(4)} ===`);
       return;
     }
     event.trainAcc = await accuracyOn(this.network, xTrain, tTrain, pacer, limit);
@@ -288,7 +290,10 @@ export class Trainer {
     if (tally.count > 0) metrics[this.#classifier ? 'trainAcc' : 'trainMeanAbsoluteError'] = tally.sum / tally.count;
     [tally.sum, tally.count] = [0, 0];
     if (this.xTest && this.#classifier) [metrics.trainAcc, metrics.testAcc] = [result.trainAccList.at(-1), result.testAccList.at(-1)];
-    if (this.xTest && !this.#classifier) [metrics.testLoss, metrics.testMeanAbsoluteError] = [this.#testEvaluation?.loss, this.#testEvaluation?.meanAbsoluteError];
+    if (this.xTest && !this.#classifier && this.#evaluation) {
+      const { train, test } = this.#evaluation;
+      [metrics.trainMeanAbsoluteError, metrics.testLoss, metrics.testMeanAbsoluteError] = [train.meanAbsoluteError, test.loss, test.meanAbsoluteError];
+    }
     const line = [`epoch ${epoch}: loss ${metrics.trainLoss.toFixed(4)}`];
     if (xVal && tVal) {
       const e = await evaluateOn(this.network, xVal, tVal, pacer);
