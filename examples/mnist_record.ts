@@ -90,16 +90,16 @@ for (let i = 1; i <= networks; i++) {
     sampling: 'epoch-shuffle', evaluateAt: 'epoch-end', evaluateSampleNumPerEpoch: Math.min(2000, testSize), seed: seed + 100 * i + 1,
     augment: { shift, rotate, scale },
     onEpochEnd: (m) => {
-      history.push({ epoch: m.epoch, trainLoss: m.trainLoss, testAcc: m.testAcc, lr: trainer.optimizer.lr });
-      console.log(`network ${i}, epoch ${m.epoch}/${epochs}: train loss ${m.trainLoss.toFixed(4)}, test acc ${m.testAcc.toFixed(4)} ` +
+      history.push({ epoch: m.epoch, trainLoss: m.trainLoss, testAcc: m.testAcc!, lr: trainer.optimizer.lr });
+      console.log(`network ${i}, epoch ${m.epoch}/${epochs}: train loss ${m.trainLoss.toFixed(4)}, test acc ${m.testAcc!.toFixed(4)} ` +
         `(first ${Math.min(2000, testSize)} images), ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     },
   });
   const result = await trainer.train();
   await saveModel(net, file, { metadata: { testAcc: String(result.testAcc), epochs: String(epochs) } });
   members.push(net);
-  reports.push({ file, testAcc: result.testAcc, seconds: (performance.now() - t0) / 1000, loaded: false, history });
-  console.log(`network ${i}: test accuracy ${result.testAcc.toFixed(4)} in ${reports.at(-1)!.seconds.toFixed(0)} s; saved ${file}`);
+  reports.push({ file, testAcc: result.testAcc!, seconds: (performance.now() - t0) / 1000, loaded: false, history });
+  console.log(`network ${i}: test accuracy ${result.testAcc!.toFixed(4)} in ${reports.at(-1)!.seconds.toFixed(0)} s; saved ${file}`);
 }
 
 // The test images the record gets wrong, by index into the test set.

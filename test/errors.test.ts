@@ -98,7 +98,7 @@ const PLAIN_ERRORS = [
   'backend/worker.ts: \'kernel aborted\'',
   'cli/read-input.ts: `cannot read ${path}',
   'data/mnist.ts: `loadMnist: could not read ${file}',
-  'io/atomic-file.ts: `${caller}: could not write ${path}',
+  'formats/atomic-file.ts: `${caller}: could not write ${path}',
   'io/model.ts: `loadModel: could not read ${path}',
   'io/params.ts: `loadParams: could not read ${path}',
   'tensor.ts: ).stack',

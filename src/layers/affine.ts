@@ -91,6 +91,7 @@ export class Affine implements Layer {
   }
 }
 
+/** The spec of dense({ units, init }). */
 export interface DenseSpec {
   kind: 'dense';
   units: number;

@@ -129,6 +129,7 @@ export class Convolution implements Layer {
   }
 }
 
+/** The spec of conv2d({ filters, kernelSize, stride, pad, init }). */
 export interface Conv2dSpec {
   kind: 'conv2d';
   filters: number;

@@ -14,7 +14,9 @@ import type { PoolSpec } from './pooling.js';
 import type { ResidualSpec, Shortcut } from './residual.js';
 import type { LayerSpec } from './kind.js';
 
-type Options<S> = Omit<S, 'kind'>;
+/** A layer's options: its spec without the `kind` (which the factory sets). */
+export type Options<S> = Omit<S, 'kind'>;
+export type { ActivationSpec, AlphaSpec, BatchNormSpec, Conv2dSpec, DenseSpec, DropoutSpec, FlattenSpec, MaxoutSpec, PoolSpec };
 
 /** A fully connected layer of `units` outputs (an Affine with W (in, units)); `init` defaults to 'he'. */
 export const dense = (o: Options<DenseSpec>): DenseSpec => ({ kind: 'dense', ...o });
