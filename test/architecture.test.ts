@@ -67,19 +67,11 @@ test('no import runs from a lower room up into a higher one', () => {
   expect(upward).toEqual([]);
 });
 
-// Files above ops/ that still call kernels themselves, to be moved behind ops: this list may only
-// shrink.
-const KERNEL_CALLERS_LEFT = [
-  'layers/dropout.ts', 'layers/mean-squared-error.ts', 'networks/check-finite.ts', 'networks/evaluation.ts', 'training/run.ts',
-  'layers/sigmoid-with-loss.ts', 'layers/softmax-with-loss.ts', 'networks/network.ts', 'networks/sequential.ts',
-  'optimizers/sgd.ts', 'optimizers/stateful.ts', 'training/trainer.ts',
-];
-
 test('kernels are called from ops/, not from layers, networks, optimizers or training', () => {
   const callers = files.filter((file) => ['layers', 'networks', 'optimizers', 'training'].includes(room(file)))
     .filter((file) => /\bkernels\(\)|\brunParallel\b|\brunElementwise\b|\brunSamples\b|\brunSplit\b/.test(readFileSync(file, 'utf8')))
     .map(name);
-  expect(callers.filter((file) => !KERNEL_CALLERS_LEFT.includes(file))).toEqual([]);
+  expect(callers).toEqual([]);
 });
 
 test('no instanceof dispatch on layer classes in networks/, io/, cli/ or training/', () => {

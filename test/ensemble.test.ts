@@ -82,7 +82,7 @@ describe('Ensemble', () => {
     expect(() => new Ensemble([a, e])).toThrow('Ensemble: network 2 takes samples of (5,), network 1 of (6,)');
     expect(() => new Ensemble([d])).toThrow('Ensemble: networks trained with mean-squared-error have no probabilities to average');
     expect(() => new Ensemble([a, {} as never])).toThrow('Ensemble: network 2: expected a network (with predict), got');
-    expect(() => new Ensemble([a]).evaluate(x, tensor([0, 1]))).toThrow(/^Ensemble\.evaluate: x has 10 samples but t has 2 labels/);
+    expect(() => new Ensemble([a]).evaluate(x, tensor([0, 1]))).toThrow(/^Ensemble\.evaluate: softmax-cross-entropy needs class labels \(N\) in \[0, 4\) or one-hot rows \(N, 4\); got \(2\) for the 10 samples of x/);
     for (const n of [a, b, c, d, e]) n.dispose();
   });
 });

@@ -3,7 +3,7 @@
 // `inverted: true` is PyTorch's nn.Dropout instead: survivors scaled by 1 / (1 - ratio) in
 // training, the identity at test time (the same expected values, the scaling moved to training).
 // The mask is drawn in wasm from a counter-based generator keyed by this layer's seeded stream.
-import { kernels } from '../backend/runtime.js';
+import { dropoutMask, multiply, scaleInto } from '../ops/elementwise.js';
 import { checkSeed, createRng, type Rng } from '../rng.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
@@ -51,23 +51,22 @@ export class Dropout implements Layer {
     checkTensor('Dropout.forward: x', x);
     if (typeof train !== 'boolean') throw new ValueError(`Dropout.forward: train must be a boolean, got ${describe(train)}`);
     const y = this.#out.get(x.shape, x);
-    const k = kernels();
     if (!train) {
-      k.f32_scale(x.offset, y.offset, x.size, this.inverted ? 1 : 1 - this.dropoutRatio);
+      scaleInto(x, y, this.inverted ? 1 : 1 - this.dropoutRatio);
       return y;
     }
     const last = this.#lastMask;
     if (this.replayRandomness && last && !last.disposed && sameShape(last.shape, x.shape)) {
-      k.f32_mul(x.offset, last.offset, y.offset, x.size);
+      multiply(x, last, y);
       return y;
     }
     const mask = this.#mask.get(x.shape);
-    k.f32_dropout_fwd(x.offset, mask.offset, y.offset, x.size, this.dropoutRatio, this.#rng.nextUint32() | 0);
+    dropoutMask(x, mask, y, this.dropoutRatio, this.#rng.nextUint32() | 0);
     if (this.inverted) {
       // the mask carries the scale, so backward and replayed passes scale alike
       const scale = 1 / (1 - this.dropoutRatio);
-      k.f32_scale(mask.offset, mask.offset, x.size, scale);
-      k.f32_scale(y.offset, y.offset, x.size, scale);
+      scaleInto(mask, mask, scale);
+      scaleInto(y, y, scale);
     }
     this.#lastMask = mask;
     return y;
@@ -81,7 +80,7 @@ export class Dropout implements Layer {
       throw new ShapeError(`Dropout.backward: dout must have the input's shape ${formatShape(mask.shape)}, got ${formatShape(dout.shape)}`);
     }
     const dx = this.#dx.get(dout.shape, dout);
-    kernels().f32_mul(dout.offset, mask.offset, dx.offset, dout.size);
+    multiply(dout, mask, dx);
     return dx;
   }
 

@@ -2,7 +2,7 @@
 // the outputs of each sample and averaged over the batch; its backward is (y − t)·dout / N.
 // (The book's mean_squared_error function does not divide by N; this layer does, as
 // SoftmaxWithLoss does, so both losses scale the same with the batch size.)
-import { kernels } from '../backend/runtime.js';
+import { outputMinusTarget, squaredError } from '../ops/loss.js';
 import { checkLabels } from '../labels.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
@@ -36,9 +36,7 @@ export class MeanSquaredError implements LossLayer {
     const [n, outputs] = x.shape;
     const form = checkTargets('MeanSquaredError.forward', 'mean-squared-error', t, n, outputs);
     const y = this.#y.get(x.shape, x, t);
-    const k = kernels();
-    k.f32_copy(x.offset, y.offset, x.size);
-    const sum = form === 'indices' ? k.f32_mse_labels_fwd(y.offset, t.offset, n, outputs) : k.f32_mse_fwd(y.offset, t.offset, y.size);
+    const sum = squaredError(x, y, t, form);
     this.#state = { y, t, form };
     this.loss = sum / n;
     return this.loss;
@@ -53,10 +51,7 @@ export class MeanSquaredError implements LossLayer {
     // been written since forward (a label out of range would write outside dx)
     if (form === 'indices') checkLabels('MeanSquaredError.backward', t, n, outputs);
     const dx = this.#dx.get(y.shape);
-    // NOTE: the softmax layer's backward kernels compute exactly (y − t)·scale, t labels or rows
-    const k = kernels();
-    if (form === 'indices') k.f32_softmax_xent_labels_bwd(y.offset, t.offset, dx.offset, n, outputs, dout / n);
-    else k.f32_softmax_xent_onehot_bwd(y.offset, t.offset, dx.offset, n, outputs, dout / n);
+    outputMinusTarget(y, t, dx, form, dout / n);
     return dx;
   }
 

@@ -1,7 +1,7 @@
 // A sigmoid output followed by the binary cross-entropy, as one layer (one unit, or several
 // independent ones for multi-label targets): the loss is summed over the units and averaged over
 // the batch, and the backward is simply (σ(x) − t)·dout / N.
-import { kernels } from '../backend/runtime.js';
+import { outputMinusTarget, sigmoidCrossEntropy } from '../ops/loss.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
@@ -36,9 +36,7 @@ export class SigmoidWithLoss implements LossLayer {
     const [n, units] = x.shape;
     checkTargets('SigmoidWithLoss.forward', 'sigmoid-cross-entropy', t, n, units);
     const y = this.#y.get(x.shape, x, t);
-    const k = kernels();
-    k.f32_sigmoid_fwd(x.offset, y.offset, x.size);
-    const sum = k.f32_sigmoid_xent_fwd(x.offset, t.offset, x.size);
+    const sum = sigmoidCrossEntropy(x, y, t);
     this.#state = { y, t };
     this.loss = sum / n;
     return this.loss;
@@ -48,10 +46,10 @@ export class SigmoidWithLoss implements LossLayer {
   backward(dout = 1): Tensor {
     const state = backwardState('SigmoidWithLoss', this.#state, dout);
     const { y, t } = state;
-    const [n, units] = y.shape;
+    const n = y.shape[0];
     const dx = this.#dx.get(y.shape);
     // NOTE: (y − t)·scale elementwise; t (N) labels with one unit lie in memory as its (N, 1) column
-    kernels().f32_softmax_xent_onehot_bwd(y.offset, t.offset, dx.offset, n, units, dout / n);
+    outputMinusTarget(y, t, dx, 'values', dout / n);
     return dx;
   }
 

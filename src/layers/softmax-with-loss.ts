@@ -1,5 +1,5 @@
 // Softmax followed by the cross-entropy loss, as one layer: its backward is simply (y - t) / N.
-import { kernels } from '../backend/runtime.js';
+import { outputMinusTarget, softmaxCrossEntropy } from '../ops/loss.js';
 import { checkLabels } from '../labels.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
@@ -34,11 +34,7 @@ export class SoftmaxWithLoss implements LossLayer {
     const [n, classes] = x.shape;
     const form = checkTargets('SoftmaxWithLoss.forward', 'softmax-cross-entropy', t, n, classes);
     const y = this.#y.get(x.shape, x, t);
-    const k = kernels();
-    k.f32_softmax_fwd(x.offset, y.offset, n, classes);
-    const sum = form === 'indices'
-      ? k.f32_xent_labels_fwd(y.offset, t.offset, n, classes)
-      : k.f32_xent_onehot_fwd(y.offset, t.offset, n, classes);
+    const sum = softmaxCrossEntropy(x, y, t, form);
     this.#state = { y, t, form };
     this.loss = sum / n;
     return this.loss;
@@ -53,9 +49,7 @@ export class SoftmaxWithLoss implements LossLayer {
     // written since forward (a label out of range would write outside dx)
     const form = checkLabels('SoftmaxWithLoss.backward', t, n, classes);
     const dx = this.#dx.get(y.shape);
-    const k = kernels();
-    if (form === 'indices') k.f32_softmax_xent_labels_bwd(y.offset, t.offset, dx.offset, n, classes, dout / n);
-    else k.f32_softmax_xent_onehot_bwd(y.offset, t.offset, dx.offset, n, classes, dout / n);
+    outputMinusTarget(y, t, dx, form, dout / n);
     return dx;
   }
 

@@ -1,7 +1,7 @@
 // What a network's outputs mean under its loss: which decisions are right (classification), how
 // far off they are (regression), and the probabilities they stand for. Shared by evaluate(),
 // accuracy(), probabilities() and the Trainer's accuracy over the batches as trained.
-import { kernels } from '../backend/runtime.js';
+import { toProbabilitiesInPlace } from '../ops/loss.js';
 import { targetValues, type LossName, type TargetForm } from '../layers/targets.js';
 import type { Tensor } from '../tensor.js';
 
@@ -55,8 +55,5 @@ function argmax(values: Float32Array, start: number, k: number): number {
 
 /** Turns scores (N, k) into probabilities in place: softmax over each row or σ of each unit. */
 export function toProbabilities(loss: LossName, scores: Tensor): void {
-  const k = kernels();
-  // NOTE: both kernels allow y to alias x
-  if (loss === 'softmax-cross-entropy') k.f32_softmax_fwd(scores.offset, scores.offset, scores.shape[0], scores.shape[1]);
-  else k.f32_sigmoid_fwd(scores.offset, scores.offset, scores.size);
+  toProbabilitiesInPlace(scores, loss === 'softmax-cross-entropy');
 }

@@ -1,6 +1,6 @@
 // What the book's networks share: a stack of layers with named parameters, a SoftmaxWithLoss on
 // top, predict/loss/accuracy, and gradient() as one backward sweep in reverse.
-import { kernels } from '../backend/runtime.js';
+import { copyIntoRows } from '../ops/elementwise.js';
 import { numericalGradient } from '../numerical-gradient.js';
 import type { Layer } from '../layers/layer.js';
 import type { LossLayer } from '../layers/loss.js';
@@ -115,11 +115,7 @@ export abstract class LayerNet implements Network {
     const n = this.#checkInput(caller, x, train);
     const size = this.#evalChunk(caller);
     const out = empty([n, this.classes]);
-    const k = kernels();
-    this.#chunks(x, size, (chunk, start) => {
-      const y = this.scores(chunk, train);
-      k.f32_copy(y.offset, out.offset + start * this.classes * 4, y.size);
-    });
+    this.#chunks(x, size, (chunk, start) => copyIntoRows(this.scores(chunk, train), out, start));
     return out;
   }
 

@@ -2,7 +2,7 @@
 // The book's networks are presets of it (two-layer-net.ts, multi-layer-net.ts, ...). Parameters
 // are named as in the book: W1, b1, W2, ... over dense and conv2d layers in order; gamma1, beta1,
 // runningMean1, runningVar1, ... over batch norms in order.
-import { kernels } from '../backend/runtime.js';
+import { addScaled, sumOfSquares } from '../ops/elementwise.js';
 import type { LayerSpec, PlannedLayer } from '../layers/kind.js';
 import type { Layer } from '../layers/layer.js';
 import { createRng } from '../rng.js';
@@ -127,10 +127,9 @@ export class Sequential extends LayerNet {
   protected override penalty(): number {
     const { weightDecayLambda: l2, l1Lambda: l1 } = this.#plan;
     if (l2 === 0 && l1 === 0) return 0;
-    const k = kernels();
     let squares = 0, absolutes = 0;
     for (const { W } of this.#decayed) {
-      if (l2 !== 0) squares += k.f32_sum_squares(W.offset, W.size);
+      if (l2 !== 0) squares += sumOfSquares(W);
       if (l1 !== 0) absolutes += sumAbs(W.data);
     }
     return 0.5 * l2 * squares + l1 * absolutes;
@@ -139,9 +138,8 @@ export class Sequential extends LayerNet {
   // d(0.5·λ2·ΣW²)/dW = λ2·W and d(λ1·Σ|W|)/dW = λ1·sign(W) (0 at 0, as PyTorch's sign), added into each dW
   protected override addPenaltyGradients(grads: Record<string, Tensor>): void {
     const { weightDecayLambda: l2, l1Lambda: l1 } = this.#plan;
-    const k = kernels();
     for (const { W, name } of this.#decayed) {
-      if (l2 !== 0) k.f32_axpy(W.offset, grads[name].offset, W.size, l2);
+      if (l2 !== 0) addScaled(W, grads[name], l2);
       if (l1 !== 0) addSign(W.data, grads[name].data, l1);
     }
   }

@@ -1,6 +1,6 @@
 // Stochastic gradient descent: p -= lr·g, one kernel pass per parameter (split between the threads
 // for big ones).
-import { runElementwise } from '../backend/split.js';
+import { axpyUpdate } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
 import { options, positive } from './hyper.js';
 import { checkUpdate, type Optimizer } from './optimizer.js';
@@ -16,10 +16,7 @@ export class SGD implements Optimizer {
 
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
     const names = checkUpdate('SGD.update', params, grads, this.lr);
-    for (const name of names) {
-      const [g, p] = [grads[name].offset, params[name].offset];
-      runElementwise('f32_axpy', params[name].size, (start, count) => [g + 4 * start, p + 4 * start, count, -this.lr]);
-    }
+    for (const name of names) axpyUpdate(grads[name], params[name], -this.lr);
   }
 
   dispose(): void {}

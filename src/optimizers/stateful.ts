@@ -1,8 +1,7 @@
 // The shape every optimizer with state shares: check params and grads, then one kernel pass per
 // parameter over it, its gradient and its state tensors (created as zeros on first use), split
 // between the threads for big parameters (the kernels are elementwise: the same bits either way).
-import type { Kernels } from '../backend/kernels.js';
-import { runElementwise } from '../backend/split.js';
+import { statefulUpdate, type UpdateKernel } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
 import { checkUpdate, type Optimizer } from './optimizer.js';
 import { OptimizerState } from './state.js';
@@ -24,7 +23,7 @@ export abstract class StatefulOptimizer implements Optimizer {
 
   /** The update kernel and its trailing scalar arguments for a parameter at its `step`-th update
    *  (from 1); it takes (p, g, ...state, n, ...scalars). */
-  protected abstract kernel(step: number): { name: keyof Kernels; scalars: readonly number[] };
+  protected abstract kernel(step: number): { name: UpdateKernel; scalars: readonly number[] };
 
   /** Whether checkpoints carry each parameter's step count (Adam's bias correction needs it). */
   protected readonly savesSteps: boolean = false;
@@ -95,10 +94,9 @@ export abstract class StatefulOptimizer implements Optimizer {
     this.beginUpdate();
     for (const name of names) {
       const p = params[name];
-      const arrays = [p.offset, grads[name].offset, ...this.#state.get(name, p).map((t) => t.offset)];
+      const state = this.#state.get(name, p);
       const { name: kernel, scalars } = this.kernel(this.#state.advance(p));
-      // NOTE: the update kernels' arguments are not typed per kernel yet (an optimizer op will)
-      runElementwise(kernel, p.size, (start, count) => [...arrays.map((a) => a + 4 * start), count, ...scalars] as never);
+      statefulUpdate(kernel, p, grads[name], state, scalars);
     }
   }
 

@@ -4,7 +4,7 @@
 // first step() called on its own.
 import { Augmenter, augmentSeed, type AugmentOptions } from '../data/augment.js';
 import { MiniBatches, type Sampling } from '../data/batches.js';
-import { kernels } from '../backend/runtime.js';
+import { sumOfSquares } from '../ops/elementwise.js';
 import type { Tally } from '../networks/evaluation.js';
 import type { Network } from '../networks/network.js';
 import { createRng } from '../rng.js';
@@ -83,8 +83,7 @@ export class Run {
    *  value beyond 1.8e19, where float32 squares overflow) counts as a divergence too. One SIMD
    *  pass over the buffers, which are small (two values per feature of each batch-norm layer). */
   badBuffer(): string | undefined {
-    const k = kernels();
-    for (const [name, b] of this.#buffers) if (!Number.isFinite(k.f32_sum_squares(b.offset, b.size))) return name;
+    for (const [name, b] of this.#buffers) if (!Number.isFinite(sumOfSquares(b))) return name;
     return undefined;
   }
 
