@@ -7,6 +7,7 @@ import { plan, type PlannedLayer } from '../networks/architecture.js';
 import type { Architecture } from '../networks/sequential.js';
 import type { Network } from '../networks/network.js';
 import { describe, shapeSize } from '../shape.js';
+import { pyNumber, pyString } from '../formats/python.js';
 import { PYTHON_HELPERS } from './pytorch-helpers.js';
 import { ValueError } from '../errors.js';
 
@@ -80,7 +81,7 @@ DECAYED = [${decayed.join(', ')}]
 // The network's name, the state_dict key and the transposition of each tensor of a planned layer
 // (and of the layers it holds), below the module prefix.
 function tensorKeys(l: PlannedLayer, prefix: string): [string, string, boolean][] {
-  const children = l.kind.pytorch?.children?.(l);
+  const children = l.kind.pytorch.children?.(l);
   if (children) return children.flatMap(([child, at]) => tensorKeys(child, `${prefix}${at}.`));
   return [...l.params, ...l.buffers].map((t) => {
     const [key, transpose] = torchKey(l, t.local);
@@ -88,45 +89,17 @@ function tensorKeys(l: PlannedLayer, prefix: string): [string, string, boolean][
   });
 }
 
-// The torch.nn module of one planned layer, as Python source.
+// The torch.nn module of one planned layer, as Python source: its kind's.
 function moduleOf(l: PlannedLayer): string {
-  if (l.kind.pytorch) return l.kind.pytorch.module(l, moduleOf);
-  const s = l.spec as unknown as Record<string, unknown>;
-  const pair = (v: unknown) => (Array.isArray(v) ? `(${v.join(', ')})` : `(${v}, ${v})`);
-  switch (l.spec.kind) {
-    case 'dense': return `Dense(${shapeSize(l.input)}, ${s.units})`;
-    case 'conv2d': return `nn.Conv2d(${l.input[0]}, ${s.filters}, ${pair(s.kernelSize)}, stride=${s.stride}, padding=${s.pad})`;
-    case 'maxPool2d': return `ZeroPaddedPool('max', ${pair(s.size)}, ${s.stride}, ${s.pad})`;
-    case 'avgPool2d': return `ZeroPaddedPool('avg', ${pair(s.size)}, ${s.stride}, ${s.pad})`;
-    case 'relu': return 'nn.ReLU()';
-    case 'sigmoid': return 'nn.Sigmoid()';
-    case 'tanh': return 'nn.Tanh()';
-    case 'leakyRelu': return `nn.LeakyReLU(${num(s.alpha as number)})`;
-    case 'elu': return `nn.ELU(${num(s.alpha as number)})`;
-    case 'maxout': return `Maxout(${s.pieces})`;
-    case 'batchNorm': return `BookBatchNorm(${shapeSize(l.input)}, ${num(s.momentum as number)}, ${num(s.eps as number)})`;
-    case 'flatten': return 'nn.Flatten()';
-    default: throw new ValueError(`pytorchSource: no PyTorch module for layer kind '${l.spec.kind}'`);
-  }
+  return l.kind.pytorch.module(l, moduleOf);
 }
 
 // The state_dict key (below the layer's index) of a layer's tensor, and whether it is transposed.
 function torchKey(l: PlannedLayer, local: string): [string, boolean] {
-  const keys: Record<string, Record<string, [string, boolean]>> = {
-    dense: { W: ['linear.weight', true], b: ['linear.bias', false] },
-    conv2d: { W: ['weight', false], b: ['bias', false] },
-    batchNorm: { gamma: ['gamma', false], beta: ['beta', false], runningMean: ['running_mean', false], runningVar: ['running_var', false] },
-  };
-  const own = l.kind.pytorch?.keys?.[local];
-  if (own) return [own, false];
-  const key = keys[l.spec.kind]?.[local];
+  const key = l.kind.pytorch.keys?.[local];
   if (!key) throw new ValueError(`pytorchSource: no PyTorch name for tensor '${local}' of a ${l.spec.kind} layer`);
-  return key;
+  return [key, l.kind.pytorch.transposed?.includes(local) ?? false];
 }
 
-const py = (s: string) => JSON.stringify(s); // a JSON string of plain names is a Python string literal
-// NOTE: the shortest repr that reads back as the same double, as Python's float() parses it
-const num = (v: number) => {
-  if (!Number.isFinite(v)) throw new ValueError(`pytorchSource: expected a finite number, got ${v}`);
-  return String(v);
-};
+const py = pyString;
+const num = pyNumber;

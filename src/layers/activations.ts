@@ -10,6 +10,7 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
 import { ShapeError, ValueError } from '../errors.js';
+import { pyNumber } from '../formats/python.js';
 
 abstract class Activation implements Layer {
   readonly params = {};
@@ -110,7 +111,7 @@ export interface AlphaSpec {
   alpha?: number;
 }
 
-function plainKind<K extends ActivationSpec['kind'], L extends Activation>(kind: K, layerClass: new () => L, op: string): LayerKind<{ kind: K }, L> {
+function plainKind<K extends ActivationSpec['kind'], L extends Activation>(kind: K, layerClass: new () => L, op: string, torch: string): LayerKind<{ kind: K }, L> {
   return {
     kind,
     layerClass,
@@ -119,11 +120,13 @@ function plainKind<K extends ActivationSpec['kind'], L extends Activation>(kind:
     normalize: (where, spec) => specOptions(where, spec, {}) as { kind: K },
     outputShape: (_where, _spec, input) => input,
     create: () => new layerClass(),
+    pytorch: { module: () => `nn.${torch}()` },
     onnx: (_layer, x, c) => elementwise(c, op, x),
   };
 }
 
-function alphaKind<L extends LeakyRelu | Elu>(kind: AlphaSpec['kind'], layerClass: new (alpha: number) => L, op: string, alpha: number): LayerKind<AlphaSpec, L> {
+function alphaKind<L extends LeakyRelu | Elu>(kind: AlphaSpec['kind'], layerClass: new (alpha: number) => L, op: string, torch: string,
+                                              alpha: number): LayerKind<AlphaSpec, L> {
   return {
     kind,
     layerClass,
@@ -134,12 +137,13 @@ function alphaKind<L extends LeakyRelu | Elu>(kind: AlphaSpec['kind'], layerClas
     },
     outputShape: (_where, _spec, input) => input,
     create: (spec) => new layerClass(spec.alpha ?? alpha),
+    pytorch: { module: (l) => `nn.${torch}(${pyNumber((l.spec as AlphaSpec).alpha!)})` },
     onnx: (layer, x, c) => elementwise(c, op, x, layer.alpha),
   };
 }
 
-export const reluKind = plainKind('relu', Relu, 'Relu');
-export const sigmoidKind = plainKind('sigmoid', Sigmoid, 'Sigmoid');
-export const tanhKind = plainKind('tanh', Tanh, 'Tanh');
-export const leakyReluKind = alphaKind('leakyRelu', LeakyRelu, 'LeakyRelu', 0.01);
-export const eluKind = alphaKind('elu', Elu, 'Elu', 1);
+export const reluKind = plainKind('relu', Relu, 'Relu', 'ReLU');
+export const sigmoidKind = plainKind('sigmoid', Sigmoid, 'Sigmoid', 'Sigmoid');
+export const tanhKind = plainKind('tanh', Tanh, 'Tanh', 'Tanh');
+export const leakyReluKind = alphaKind('leakyRelu', LeakyRelu, 'LeakyRelu', 'LeakyReLU', 0.01);
+export const eluKind = alphaKind('elu', Elu, 'Elu', 'ELU', 1);

@@ -114,6 +114,11 @@ export const denseKind: LayerKind<DenseSpec, Affine> = {
   tensors: (spec, input) => ({ params: { W: [shapeSize(input), spec.units], b: [spec.units] } }),
   create: (spec, input, ctx) => new Affine(initWeights('dense', spec.init ?? 'he', [shapeSize(input), spec.units], ctx.rng), zeros([spec.units])),
   // x·W + b with W (in, out): Gemm's B needs no transpose
+  pytorch: {
+    module: (l) => `Dense(${shapeSize(l.input)}, ${(l.spec as DenseSpec).units})`,
+    keys: { W: 'linear.weight', b: 'linear.bias' },
+    transposed: ['W'],
+  },
   onnx(layer, x, c) {
     const [inputs, outputs] = layer.W.shape;
     checkFeatures(c, x, inputs, `W ${formatShape(layer.W.shape)}`);

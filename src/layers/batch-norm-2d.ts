@@ -12,6 +12,7 @@ import type { Layer } from './layer.js';
 import { finite, images, specOptions } from './spec-checks.js';
 import { options as checkOptions } from '../options.js';
 import { ShapeError, ValueError } from '../errors.js';
+import { pyRounded } from '../formats/python.js';
 
 /** Options of BatchNorm2d. */
 export interface BatchNorm2dOptions {
@@ -168,13 +169,8 @@ export const batchNorm2dKind: LayerKind<BatchNorm2dSpec, BatchNorm2d> = {
     // PyTorch's momentum weighs the batch: 1 − m
     module: (l) => {
       const s = l.spec as BatchNorm2dSpec;
-      return `nn.BatchNorm2d(${l.input[0]}, eps=${s.eps}, momentum=${pyNumber(1 - s.momentum!)})`;
+      return `nn.BatchNorm2d(${l.input[0]}, eps=${s.eps}, momentum=${pyRounded(1 - s.momentum!)})`;
     },
     keys: { gamma: 'weight', beta: 'bias', runningMean: 'running_mean', runningVar: 'running_var' },
   },
 };
-
-// 15 significant digits: 1 − 0.9 is written 0.1, not 0.09999999999999998.
-function pyNumber(v: number): string {
-  return String(Number(v.toPrecision(15)));
-}

@@ -10,6 +10,7 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { finite, specOptions } from './spec-checks.js';
 import { ShapeError, ValueError } from '../errors.js';
+import { pyNumber } from '../formats/python.js';
 
 /** The default epsilon inside the square root, √(var + eps). */
 export const EPS = 1e-6;
@@ -152,6 +153,13 @@ export const batchNormKind: LayerKind<BatchNormSpec, BatchNormalization> = {
   },
   // Per feature, with the running statistics: on (N, features), where ONNX's channel axis 1 is the
   // feature axis; an image input is flattened first and reshaped back after, as the book's layer does.
+  pytorch: {
+    module: (l) => {
+      const s = l.spec as BatchNormSpec;
+      return `BookBatchNorm(${shapeSize(l.input)}, ${pyNumber(s.momentum!)}, ${pyNumber(s.eps!)})`;
+    },
+    keys: { gamma: 'gamma', beta: 'beta', runningMean: 'running_mean', runningVar: 'running_var' },
+  },
   onnx(layer, x, c) {
     checkFeatures(c, x, layer.gamma.size, `gamma ${formatShape(layer.gamma.shape)}`);
     const inputs = [flatten(c, x), c.weight(layer.gamma, 'gamma'), c.weight(layer.beta, 'beta'),

@@ -19,6 +19,7 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
 import { ShapeError, ValueError } from '../errors.js';
+import { pyPair } from '../formats/python.js';
 
 export interface ConvolutionOptions {
   /** Run the forward pass and the gradients as Winograd where it fits (3×3 filters, stride 1, pad
@@ -168,6 +169,13 @@ export const conv2dKind: LayerKind<Conv2dSpec, Convolution> = {
   create(spec, input, ctx) {
     const shape = conv2dKind.tensors!(spec, input).params.W;
     return new Convolution(initWeights('conv2d', spec.init ?? 'he', shape, ctx.rng), zeros([spec.filters]), spec.stride, spec.pad);
+  },
+  pytorch: {
+    module: (l) => {
+      const s = l.spec as Conv2dSpec;
+      return `nn.Conv2d(${l.input[0]}, ${s.filters}, ${pyPair(s.kernelSize)}, stride=${s.stride}, padding=${s.pad})`;
+    },
+    keys: { W: 'weight', b: 'bias' },
   },
   onnx(layer, x, c) {
     const [FN, C, FH, FW] = layer.W.shape;

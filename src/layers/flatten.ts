@@ -55,5 +55,6 @@ export const flattenKind: LayerKind<FlattenSpec, Flatten> = {
   normalize: (where, spec) => specOptions(where, spec, {}) as FlattenSpec,
   outputShape: (_where, _spec, input) => [shapeSize(input)],
   create: () => new Flatten(),
+  pytorch: { module: () => 'nn.Flatten()' },
   onnx: (_layer, x, c) => ({ name: c.graph.node('Flatten', [x.name], [attribute.int('axis', 1)]), shape: [shapeSize(x.shape)] }),
 };

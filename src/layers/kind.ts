@@ -50,6 +50,8 @@ export interface PytorchModule {
   module(l: PlannedLayer, moduleOf: (inner: PlannedLayer) => string): string;
   /** The state_dict key (below the module's) of each of the layer's own tensors, by its own name. */
   keys?: Record<string, string>;
+  /** Those of the layer's tensors that PyTorch holds transposed (a dense layer's W: nn.Linear's (out, in)). */
+  transposed?: readonly string[];
   /** Kinds that hold layers: each child with its key prefix below this module. */
   children?(l: PlannedLayer): [PlannedLayer, string][];
 }
@@ -64,9 +66,11 @@ export interface LayerKind<S extends LayerSpec = LayerSpec, L extends Layer = La
   readonly kind: S['kind'];
   /** The layer class this kind creates (how the ONNX export finds a layer's kind). */
   readonly layerClass: abstract new (...args: never[]) => L;
-  /** How the network numbers this kind's tensors: 'weights' (W1, b1, W2, ... over dense and conv
-   *  layers in order), 'batchNorm' (gamma1, beta1, runningMean1, ...), or none. */
-  readonly numbering?: 'weights' | 'batchNorm';
+  /** The counter that numbers this kind's tensors: kinds that share a counter share a sequence, as
+   *  'weights' (W1, b1, W2, … over dense and conv layers in order; the weights weight decay and L1
+   *  act on) and 'batchNorm' (gamma1, beta1, runningMean1, … over both batch norms) do; a new name
+   *  starts a sequence of its own. None: the layer holds no tensors of its own. */
+  readonly numbering?: string;
   /** The spec with its defaults filled in; unknown option names and bad values throw, naming `where`. */
   normalize(where: string, spec: Record<string, unknown>): S;
   /** One sample's output shape for one sample's input shape; throws, naming `where`, if it does not
@@ -83,8 +87,8 @@ export interface LayerKind<S extends LayerSpec = LayerSpec, L extends Layer = La
   create(spec: S, input: Shape, ctx: BuildContext, planned?: PlannedLayer): L;
   /** Appends the ONNX nodes that compute the layer's forward(x, train = false); returns their output. */
   onnx(layer: L, x: Value, c: LayerContext): Value;
-  /** Its torch.nn module, where the kind defines it here (else io/pytorch.ts knows it). */
-  readonly pytorch?: PytorchModule;
+  /** Its torch.nn module in the PyTorch export. */
+  readonly pytorch: PytorchModule;
   /** How a layer of this kind joins its neighbours in a network's run (layers/fusion.ts). */
   readonly fusion?: Fusion<L>;
 }

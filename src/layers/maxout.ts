@@ -80,6 +80,7 @@ export const maxoutKind: LayerKind<MaxoutSpec, Maxout> = {
   },
   create: (spec) => new Maxout(spec.pieces),
   // (N, C, ...rest) → (N, C/k, k, S) → max over the pieces → (N, C/k, ...rest)
+  pytorch: { module: (l) => `Maxout(${(l.spec as MaxoutSpec).pieces})` },
   onnx(layer, x, c) {
     const [C, ...rest] = x.shape;
     const k = layer.pieces, S = rest.reduce((a, b) => a * b, 1);

@@ -12,6 +12,7 @@ import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, integer, pair, specOptions } from './spec-checks.js';
 import { ShapeError, ValueError } from '../errors.js';
+import { pyPair } from '../formats/python.js';
 
 abstract class Pool2d implements Layer {
   readonly params = {};
@@ -150,6 +151,12 @@ function poolKind<L extends Pooling | AvgPooling>(kind: PoolSpec['kind'], layerC
     create(spec) {
       const [h, w] = pair(kind, 'size', spec.size, 1);
       return new layerClass(h, w, spec.stride!, spec.pad ?? 0);
+    },
+    pytorch: {
+      module: (l) => {
+        const s = l.spec as PoolSpec;
+        return `ZeroPaddedPool('${kind === 'maxPool2d' ? 'max' : 'avg'}', ${pyPair(s.size)}, ${s.stride}, ${s.pad})`;
+      },
     },
     onnx,
   };

@@ -80,7 +80,7 @@ export const MAX_LAYERS = 10_000;
 // Plans the specs in order, numbering tensors through nested layers as they come (W1, b1 of the
 // first conv2d or dense wherever it is, ...): depth first, each kind's children where it stands.
 function planList(caller: string, layers: readonly unknown[], input: Shape): { layers: PlannedLayer[]; output: Shape } {
-  const counters = { weights: 0, batchNorm: 0 };
+  const counters = new Map<string, number>();
   let total = 0;
   const planLayers = (where: string, specs: unknown, start: Shape, depth: number): { layers: PlannedLayer[]; output: Shape } => {
     if (depth > MAX_NESTING) throw new ValueError(`${where}: layers nest ${depth} deep; at most ${MAX_NESTING} levels are allowed`);
@@ -103,7 +103,8 @@ function planList(caller: string, layers: readonly unknown[], input: Shape): { l
       const output = Object.freeze([...(nested ? nested.output : kind.outputShape!(`${at}, input ${formatShape(input)}`, spec, input))]);
       shape = output;
       const tensors = kind.tensors?.(spec, input);
-      const index = kind.numbering ? ++counters[kind.numbering] : 0;
+      const index = kind.numbering === undefined ? 0 : (counters.get(kind.numbering) ?? 0) + 1;
+      if (kind.numbering !== undefined) counters.set(kind.numbering, index);
       const name = (list: Record<string, Shape> = {}) => Object.entries(list).map(([local, s]) => ({ local, name: `${local}${index}`, shape: s }));
       const l: PlannedLayer = { spec: nested?.spec ?? spec, kind, input, output, params: name(tensors?.params), buffers: name(tensors?.buffers) };
       if (nested) {
