@@ -4,6 +4,7 @@ export * from './layout';
 export * from './elementwise';
 export * from './bias';
 export * from './activation';
+export * from './gelu';
 export * from './softmax';
 export { f32_gemm, f32_gemm_workspace_bytes, gemm_set_kernel } from './gemm'; // gemmRowBias is conv.ts's
 export * from './gather';

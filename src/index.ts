@@ -14,6 +14,7 @@ export type { Rng } from './rng.js';
 export { matmul, gemm } from './ops/gemm.js';
 export { MulLayer, AddLayer } from './layers/graph.js';
 export { Relu, Sigmoid, Tanh, LeakyRelu, Elu } from './layers/activations.js';
+export { Gelu } from './layers/gelu.js';
 export { Affine } from './layers/affine.js';
 export { SoftmaxWithLoss } from './layers/softmax-with-loss.js';
 export type { Layer } from './layers/layer.js';

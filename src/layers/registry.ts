@@ -7,6 +7,7 @@ import { batchNorm2dKind } from './batch-norm-2d.js';
 import { conv2dKind } from './convolution.js';
 import { dropoutKind } from './dropout.js';
 import { flattenKind } from './flatten.js';
+import { geluKind } from './gelu.js';
 import { globalAvgPool2dKind } from './global-avg-pool.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
@@ -16,7 +17,7 @@ import { residualKind } from './residual.js';
 
 const KINDS: readonly LayerKind<never, never>[] = [
   denseKind, conv2dKind, maxPool2dKind, avgPool2dKind, reluKind, sigmoidKind, tanhKind, leakyReluKind, eluKind,
-  maxoutKind, dropoutKind, batchNormKind, batchNorm2dKind, globalAvgPool2dKind, residualKind, flattenKind,
+  maxoutKind, dropoutKind, batchNormKind, batchNorm2dKind, globalAvgPool2dKind, residualKind, flattenKind, geluKind,
 ] as never;
 
 const BY_NAME = new Map<string, LayerKind>(KINDS.map((k) => [k.kind, k as unknown as LayerKind]));

@@ -16,6 +16,7 @@ import type { LayerSpec } from './kind.js';
 
 /** A layer's options: its spec without the `kind` (which the factory sets). */
 export type Options<S> = Omit<S, 'kind'>;
+export { gelu, type GeluSpec } from './gelu.js';
 export type { ActivationSpec, AlphaSpec, BatchNormSpec, Conv2dSpec, DenseSpec, DropoutSpec, FlattenSpec, MaxoutSpec, PoolSpec };
 
 /** A fully connected layer of `units` outputs (an Affine with W (in, units)); `init` defaults to 'he'. */

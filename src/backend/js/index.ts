@@ -5,6 +5,7 @@
 // call, no closures per element). Arithmetic runs in float64 and rounds once when stored.
 import type { Kernels } from '../kernels.js';
 import { activationKernels } from './activation.js';
+import { geluKernels } from './gelu.js';
 import { biasKernels } from './bias.js';
 import { elementwiseKernels } from './elementwise.js';
 import { gatherKernels } from './gather.js';
@@ -31,6 +32,7 @@ export function createJsKernels(heap: Heap): Kernels {
     ...elementwiseKernels(heap),
     ...biasKernels(heap),
     ...activationKernels(heap),
+    ...geluKernels(heap),
     ...softmaxKernels(heap),
     ...lossKernels(heap),
     ...gatherKernels(heap),
