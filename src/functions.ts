@@ -1,5 +1,6 @@
 // The book's common/functions.py and common/util.py on tensors: each returns a new tensor (or a
 // number) the caller owns, computed by the same kernels the layers use.
+import { integer } from './options.js';
 import { allocator, kernels, memoryBuffer } from './backend/runtime.js';
 import { checkLabels } from './labels.js';
 import { createRng, type Rng } from './rng.js';
@@ -97,7 +98,7 @@ export function meanSquaredError(y: Tensor, t: Tensor): number {
  */
 export function convOutputSize(inputSize: number, filterSize: number, stride = 1, pad = 0): number {
   for (const [name, v, min] of [['inputSize', inputSize, 1], ['filterSize', filterSize, 1], ['stride', stride, 1], ['pad', pad, 0]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new ValueError(`functions.convOutputSize: ${name} must be an integer >= ${min}, got ${describe(v)}`);
+    integer('functions.convOutputSize', name, v, min);
   }
   if (filterSize > inputSize + 2 * pad) {
     throw new ShapeError(`functions.convOutputSize: the filter (${filterSize}) is larger than the padded input (${inputSize + 2 * pad})`);

@@ -1,5 +1,7 @@
-// The options objects of the public API: every key must be one the callee knows, so a misspelt
-// option (`{ useBatchNorm: true }` for `useBatchnorm`) is an error instead of a silent default.
+// Checking what callers pass, in one vocabulary: options objects whose every key must be one the
+// callee knows (a misspelt option, `{ useBatchNorm: true }` for `useBatchnorm`, is an error instead
+// of a silent default), and the values in them. Each check names the caller (`where`), the option,
+// what it must be and what came, and returns the value.
 import { describe } from './shape.js';
 import { ValueError } from './errors.js';
 
@@ -48,4 +50,57 @@ function editDistance(a: string, b: string): number {
     row = next;
   }
   return row[b.length];
+}
+
+/** An integer >= min. */
+export function integer(where: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`${where}: ${name} must be an integer >= ${min}, got ${describe(v)}`);
+  return v;
+}
+
+/** An integer >= 1. */
+export function positiveInteger(where: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValueError(`${where}: ${name} must be a positive integer, got ${describe(v)}`);
+  return v;
+}
+
+/** An integer in [min, max]. */
+export function integerIn(where: string, name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ValueError(`${where}: ${name} must be an integer from ${min} to ${max}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** A finite number >= min, and <= max (< max when maxOpen). */
+export function finite(where: string, name: string, v: unknown, min: number, max = Infinity, maxOpen = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (maxOpen && v === max)) {
+    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}${maxOpen ? ')' : ']'}`;
+    throw new ValueError(`${where}: ${name} must be a finite number ${range}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** A finite number > 0 (a learning rate). */
+export function positive(where: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ValueError(`${where}: ${name} must be a positive number, got ${describe(v)}`);
+  return v;
+}
+
+/** A decay or momentum coefficient in [0, 1). */
+export function fraction(where: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${where}: ${name} must be a number in [0, 1), got ${describe(v)}`);
+  return v;
+}
+
+/** true or false. */
+export function boolean(where: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ValueError(`${where}: ${name} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/** One of the `allowed` strings. */
+export function oneOf<T extends string>(where: string, name: string, v: unknown, allowed: readonly T[]): T {
+  if (!(allowed as readonly unknown[]).includes(v)) throw new ValueError(`${where}: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(v)}`);
+  return v as T;
 }

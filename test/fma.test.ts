@@ -48,7 +48,7 @@ test('SCRATCHNET_FMA=0 makes the unfused build the default; the option overrides
 test('fma is checked and fixed by the first init()', () => {
   const bad = run("{ fma: 'yes' }");
   expect(bad.status).not.toBe(0);
-  expect(bad.stderr).toMatch(/init: fma must be true or false, got yes/);
+  expect(bad.stderr).toMatch(/init: fma must be a boolean, got "yes"/);
   const changed = execFileSync(process.execPath, ['--input-type=module', '-e',
     "const m = await import('./dist/index.js'); await m.init({ fma: false }); await m.init({ fma: false }); " +
     'await m.init({ fma: true }).catch((e) => console.log(e.message));'], { encoding: 'utf8' });

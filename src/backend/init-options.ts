@@ -1,7 +1,7 @@
 // init()'s options and the environment's defaults for them: checked once, before anything loads.
 import { GEMM_KERNELS, type BackendName, type GemmKernelName } from './kernels.js';
 import type { WasmSource } from './load.js';
-import { options as checkOptions } from '../options.js';
+import { boolean, integerIn, options as checkOptions } from '../options.js';
 import { ValueError } from '../errors.js';
 
 /** Options of init(): which backend, where the kernels come from, threads and fused multiply-add. */
@@ -43,9 +43,7 @@ export function readInitOptions(opts: InitOptions): { options: InitOptions; back
   if (backend !== 'wasm' && backend !== 'js') {
     throw new ValueError(`init: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
   }
-  for (const key of ['fma', 'winograd'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new ValueError(`init: ${key} must be true or false, got ${String(options[key])}`);
-  }
+  for (const key of ['fma', 'winograd'] as const) if (options[key] !== undefined) boolean('init', key, options[key]);
   const threads = checkThreads(options.threads);
   const gemmKernel = options.gemmKernel === undefined ? undefined : checkGemmKernel('init: gemmKernel', options.gemmKernel);
   return { options: { ...options, threads, gemmKernel }, backend };
@@ -56,11 +54,7 @@ export function isNode(): boolean {
 }
 
 function checkThreads(threads: unknown): number | undefined {
-  if (threads === undefined) return undefined;
-  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new ValueError(`init: threads must be an integer from 1 to 64, got ${String(threads)}`);
-  }
-  return threads;
+  return threads === undefined ? undefined : integerIn('init', 'threads', threads, 1, 64);
 }
 
 // NOTE: two threads won on every training step measured in Node (bench/results/threads.md:

@@ -2,6 +2,7 @@
 // batch_size), i.e. indices with replacement; or, as most frameworks do, each sample once per
 // epoch in a fresh random order ('epoch-shuffle'). The batch tensors and the index block are
 // reused, so drawing a batch allocates nothing (but the views of an epoch's shorter last batch).
+import { positiveInteger } from '../options.js';
 import { allocator, kernels, memoryBuffer } from '../backend/runtime.js';
 import type { Rng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
@@ -37,7 +38,7 @@ export class MiniBatches {
     if (!(n >= 1) || tAll.shape[0] !== n) {
       throw new ShapeError(`MiniBatches: x and t must have the same number N >= 1 of samples, got x ${formatShape(xAll.shape)} and t ${formatShape(tAll.shape)}`);
     }
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`MiniBatches: batchSize must be a positive integer, got ${describe(batchSize)}`);
+    positiveInteger('MiniBatches', 'batchSize', batchSize);
     if (rng === null || typeof rng !== 'object' || typeof rng.int !== 'function') {
       throw new ValueError(`MiniBatches: rng must be a generator from createRng(seed), got ${describe(rng)}`);
     }

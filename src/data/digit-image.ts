@@ -3,6 +3,7 @@
 // bounding box scaled to fit 20×20 with its aspect ratio kept, anti-aliased, then placed in the
 // 28×28 field so that its centre of mass sits at the centre). Pure TypeScript on plain arrays, so
 // the command line (a decoded PNG) and the browser demo (a canvas's ImageData) share it.
+import { positiveInteger } from '../options.js';
 import { describe } from '../shape.js';
 import { ResourceError, ShapeError, ValueError } from '../errors.js';
 
@@ -159,7 +160,7 @@ function centre(img: Float32Array, w: number, h: number): Float32Array {
 
 function checkSize(caller: string, width: number, height: number): void {
   for (const [what, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${caller}: ${what} must be a positive integer, got ${describe(v)}`);
+    positiveInteger(caller, what, v);
     if (v > MAX_DIGIT_SIDE) throw new ResourceError(`${caller}: ${what} must be at most ${MAX_DIGIT_SIDE} pixels, got ${v}`);
   }
 }

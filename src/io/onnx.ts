@@ -4,6 +4,7 @@
 // sigmoid of each unit for a network with the sigmoid-cross-entropy loss).
 // Weights, biases and batch-norm running statistics become initializers under the network's own
 // names (W1, b1, gamma1, runningMean1, ...), with their values at the time of the call.
+import { boolean } from '../options.js';
 import { LayerNet, type Network } from '../networks/network.js';
 import { Sequential } from '../networks/sequential.js';
 import { describe, formatShape } from '../shape.js';
@@ -46,7 +47,7 @@ function exportModel(caller: string, network: Network, options: OnnxOptions): Ui
   }
   if (options === null || typeof options !== 'object') throw new ValueError(`${caller}: expected an options object { probabilities? }, got ${describe(options)}`);
   const { probabilities = false } = options;
-  if (typeof probabilities !== 'boolean') throw new ValueError(`${caller}: probabilities must be a boolean, got ${describe(probabilities)}`);
+  boolean(`${caller}`, 'probabilities', probabilities);
 
   const names = new Map<Tensor, string>();
   for (const [name, t] of [...Object.entries(network.params), ...Object.entries(network.buffers)]) names.set(t, name);

@@ -9,8 +9,8 @@ import { batchNorm2dBackward, batchNorm2dForward, channelStats, updateRunning } 
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
-import { finite, images, specOptions } from './spec-checks.js';
-import { options as checkOptions } from '../options.js';
+import { images, specOptions } from './spec-checks.js';
+import { boolean, finite, options as checkOptions } from '../options.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { pyRounded } from '../formats/python.js';
 
@@ -86,7 +86,7 @@ export class BatchNorm2d implements Layer {
 
   forward(x: Tensor, train = true): Tensor {
     checkTensor('BatchNorm2d.forward: x', x);
-    if (typeof train !== 'boolean') throw new ValueError(`BatchNorm2d.forward: train must be a boolean, got ${describe(train)}`);
+    boolean('BatchNorm2d.forward', 'train', train);
     const C = this.gamma.size;
     const [N, channels, H, W] = x.shape;
     if (x.shape.length !== 4 || channels !== C || !(N >= 1) || !(H >= 1) || !(W >= 1)) {

@@ -8,7 +8,8 @@ import { attribute, checkFeatures, flatten } from '../formats/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
-import { finite, specOptions } from './spec-checks.js';
+import { specOptions } from './spec-checks.js';
+import { boolean, finite } from '../options.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { pyNumber } from '../formats/python.js';
 
@@ -76,7 +77,7 @@ export class BatchNormalization implements Layer {
 
   forward(x: Tensor, train = true): Tensor {
     checkTensor('BatchNormalization.forward: x', x);
-    if (typeof train !== 'boolean') throw new ValueError(`BatchNormalization.forward: train must be a boolean, got ${describe(train)}`);
+    boolean('BatchNormalization.forward', 'train', train);
     const d = this.gamma.size;
     const n = x.shape[0];
     if (x.shape.length < 2 || !(n >= 1) || x.size / n !== d) {

@@ -10,14 +10,14 @@ import { convBackward, convForward, convPass, outputSize } from '../ops/conv.js'
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { attribute, windowOutput } from '../formats/onnx-layers.js';
 import type { WinogradTile } from '../ops/winograd.js';
-import { options } from '../options.js';
 import { checkTensor, empty, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import { ConvMaxPool } from './conv-max-pool.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
-import { images, integer, pair, specOptions } from './spec-checks.js';
+import { images, pair, specOptions } from './spec-checks.js';
+import { boolean, integer, options } from '../options.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { pyPair } from '../formats/python.js';
 
@@ -57,7 +57,7 @@ export class Convolution implements Layer {
 
   constructor(W: Tensor, b: Tensor, stride = 1, pad = 0, convOptions?: ConvolutionOptions) {
     const { winograd, winogradTile: tile } = options('Convolution', convOptions, ['winograd', 'winogradTile']);
-    if (winograd !== undefined && typeof winograd !== 'boolean') throw new ValueError(`Convolution: winograd must be true or false, got ${String(winograd)}`);
+    if (winograd !== undefined) boolean('Convolution', 'winograd', winograd);
     if (tile !== undefined && tile !== 2 && tile !== 4) throw new ValueError(`Convolution: winogradTile must be 2 or 4, got ${String(tile)}`);
     checkTensor('Convolution: W', W);
     checkTensor('Convolution: b', b);
@@ -66,7 +66,7 @@ export class Convolution implements Layer {
       throw new ShapeError(`Convolution: b must be (${W.shape[0]},) to match W ${formatShape(W.shape)}, got ${formatShape(b.shape)}`);
     }
     for (const [name, v, min] of [['stride', stride, 1], ['pad', pad, 0]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new ValueError(`Convolution: ${name} must be an integer >= ${min}, got ${String(v)}`);
+      integer('Convolution', name, v, min);
     }
     this.W = W;
     this.b = b;

@@ -9,7 +9,7 @@ import { checkTensor, type Tensor } from '../tensor.js';
 import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
-import { options as checkOptions } from '../options.js';
+import { boolean, options as checkOptions } from '../options.js';
 import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
 import { ShapeError, ValueError } from '../errors.js';
@@ -37,7 +37,7 @@ export class Dropout implements Layer {
   constructor(dropoutRatio = 0.5, options: { seed?: number; inverted?: boolean } = {}) {
     checkDropoutRatio('Dropout', dropoutRatio);
     const { seed, inverted = false } = checkOptions('Dropout', options, ['seed', 'inverted']);
-    if (typeof inverted !== 'boolean') throw new ValueError(`Dropout: inverted must be a boolean, got ${describe(inverted)}`);
+    boolean('Dropout', 'inverted', inverted);
     this.dropoutRatio = dropoutRatio;
     this.inverted = inverted;
     this.#rng = createRng(checkSeed('Dropout', seed));
@@ -49,7 +49,7 @@ export class Dropout implements Layer {
 
   forward(x: Tensor, train = true): Tensor {
     checkTensor('Dropout.forward: x', x);
-    if (typeof train !== 'boolean') throw new ValueError(`Dropout.forward: train must be a boolean, got ${describe(train)}`);
+    boolean('Dropout.forward', 'train', train);
     const y = this.#out.get(x.shape, x);
     if (!train) {
       scaleInto(x, y, this.inverted ? 1 : 1 - this.dropoutRatio);
@@ -114,7 +114,7 @@ export const dropoutKind: LayerKind<DropoutSpec, Dropout> = {
   normalize(where, spec) {
     const s = specOptions(where, spec, { ratio: 0.5, inverted: false });
     checkDropoutRatio(where, s.ratio, 'ratio');
-    if (typeof s.inverted !== 'boolean') throw new ValueError(`${where}: inverted must be a boolean, got ${describe(s.inverted)}`);
+    boolean(`${where}`, 'inverted', s.inverted);
     // NOTE: the book's default stays out of saved specs, so files written before the option read the same
     if (!s.inverted) delete (s as DropoutSpec).inverted;
     return s as DropoutSpec;

@@ -9,7 +9,8 @@ import { describe, formatShape, sameShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
-import { integer, specOptions } from './spec-checks.js';
+import { specOptions } from './spec-checks.js';
+import { integer } from '../options.js';
 import { ShapeError, ValueError } from '../errors.js';
 
 export class Maxout implements Layer {

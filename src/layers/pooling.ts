@@ -10,7 +10,8 @@ import { attribute, poolOutput } from '../formats/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
-import { images, integer, pair, specOptions } from './spec-checks.js';
+import { images, pair, specOptions } from './spec-checks.js';
+import { integer } from '../options.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { pyPair } from '../formats/python.js';
 
@@ -23,7 +24,7 @@ abstract class Pool2d implements Layer {
 
   constructor(protected readonly name: string, readonly poolH: number, readonly poolW: number, readonly stride = 1, readonly pad = 0) {
     for (const [what, v, min] of [['poolH', poolH, 1], ['poolW', poolW, 1], ['stride', stride, 1], ['pad', pad, 0]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new ValueError(`${name}: ${what} must be an integer >= ${min}, got ${String(v)}`);
+      integer(name, what, v, min);
     }
   }
 

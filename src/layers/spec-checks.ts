@@ -1,6 +1,6 @@
 // Checks of layer-spec options, shared by the kinds: each names the layer ("Sequential: layer 3
 // (conv2d)"), the option, what it must be and what came.
-import { options } from '../options.js';
+import { integer, options } from '../options.js';
 import { describe } from '../shape.js';
 import { ShapeError, ValueError } from '../errors.js';
 
@@ -13,24 +13,11 @@ export function specOptions<T extends object>(where: string, spec: Record<string
   return { kind: kind as string, ...(filled as T) };
 }
 
-export function integer(where: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`${where}: ${name} must be an integer >= ${min}, got ${describe(v)}`);
-  return v;
-}
-
 /** A size given as a number or [h, w], as [h, w]. */
 export function pair(where: string, name: string, v: unknown, min: number): [number, number] {
   if (Array.isArray(v) && v.length === 2) return [integer(where, `${name}[0]`, v[0], min), integer(where, `${name}[1]`, v[1], min)];
   if (typeof v === 'number') return [integer(where, name, v, min), v];
   throw new ValueError(`${where}: ${name} must be an integer >= ${min} or [h, w], got ${describe(v)}`);
-}
-
-export function finite(where: string, name: string, v: unknown, min: number, max = Infinity, maxOpen = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (maxOpen && v === max)) {
-    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}${maxOpen ? ')' : ']'}`;
-    throw new ValueError(`${where}: ${name} must be a finite number ${range}, got ${describe(v)}`);
-  }
-  return v;
 }
 
 /** Throws unless the input is images (C, H, W) per sample. */

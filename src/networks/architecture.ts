@@ -4,8 +4,7 @@
 // Model loading uses the same plan to check a file's tensors before it builds anything.
 import { KIND_NAMES, kindNamed } from '../layers/registry.js';
 import type { LayerSpec, PlanLayers, PlannedLayer } from '../layers/kind.js';
-import { finite } from '../layers/spec-checks.js';
-import { options } from '../options.js';
+import { finite, options } from '../options.js';
 import { checkSeed } from '../rng.js';
 import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
 import { LOSS_NAMES, type LossName } from './losses.js';

@@ -5,7 +5,7 @@
 import { checkDropoutRatio } from '../layers/dropout.js';
 import type { LayerSpec } from '../layers/kind.js';
 import { conv2d, dense, dropout, maxPool2d, relu } from '../layers/specs.js';
-import { options } from '../options.js';
+import { options, positiveInteger } from '../options.js';
 import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
@@ -42,7 +42,7 @@ export function deepConvNetSpec(o: DeepConvNetOptions = {}): SequentialOptions {
   }
   convParams.forEach((p, i) => checkConvParam(NAME, `convParams[${i}]`, p));
   for (const [what, v] of Object.entries({ hiddenSize, outputSize })) {
-    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${NAME}: ${what} must be a positive integer, got ${describe(v)}`);
+    positiveInteger(NAME, what, v);
   }
   checkDropoutRatio(NAME, dropoutRatio);
   const layers: LayerSpec[] = [];

@@ -7,7 +7,7 @@ import { batchNorm, dense, dropout, elu, leakyRelu, relu, sigmoid, tanh } from '
 import { EPS } from '../layers/batch-normalization.js';
 import { initStd, type WeightInit } from '../init.js';
 import { checkDropoutRatio } from '../layers/dropout.js';
-import { options } from '../options.js';
+import { options, positiveInteger } from '../options.js';
 import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
@@ -73,7 +73,7 @@ export function multiLayerNetSpec(name: string, o: MultiLayerNetExtendOptions, e
     useDropout = false, dropoutRatio = 0.5, useBatchnorm = false, batchnormPosition = 'before', batchnormMomentum = 0.9, batchnormEps = EPS,
   } = options(name, o, extended ? EXTEND_KEYS : BASIC_KEYS);
   for (const [what, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${name}: ${what} must be a positive integer, got ${describe(v)}`);
+    positiveInteger(name, what, v);
   }
   if (!Array.isArray(hiddenSizeList) || hiddenSizeList.some((h) => !Number.isInteger(h) || h < 1)) {
     throw new ValueError(`${name}: hiddenSizeList must be an array of positive integers, got ${JSON.stringify(hiddenSizeList)}`);

@@ -1,5 +1,6 @@
 // What the book's networks share: a stack of layers with named parameters, a SoftmaxWithLoss on
 // top, predict/loss/accuracy, and gradient() as one backward sweep in reverse.
+import { boolean, positiveInteger } from '../options.js';
 import { copyIntoRows } from '../ops/elementwise.js';
 import { numericalGradient } from '../numerical-gradient.js';
 import type { Layer } from '../layers/layer.js';
@@ -12,7 +13,7 @@ import { executionOrder } from '../layers/fusion.js';
 import { kindOfLayer } from '../layers/registry.js';
 import { createRng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
-import { describe, formatShape, shapeSize, type Shape } from '../shape.js';
+import { formatShape, shapeSize, type Shape } from '../shape.js';
 import { ShapeError, ValueError } from '../errors.js';
 
 /**
@@ -214,7 +215,7 @@ export abstract class LayerNet implements Network {
   // evalBatchSize, checked (it is a writable field) before predict or accuracy allocates anything
   #evalChunk(caller: string): number {
     const size = this.evalBatchSize;
-    if (!Number.isInteger(size) || size < 1) throw new ValueError(`${caller}: evalBatchSize must be a positive integer, got ${describe(size)}`);
+    positiveInteger(caller, 'evalBatchSize', size);
     return size;
   }
 
@@ -299,7 +300,7 @@ export abstract class LayerNet implements Network {
     for (const [kind, record] of [['parameter', this.params], ['buffer', this.buffers]] as const) {
       for (const [name, t] of Object.entries(record)) if (t.disposed) throw new ValueError(`${caller}: ${kind} ${name} was disposed`);
     }
-    if (typeof train !== 'boolean') throw new ValueError(`${caller}: train must be a boolean, got ${describe(train)}`);
+    boolean(`${caller}`, 'train', train);
     const n = this.checkX(caller, x);
     checkFinite(caller, x, n);
     return n;

@@ -2,7 +2,7 @@
 // conv - relu - pool - affine - relu - affine - softmax.
 import type { WeightInit } from '../init.js';
 import { conv2d, dense, maxPool2d, relu } from '../layers/specs.js';
-import { options } from '../options.js';
+import { integer, options, positiveInteger } from '../options.js';
 import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
 import { Sequential } from './sequential.js';
@@ -49,7 +49,7 @@ export function simpleConvNetSpec(o: SimpleConvNetOptions = {}): SequentialOptio
   checkInputDim(NAME, inputDim);
   const { filterNum, filterSize, pad, stride } = checkConvParam(NAME, 'convParam', convParam);
   for (const [what, v] of Object.entries({ hiddenSize, outputSize })) {
-    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${NAME}: ${what} must be a positive integer, got ${describe(v)}`);
+    positiveInteger(NAME, what, v);
   }
   return {
     inputShape: inputDim,
@@ -86,7 +86,7 @@ export function checkConvParam(caller: string, what: string, p: unknown): ConvPa
   const c = options(`${caller}: ${what}`, p as ConvParam, ['filterNum', 'filterSize', 'pad', 'stride']) as unknown as Record<string, unknown>;
   for (const [key, min] of [['filterNum', 1], ['filterSize', 1], ['stride', 1], ['pad', 0]] as const) {
     const v = c[key];
-    if (!Number.isInteger(v) || (v as number) < min) throw new ValueError(`${caller}: ${what}.${key} must be an integer >= ${min}, got ${describe(v)}`);
+    integer(caller, `${what}.${key}`, v, min);
   }
   return p as ConvParam;
 }

@@ -1,6 +1,6 @@
 // The book's TwoLayerNet (chapter 5): Affine - Relu - Affine - SoftmaxWithLoss, a preset of Sequential.
 import { dense, relu } from '../layers/specs.js';
-import { options } from '../options.js';
+import { options, positiveInteger } from '../options.js';
 import { checkSeed } from '../rng.js';
 import { describe } from '../shape.js';
 import type { SequentialOptions } from './architecture.js';
@@ -30,7 +30,7 @@ export function twoLayerNetSpec(o: TwoLayerNetOptions): SequentialOptions {
   }
   const { inputSize, hiddenSize, outputSize, weightInitStd = 0.01, seed } = options(NAME, o, ['inputSize', 'hiddenSize', 'outputSize', 'weightInitStd', 'seed']);
   for (const [name, v] of Object.entries({ inputSize, hiddenSize, outputSize })) {
-    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${NAME}: ${name} must be a positive integer, got ${describe(v)}`);
+    positiveInteger(NAME, name, v);
   }
   if (typeof weightInitStd !== 'number' || !Number.isFinite(weightInitStd) || weightInitStd < 0) {
     throw new ValueError(`${NAME}: weightInitStd must be a finite number >= 0, got ${describe(weightInitStd)}`);

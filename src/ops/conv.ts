@@ -1,6 +1,7 @@
 // Convolution: its geometry, the exported im2col/col2im, and the passes the layers run (im2col +
 // GEMM per sample, or Winograd where it fits). The shape checks live here once; the kernels see
 // only sizes, and the passes' geometry as a params block.
+import { integer } from '../options.js';
 import { convGeometry, type ConvGeometry, type JoinedPool } from '../backend/conv-geometry.js';
 import { geometryBlock, kernels, runParallel, winogradByDefault, workspace, type KernelArgs } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
@@ -10,7 +11,7 @@ import {
 } from './winograd.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
-import { ResourceError, ShapeError, ValueError } from '../errors.js';
+import { ResourceError, ShapeError } from '../errors.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -27,7 +28,7 @@ export function outputSize(caller: string, inputShape: readonly number[], { FH, 
     throw new ShapeError(`${caller}: expected an (N, C, H, W) input with every dimension >= 1, got ${formatShape(inputShape)}`);
   }
   for (const [name, v, min] of [['filter height', FH, 1], ['filter width', FW, 1], ['stride', stride, 1], ['pad', pad, 0]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new ValueError(`${caller}: ${name} must be an integer >= ${min}, got ${String(v)}`);
+    integer(caller, name, v, min);
   }
   const [, , H, W] = inputShape;
   // NOTE: the kernels take 32-bit sizes; larger ones would wrap before any size check

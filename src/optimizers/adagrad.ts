@@ -1,5 +1,5 @@
 // AdaGrad: h += g²; p -= lr·g / (√h + 1e-7).
-import { options, positive } from './hyper.js';
+import { options, positive } from '../options.js';
 import { StatefulOptimizer } from './stateful.js';
 
 /** AdaGrad: `h += g²; p -= lr·g / (√h + 1e-7)`: a step size per weight that shrinks as its

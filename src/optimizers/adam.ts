@@ -1,7 +1,7 @@
 // Adam, with the book's bias correction folded into the step size:
 // t += 1; lr_t = lr·√(1 - β2ᵗ) / (1 - β1ᵗ); m += (1 - β1)(g - m); v += (1 - β2)(g² - v);
 // p -= lr_t·m / (√v + 1e-7).
-import { fraction, options, positive } from './hyper.js';
+import { fraction, options, positive } from '../options.js';
 import { StatefulOptimizer } from './stateful.js';
 import { FileFormatError, ValueError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 // Momentum SGD: v = m·v - lr·g; p += v.
-import { fraction, options, positive } from './hyper.js';
+import { fraction, options, positive } from '../options.js';
 import { StatefulOptimizer } from './stateful.js';
 
 /** Momentum SGD: `v = momentum·v - lr·g; p += v`, one velocity per parameter. Options: lr (default

@@ -1,6 +1,6 @@
 // Nesterov's accelerated gradient, as the book's current code orders it:
 // p += m²·v; p -= (1 + m)·lr·g; v = m·v - lr·g.
-import { fraction, options, positive } from './hyper.js';
+import { fraction, options, positive } from '../options.js';
 import { StatefulOptimizer } from './stateful.js';
 
 /** Nesterov's accelerated gradient, as the book's code orders it. Options: lr (default 0.01),

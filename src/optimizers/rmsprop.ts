@@ -1,5 +1,5 @@
 // RMSprop: h = d·h + (1 - d)·g²; p -= lr·g / (√h + 1e-7).
-import { fraction, options, positive } from './hyper.js';
+import { fraction, options, positive } from '../options.js';
 import { StatefulOptimizer } from './stateful.js';
 
 /** RMSprop: `h = d·h + (1 - d)·g²; p -= lr·g / (√h + 1e-7)`, AdaGrad with a moving average.

@@ -2,7 +2,7 @@
 // for big ones).
 import { axpyUpdate } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
-import { options, positive } from './hyper.js';
+import { options, positive } from '../options.js';
 import { checkUpdate, type Optimizer } from './optimizer.js';
 
 /** Stochastic gradient descent: `p -= lr·g`. Options: lr (default 0.01). Keeps no state. */

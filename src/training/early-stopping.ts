@@ -1,7 +1,7 @@
 // Early stopping on a validation metric: stop once it has not improved for `patience` epochs,
 // and (restoreBest) end with the parameters and buffers of the best epoch.
 import type { Network } from '../networks/network.js';
-import { options } from '../options.js';
+import { boolean, options, positiveInteger } from '../options.js';
 import { describe } from '../shape.js';
 import { EARLY_STOPPING_HINTS, MONITOR_HINTS } from './foreign-names.js';
 import { StateSnapshot } from './snapshot.js';
@@ -27,10 +27,8 @@ export function checkEarlyStopping(value: EarlyStoppingOptions | undefined): Req
     const hint = typeof monitor === 'string' && Object.hasOwn(MONITOR_HINTS, monitor) ? ` (scratchnet calls it '${MONITOR_HINTS[monitor]}')` : '';
     throw new ValueError(`Trainer: earlyStopping.monitor must be 'valLoss' or 'valAcc', got ${describe(monitor)}${hint}`);
   }
-  if (!Number.isInteger(patience) || patience < 1) {
-    throw new ValueError(`Trainer: earlyStopping.patience must be a positive integer, got ${describe(patience)}`);
-  }
-  if (typeof restoreBest !== 'boolean') throw new ValueError(`Trainer: earlyStopping.restoreBest must be a boolean, got ${describe(restoreBest)}`);
+  positiveInteger('Trainer', 'earlyStopping.patience', patience);
+  boolean('Trainer', 'earlyStopping.restoreBest', restoreBest);
   return { monitor, patience, restoreBest };
 }
 

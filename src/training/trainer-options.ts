@@ -3,7 +3,7 @@ import type { Sampling } from '../data/batches.js';
 import { checkAugment, type AugmentOptions } from '../data/augment.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { OptimizerName } from '../optimizers/registry.js';
-import { options as checkKeys } from '../options.js';
+import { boolean, oneOf, options as checkKeys, positiveInteger } from '../options.js';
 import { checkSeed } from '../rng.js';
 import { describe } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -183,16 +183,13 @@ export interface TrainerSettings {
 export function readTrainerOptions(value: TrainerOptions | undefined, owner = 'Trainer', fitting = false): TrainerSettings {
   const o = checkKeys(owner, value, KNOWN, TRAINER_HINTS);
   const { epochs = 20, miniBatchSize = 100, optimizer = 'SGD', optimizerParam = { lr: 0.01 }, evaluateSampleNumPerEpoch } = o;
-  const positiveInteger = (name: string, v: unknown) => {
-    if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`${owner}: ${name} must be a positive integer, got ${String(v)}`);
-  };
-  positiveInteger('epochs', epochs);
-  positiveInteger('miniBatchSize', miniBatchSize);
-  if (evaluateSampleNumPerEpoch !== undefined) positiveInteger('evaluateSampleNumPerEpoch', evaluateSampleNumPerEpoch);
-  oneOf(owner, 'evaluateAt', o.evaluateAt, ['epoch-start', 'epoch-end']);
-  oneOf(owner, 'sampling', o.sampling, ['with-replacement', 'epoch-shuffle']);
-  oneOf(owner, 'onDivergence', o.onDivergence, ['stop', 'continue']);
-  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new ValueError(`${owner}: verbose must be a boolean, got ${describe(o.verbose)}`);
+  positiveInteger(owner, 'epochs', epochs);
+  positiveInteger(owner, 'miniBatchSize', miniBatchSize);
+  if (evaluateSampleNumPerEpoch !== undefined) positiveInteger(owner, 'evaluateSampleNumPerEpoch', evaluateSampleNumPerEpoch);
+  if (o.evaluateAt !== undefined) oneOf(owner, 'evaluateAt', o.evaluateAt, ['epoch-start', 'epoch-end']);
+  if (o.sampling !== undefined) oneOf(owner, 'sampling', o.sampling, ['with-replacement', 'epoch-shuffle']);
+  if (o.onDivergence !== undefined) oneOf(owner, 'onDivergence', o.onDivergence, ['stop', 'continue']);
+  if (o.verbose !== undefined) boolean(owner, 'verbose', o.verbose);
   for (const name of ['onProgress', 'onEpochEnd', 'lrSchedule'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'function') throw new ValueError(`${owner}: ${name} must be a function, got ${describe(o[name])}`);
   }
@@ -231,8 +228,4 @@ export function readTrainerOptions(value: TrainerOptions | undefined, owner = 'T
   };
 }
 
-function oneOf(owner: string, name: string, value: unknown, allowed: string[]): void {
-  if (value !== undefined && !allowed.includes(value as string)) {
-    throw new ValueError(`${owner}: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(value)}`);
-  }
-}
+
