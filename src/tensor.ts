@@ -137,7 +137,8 @@ export class Tensor {
 // of a disposed tensor's use (read only on that error path).
 function calledFrom(): string {
   const lines = (new Error().stack ?? '').split('\n').slice(1);
-  const line = lines.find((l) => !/tensor\.[jt]s/.test(l)) ?? '';
+  // the first frame outside the tensor and the ops a layer calls: the layer's method
+  const line = lines.find((l) => !/tensor\.[jt]s|[/\\](?:ops|backend)[/\\]/.test(l)) ?? '';
   const name = /^\s*at (?:new )?([\w$.<>]+) \(/.exec(line)?.[1] ?? /^([\w$.]+)@/.exec(line)?.[1];
   return name ? ` in ${name.replace(/^Object\./, '')}` : '';
 }
