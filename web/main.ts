@@ -3,6 +3,7 @@ import { AccuracyChart, LossChart } from './charts.js';
 import { drawingPad } from './draw.js';
 import { drawDigit, drawFilters, drawMaps, drawMistakes } from './images.js';
 import { renderNav } from './lab/shell.js';
+import { restoreState } from './lab/url-state.js';
 import type { FromWorker, ModelName, ToWorker } from './protocol.js';
 
 renderNav();
@@ -68,8 +69,12 @@ function setEnabled(enabled: boolean): void {
   el.loadLabel.classList.toggle('disabled', !enabled);
 }
 
+// body[data-state]: 'running' while MNIST loads, a network is built or training runs; 'done' otherwise
+const setState = (state: 'running' | 'done'): void => void (document.body.dataset.state = state);
+
 const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }>) => void } = {
   ready(m) {
+    setState('done');
     el.model.value = current = m.model;
     el.recipe.textContent = `${m.description}; ${m.threads === 1 ? 'one thread' : `${m.threads} threads`}`;
     el.trainSize.textContent = m.trainSize.toLocaleString('en');
@@ -112,6 +117,7 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   },
   running(m) {
     running = m.running;
+    setState(running ? 'running' : 'done');
     el.start.textContent = running ? 'Stop' : 'Start';
     el.status.textContent = running ? 'Training…' : 'Stopped.';
     speed = 0;
@@ -134,10 +140,15 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   },
   error(m) {
     showError(m.message);
+    if (!running) setState('done');
     // a network that could not be built leaves the one before it
     if (current) {
       el.model.value = current;
       setEnabled(true);
+    } else if (el.model.value !== 'TwoLayerNet') {
+      // the first network (e.g. a link's layers) could not be built: the default one, so the page has one
+      setState('running');
+      send({ type: 'reset', model: (el.model.value = 'TwoLayerNet') });
     }
   },
 };
@@ -156,10 +167,12 @@ function reset(): void {
     try {
       layers = JSON.parse(el.layers.value);
     } catch (e) {
+      if (current) setState('done');
       return showError(`Your layers are not valid JSON: ${(e as Error).message}`);
     }
   }
   setEnabled(false);
+  setState('running');
   send({ type: 'reset', model, layers });
 }
 el.model.addEventListener('change', reset);
@@ -182,4 +195,10 @@ el.clear.addEventListener('click', () => {
   el.maps.replaceChildren();
 });
 
-send({ type: 'reset', model: el.model.value as ModelName });
+setState('running');
+restoreState();
+if (el.model.value === 'Sequential') {
+  reset();
+  // layers that cannot be read: the default network, so the page has one
+  if (!current && document.body.dataset.state === 'running' && el.error.textContent) send({ type: 'reset', model: (el.model.value = 'TwoLayerNet') });
+} else send({ type: 'reset', model: el.model.value as ModelName });

@@ -2,10 +2,11 @@
 // slices of about 100 ms, reading the page's messages (stop, predict, save, load) between slices,
 // so neither the page nor a prediction waits for more than one slice.
 import {
-  MiniBatches, createRng, deserialize, deserializeModel, deserializeParams, init, preprocessDigit, rgbaToGray, serializeModel,
+  MiniBatches, createRng, deserialize, deserializeModel, deserializeParams, preprocessDigit, rgbaToGray, serializeModel,
   tensor, threadCount, type Optimizer, type Sequential, type Tensor,
 } from 'scratchnet';
 import { fetchMnist } from './lab/mnist.js';
+import { initThreads } from './lab/threads.js';
 import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
 import { customNetwork, RECIPES } from './recipes.js';
 
@@ -256,8 +257,8 @@ const report = (e: unknown): void => post({ type: 'error', message: e instanceof
 
 // Messages that arrive while the data loads wait for it, in order.
 const ready = (async () => {
-  // two kernel threads where the page is cross-origin isolated (the dev server sends the headers)
-  await init({ threads: crossOriginIsolated ? 2 : 1 });
+  // two kernel threads where the page is cross-origin isolated and two measure faster than one
+  await initThreads();
   data = await loadData();
 })();
 scope.onmessage = (event) => {

@@ -3,6 +3,7 @@
 // panel filling as it trains.
 import { Lines } from '../charts.js';
 import { $, connect, fitCanvas, isCurrentRun, labPage, runFinished, runStarted, slider } from './shell.js';
+import { restoreState } from './url-state.js';
 import type { FromWorker, Kind, ToWorker } from './batch-norm.worker.js';
 
 labPage();
@@ -11,9 +12,12 @@ const BN = '#2563eb', PLAIN = '#ea580c';
 const scale = slider('scale', (v) => String(v), () => start('focus'), (x) => Number((10 ** x).toPrecision(2)));
 const epochs = $<HTMLSelectElement>('epochs');
 epochs.addEventListener('change', () => start('focus'));
-const chart = new Lines($('focus-chart'), ['with batch norm', 'without'], { x: 'epoch', y: { range: [0, 1] }, points: true });
+const chart = new Lines($('focus-chart'), ['with batch norm', 'without'], { x: 'epoch', yTitle: 'train accuracy (share right)', y: { range: [0, 1] }, points: true });
 const focus: number[][] = [[], [], []];
 const sweep = SWEEP.map(() => ({ bn: [] as number[], plain: [] as number[] }));
+let sweepEpochs = Number(epochs.value); // the running sweep's, fixed when it starts
+// the page's main run ('run': body[data-state]) is the single scale's; the sweep has its own
+const runKind = (kind: Kind): string => (kind === 'focus' ? 'run' : kind);
 
 // The sweep's panels: a small canvas per scale.
 $('sweep').innerHTML = SWEEP.map((s, i) => `<figure><canvas id="panel-${i}" class="plot"></canvas><figcaption id="caption-${i}" class="note">std ${s.toPrecision(2)}</figcaption></figure>`).join('');
@@ -25,7 +29,7 @@ function drawPanel(i: number): void {
     ctx.strokeStyle = color;
     ctx.lineWidth = 1.5;
     ctx.beginPath();
-    values.forEach((a, e) => ctx.lineTo((e / Number(epochs.value)) * (width - 4) + 2, height - 2 - a * (height - 4)));
+    values.forEach((a, e) => ctx.lineTo((e / sweepEpochs) * (width - 4) + 2, height - 2 - a * (height - 4)));
     ctx.stroke();
   }
   const last = (v: number[]) => v[v.length - 1]?.toFixed(2) ?? '–';
@@ -34,7 +38,7 @@ function drawPanel(i: number): void {
 
 const send = connect<ToWorker, FromWorker>(new Worker(new URL('./batch-norm.worker.ts', import.meta.url), { type: 'module' }), {
   epoch(m) {
-    if (!isCurrentRun(m.run, m.kind)) return;
+    if (!isCurrentRun(m.run, runKind(m.kind))) return;
     if (m.kind === 'sweep') {
       sweep[m.index].bn.push(m.bn);
       sweep[m.index].plain.push(m.plain);
@@ -50,15 +54,19 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./batch-norm.work
     $('focus-epoch').textContent = String(m.epoch);
   },
   finished(m) {
-    if (runFinished(m.run, m.kind) && m.kind === 'sweep') $('sweep-run').textContent = 'Run the sweep again';
+    if (runFinished(m.run, runKind(m.kind)) && m.kind === 'sweep') $('sweep-run').textContent = 'Run the sweep again';
   },
 });
 
 function start(kind: Kind): void {
   if (kind === 'focus') for (const column of focus) column.length = 0;
-  else sweep.forEach((s, i) => ((s.bn = []), (s.plain = []), drawPanel(i)));
-  send({ type: 'run', run: runStarted(kind), kind, scales: kind === 'focus' ? [scale()] : SWEEP, epochs: Number(epochs.value) });
+  else {
+    sweepEpochs = Number(epochs.value);
+    sweep.forEach((s, i) => ((s.bn = []), (s.plain = []), drawPanel(i)));
+  }
+  send({ type: 'run', run: runStarted(runKind(kind)), kind, scales: kind === 'focus' ? [scale()] : SWEEP, epochs: Number(epochs.value) });
 }
 
 $('sweep-run').addEventListener('click', () => start('sweep'));
+restoreState();
 start('focus');

@@ -2,12 +2,13 @@
 // activation, redrawn at once; and the MNIST losses of a deep net under three scales, live.
 import { Lines } from '../charts.js';
 import { $, connect, fitCanvas, isCurrentRun, labPage, runFinished, runStarted } from './shell.js';
+import { restoreState } from './url-state.js';
 import { type Activation, type FromWorker, type LayerStats, type Scale, type ToWorker } from './initialization.worker.js';
 
 labPage();
 const activation = $<HTMLSelectElement>('activation'), scale = $<HTMLSelectElement>('scale');
 const compareActivation = $<HTMLSelectElement>('compare-activation'), iterations = $<HTMLSelectElement>('iterations');
-const chart = new Lines($('loss-chart'), ['std 0.01', 'Xavier', 'He'], { y: { range: [0, 2.5] } });
+const chart = new Lines($('loss-chart'), ['std 0.01', 'Xavier', 'He'], { x: 'iteration', yTitle: 'train loss (cross-entropy)', y: { range: [0, 2.5] } });
 const history: number[][] = [[], [], [], []]; // iterations, then one loss column per scale
 let comparing = false;
 
@@ -73,5 +74,6 @@ $('compare').addEventListener('click', () => {
   send({ type: 'stop' });
   setComparing(false);
 });
+restoreState();
 showHistograms();
 compare();

@@ -2,6 +2,7 @@
 // by side on 300 images; the chart shows each one's train and test accuracy, the gap live.
 import { Lines } from '../charts.js';
 import { $, connect, isCurrentRun, labPage, runFinished, runStarted, slider } from './shell.js';
+import { restoreState } from './url-state.js';
 import { type FromWorker, TEST_SIZE, type ToWorker } from './overfitting.worker.js';
 
 labPage();
@@ -12,7 +13,7 @@ const [PLAIN, REGULARIZED, DASH] = ['#ea580c', '#2563eb', [6, 4]];
 const chart = new Lines($('chart'), [
   { label: 'plain, train', color: PLAIN }, { label: 'plain, test', color: PLAIN, dash: DASH },
   { label: 'regularized, train', color: REGULARIZED }, { label: 'regularized, test', color: REGULARIZED, dash: DASH },
-], { x: 'epoch', y: { range: [0, 1] } });
+], { x: 'epoch', yTitle: 'accuracy (share right)', y: { range: [0, 1] } });
 const columns: number[][] = [[], [], [], [], []];
 $('test-size').textContent = TEST_SIZE.toLocaleString('en');
 
@@ -39,4 +40,5 @@ function run(): void {
   $('regularized-name').textContent = [l ? `λ = ${l}` : '', d ? `dropout ${d}` : ''].filter(Boolean).join(', ') || 'nothing (the same as plain)';
   send({ type: 'run', run: runStarted(), lambda: l, dropout: d, epochs: epochs() });
 }
+restoreState();
 run();

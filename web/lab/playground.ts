@@ -4,6 +4,7 @@
 import { Lines } from '../charts.js';
 import { DATASETS, type DatasetName, makeDataset, type Points } from './datasets.js';
 import { $, connect, fitCanvas, isCurrentRun, labPage, runFinished, runStarted, slider } from './shell.js';
+import { restoreState } from './url-state.js';
 import { type Activation, EXTENT, type FromWorker, GRID, type NetConfig, type ToWorker } from './playground.worker.js';
 
 labPage();
@@ -116,6 +117,7 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./playground.work
 });
 
 $('pair-run').addEventListener('click', trainPair);
+restoreState();
 drawBoundary($<HTMLCanvasElement>('boundary'), undefined, points);
 train();
 trainPair();
