@@ -14,7 +14,7 @@ import { deserialize } from './safetensors.js';
 import { FileFormatError, ValueError } from '../errors.js';
 
 const ARCHITECTURE = 'architecture';
-const KEYS = new Set(['kind', 'options', 'inputShape', 'layers', 'loss', 'weightDecayLambda', 'seed']);
+const KEYS = new Set(['kind', 'options', 'inputShape', 'layers', 'loss', 'weightDecayLambda', 'l1Lambda', 'seed']);
 
 /** The network's parameters, buffers and architecture as safetensors bytes (anywhere; in Node,
  *  saveModel writes them to a file), with optional string metadata beside them. */
@@ -35,7 +35,7 @@ export function deserializeModel(bytes: Uint8Array, source = 'deserializeModel')
   let options: SequentialOptions;
   try {
     options = preset ? preset.spec(arch.options as never)
-      : { inputShape: arch.inputShape, layers: arch.layers, loss: arch.loss, weightDecayLambda: arch.weightDecayLambda, seed: arch.seed };
+      : { inputShape: arch.inputShape, layers: arch.layers, loss: arch.loss, weightDecayLambda: arch.weightDecayLambda, l1Lambda: arch.l1Lambda, seed: arch.seed };
   } catch (e) {
     throw new FileFormatError(`${source}: ${(e as Error).message}`);
   }

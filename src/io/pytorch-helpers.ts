@@ -145,7 +145,7 @@ def loss(model, x, t):
         else:
             data = -(t * torch.log(p + 1e-7)).sum() / n
     elif LOSS == 'mean-squared-error':
-        target = F.one_hot(t.long(), y.shape[1]).to(y.dtype) if t.dim() == 1 else t
+        target = F.one_hot(t.long(), y.shape[1]).to(y.dtype) if t.dim() == 1 and y.shape[1] > 1 else t.reshape(y.shape)
         data = 0.5 * ((y - target) ** 2).sum() / n
     elif LOSS == 'sigmoid-cross-entropy':
         target = t.reshape(y.shape).to(y.dtype)
@@ -155,6 +155,9 @@ def loss(model, x, t):
     if WEIGHT_DECAY_LAMBDA:
         params = dict(model.named_parameters())
         data = data + 0.5 * WEIGHT_DECAY_LAMBDA * sum((params[k] ** 2).sum() for k in DECAYED)
+    if L1_LAMBDA:
+        params = dict(model.named_parameters())
+        data = data + L1_LAMBDA * sum(params[k].abs().sum() for k in DECAYED)
     return data
 
 

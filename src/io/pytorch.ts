@@ -27,8 +27,8 @@ export function exportPytorch(net: Network): string {
  */
 export function pytorchSource(architecture: Architecture): string {
   if (architecture === null || typeof architecture !== 'object') throw new ValueError(`pytorchSource: expected an architecture object, got ${describe(architecture)}`);
-  const { kind = 'Sequential', inputShape, layers, loss, weightDecayLambda, seed } = architecture;
-  const p = plan(`pytorchSource: ${kind}`, { inputShape, layers, loss, weightDecayLambda, seed });
+  const { kind = 'Sequential', inputShape, layers, loss, weightDecayLambda, l1Lambda, seed } = architecture;
+  const p = plan(`pytorchSource: ${kind}`, { inputShape, layers, loss, weightDecayLambda, l1Lambda, seed });
   const modules: string[] = [], tensors: string[] = [], decayed: string[] = [];
   p.layers.forEach((l, i) => {
     modules.push(`        ${moduleOf(l)},  # ${i + 1}: ${l.spec.kind} → (${l.output.join(', ')})`);
@@ -59,6 +59,7 @@ ARCHITECTURE = json.loads(r'''${archJson}''')
 INPUT_SHAPE = (${p.inputShape.join(', ')},)
 LOSS = ${py(p.loss)}
 WEIGHT_DECAY_LAMBDA = ${num(p.weightDecayLambda)}
+L1_LAMBDA = ${num(p.l1Lambda)}
 ${PYTHON_HELPERS}
 
 def create_model():

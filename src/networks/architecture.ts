@@ -21,6 +21,8 @@ export interface SequentialOptions {
   loss?: LossName;
   /** λ of the L2 penalty 0.5·λ·ΣW² over every dense and conv2d weight (biases are not decayed). */
   weightDecayLambda?: number;
+  /** λ of the L1 penalty λ·Σ|W| over the same weights; default 0. */
+  l1Lambda?: number;
   /** Seed of the initial weights (and, from a stream of its own, of dropout masks). */
   seed?: number;
 }
@@ -42,21 +44,23 @@ export interface Plan {
   outputs: number;
   loss: LossName;
   weightDecayLambda: number;
+  l1Lambda: number;
   seed: number | undefined;
 }
 
-const KEYS = ['inputShape', 'layers', 'loss', 'weightDecayLambda', 'seed'] as const;
+const KEYS = ['inputShape', 'layers', 'loss', 'weightDecayLambda', 'l1Lambda', 'seed'] as const;
 
 /** Checks every option and layer of a Sequential; allocates nothing. */
 export function plan(caller: string, o: SequentialOptions): Plan {
   if (o === null || typeof o !== 'object') throw new ValueError(`${caller}: expected an options object { ${KEYS.join(', ')} }, got ${describe(o)}`);
-  const { inputShape, layers, loss = 'softmax-cross-entropy', weightDecayLambda = 0, seed } = options(caller, o, KEYS);
+  const { inputShape, layers, loss = 'softmax-cross-entropy', weightDecayLambda = 0, l1Lambda = 0, seed } = options(caller, o, KEYS);
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
     throw new ValueError(`${caller}: inputShape must be one sample's shape, a non-empty array of positive integers, got ${Array.isArray(inputShape) ? JSON.stringify(inputShape) : describe(inputShape)}`);
   }
   if (!Array.isArray(layers)) throw new ValueError(`${caller}: layers must be an array of layer specs (made by layers.dense(...) etc.), got ${describe(layers)}`);
   if (!LOSS_NAMES.includes(loss)) throw new ValueError(`${caller}: loss must be one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describe(loss)}`);
   finite(caller, 'weightDecayLambda', weightDecayLambda, 0);
+  finite(caller, 'l1Lambda', l1Lambda, 0);
   checkSeed(caller, seed);
   const counters = { weights: 0, batchNorm: 0 };
   let shape: Shape = Object.freeze([...inputShape]);
@@ -81,7 +85,7 @@ export function plan(caller: string, o: SequentialOptions): Plan {
     throw new ShapeError(`${caller}: the last layer gives ${formatShape(shape)} per sample; the loss needs a vector of scores: ` +
       'end with a dense layer (or flatten)');
   }
-  return { inputShape: Object.freeze([...inputShape]), layers: planned, outputs: shape[0], loss, weightDecayLambda, seed };
+  return { inputShape: Object.freeze([...inputShape]), layers: planned, outputs: shape[0], loss, weightDecayLambda, l1Lambda, seed };
 }
 
 /** Parameters and buffers of the plan, by the network's names: name → shape. */

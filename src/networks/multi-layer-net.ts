@@ -41,6 +41,8 @@ export interface MultiLayerNetOptions {
   weightInitStd?: WeightInit;
   /** λ of the L2 penalty 0.5·λ·ΣW² added to the loss (biases are not decayed); default 0. */
   weightDecayLambda?: number;
+  /** λ of the L1 penalty λ·Σ|W| added to the loss (biases are not penalized); default 0. */
+  l1Lambda?: number;
   /** Seed of the weights' random numbers; the same seed gives the same network. */
   seed?: number;
 }
@@ -61,13 +63,13 @@ export interface MultiLayerNetExtendOptions extends MultiLayerNetOptions {
   batchnormEps?: number;
 }
 
-const BASIC_KEYS = ['inputSize', 'hiddenSizeList', 'outputSize', 'activation', 'activationAlpha', 'weightInitStd', 'weightDecayLambda', 'seed'] as const;
+const BASIC_KEYS = ['inputSize', 'hiddenSizeList', 'outputSize', 'activation', 'activationAlpha', 'weightInitStd', 'weightDecayLambda', 'l1Lambda', 'seed'] as const;
 const EXTEND_KEYS = [...BASIC_KEYS, 'useDropout', 'dropoutRatio', 'useBatchnorm', 'batchnormPosition', 'batchnormMomentum', 'batchnormEps'] as const;
 
 /** The Sequential options of a MultiLayerNet (extended: a MultiLayerNetExtend); every option checked. */
 export function multiLayerNetSpec(name: string, o: MultiLayerNetExtendOptions, extended: boolean): SequentialOptions {
   if (o === null || typeof o !== 'object') throw new ValueError(`${name}: expected an options object, got ${describe(o)}`);
-  const { inputSize, hiddenSizeList, outputSize, activation = 'relu', activationAlpha, weightInitStd = 'relu', weightDecayLambda = 0, seed,
+  const { inputSize, hiddenSizeList, outputSize, activation = 'relu', activationAlpha, weightInitStd = 'relu', weightDecayLambda = 0, l1Lambda = 0, seed,
     useDropout = false, dropoutRatio = 0.5, useBatchnorm = false, batchnormPosition = 'before', batchnormMomentum = 0.9, batchnormEps = EPS,
   } = options(name, o, extended ? EXTEND_KEYS : BASIC_KEYS);
   for (const [what, v] of [['inputSize', inputSize], ['outputSize', outputSize]] as const) {
@@ -103,7 +105,7 @@ export function multiLayerNetSpec(name: string, o: MultiLayerNetExtendOptions, e
   });
   // the last Affine feeds SoftmaxWithLoss directly
   layers.push(dense({ units: outputSize, init: weightInitStd }));
-  return { inputShape: [inputSize], layers, weightDecayLambda, seed };
+  return { inputShape: [inputSize], layers, weightDecayLambda, l1Lambda, seed };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface Architecture {
   layers: LayerSpec[];
   loss: LossName;
   weightDecayLambda: number;
+  /** Absent in files written before L1 existed (0). */
+  l1Lambda?: number;
   seed?: number;
 }
 
@@ -80,6 +82,7 @@ export class Sequential extends LayerNet {
       loss: p.loss,
       weightDecayLambda: p.weightDecayLambda,
     };
+    if (p.l1Lambda !== 0) arch.l1Lambda = p.l1Lambda;
     if (this.#preset) arch.options = structuredClone(this.#preset.options) as Record<string, unknown>;
     if (p.seed !== undefined) arch.seed = p.seed;
     return arch;
@@ -88,6 +91,11 @@ export class Sequential extends LayerNet {
   /** λ of the weight-decay penalty. */
   get weightDecayLambda(): number {
     return this.#plan.weightDecayLambda;
+  }
+
+  /** λ of the L1 penalty. */
+  get l1Lambda(): number {
+    return this.#plan.l1Lambda;
   }
 
   /** A table of the layers, their output shapes and parameter counts. */
@@ -107,20 +115,38 @@ export class Sequential extends LayerNet {
       ...rows.slice(1).map(line), total].join('\n');
   }
 
+  // 0.5·λ2·ΣW² (the book's weight decay) + λ1·Σ|W| over every dense and conv2d weight
   protected override penalty(): number {
-    const lambda = this.#plan.weightDecayLambda;
-    if (lambda === 0) return 0;
+    const { weightDecayLambda: l2, l1Lambda: l1 } = this.#plan;
+    if (l2 === 0 && l1 === 0) return 0;
     const k = kernels();
-    let sum = 0;
-    for (const { W } of this.#decayed) sum += k.f32_sum_squares(W.offset, W.size);
-    return 0.5 * lambda * sum;
+    let squares = 0, absolutes = 0;
+    for (const { W } of this.#decayed) {
+      if (l2 !== 0) squares += k.f32_sum_squares(W.offset, W.size);
+      if (l1 !== 0) absolutes += sumAbs(W.data);
+    }
+    return 0.5 * l2 * squares + l1 * absolutes;
   }
 
-  // d(0.5·λ·ΣW²)/dW = λ·W, added into each dW
+  // d(0.5·λ2·ΣW²)/dW = λ2·W and d(λ1·Σ|W|)/dW = λ1·sign(W) (0 at 0, as PyTorch's sign), added into each dW
   protected override addPenaltyGradients(grads: Record<string, Tensor>): void {
-    const lambda = this.#plan.weightDecayLambda;
-    if (lambda === 0) return;
+    const { weightDecayLambda: l2, l1Lambda: l1 } = this.#plan;
     const k = kernels();
-    for (const { W, name } of this.#decayed) k.f32_axpy(W.offset, grads[name].offset, W.size, lambda);
+    for (const { W, name } of this.#decayed) {
+      if (l2 !== 0) k.f32_axpy(W.offset, grads[name].offset, W.size, l2);
+      if (l1 !== 0) addSign(W.data, grads[name].data, l1);
+    }
   }
+}
+
+// NOTE: L1 runs in plain JS over the weights (no kernel): one pass per weight per step, like the
+// optimizer's update, and it is off (λ = 0) unless asked for.
+function sumAbs(w: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum += Math.abs(w[i]);
+  return sum;
+}
+
+function addSign(w: Float32Array, dw: Float32Array, lambda: number): void {
+  for (let i = 0; i < w.length; i++) dw[i] += lambda * Math.sign(w[i]);
 }

@@ -2,18 +2,15 @@
 // update each, and an evaluation of train and test accuracy at every epoch. By option, what
 // users of other frameworks expect: evaluation at the end of each epoch, validation data and
 // early stopping, each sample once per epoch, a stop signal, and yielding to the event loop.
-import { MiniBatches } from '../data/batches.js';
-import { kernels } from '../backend/runtime.js';
 import type { Network } from '../networks/network.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { createOptimizer } from '../optimizers/registry.js';
-import { createRng } from '../rng.js';
 import { describe } from '../shape.js';
-import { rowsView, type Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { accuracyOn, checkDataSet, checkSameKind, meanLoss, validationCount } from './data-set.js';
 import { EarlyStopping } from './early-stopping.js';
 import { createProgress, type Progress } from './progress.js';
-import { StateSnapshot } from './snapshot.js';
+import { Run } from './run.js';
 import { readTrainerOptions, type EpochMetrics, type TrainerEvent, type TrainerOptions, type TrainerSettings, type TrainResult } from './trainer-options.js';
 import { Pacer } from './yield.js';
 import { ScratchnetError, ValueError } from '../errors.js';
@@ -56,6 +53,8 @@ export class Trainer {
   readonly maxIter: number;
   readonly #settings: TrainerSettings;
   readonly #trainSize: number; // samples trained on: xTrain's, less those validationSplit sets aside
+  #run: Run | undefined; // the run of iterations under way (train(), or step() on its own)
+  #progress: Progress | undefined; // train()'s display, while it runs
 
   /** Checks the options and the whole data set (every value finite, every label valid) before
    *  anything changes. */
@@ -97,31 +96,20 @@ export class Trainer {
   async train(): Promise<TrainResult> {
     const s = this.#settings;
     if (s.signal?.aborted) throw new ValueError('Trainer.train: the signal is already aborted; nothing was trained');
-    const owned: Tensor[] = []; // views made here, disposed at the end
-    const [xTrain, tTrain, xVal, tVal] = this.#split(owned);
-    const seed = s.seed ?? (Math.random() * 2 ** 32) >>> 0;
-    if (s.seed !== undefined) this.network.reseed?.(dropoutSeed(seed));
-    let batches: MiniBatches | undefined;
-    const result: TrainResult = { trainLossList: [], trainAccList: [], testAccList: [], testAcc: NaN };
+    this.dispose(); // a run begun by step() alone
+    const run = this.#open();
+    const { xTrain, tTrain, xVal, tVal } = run;
+    const result: TrainResult = { trainLossList: run.losses, trainAccList: [], testAccList: [], testAcc: NaN };
     if (xVal) [result.valLossList, result.valAccList] = [[], []];
-    const stop = s.onDivergence === 'stop';
-    const buffers = Object.entries(this.network.buffers ?? {});
-    let backup: StateSnapshot | undefined, early: EarlyStopping | undefined, progress: Progress | undefined;
-    let lastLr = NaN; // the lr of the last update
+    let early: EarlyStopping | undefined, progress: Progress | undefined;
     const pacer = new Pacer(s.yieldEvery);
     const started = Date.now();
     let epoch = 0; // the last completed epoch
     let midEpoch = false; // stopped between two epoch ends (aborted)
     try {
-      batches = new MiniBatches(xTrain, tTrain, this.batchSize, createRng(seed), s.sampling);
-      // The state a divergence rolls back to: the parameters and buffers (batch-norm statistics)
-      // the last healthy iteration left before its update. The loss of iteration i is computed on
-      // the parameters update i - 1 made, so a non-finite loss there means update i - 1 broke
-      // them: the copy taken just before it (in iteration i - 1) is the one to put back.
-      backup = stop ? new StateSnapshot(this.network) : undefined;
-      backup?.save(); // iteration 1 may already fail, and its forward pass moves the buffers
       early = s.earlyStopping ? new EarlyStopping(this.network, s.earlyStopping) : undefined;
       progress = s.verbose ? await createProgress('train', this.maxIter, ['epoch', 'loss', 'it/s']) : undefined;
+      this.#progress = progress;
       for (let i = 0; i < this.maxIter; i++) {
         await pacer.pace();
         if (s.signal?.aborted) {
@@ -130,8 +118,15 @@ export class Trainer {
           progress?.log(`Trainer: aborted after ${i} of ${this.maxIter} iterations`);
           break;
         }
-        const loss = this.#step(i, batches, result, backup, buffers, lastLr, progress);
-        lastLr = this.optimizer.lr;
+        let loss: number;
+        try {
+          loss = this.#iterate(run);
+        } catch (e) {
+          // the error's result: the histories so far
+          if (e instanceof TrainingDivergedError) Object.assign(e.result, result, { diverged: run.diverged });
+          throw e;
+        }
+        result.diverged = run.diverged;
         const epochNumber = Math.floor(i / this.iterPerEpoch) + 1;
         const event: TrainerEvent = { iteration: i + 1, maxIter: this.maxIter, epoch: epochNumber, loss, lr: this.optimizer.lr };
         const last = (i + 1) % this.iterPerEpoch === 0;
@@ -159,18 +154,51 @@ export class Trainer {
       return result;
     } finally {
       progress?.stop();
-      batches?.dispose();
-      backup?.dispose();
+      this.#progress = undefined;
       early?.dispose();
-      for (const v of owned) v.dispose();
+      this.dispose();
     }
+  }
+
+  /**
+   * One iteration, as train() runs them: draws a mini-batch, computes the gradient and updates the
+   * parameters with the optimizer; returns the mini-batch's loss (computed on the way to the
+   * gradient, before the update). The optimizer's hyper-parameters (`trainer.optimizer.lr`, ...)
+   * may change between steps; an lrSchedule sets the lr before each. The first step opens a run
+   * (the mini-batch order from `seed`); call dispose() when done stepping.
+   * Throws a {@link TrainingDivergedError} when the loss is no longer finite and onDivergence is
+   * 'stop' (the parameters are put back as the last healthy step left them).
+   */
+  step(): number {
+    this.#run ??= this.#open();
+    return this.#iterate(this.#run);
+  }
+
+  /** Frees what a run of step() calls keeps (mini-batch buffers, the divergence copy); the next
+   *  step() starts a new run. The network and the data are not touched. */
+  dispose(): void {
+    this.#run?.dispose();
+    this.#run = undefined;
+  }
+
+  // A new run: the training data (less what validationSplit sets aside), the seeded mini-batch
+  // draw and dropout streams, and the divergence copy.
+  #open(): Run {
+    const s = this.#settings;
+    const seed = s.seed ?? (Math.random() * 2 ** 32) >>> 0;
+    if (s.seed !== undefined) this.network.reseed?.(dropoutSeed(seed));
+    this.#run = new Run(this.network, this.xTrain, this.tTrain, {
+      batchSize: this.batchSize, sampling: s.sampling, seed, trainSize: this.#trainSize, validation: s.validation,
+      backup: s.onDivergence === 'stop',
+    });
+    return this.#run;
   }
 
   // One iteration: lr from the schedule, a mini-batch, its gradient, the divergence check and the
   // update. Returns the iteration's loss.
-  #step(i: number, batches: MiniBatches, result: TrainResult, backup: StateSnapshot | undefined,
-        buffers: [string, Tensor][], lastLr: number, progress: Progress | undefined): number {
+  #iterate(run: Run): number {
     const { lrSchedule } = this.#settings;
+    const i = run.iteration;
     if (lrSchedule) {
       // checked here, before the forward pass moves lastLoss and the batch-norm statistics
       const lr = lrSchedule(i / this.iterPerEpoch);
@@ -180,28 +208,31 @@ export class Trainer {
       }
       this.optimizer.lr = lr;
     }
-    const [x, t] = batches.sample();
+    const [x, t] = run.draw();
     const grads = this.network.gradient(x, t);
     // NOTE: the loss recorded is the one computed on the way to the gradient (before the
     // update, in training mode), which saves the book's extra forward pass per iteration.
     const loss = this.network.lastLoss;
-    result.trainLossList.push(loss);
-    const buffer = Number.isFinite(loss) ? badBuffer(buffers) : undefined;
+    run.losses.push(loss);
+    run.iteration++;
+    const buffer = Number.isFinite(loss) ? run.badBuffer() : undefined;
     if (!Number.isFinite(loss) || buffer !== undefined) {
-      result.diverged ??= { iteration: i + 1, loss };
-      if (backup) {
-        backup.restore();
-        const message = this.#divergenceMessage(i + 1, loss, buffer, lastLr, x, result.trainLossList);
-        throw new TrainingDivergedError(message, i + 1, loss, lastLr, result);
+      run.diverged ??= { iteration: i + 1, loss };
+      if (run.backup) {
+        run.backup.restore();
+        const message = this.#divergenceMessage(i + 1, loss, buffer, run.lastLr, x, run.losses);
+        const result: TrainResult = { trainLossList: run.losses, trainAccList: [], testAccList: [], testAcc: NaN, diverged: run.diverged };
+        throw new TrainingDivergedError(message, i + 1, loss, run.lastLr, result);
       }
-      if (result.diverged.iteration === i + 1) {
-        progress?.log(`Trainer: ${buffer === undefined ? `the loss is ${loss}` : `the buffer '${buffer}' is no longer finite`} ` +
+      if (run.diverged.iteration === i + 1) {
+        this.#progress?.log(`Trainer: ${buffer === undefined ? `the loss is ${loss}` : `the buffer '${buffer}' is no longer finite`} ` +
           `at iteration ${i + 1}; training on (onDivergence: 'continue')`);
       }
     } else {
-      backup?.save();
+      run.backup?.save();
     }
     this.optimizer.update(this.network.params, grads);
+    run.lastLr = this.optimizer.lr;
     return loss;
   }
 
@@ -232,18 +263,6 @@ export class Trainer {
       progress?.log(`    epoch ${epoch}: val loss ${metrics.valLoss.toFixed(4)}, val acc ${metrics.valAcc.toFixed(4)}`);
     }
     return metrics;
-  }
-
-  // The training and validation data: xTrain and tTrain and the validation option, or views of
-  // their first samples and of the last ones validationSplit sets aside (pushed onto `owned`).
-  #split(owned: Tensor[]): [Tensor, Tensor, Tensor | undefined, Tensor | undefined] {
-    const { validation } = this.#settings;
-    const n = this.xTrain.shape[0], m = this.#trainSize;
-    if (m === n) return [this.xTrain, this.tTrain, validation?.x, validation?.t];
-    for (const [base, start, count] of [[this.xTrain, 0, m], [this.tTrain, 0, m], [this.xTrain, m, n - m], [this.tTrain, m, n - m]] as const) {
-      owned.push(rowsView(base, start, count));
-    }
-    return [owned[0], owned[1], owned[2], owned[3]];
   }
 
   // What went wrong at `iteration`, its likely cause, and what was done about it.
@@ -278,16 +297,6 @@ export class Trainer {
  *  own, so the batch order does not depend on whether the network has dropout layers. */
 export function dropoutSeed(seed: number): number {
   return (Math.trunc(seed) ^ 0x5eed5eed) >>> 0;
-}
-
-// NOTE: batch-norm statistics can overflow while the (normalized) loss stays finite, and would
-// then poison every later prediction; a buffer whose Σv² is not finite (a NaN or Infinity, or a
-// value beyond 1.8e19, where float32 squares overflow) counts as a divergence too. One SIMD
-// pass over the buffers, which are small (two values per feature of each batch-norm layer).
-function badBuffer(buffers: [string, Tensor][]): string | undefined {
-  const k = kernels();
-  for (const [name, b] of buffers) if (!Number.isFinite(k.f32_sum_squares(b.offset, b.size))) return name;
-  return undefined;
 }
 
 // The Trainer calls params, gradient(), lastLoss and accuracy(): a clear error now rather than a
