@@ -136,13 +136,16 @@ describe('playground', { timeout: 180_000 }, () => {
   });
 
   test('a regression set trains with mean squared error and has no accuracy', async () => {
-    await rebuilt(page, () => setControl(page, '#dataset', 'plane'));
-    expect(await page.textContent('#summary')).toMatch(/mean-squared-error/);
-    expect(await page.textContent('#pg-accuracy')).toBe('–');
-    const before = await numberIn(page, '#pg-test-loss');
-    await playTo(page, 30);
-    expect(await numberIn(page, '#pg-test-loss')).toBeLessThan(Math.min(0.02, before / 2));
-    await rebuilt(page, () => setControl(page, '#dataset', 'circles'));
+    try {
+      await rebuilt(page, () => setControl(page, '#dataset', 'plane'));
+      expect(await page.textContent('#summary')).toMatch(/mean-squared-error/);
+      expect(await page.textContent('#pg-accuracy')).toBe('–');
+      const before = await numberIn(page, '#pg-test-loss');
+      await playTo(page, 30);
+      expect(await numberIn(page, '#pg-test-loss')).toBeLessThan(Math.min(0.02, before / 2));
+    } finally {
+      await rebuilt(page, () => setControl(page, '#dataset', 'circles'));
+    }
   });
 
   test('the link restores the settings and opens paused, on a phone too', async () => {

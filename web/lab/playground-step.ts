@@ -1,6 +1,7 @@
-// One training iteration of the playground through the library's public API: a mini-batch drawn
-// (an epoch-shuffled order, as `fit` draws), the network's gradient, the optimizer's update.
-import { createRng, MiniBatches, type Optimizer, type Sequential, type Tensor } from 'scratchnet';
+// The playground's training through the library's Trainer: `trainer.step()` runs one iteration
+// (a mini-batch drawn in an epoch-shuffled order, the gradient, the optimizer's update); pausing
+// is not calling it.
+import { Trainer, type OptimizerName, type Sequential, type Tensor } from 'scratchnet';
 
 export interface Stepper {
   /** Iterations in one pass over the training points. */
@@ -12,9 +13,15 @@ export interface Stepper {
   dispose(): void;
 }
 
-export function createStepper(net: Sequential, optimizer: Optimizer, x: Tensor, t: Tensor, batchSize: number, seed: number): Stepper {
+/** A Trainer of `net` on (x, t) (the test rows are the Trainer's test set; the training rows when
+ *  there are none, as step() never evaluates). */
+export function createStepper(net: Sequential, optimizer: OptimizerName, lr: number, x: Tensor, t: Tensor, test: [Tensor, Tensor] | undefined,
+                              batchSize: number, seed: number): Stepper {
   const n = x.shape[0], size = Math.min(batchSize, n);
-  const batches = new MiniBatches(x, t, size, createRng(seed), 'epoch-shuffle');
+  const [xTest, tTest] = test ?? [x, t];
+  const trainer = new Trainer(net, x, t, xTest, tTest, {
+    miniBatchSize: size, optimizer, optimizerParam: { lr }, sampling: 'epoch-shuffle', seed, verbose: false,
+  });
   let iteration = 0;
   return {
     stepsPerEpoch: Math.ceil(n / size),
@@ -22,14 +29,13 @@ export function createStepper(net: Sequential, optimizer: Optimizer, x: Tensor, 
       return iteration;
     },
     step() {
-      const [xb, tb] = batches.sample();
-      optimizer.update(net.params, net.gradient(xb, tb));
+      const loss = trainer.step();
       iteration++;
-      return net.lastLoss;
+      return loss;
     },
     dispose() {
-      batches.dispose();
-      optimizer.dispose();
+      trainer.dispose();
+      trainer.optimizer.dispose();
     },
   };
 }

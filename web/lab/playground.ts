@@ -131,6 +131,11 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./playground.work
   built(m) {
     if (m.id === 'main' && isCurrentRun(m.request)) $('summary').textContent = m.summary;
   },
+  failed(m) {
+    if (m.id !== 'main' || !runFinished(m.request)) return;
+    setPlaying(false);
+    $('pg-status').textContent = 'This network could not be built (see the error above); change a setting.';
+  },
   snapshot(m) {
     if (m.id !== 'main') return showPair(m);
     if (!isCurrentRun(m.request)) return;

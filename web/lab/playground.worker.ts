@@ -1,9 +1,9 @@
 // Page 8's worker: Sequential networks on 2-D points, built from the page's settings with the
-// library's `layers` and trained by mini-batches through the library's public API, an epoch at a
+// library's `layers` and trained in mini-batches by the library's Trainer (trainer.step()), an epoch at a
 // time while playing or on each Step. After each frame of training it sends the train and test
 // loss and accuracy, the network's output over a grid of the plane, every hidden unit's output on
 // that grid, and the dense layers' weights.
-import { createOptimizer, layers, Sequential, tensor, type LayerSpec, type OptimizerName, type Tensor } from 'scratchnet';
+import { layers, Sequential, tensor, type LayerSpec, type OptimizerName, type Tensor } from 'scratchnet';
 import { createStepper, type Stepper } from './playground-step.js';
 import { nextTask, report, serve, sleep } from './worker-base.js';
 
@@ -49,7 +49,9 @@ export interface Snapshot {
   /** Each dense layer's weights (in, out), in order. */
   weights: { rows: number; cols: number; data: Float32Array }[];
 }
-export type FromWorker = { type: 'built'; id: string; request: number; summary: string } | Snapshot;
+export type FromWorker = { type: 'built'; id: string; request: number; summary: string }
+  /** The network could not be built (the error goes to the page's error box). */
+  | { type: 'failed'; id: string; request: number } | Snapshot;
 
 export const GRID = 50;
 const FRAME_MS = 30;
@@ -166,14 +168,27 @@ function build(m: Extract<ToWorker, { type: 'build' }>): void {
     const n = r.t.length;
     return [tensor(r.x, [n, m.features]), c.regression ? tensor(r.t, [n, 1]) : tensor(r.t, [n])];
   };
-  const [x, t] = rows(m.train);
-  const [xTest, tTest] = m.test.t.length ? rows(m.test) : [undefined, undefined];
-  const stepper = createStepper(net, createOptimizer(c.optimizer, { lr: c.lr }), x, t, c.batchSize, c.seed);
-  const session = new Session(m.id, net, stepper, c.regression, x, t, xTest, tTest,
-    tensor(m.grid, [m.grid.length / m.features, m.features]), m.request, m.untilEpoch);
+  const made: { dispose(): void }[] = [net];
+  let session: Session;
+  try {
+    const [x, t] = rows(m.train);
+    made.push(x, t);
+    const [xTest, tTest] = m.test.t.length ? rows(m.test) : [undefined, undefined];
+    if (xTest && tTest) made.push(xTest, tTest);
+    const grid = tensor(m.grid, [m.grid.length / m.features, m.features]);
+    made.push(grid);
+    const stepper = createStepper(net, c.optimizer, c.lr, x, t, xTest && tTest ? [xTest, tTest] : undefined, c.batchSize, c.seed);
+    session = new Session(m.id, net, stepper, c.regression, x, t, xTest, tTest, grid, m.request, m.untilEpoch);
+  } catch (e) {
+    for (const d of made) d.dispose();
+    throw e;
+  }
   sessions.set(m.id, session);
   post({ type: 'built', id: m.id, request: m.request, summary: net.summary() });
-  if (m.untilEpoch) session.playing = true;
+  if (m.untilEpoch) {
+    session.playing = true;
+    session.epochsPerFrame = 50;
+  }
   session.snapshot(); // the untrained network
 }
 
@@ -181,7 +196,12 @@ const post = serve<ToWorker, FromWorker>((m) => {
   if (m.type === 'build') {
     sessions.get(m.id)?.dispose();
     sessions.delete(m.id);
-    build(m);
+    try {
+      build(m);
+    } catch (e) {
+      report(e);
+      post({ type: 'failed', id: m.id, request: m.request });
+    }
   } else {
     const s = sessions.get(m.id);
     if (!s) return;
