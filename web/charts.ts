@@ -59,8 +59,6 @@ function plotIn(target: HTMLElement, series: uPlot.Series[], { xTitle = 'iterati
       }],
     },
   }, [[], ...series.map(() => [])], target);
-  // the first series' legend entry is the x axis: its title is on the axis already
-  target.querySelector<HTMLElement>('.u-legend .u-series:first-child')?.style.setProperty('display', 'none');
   new ResizeObserver(() => plot.setSize(size())).observe(target);
   return plot;
 }

@@ -69,8 +69,12 @@ function setEnabled(enabled: boolean): void {
   el.loadLabel.classList.toggle('disabled', !enabled);
 }
 
-// body[data-state]: 'running' while MNIST loads, a network is built or training runs; 'done' otherwise
-const setState = (state: 'running' | 'done'): void => void (document.body.dataset.state = state);
+// body[data-state]: 'running' while MNIST loads, a network is built or training runs; 'done'
+// otherwise; body[data-run] counts the times it started running (as the other pages' runs)
+function setState(state: 'running' | 'done'): void {
+  if (state === 'running' && document.body.dataset.state !== 'running') document.body.dataset.run = String(Number(document.body.dataset.run ?? 0) + 1);
+  document.body.dataset.state = state;
+}
 
 const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }>) => void } = {
   ready(m) {

@@ -57,7 +57,7 @@ let playing = false;
 let unitCanvases: HTMLCanvasElement[][] = [];
 const history: [number[], number[], (number | null)[]] = [[], [], []];
 const chart = new Lines($('pg-chart'), [{ label: 'train loss', color: '#2563eb' }, { label: 'test loss', color: '#ea580c', dash: [6, 4] }],
-  { xTitle: 'epoch', yTitle: 'loss (cross-entropy; MSE for regression)', y: { range: (_u, _min, max) => [0, Math.max(max, 0.1)] } });
+  { xTitle: 'epoch', yTitle: 'loss', y: { range: (_u, _min, max) => [0, Math.max(max, 0.1)] } });
 
 function drawMain(): void {
   const regression = isRegression(dataset.value as DatasetName);
