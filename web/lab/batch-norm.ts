@@ -4,7 +4,8 @@
 import { Lines } from '../charts.js';
 import { $, connect, fitCanvas, isCurrentRun, labPage, runFinished, runStarted, slider } from './shell.js';
 import { restoreState } from './url-state.js';
-import type { FromWorker, Kind, ToWorker } from './batch-norm.worker.js';
+import { ACTIVATION_RANGE, type FromWorker, type Kind, type LayerActivations, type ToWorker } from './batch-norm.worker.js';
+import { drawHistogram } from './histogram.js';
 
 labPage();
 const SWEEP = Array.from({ length: 16 }, (_, i) => 10 ** ((-4 * i) / 15)); // np.logspace(0, -4, 16)
@@ -53,10 +54,36 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./batch-norm.work
     $('focus-plain').textContent = m.plain.toFixed(3);
     $('focus-epoch').textContent = String(m.epoch);
   },
+  activations(m) {
+    if (!isCurrentRun(m.run)) return;
+    for (const [id, layers, color] of [['acts-bn', m.bn, BN], ['acts-plain', m.plain, PLAIN]] as const) {
+      $(id).innerHTML = layers.map((_, i) => `<figure><canvas class="plot"></canvas><figcaption class="note"></figcaption></figure>`).join('');
+      $(id).querySelectorAll('figure').forEach((figure, i) => {
+        const a: LayerActivations = layers[i];
+        drawHistogram(figure.querySelector('canvas')!, a.histogram, ACTIVATION_RANGE, color);
+        figure.querySelector('figcaption')!.textContent = `layer ${i + 1}: std ${a.std.toPrecision(2)}, ${(100 * a.zeros).toFixed(0)}% at 0` +
+          (a.beyond > 0.0005 ? `, ${(100 * a.beyond).toFixed(1)}% beyond ${ACTIVATION_RANGE[1]}` : '');
+      });
+    }
+  },
   finished(m) {
+    if (m.kind === 'focus' && runFinished(m.run)) return void ($('focus-why').textContent = why());
     if (runFinished(m.run, runKind(m.kind)) && m.kind === 'sweep') $('sweep-run').textContent = 'Run the sweep again';
   },
 });
+
+/** One sentence on why this scale's run ends as it does. */
+function why(): string {
+  const [bn, plain] = [focus[1][focus[1].length - 1], focus[2][focus[2].length - 1]];
+  const s = scale(), he = Math.sqrt(2 / 100);
+  if (plain >= bn - 0.01) {
+    return `At std ${s} the plain network ends ${plain > bn + 0.01 ? 'ahead' : 'level'} (${plain.toFixed(2)} against ${bn.toFixed(2)}): ` +
+      (s > he / 3 && s < he * 3 ? `this is close to He's √(2/100) ≈ ${he.toFixed(2)}, the scale at which ReLU layers keep their signal's size, so batch norm has nothing to repair, and its mini-batch statistics add noise to every step.`
+        : 'the plain network learns here as well, so batch norm has little to repair.');
+  }
+  return s < he ? `At std ${s}, far below He's ${he.toFixed(2)}, each plain layer shrinks its input by about ${(s / he).toPrecision(1)}× (see the histograms: layer 5's activations are nearly 0), so its gradients vanish and it barely learns; batch norm rescales every layer to variance 1.`
+    : `At std ${s}, above He's ${he.toFixed(2)}, each plain layer multiplies its signal by about ${(s / he).toPrecision(2)}×, so activations and gradients blow up layer by layer; batch norm rescales every layer to variance 1.`;
+}
 
 function start(kind: Kind): void {
   if (kind === 'focus') for (const column of focus) column.length = 0;
