@@ -4,7 +4,7 @@
 // iterations. The page asks for one weight scale, or for a sweep over many; for the one scale it
 // also gets each hidden layer's activations at the start, with and without batch norm.
 import { createRng, MiniBatches, MultiLayerNetExtend, Relu, SGD, tensor, type Tensor } from 'scratchnet';
-import { binned } from './histogram.js';
+import { binned } from './binned.js';
 import { fetchMnist } from './mnist.js';
 import { type Contender, trainTogether } from './training.js';
 import { Runs, serve } from './worker-base.js';

@@ -62,7 +62,7 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./initialization.
         return canvas;
       }));
       $(`zeros-caption-${k}`).textContent = `${k ? 'Xavier' : 'all zeros'}: loss ${net.loss.toFixed(3)}; the largest difference between ` +
-        `a unit's weights and unit 1's: ${net.spread.toPrecision(2)}${net.spread === 0 ? ' — all 20 units are the same' : ''}.`;
+        `a unit's weights and unit 1's: ${net.spread === 0 ? '0' : net.spread.toPrecision(2)}${net.spread === 0 ? ' — all 20 units are the same' : ''}.`;
     });
   },
 });

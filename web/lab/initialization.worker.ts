@@ -3,7 +3,7 @@
 // the same deep network under three initial weight scales (weight_init_compare.py); and a network
 // whose weights all start at 0, whose units stay identical however long it trains.
 import { createRng, MiniBatches, matmul, MultiLayerNet, randn, Relu, SGD, Sigmoid, Tanh, Trainer, type Tensor } from 'scratchnet';
-import { binned } from './histogram.js';
+import { binned } from './binned.js';
 import { fetchMnist } from './mnist.js';
 import { type Contender, trainTogether } from './training.js';
 import { Runs, serve } from './worker-base.js';

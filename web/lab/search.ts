@@ -1,6 +1,6 @@
 // Page 7: hyper-parameter search. Each finished trial becomes a dot at (lr, λ) coloured by its
 // validation accuracy; the best ones are listed. Every search has its own seed (in the URL, so a
-// link repeats it); "narrow" searches again over the box around the best five trials.
+// link repeats it); "narrow" searches again over the box around the best quarter of the trials.
 import { $, connect, fitCanvas, isCurrentRun, labPage, runFinished, runStarted, slider } from './shell.js';
 import { refuse, restoreState, saveControl, setHidden } from './url-state.js';
 import { type FromWorker, gridSide, LOG_LAMBDA, LOG_LR, type ToWorker } from './search.worker.js';
@@ -123,15 +123,17 @@ function searchAgain(): void {
   search();
 }
 
-// The box around the best five trials (half a decade wider each way), searched again.
+// The box around the best quarter of the trials (at least two; half a decade wider each way), searched again.
 function narrow(): void {
-  const top = best(5);
+  const top = best(Math.max(2, Math.ceil(trials.length / 4)));
   if (top.length < 2) return void ($('status').textContent = 'Narrowing needs at least two finished trials.');
   const box = (values: number[], [from, to]: HTMLInputElement[]): void => {
     const logs = values.map(Math.log10);
     const round = (v: number): number => Math.round(v * 2) / 2;
-    from.value = String(Math.max(Number(from.min), round(Math.min(...logs) - 0.5)));
-    to.value = String(Math.min(Number(to.max), round(Math.max(...logs) + 0.5)));
+    // within the range searched: narrowing never widens it
+    const [lo, hi] = [Number(from.value), Number(to.value)];
+    from.value = String(Math.max(lo, round(Math.min(...logs) - 0.5)));
+    to.value = String(Math.min(hi, round(Math.max(...logs) + 0.5)));
     for (const input of [from, to]) saveControl(input);
   };
   box(top.map((t) => t.lr), ranges.lr);

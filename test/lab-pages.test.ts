@@ -1,0 +1,157 @@
+// The lab pages' newer demonstrations in a real Chromium (one browser for all): the graph's
+// backward steps, chain rule and refused empty inputs; the optimizers' live reruns, second surface
+// and explanation; overfitting's sweeps; batch norm's activations; initialization's histograms
+// without the zero bin and its all-zero network; the search's seeds, ranges and narrowing. Each
+// waits on the page's own state (body[data-*]), never on the clock.
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchBrowser, numberIn, openPage, runsStarted, screenshot, setControl, startLab, waitForRun } from './lab-browser.js';
+
+describe('lab pages', { timeout: 240_000 }, () => {
+  let server: ViteDevServer;
+  let base: string;
+  let browser: Browser;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    ({ server, base } = await startLab());
+    browser = await launchBrowser();
+  }, 40_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    expect(errors).toEqual([]);
+  });
+
+  /** Opens a page of the lab at desktop size; its console errors go to `errors`. */
+  async function open(path: string): Promise<Page> {
+    const p = await openPage(browser, base + path, { width: 1280, height: 800 });
+    p.page.on('close', () => errors.push(...p.errors));
+    return p.page;
+  }
+
+  test('graph: the backward pass step by step, z = (x + y)², and an empty input is refused', async () => {
+    const page = await open('graph.html');
+    await waitForRun(page);
+    await setControl(page, '#bstep', '2');
+    expect(await page.textContent('#ao-g-tax')).toBe('650'); // reached at step 2
+    expect(await page.textContent('#ao-g-apple')).toBe('?'); // not before step 4
+    expect(await page.textContent('#bstep-note')).toMatch(/^Step 2: the × tax node/);
+    // z = (1 + 2)²: 9 forward, ∂z/∂t = 2·3 = 6 to t and so to x and y
+    expect(await page.textContent('#ch-v-z')).toBe('9');
+    expect(await page.textContent('#ch-g-x')).toBe('6');
+    expect(await page.textContent('#ch-g-y')).toBe('6');
+    const runs = await runsStarted(page);
+    await page.fill('#cx', '-2.5');
+    await waitForRun(page, runs);
+    expect(await page.textContent('#ch-g-x')).toBe('-1'); // 2·(−2.5 + 2)
+    const price = await page.textContent('#ao-v-price');
+    await page.fill('#orange', '');
+    expect(await page.textContent('#inputs-note')).toMatch(/^Not computed: orange needs a number/);
+    expect(await page.getAttribute('#orange', 'aria-invalid')).toBe('true');
+    expect(await page.textContent('#ao-v-price')).toBe(price); // not recomputed with 0
+    await screenshot(page, 'graph');
+    await page.close();
+  });
+
+  test('optimizers: paths rerun while a slider moves; β and the saddle; a sentence on the result', async () => {
+    const page = await open('optimizers.html');
+    await waitForRun(page);
+    expect(await page.textContent('#why')).toMatch(/ends lowest/);
+    // a real drag on SGD's lr slider: runs start before the pointer is released
+    const box = (await page.locator('#lr-SGD').boundingBox())!;
+    const runs = await runsStarted(page);
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(box.x + box.width * (0.5 + i * 0.05), box.y + box.height / 2);
+    await page.waitForFunction((runs) => Number(document.body.dataset.run) > runs + 1, runs);
+    await page.mouse.up();
+    await waitForRun(page, runs + 2);
+    await setControl(page, '#lr-SGD', String(Math.log10(0.95)));
+    let before = await runsStarted(page);
+    await setControl(page, '#momentum', '0.5');
+    await waitForRun(page, before);
+    expect(new URL(page.url()).searchParams.get('momentum')).toBe('0.5');
+    before = await runsStarted(page);
+    await setControl(page, '#surface', 'saddle');
+    await waitForRun(page, before);
+    expect(await page.textContent('#why')).toMatch(/saddle/);
+    await screenshot(page, 'optimizers');
+    await page.close();
+  });
+
+  test('overfitting: the λ and dropout sweeps rank by test accuracy and mark the best', async () => {
+    const page = await open('overfitting.html?epochs=20');
+    await waitForRun(page);
+    await page.click('#sweep-run');
+    await waitForRun(page, 0, 200_000, 'sweep');
+    const rows = await page.$$eval('#sweep-lambda tr, #sweep-dropout tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!)));
+    expect(rows).toHaveLength(7 + 6); // λ: 0 … 0.3; dropout: 0 (plain), 0.05 … 0.5
+    const tests = rows.map((r) => Number(r[1]));
+    const starred = rows.filter((r) => r[0].endsWith('★'));
+    expect(starred.length).toBeGreaterThanOrEqual(1);
+    for (const r of starred) expect(Number(r[1])).toBe(Math.max(...tests));
+    await screenshot(page, 'overfitting');
+    await page.close();
+  });
+
+  test('batch norm: at std 0.01 the plain layers\' activations shrink to almost 0; with batch norm they keep their spread', async () => {
+    const page = await open('batch-norm.html?scale=-2&epochs=10');
+    await waitForRun(page, 0, 120_000);
+    const captions = async (id: string) => page.$$eval(`#${id} figcaption`, (fs) => fs.map((f) => f.textContent!));
+    const [bn, plain] = [await captions('acts-bn'), await captions('acts-plain')];
+    expect(bn).toHaveLength(5);
+    const std = (caption: string) => Number(/std ([\d.e-]+)/.exec(caption)![1]);
+    expect(std(plain[4])).toBeLessThan(1e-3);
+    expect(std(bn[4])).toBeGreaterThan(0.3);
+    expect(await page.textContent('#focus-why')).toMatch(/std 0\.01/);
+    await screenshot(page, 'batch-norm');
+    await page.close();
+  });
+
+  test('initialization: ReLU histograms leave out the zeros and say how many; all-zero weights keep the units identical', async () => {
+    const page = await open('initialization.html?activation=relu&scale=he&iterations=500');
+    await waitForRun(page);
+    const caption = await page.textContent('#stats-5');
+    expect(caption).toMatch(/^layer 5: std [\d.]+, \d+% exactly 0 \(not drawn\)/);
+    expect(Number(/(\d+)% exactly 0/.exec(caption!)![1])).toBeGreaterThan(30);
+    await waitForRun(page, 0, 200_000, 'zeros');
+    expect(await page.textContent('#zeros-caption-0')).toMatch(/: 0 — all 20 units are the same\.$/);
+    expect(await numberIn(page, '#zeros-caption-1')).toBeGreaterThan(0.01); // Xavier's units differ
+    expect(await page.$$('#compare-activation option[value="sigmoid"]')).toHaveLength(0);
+    await screenshot(page, 'initialization');
+    await page.close();
+  });
+
+  test('search: a fresh seed per search, editable ranges, narrowing to the best, a grid that says its size', async () => {
+    const page = await open('search.html?trials=4&epochs=5');
+    await waitForRun(page, 0, 200_000);
+    const seed = () => new URL(page.url()).searchParams.get('seed');
+    expect(seed()).toBeNull(); // the first search: the page's seed 0
+    let runs = await runsStarted(page);
+    await page.click('#again');
+    await waitForRun(page, runs, 200_000);
+    const first = seed();
+    expect(first).toMatch(/^\d+$/);
+    const bestLr = Number(await page.textContent('#best-1 td:nth-child(4)'));
+    runs = await runsStarted(page);
+    await page.click('#narrow');
+    await waitForRun(page, runs, 200_000);
+    expect(seed()).not.toBe(first);
+    // the box around the best trials, within the book's 10^-6 … 10^-2 and holding the best lr
+    const [lo, hi] = [Number(await page.inputValue('#lr-min')), Number(await page.inputValue('#lr-max'))];
+    expect(lo).toBeGreaterThanOrEqual(-6);
+    expect(hi).toBeLessThanOrEqual(-2);
+    expect(Math.log10(bestLr)).toBeGreaterThanOrEqual(lo - 0.05);
+    expect(Math.log10(bestLr)).toBeLessThanOrEqual(hi + 0.05);
+    expect(new URL(page.url()).searchParams.get('lr-min')).toBe(String(lo));
+    runs = await runsStarted(page);
+    await setControl(page, '#trials', '10');
+    await setControl(page, '#mode', 'grid');
+    expect(await page.textContent('#status')).toMatch(/^A grid runs 3 × 3 = 9 trials, the nearest square to 10/);
+    await page.click('#stop');
+    await page.close();
+  });
+});
