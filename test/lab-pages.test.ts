@@ -78,6 +78,21 @@ describe('lab pages', { timeout: 240_000 }, () => {
     await setControl(page, '#surface', 'saddle');
     await waitForRun(page, before);
     expect(await page.textContent('#why')).toMatch(/saddle/);
+    // standardized inputs: a round bowl, where SGD's path has no zig-zag (y never changes sign)
+    before = await runsStarted(page);
+    await setControl(page, '#surface', 'round');
+    await waitForRun(page, before);
+    expect(await page.textContent('#why')).toMatch(/standardized bowl/);
+    // a schedule changes Adam's end point and the sentence says what it does
+    before = await runsStarted(page);
+    await setControl(page, '#surface', 'bowl');
+    await waitForRun(page, before);
+    const bowlConstant = await numberIn(page, '#final-Adam');
+    before = await runsStarted(page);
+    await setControl(page, '#schedule', 'cosine');
+    await waitForRun(page, before);
+    expect(await numberIn(page, '#final-Adam')).not.toBe(bowlConstant);
+    expect(await page.textContent('#why')).toMatch(/cosine/);
     await screenshot(page, 'optimizers');
     await page.close();
   });

@@ -6,7 +6,7 @@ import type { OptimizerName } from 'scratchnet';
 import { Lines, PALETTE } from '../charts.js';
 import { $, connect, fitCanvas, isCurrentRun, labPage, runFinished, runStarted, slider } from './shell.js';
 import { restoreState, setHidden } from './url-state.js';
-import { type FromWorker, type Surface, SURFACES, type ToWorker } from './optimizers.worker.js';
+import { type FromWorker, type Schedule, type Surface, SURFACES, type ToWorker } from './optimizers.worker.js';
 
 labPage();
 const STEPS = 30;
@@ -55,6 +55,8 @@ const hyperSlider = (id: string): (() => number) => {
 };
 const hyper = { momentum: hyperSlider('momentum'), beta1: hyperSlider('beta1'), beta2: hyperSlider('beta2'), decayRate: hyperSlider('decay') };
 surface.addEventListener('change', () => run(true));
+const schedule = $<HTMLSelectElement>('schedule');
+schedule.addEventListener('change', () => run(true));
 
 const chart = new Lines($('f-chart'), NAMES, { x: 'step', y: { distr: 3 }, xTitle: 'step', yTitle: 'f − min f (log scale)' });
 
@@ -114,6 +116,12 @@ function why(): string {
       'than it corrects, so each step lands higher up (for SGD on the bowl that is any lr above 1, where 1 − 2·lr falls below −1).';
   }
   const best = NAMES.reduce((a, b) => (end(b) < end(a) ? b : a));
+  const scheduled = schedule.value === 'constant' ? '' : ` With the lr ${schedule.value === 'step' ? 'halved every 10 steps' : 'falling to 0 along a cosine'}, ` +
+    'the late steps are small: the adaptive optimizers stop jittering around the minimum and settle, where a constant lr keeps them circling it.';
+  if (surface.value === 'round') {
+    return `${best} ends lowest. On the standardized bowl x and y have the same curvature, so the gradient points straight at the minimum: ` +
+      `SGD no longer zig-zags (compare the bowl), and every step only has to be the right length.${scheduled}`;
+  }
   if (surface.value === 'saddle') {
     return `${best} ends lowest. Near the saddle at (0, 0) the gradient across it is tiny, so plain SGD creeps away from it; ` +
       'momentum builds speed and AdaGrad, RMSprop and Adam divide by the gradient\'s size, so they leave it for a valley sooner.';
@@ -128,7 +136,7 @@ function why(): string {
     Adam: 'its steps are about lr long whatever the gradient, with momentum smoothing the zigzag',
   };
   return `${best} ends lowest (f = ${end(best).toPrecision(2)}) after ${STEPS} steps: ${reason[best]}. ` +
-    'Adaptive optimizers (AdaGrad, RMSprop, Adam) keep taking steps of about lr near the minimum, so they hover within about lr of it.';
+    (scheduled || 'Adaptive optimizers (AdaGrad, RMSprop, Adam) keep taking steps of about lr near the minimum, so they hover within about lr of it.');
 }
 
 const send = connect<ToWorker, FromWorker>(new Worker(new URL('./optimizers.worker.ts', import.meta.url), { type: 'module' }), {
@@ -151,7 +159,7 @@ function run(animate: boolean): void {
   $('status').textContent = `Stepping from (${start.map((v) => v.toFixed(2)).join(', ')})…`;
   const lrs = Object.fromEntries(panels.map((p) => [p.name, p.lr()])) as Record<OptimizerName, number>;
   const h = { momentum: hyper.momentum(), beta1: hyper.beta1(), beta2: hyper.beta2(), decayRate: hyper.decayRate() };
-  send({ type: 'run', run, surface: surface.value as Surface, start, lrs, hyper: h, steps: STEPS, delayMs: animate ? 80 : 0 });
+  send({ type: 'run', run, surface: surface.value as Surface, start, lrs, hyper: h, schedule: schedule.value as Schedule, steps: STEPS, delayMs: animate ? 80 : 0 });
 }
 
 // Dragging on any panel moves the start of all six; the start travels in the URL.
