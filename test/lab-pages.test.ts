@@ -169,4 +169,47 @@ describe('lab pages', { timeout: 240_000 }, () => {
     await page.click('#stop');
     await page.close();
   });
+
+  test('MNIST: training settings live, pause and resume, every layer and conv filter, a grid of test predictions', async () => {
+    const page = await open('index.html?model=SimpleConvNet&probe=3');
+    await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });
+    // the link's network with the book's training for it
+    expect(await page.inputValue('#optimizer')).toBe('Adam');
+    expect(await page.inputValue('#lr')).toBe('0.001');
+    await page.waitForSelector('#predictions figure', { timeout: 30_000 });
+    expect(await page.textContent('#probe-label')).toMatch(/^label \d$/);
+    const inside = await page.$$eval('#inside figcaption', (fs) => fs.map((f) => f.textContent!));
+    expect(inside[0]).toBe('1. conv2d: 30 maps of 24×24');
+    expect(inside[inside.length - 1]).toMatch(/dense: 10 values$/);
+    expect(await page.$$eval('#conv-filters figcaption', (fs) => fs.map((f) => f.textContent))).toEqual(['W1: 30 filters of 1×5×5']);
+    expect(await page.$$('#predictions figure')).toHaveLength(40);
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.getElementById('eval-iteration')!.textContent) >= 100, null, { timeout: 60_000 });
+    await setControl(page, '#lr', '0.003'); // while it trains
+    expect(new URL(page.url()).searchParams.get('lr')).toBe('0.003');
+    await page.click('#start'); // pause
+    await page.waitForFunction(() => document.body.dataset.state === 'done');
+    const paused = await numberIn(page, '#iteration');
+    await page.click('#start'); // resume: on from where it stopped
+    await page.waitForFunction((paused) => Number(document.getElementById('eval-iteration')!.textContent) >= paused + 100 - (paused % 100), paused, { timeout: 60_000 });
+    await page.click('#start');
+    expect(await numberIn(page, '#test-acc')).toBeGreaterThan(0.7);
+    // mistakes in the grid are marked and say the right label
+    const grid = await page.$$eval('#predictions figure', (fs) => fs.map((f) => [f.classList.contains('wrong'), f.textContent!] as const));
+    for (const [wrong, text] of grid) expect(wrong).toBe(/\(is \d\)/.test(text));
+    await screenshot(page, 'mnist');
+    // TwoLayerNet: the panels say why they have no maps and no filters
+    await setControl(page, '#model', 'TwoLayerNet');
+    await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });
+    expect(await page.inputValue('#optimizer')).toBe('SGD');
+    await page.waitForFunction(() => /no convolution layer/.test(document.getElementById('conv-filters-note')!.textContent!), null, { timeout: 30_000 });
+    await page.locator('#pad').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#pad').boundingBox())!;
+    await page.mouse.move(box.x + 0.5 * box.width, box.y + 0.15 * box.height);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 0.5 * box.width, box.y + 0.85 * box.height, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction(() => /no convolution or pooling layer/.test(document.getElementById('maps-note')!.textContent!), null, { timeout: 10_000 });
+    await page.close();
+  });
 });
