@@ -89,7 +89,7 @@ for (const m of models) {
     });
     const result = await trainer.train();
     trainer.optimizer.dispose();
-    const row = { name: m.name, gradNorms, deadInit, deadTrained: deadShare(net, probeTest), losses: result.trainLossList, testAcc: result.testAcc };
+    const row = { name: m.name, gradNorms, deadInit, deadTrained: deadShare(net, probeTest), losses: result.trainLossList, testAcc: result.testAcc! };
     rows.push(row);
     console.log(`${m.name}: ‖dW‖ at init ${gradNorms.map((g) => g.toExponential(1)).join(' ')}; ` +
       `test accuracy ${row.testAcc.toFixed(4)}`);

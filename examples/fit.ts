@@ -33,4 +33,4 @@ if (epochs.length === 0) console.log('no epoch was completed: nothing to draw');
 else await savePlot(lineChart([{ name: 'train', x: epochs, y: trainLoss }, { name: 'validation', x: epochs, y: result.valLossList! }],
   { title: 'loss per epoch', xLabel: 'epoch', yLabel: 'loss', markers: true }), values.out!);
 console.log(`stopped: ${result.stopped ?? 'after the last epoch'}; best epoch ${result.bestEpoch}; ` +
-  `test accuracy ${result.testAcc.toFixed(4)}; wrote ${values.out}`);
+  `test accuracy ${result.testAcc!.toFixed(4)}; wrote ${values.out}`);

@@ -81,8 +81,8 @@ for (const [i, m] of models.entries()) {
     const result = await trainer.train();
     const seconds = (performance.now() - t0) / 1000;
     const trainAcc = net.accuracy(xTrain, tTrain);
-    rows.push({ ...m, testAcc: result.testAcc, trainAcc, seconds, testAccs: result.testAccList, trainLosses });
-    console.log(`${i + 1}. ${arch(m)}, ${initName(m)}, ${m.optimizer}${m.dropout ? `, dropout ${m.dropout}` : ''}: test ${result.testAcc.toFixed(4)} (course ${m.course}), train ${trainAcc.toFixed(4)}, ${seconds.toFixed(1)} s`);
+    rows.push({ ...m, testAcc: result.testAcc!, trainAcc, seconds, testAccs: result.testAccList, trainLosses });
+    console.log(`${i + 1}. ${arch(m)}, ${initName(m)}, ${m.optimizer}${m.dropout ? `, dropout ${m.dropout}` : ''}: test ${result.testAcc!.toFixed(4)} (course ${m.course}), train ${trainAcc.toFixed(4)}, ${seconds.toFixed(1)} s`);
   } finally {
     trainer.optimizer.dispose();
     net.dispose();

@@ -42,11 +42,11 @@ const result = await trainer.train();
 const total = (performance.now() - start) / 1000;
 const mean = epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length;
 console.log(`SimpleConvNet: ${epochs} epochs in ${total.toFixed(0)} s (${mean.toFixed(1)} s per epoch, ` +
-  `${((mean * 1000) / trainer.iterPerEpoch).toFixed(1)} ms per iteration); test accuracy ${result.testAcc.toFixed(4)}`);
+  `${((mean * 1000) / trainer.iterPerEpoch).toFixed(1)} ms per iteration); test accuracy ${result.testAcc!.toFixed(4)}`);
 
 mkdirSync(values.out!, { recursive: true });
 const params = join(values.out!, 'simple_convnet.safetensors');
-await saveParams(network, params, { epochs: String(epochs), testAcc: String(result.testAcc), seed: String(seed) });
+await saveParams(network, params, { epochs: String(epochs), testAcc: String(result.testAcc!), seed: String(seed) });
 console.log(`saved the parameters to ${params}`);
 
 const epochNumbers = result.trainAccList.map((_, i) => i + 1);
@@ -54,12 +54,12 @@ const chart = lineChart([
   { name: 'train', x: epochNumbers, y: result.trainAccList },
   { name: 'test', x: epochNumbers, y: result.testAccList },
 ], {
-  title: `SimpleConvNet on MNIST (Adam, lr 0.001): final test accuracy ${result.testAcc.toFixed(4)}`,
+  title: `SimpleConvNet on MNIST (Adam, lr 0.001): final test accuracy ${result.testAcc!.toFixed(4)}`,
   xLabel: 'epochs', yLabel: 'accuracy (1 000 images)', yDomain: [0, 1], markers: true, width: 560, height: 340,
 });
 const files = await saveFigure(chart, 'train_convnet', values.out);
 console.log(`wrote ${files.svg} and ${files.png}`);
-if (result.testAcc < Number(values['min-accuracy'])) {
-  console.error(`test accuracy ${result.testAcc.toFixed(4)} is below the target ${values['min-accuracy']}`);
+if (result.testAcc! < Number(values['min-accuracy'])) {
+  console.error(`test accuracy ${result.testAcc!.toFixed(4)} is below the target ${values['min-accuracy']}`);
   process.exitCode = 1;
 }

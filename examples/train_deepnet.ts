@@ -45,9 +45,9 @@ const trainer = new Trainer(network, xTrain, tTrain, xTest, tTest, {
     const seconds = (performance.now() - epochStart) / 1000;
     await saveParams(network, values.params!, { epochs: String(done + epoch) }, adam);
     console.log(`epoch ${done + epoch}/${epochs}: ${seconds.toFixed(0)} s, test acc (1 000 images) ` +
-      `${testAcc.toFixed(4)} at its start; saved ${values.params}`);
+      `${testAcc!.toFixed(4)} at its start; saved ${values.params}`);
     epochStart = performance.now();
   },
 });
 const result = await trainer.train();
-console.log(`DeepConvNet after ${epochs} epochs: test accuracy ${result.testAcc.toFixed(4)}`);
+console.log(`DeepConvNet after ${epochs} epochs: test accuracy ${result.testAcc!.toFixed(4)}`);

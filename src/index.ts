@@ -1,3 +1,8 @@
+/**
+ * Deep learning from scratch, with the hot loops in WebAssembly SIMD: `import { ... } from 'scratchnet'`.
+ * @packageDocumentation
+ * @module scratchnet
+ */
 // scratchnet: deep learning from scratch, with the hot loops in WebAssembly SIMD.
 export { init, setBackend, getBackend, kernelInfo, memoryStats, setThreads, threadCount, usesFma } from './backend/runtime.js';
 export type { InitOptions, KernelInfo, MemoryStats } from './backend/runtime.js';
@@ -16,6 +21,7 @@ export { Dropout } from './layers/dropout.js';
 export { TwoLayerNet } from './networks/two-layer-net.js';
 export type { TwoLayerNetOptions } from './networks/two-layer-net.js';
 export type { Network } from './networks/network.js';
+export type { Evaluation } from './networks/evaluation.js';
 export { MultiLayerNet, MultiLayerNetExtend } from './networks/multi-layer-net.js';
 export type { ActivationName, MultiLayerNetOptions, MultiLayerNetExtendOptions } from './networks/multi-layer-net.js';
 export type { WeightInit } from './init.js';
@@ -36,6 +42,7 @@ export { MiniBatches } from './data/batches.js';
 export { preprocessDigit, rgbaToGray } from './data/digit-image.js';
 export { Standardizer } from './data/standardize.js';
 export { Trainer, TrainingDivergedError } from './training/trainer.js';
+export { fit } from './training/fit.js';
 export type { TrainerOptions, TrainerEvent, TrainResult, EpochMetrics } from './training/trainer.js';
 export type { EarlyStoppingOptions } from './training/early-stopping.js';
 export { stepDecay, cosineDecay } from './training/schedules.js';

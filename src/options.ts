@@ -4,14 +4,17 @@ import { describe } from './shape.js';
 import { ValueError } from './errors.js';
 
 /** Returns `value` (or `{}` when undefined) after checking that it is a plain options object
- *  whose own keys are all in `known`; `owner` names the caller in the error. */
-export function options<T extends object>(owner: string, value: T | undefined, known: readonly (keyof T & string)[]): T {
+ *  whose own keys are all in `known`; `owner` names the caller in the error. `hints` say what to
+ *  write instead of names other frameworks use (batchSize: 'miniBatchSize'). */
+export function options<T extends object>(owner: string, value: T | undefined, known: readonly (keyof T & string)[],
+                                          hints: Readonly<Record<string, string>> = {}): T {
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ValueError(`${owner}: expected an options object { ${known.join(', ')} }, got ${describe(value)}`);
   }
   for (const key of Object.keys(value)) {
     if (!(known as readonly string[]).includes(key)) {
+      if (Object.hasOwn(hints, key)) throw new ValueError(`${owner}: unknown option '${key}'; scratchnet's is ${hints[key]}`);
       const hint = closest(key, known);
       throw new ValueError(`${owner}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; ` +
         `expected ${known.map((k) => `'${k}'`).join(', ')}`);

@@ -199,42 +199,42 @@ netRow('TwoLayerNet.accuracy: an empty batch (0, 4)', two, ({ net }) => {
 netRow('TwoLayerNet.gradient: a label equal to the number of classes', two, ({ net, x }) => {
   const t = tensor([0, 3]);
   return () => net.gradient(x, t);
-}, /^TwoLayerNet\.gradient: labels must be integers in \[0, 3\), got 3 at index 1$/);
+}, /^TwoLayerNet\.gradient: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N\) with 3 at index 1$/);
 netRow('TwoLayerNet.loss: a negative label', two, ({ net, x }) => {
   const t = tensor([-1, 0]);
   return () => net.loss(x, t);
-}, /^TwoLayerNet\.loss: labels must be integers in \[0, 3\), got -1 at index 0$/);
+}, /^TwoLayerNet\.loss: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N\) with -1 at index 0$/);
 netRow('TwoLayerNet.gradient: a fractional label', two, ({ net, x }) => {
   const t = tensor([0, 1.5]);
   return () => net.gradient(x, t);
-}, /^TwoLayerNet\.gradient: labels must be integers in \[0, 3\), got 1\.5 at index 1$/);
+}, /^TwoLayerNet\.gradient: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N\) with 1\.5 at index 1$/);
 netRow('TwoLayerNet.accuracy: a NaN label', two, ({ net, x }) => {
   const t = tensor([NaN, 1]);
   return () => net.accuracy(x, t);
-}, /^TwoLayerNet\.accuracy: labels must be integers in \[0, 3\), got NaN at index 0$/);
+}, /^TwoLayerNet\.accuracy: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N\) with NaN at index 0$/);
 netRow('TwoLayerNet.loss: one-hot labels with 4 columns for 3 classes', two, ({ net, x }) => {
   const t = tensor([1, 0, 0, 0, 0, 1, 0, 0], [2, 4]);
   return () => net.loss(x, t);
-}, /^TwoLayerNet\.loss: one-hot t must have 3 columns \(one per class\), got \(2, 4\)$/);
+}, /^TwoLayerNet\.loss: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N, 4\)$/);
 netRow('TwoLayerNet.gradient: one-hot labels holding Infinity', two, ({ net, x }) => {
   const t = tensor([1, 0, 0, 0, Infinity, 0], [2, 3]);
   return () => net.gradient(x, t);
-}, /^TwoLayerNet\.gradient: one-hot t must have one 1 and zeros in each row, got \[0, Infinity, 0\] in row 1$/);
+}, /^TwoLayerNet\.gradient: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N, 3\) with row 1 \[0, Infinity, 0\]$/);
 // rows whose loss (from the row's argmax) and gradient (from the whole row) would disagree
 for (const [what, row] of [['all zeros', [0, 0, 0]], ['two ones', [1, 1, 0]], ['a 0.5/0.5 split', [0.5, 0.5, 0]], ['a 7', [0, 7, 0]], ['NaN', [NaN, 1, 0]]] as const) {
   netRow(`TwoLayerNet.loss: a one-hot row of ${what}`, two, ({ net, x }) => {
     const t = tensor([0, 0, 1, ...row], [2, 3]);
     return () => net.loss(x, t);
-  }, new RegExp(`^TwoLayerNet\\.loss: one-hot t must have one 1 and zeros in each row, got \\[${row.join(', ')}\\] in row 1$`));
+  }, new RegExp(`^TwoLayerNet\\.loss: softmax-cross-entropy needs class labels \\(N\\) in \\[0, 3\\) or one-hot rows \\(N, 3\\); got \\(N, 3\\) with row 1 \\[${row.join(', ')}\\]$`));
 }
 netRow('TwoLayerNet.accuracy: 3 labels for 2 samples', two, ({ net, x }) => {
   const t = tensor([0, 1, 2]);
   return () => net.accuracy(x, t);
-}, /^TwoLayerNet\.accuracy: x has 2 samples but t has 3 labels$/);
+}, /^TwoLayerNet\.accuracy: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(3\) for the 2 samples of x$/);
 netRow('TwoLayerNet.loss: 3-D labels', two, ({ net, x }) => {
   const t = zeros([2, 3, 1]);
   return () => net.loss(x, t);
-}, /^TwoLayerNet\.loss: t must be class indices \(2,\) or one-hot \(2, 3\), got \(2, 3, 1\)$/);
+}, /^TwoLayerNet\.loss: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N, 3, 1\)$/);
 netRow('TwoLayerNet.loss: NaN in x', two, ({ net, t }) => {
   const x = tensor(poke(vals(8), 5, NaN), [2, 4]);
   return () => net.loss(x, t);
@@ -304,7 +304,7 @@ netRow('MultiLayerNetExtend (batch norm, dropout).gradient: NaN in x leaves runn
 netRow('MultiLayerNetExtend.loss in training mode: a label out of range', extend, ({ net, x }) => {
   const t = tensor([0, 1, 7]);
   return () => net.loss(x, t, true);
-}, /^MultiLayerNetExtend\.loss: labels must be integers in \[0, 3\), got 7 at index 2$/);
+}, /^MultiLayerNetExtend\.loss: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N\) with 7 at index 2$/);
 netRow('MultiLayerNetExtend.loss: train is the string "no"', extend, ({ net, x, t }) => () => net.loss(x, t, 'no' as Any),
   /^MultiLayerNetExtend\.loss: train must be a boolean, got "no"$/);
 netRow('MultiLayerNetExtend.accuracy: x with 3 features for a 4-input network', extend, ({ net, t }) => {
@@ -410,7 +410,7 @@ const softmaxRow = (what: string, call: (c: SoftmaxCase) => () => unknown, error
 softmaxRow('SoftmaxWithLoss.forward: a label out of range', ({ layer, x }) => {
   const t = tensor([0, 3]);
   return () => layer.forward(x, t);
-}, /^SoftmaxWithLoss\.forward: labels must be integers in \[0, 3\), got 3 at index 1$/);
+}, /^SoftmaxWithLoss\.forward: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N\) with 3 at index 1$/);
 softmaxRow('SoftmaxWithLoss.forward: 1-D scores', ({ layer }) => {
   const x = tensor([1, 2, 3]), t = tensor([0]);
   return () => layer.forward(x, t);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deserialize, init, layers as L, MultiLayerNetExtend, preprocessDigit, rgbaToGray, saveModel, saveParams, Sequential, serialize, SimpleConvNet } from '../src/index.js';
+import { deserialize, init, layers as L, loadModel, MultiLayerNetExtend, preprocessDigit, rgbaToGray, saveModel, saveParams, Sequential, serialize, SimpleConvNet, TwoLayerNet } from '../src/index.js';
 import { parseIdx } from '../src/data/idx.js';
 import { tempDir } from './scripts.js';
 import { pngHeader } from './helpers.js';
@@ -317,6 +317,21 @@ describe('errors: one line on stderr, exit code 1', () => {
     ]);
   });
 
+  test('a saveParams file of a preset is read where its shapes identify one configuration', async () => {
+    const trained = await loadModel(model);
+    const [bare, conv] = [join(dir, 'bare-two-layer.safetensors'), join(dir, 'bare-simple-conv.safetensors')];
+    await saveParams(trained, bare);
+    const accuracy = (out: string) => /test accuracy (0\.\d+)/.exec(out)![1];
+    expect(accuracy(await ok('eval', bare, '--test-size', '500'))).toBe(accuracy(await ok('eval', model, '--test-size', '500')));
+    const small = new TwoLayerNet({ inputSize: 784, hiddenSize: 7, outputSize: 10, seed: 1 }); // any sizes
+    await saveParams(small, bare);
+    expect(await ok('export-onnx', bare, join(dir, 'bare.onnx'))).toContain('wrote');
+    const cnn = new SimpleConvNet({ seed: 0 }); // the simple-conv recipe's shapes
+    await saveParams(cnn, conv);
+    expect(await ok('export-onnx', conv, join(dir, 'conv.onnx'))).toContain('(simple-conv)');
+    for (const n of [trained, small, cnn]) n.dispose();
+  });
+
   test('missing files, files that are not models, and descriptions that do not match', async () => {
     const missing = join(dir, 'missing.safetensors');
     const text = join(dir, 'notes.txt');
@@ -326,7 +341,9 @@ describe('errors: one line on stderr, exit code 1', () => {
     const net = new SimpleConvNet({ seed: 0 });
     const [bare, wrong, unknown, badOptions, huge] = ['bare', 'wrong', 'unknown', 'bad-options', 'huge'].map((name) => join(dir, `${name}.safetensors`));
     const architecture = (a: object) => ({ architecture: JSON.stringify(a) });
-    await saveParams(net, bare);
+    const odd = new SimpleConvNet({ hiddenSize: 7, seed: 0 }); // no configuration the command line knows
+    await saveParams(odd, bare);
+    odd.dispose();
     await saveParams(net, wrong, architecture({ kind: 'TwoLayerNet', options: { inputSize: 784, hiddenSize: 50, outputSize: 10 } }));
     await saveParams(net, unknown, architecture({ kind: 'ResNet50', options: {} }));
     await saveParams(net, badOptions, architecture({ kind: 'SimpleConvNet', options: { hiddenSize: -3 } }));
@@ -336,7 +353,7 @@ describe('errors: one line on stderr, exit code 1', () => {
       [['eval', missing], `error: cannot read ${missing}: no such file`],
       [['eval', text], new RegExp(`^error: ${text} is not a scratchnet model \\(not a valid safetensors file: `)],
       [['predict', foreign, join(dir, 'mnist-0.png')], `error: ${foreign} is not a scratchnet model (a safetensors file written by something else)`],
-      [['export-onnx', bare, join(dir, 'bare.onnx')], /the file holds a SimpleConvNet's parameters without its architecture \(saved by saveParams; /],
+      [['export-onnx', bare, join(dir, 'bare.onnx')], /the file holds a SimpleConvNet's parameters without its architecture \(saved by saveParams\), and its shapes fit none of the configurations the command line knows; load it with loadParams into the network you built, and resave it with saveModel/],
       [['eval', wrong], `error: ${wrong}: the architecture needs a tensor 'W1' of [784, 50]; the file's is [30, 1, 5, 5]`],
       [['eval', unknown], /the architecture's kind "ResNet50" is not Sequential or one of TwoLayerNet, MultiLayerNet, MultiLayerNetExtend, SimpleConvNet, DeepConvNet$/],
       [['eval', badOptions], `error: ${badOptions}: SimpleConvNet: hiddenSize must be a positive integer, got -3`],

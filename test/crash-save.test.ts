@@ -2,7 +2,9 @@
 // SIGKILLed at random moments; after every kill the file must load, be whole (its parameters match
 // the checksum in its own metadata) and be one of the states the child saved. Files cut short
 // (the temporaries kills leave behind, and every truncation of a small file) are refused and
-// change nothing.
+// change nothing. Since random kills land where the machine's speed lets them, each crash point
+// (mid-write, before the rename, after it) is also made to happen on purpose, and the clean-up of
+// the temporaries they leave is checked.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -134,3 +136,50 @@ test('a file cut at any byte is refused and changes nothing', async () => {
   await loadParams(other, path);
   expect(checksum(other)).toBe(checksum(net));
 });
+
+// Each crash point of a save made to happen on purpose (test/fixtures/crash-point-saver.mjs), and
+// the stale temporaries the kills leave removed by the next save.
+test('killed at each point of a save: the path holds the old or the new file, whole; the next save removes the leftovers', async () => {
+  expect(existsSync(dist), `${dist} is missing: run \`npm run build\` before the tests`).toBe(true);
+  const pointSaver = fileURLToPath(new URL('./fixtures/crash-point-saver.mjs', import.meta.url));
+  const dir = tempDir('crash-points');
+  const path = join(dir, 'net.safetensors');
+  const temporaries = () => readdirSync(dir).filter((f) => f.startsWith('net.safetensors.tmp-'));
+  const small = (seed: number) => new TwoLayerNet({ inputSize: 50, hiddenSize: 20, outputSize: 10, seed });
+  await saveParams(small(1), path, { version: '1' });
+  const full = statSync(path).size;
+  const probe = small(0);
+  const killedAt = (point: string, version: string) => new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, [pointSaver, path, point, version], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes(`at ${point}\n`)) child.kill('SIGKILL');
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('close', (_, signal) => (signal === 'SIGKILL' ? resolve(child.pid!) : reject(new Error(`the saver did not stop at ${point}: ${out}${err}`))));
+  });
+  const version = async () => (await loadParams(probe, path)).version;
+
+  const writer = await killedAt('write', '2');
+  expect(await version()).toBe('1'); // the old file, whole
+  const partial = temporaries().filter((f) => f.includes(`-${writer}-`));
+  expect(partial).toHaveLength(1);
+  expect(statSync(join(dir, partial[0])).size).toBeLessThan(full);
+  await expect(loadParams(probe, join(dir, partial[0]))).rejects.toThrow(/not a valid safetensors file/);
+
+  const renamer = await killedAt('rename', '3');
+  expect(await version()).toBe('1');
+  const complete = temporaries().filter((f) => f.includes(`-${renamer}-`));
+  expect(complete).toHaveLength(1);
+  expect(statSync(join(dir, complete[0])).size).toBe(full); // written and fsynced, never renamed
+
+  const renamed = await killedAt('renamed', '4');
+  expect(await version()).toBe('4'); // the new file, whole
+  expect(temporaries().filter((f) => f.includes(`-${renamed}-`))).toEqual([]);
+  expect(temporaries()).toHaveLength(2); // the two the earlier kills left
+
+  await saveParams(probe, path, { version: '5' }); // a save that completes cleans the dead processes' temporaries
+  expect(temporaries()).toEqual([]);
+  expect(await version()).toBe('5');
+}, 60_000);

@@ -52,6 +52,13 @@ test('the bytes follow the safetensors spec, read here independently of the libr
   expect(bytes.length).toBe(8 + n + (6 * 4 + 4 + 4 * 3 + 3) * 4);
 });
 
+// The file with 2^32 added to its header length: the same low 32 bits.
+function withHighLengthBytes(bytes: Uint8Array): Uint8Array {
+  const copy = bytes.slice();
+  copy[4] = 1;
+  return copy;
+}
+
 describe('bad files are clear errors that leave the network as it was', () => {
   const net = new TwoLayerNet({ inputSize: 6, hiddenSize: 4, outputSize: 3, seed: 1 });
   const good = serializeParams(net);
@@ -63,6 +70,8 @@ describe('bad files are clear errors that leave the network as it was', () => {
     ['a truncated header', good.subarray(0, 20), /header length \d+ runs past the end of the 20-byte file/],
     ['too short', good.subarray(0, 5), /5 bytes is shorter than the 8-byte header length/],
     ['trailing bytes', new Uint8Array([...good, 0, 0, 0, 0]), /4 bytes of data after the last tensor/],
+    // the length is 64 bits: a reader of its low 32 bits alone would take this file for the good one
+    ['a header length with its high bytes set', withHighLengthBytes(good), /header length 4294967\d+ runs past the end/],
   ])('%s', (_, bytes, message) => {
     expect(() => deserializeParams(net, bytes as Uint8Array)).toThrow(message);
     expect(before()).toEqual(original);

@@ -44,7 +44,7 @@ const OPTIMIZERS = [
 ];
 
 describe.each(BACKENDS)('%s backend', (backend) => {
-  describe.each(OPTIMIZERS)('f32_$name_step', ({ states, call, ref }) => {
+  describe.each(OPTIMIZERS.map((o) => [`f32_${o.name}_step`, o] as const))('%s', (_, { states, call, ref }) => {
     test.each(EDGE_SIZES)('two steps match the book\'s rule for n = %i', (n) => {
       const k = backendKernels(backend);
       const pv = randomValues(n), sv = Array.from({ length: states }, () => randomValues(n, 0, 0.5));

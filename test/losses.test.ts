@@ -46,7 +46,7 @@ function bceRef(x: ArrayLike<number>, t: ArrayLike<number>, n: number) {
 describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
   beforeAll(() => setBackend(backend));
 
-  test.each([[1, 1], [3, 5], [17, 3], [8, 63]])('MeanSquaredError (%i, %i): 0.5·Σ(y − t)² / N and (y − t)·dout / N; labels = one-hot', (n, c) => {
+  test.each([[1, 1], [3, 5], [17, 3], [8, 63]])('MeanSquaredError (%i, %i): 0.5·Σ(y − t)² / N and (y − t)·dout / N; labels = one-hot (C > 1), (N) = the column (C = 1)', (n, c) => {
     const x = randomValues(n * c, -2, 2), t = randomValues(n * c);
     const layer = new MeanSquaredError();
     const ref = mseRef(x, t, n);
@@ -54,6 +54,12 @@ describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {
     expect(Array.from(layer.y!.data)).toEqual(Array.from(x)); // the identity output
     expectClose(layer.backward().data, ref.dx, 1e-6, 1e-7, 'dx');
     expectClose(layer.backward(2.5).data, ref.dx.map((v) => 2.5 * v), 1e-6, 1e-7, 'dx · 2.5');
+    if (c === 1) {
+      // one unit: (N) targets are the column's values, not labels
+      expect(layer.forward(tensor(x, [n, c]), tensor(t, [n]))).toBeCloseTo(ref.loss, 5);
+      expectClose(layer.backward().data, ref.dx, 1e-6, 1e-7, 'dx from (N) targets');
+      return;
+    }
     const labels = randomLabels(n, c), hot = oneHot(labels, c);
     const fromLabels = layer.forward(tensor(x, [n, c]), tensor(labels, [n]));
     const dxLabels = layer.backward().toArray();
@@ -120,10 +126,10 @@ describe('bad targets are a clear error', () => {
   const x = tensor(randomValues(6), [2, 3]);
   test('MeanSquaredError', () => {
     const mse = new MeanSquaredError();
-    expect(() => mse.forward(x, tensor(randomValues(4), [2, 2]))).toThrow('MeanSquaredError.forward: t must be (2, 3) targets like x, or (2) labels, got (2, 2)');
-    expect(() => mse.forward(x, tensor([0, 3], [2]))).toThrow('MeanSquaredError.forward: labels must be integers in [0, 3), got 3 at index 1');
-    expect(() => mse.forward(x, tensor([0, 1, 2], [3]))).toThrow('MeanSquaredError.forward: x has 2 samples but t has 3 labels');
-    expect(() => mse.forward(x, tensor([0, 1, NaN, 0, 0, 0], [2, 3]))).toThrow('MeanSquaredError.forward: t must be finite, got NaN at flat index 2');
+    expect(() => mse.forward(x, tensor(randomValues(4), [2, 2]))).toThrow('MeanSquaredError.forward: mean-squared-error needs targets shaped like the output, (N, 3); got (N, 2)');
+    expect(() => mse.forward(x, tensor([0, 3], [2]))).toThrow('MeanSquaredError.forward: mean-squared-error needs targets shaped like the output, (N, 3); got (N) with 3 at index 1 (integer labels (N) in [0, 3) stand for one-hot rows)');
+    expect(() => mse.forward(x, tensor([0, 1, 2], [3]))).toThrow('MeanSquaredError.forward: mean-squared-error needs targets shaped like the output, (N, 3); got (3) for the 2 samples of x');
+    expect(() => mse.forward(x, tensor([0, 1, NaN, 0, 0, 0], [2, 3]))).toThrow('MeanSquaredError.forward: mean-squared-error needs targets shaped like the output, (N, 3); got (N, 3) with NaN at flat index 2');
     expect(() => mse.forward(tensor(randomValues(6), [6]), tensor([0], [1]))).toThrow('MeanSquaredError.forward: x must be (N, C) outputs with N, C >= 1, got (6');
     expect(() => mse.backward()).toThrow('MeanSquaredError.backward: call forward first');
     mse.forward(x, tensor([0, 1], [2]));
@@ -131,13 +137,13 @@ describe('bad targets are a clear error', () => {
   });
   test('SigmoidWithLoss', () => {
     const bce = new SigmoidWithLoss();
-    expect(() => bce.forward(x, tensor([0, 1], [2]))).toThrow('SigmoidWithLoss.forward: labels t (2) need one output unit, x has 3; multi-label targets are (2, 3) in [0, 1]');
-    expect(() => bce.forward(x, tensor([0, 1, 0.5, 0, 1.5, 0], [2, 3]))).toThrow('SigmoidWithLoss.forward: targets must be in [0, 1], got 1.5 at flat index 4');
-    expect(() => bce.forward(x, tensor([0, 1, NaN, 0, 1, 0], [2, 3]))).toThrow('SigmoidWithLoss.forward: targets must be in [0, 1], got NaN at flat index 2');
-    expect(() => bce.forward(x, tensor(randomValues(3), [3, 1]))).toThrow('SigmoidWithLoss.forward: t must be (2, 3) targets in [0, 1], got (3, 1)');
+    expect(() => bce.forward(x, tensor([0, 1], [2]))).toThrow('SigmoidWithLoss.forward: sigmoid-cross-entropy needs targets in [0, 1] shaped like the output, (N, 3); got (N)');
+    expect(() => bce.forward(x, tensor([0, 1, 0.5, 0, 1.5, 0], [2, 3]))).toThrow('SigmoidWithLoss.forward: sigmoid-cross-entropy needs targets in [0, 1] shaped like the output, (N, 3); got (N, 3) with 1.5 at flat index 4');
+    expect(() => bce.forward(x, tensor([0, 1, NaN, 0, 1, 0], [2, 3]))).toThrow('SigmoidWithLoss.forward: sigmoid-cross-entropy needs targets in [0, 1] shaped like the output, (N, 3); got (N, 3) with NaN at flat index 2');
+    expect(() => bce.forward(x, tensor(randomValues(3), [3, 1]))).toThrow('SigmoidWithLoss.forward: sigmoid-cross-entropy needs targets in [0, 1] shaped like the output, (N, 3); got (3, 1) for the 2 samples of x');
     const one = tensor([0.5, -1], [2, 1]);
-    expect(() => bce.forward(one, tensor([0, 2], [2]))).toThrow('SigmoidWithLoss.forward: labels must be 0 or 1, got 2 at index 1');
-    expect(() => bce.forward(one, tensor([0, 1, 1], [3]))).toThrow('SigmoidWithLoss.forward: x has 2 samples but t has 3 labels');
+    expect(() => bce.forward(one, tensor([0, 2], [2]))).toThrow('SigmoidWithLoss.forward: sigmoid-cross-entropy needs targets in [0, 1] shaped like the output, (N, 1), or (N); got (N) with 2 at flat index 1');
+    expect(() => bce.forward(one, tensor([0, 1, 1], [3]))).toThrow('SigmoidWithLoss.forward: sigmoid-cross-entropy needs targets in [0, 1] shaped like the output, (N, 1), or (N); got (3) for the 2 samples of x');
     expect(() => bce.backward()).toThrow('SigmoidWithLoss.backward: call forward first');
   });
 });

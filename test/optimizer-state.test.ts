@@ -28,8 +28,8 @@ const optimizers: [string, () => Optimizer][] = [
 ];
 
 describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
-  // Adam's step count is the optimizer's (the book's iter): shared, it counts both networks' updates
-  test.each(optimizers.filter(([name]) => name !== 'Adam'))('one %s for two networks moves each as its own would', (_, makeOptimizer) => {
+  // Adam's step count is kept per parameter, as PyTorch's: shared, it steps each network as alone
+  test.each(optimizers)('one %s for two networks moves each as its own would', (_, makeOptimizer) => {
     setBackend(backend);
     const alone = [make(1), make(2)], own = [makeOptimizer(), makeOptimizer()];
     const shared = [make(1), make(2)], one = makeOptimizer();
@@ -43,21 +43,20 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
   });
 });
 
-test('Adam shared by two networks keeps their moments apart', () => {
-  // with lr scaled per step count, the moments are what state keyed by name would mix: compare
-  // one shared Adam with two Adams stepped in the same lockstep (each updated twice per batch)
-  const shared = [make(1), make(2)], one = new Adam({ lr: 0.01 });
-  const alone = [make(1), make(2)], own = [new Adam({ lr: 0.01 }), new Adam({ lr: 0.01 })];
-  for (const [x, t] of batches) {
-    shared.forEach((net) => one.update(net.params, net.gradient(x, t)));
-    alone.forEach((net, i) => {
-      own[i].t = one.t - 2 + i; // the step count the shared one had when it updated network i
-      own[i].update(net.params, net.gradient(x, t));
-    });
-  }
-  shared.forEach((net, i) => expect(snapshot(net), `network ${i}`).toEqual(snapshot(alone[i])));
+test('Adam updating a changing set of parameters steps each from its own count; checkpoints carry the counts', () => {
+  // W1 of network A alone, against A stepped with B in between and a checkpoint restored midway
+  const alone = make(1), ownAdam = new Adam({ lr: 0.01 });
+  const a = make(1), b = make(2), shared = new Adam({ lr: 0.01 });
+  batches.forEach(([x, t], i) => {
+    ownAdam.update(alone.params, alone.gradient(x, t));
+    shared.update(a.params, a.gradient(x, t));
+    if (i % 2 === 0) shared.update(b.params, b.gradient(x, t)); // B joins every other step
+  });
+  expect(snapshot(a)).toEqual(snapshot(alone));
+  const restored = new Adam({ lr: 0.01 });
+  deserializeParams(make(1), serializeParams(alone, {}, ownAdam), { optimizer: restored });
+  expect(restored.exportState().values).toEqual({ t: 4, ...Object.fromEntries(Object.keys(alone.params).map((k) => [`${k}.step`, 4])) });
 });
-
 test('the state of a disposed network is freed at the next update', () => {
   const kept = make(1), dropped = make(2), momentum = new Momentum();
   const [x, t] = batches[0];
@@ -110,16 +109,19 @@ describe('a checkpoint is checked whole before anything changes', () => {
     expect(serializeParams(net, {}, adam)).toEqual(state);
   });
 
-  test('an optimizer that updated another network loads the checkpoint for this one, and changes nothing else', () => {
+  test('an optimizer that updated another network is refused, and nothing changes', () => {
     const other = make(5), adam = new Adam({ lr: 0.01 });
     const [x, t] = batches[0];
     adam.update(other.params, other.gradient(x, t));
     const otherBefore = snapshot(other);
-    const net = make(6);
+    const net = make(6), netBefore = snapshot(net);
     const bytes = altered(() => {});
-    deserializeParams(net, bytes, 'checkpoint', adam);
+    expect(() => deserializeParams(net, bytes, 'checkpoint', adam))
+      .toThrow("checkpoint: the Adam holds the state of parameters that are not this network's (it was used on another network); restore into a fresh optimizer");
+    expect(() => deserializeParams(net, bytes, { source: 'checkpoint', optimizer: adam })).toThrow('used on another network');
     expect(snapshot(other)).toEqual(otherBefore);
-    expect(adam.t).toBe(2);
+    expect(snapshot(net)).toEqual(netBefore);
+    expect(adam.t).toBe(1);
   });
 });
 

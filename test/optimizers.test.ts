@@ -5,12 +5,17 @@ import { AdaGrad, Adam, createOptimizer, init, Momentum, Nesterov, RMSprop, setB
 
 beforeAll(() => init());
 
-// one parameter p = [1, -2], gradient g = [0.5, 0.5] each step
+// one parameter p = [1, -2, 1, -2, ...], gradient g = 0.5 everywhere, each step. NOTE: 11
+// elements: two full SIMD vectors of 4 and a tail of 3, so both paths of each kernel are checked
+// (every element must come out as its first twin: the hand-worked values are checked on [p0, p1]).
 function run(optimizer: { update(p: Record<string, Tensor>, g: Record<string, Tensor>): void }, steps: number): number[] {
-  const params = { W: tensor([1, -2]) };
-  const grads = { W: tensor([0.5, 0.5]) };
+  const n = 11;
+  const params = { W: tensor(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -2))) };
+  const grads = { W: tensor(new Array<number>(n).fill(0.5)) };
   for (let i = 0; i < steps; i++) optimizer.update(params, grads);
-  return params.W.toArray();
+  const p = params.W.toArray();
+  p.forEach((v, i) => expect(v, `element ${i} of ${n}`).toBeCloseTo(p[i % 2], 6));
+  return [p[0], p[1]];
 }
 
 describe.each(['wasm', 'js'] as const)('%s backend', (backend) => {

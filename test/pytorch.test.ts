@@ -1,18 +1,50 @@
 // The hand-off to PyTorch: pytorchSource writes a Python module for an architecture (checked here
 // as text, with no Python needed), and, where /usr/bin/python3 has torch, the module run for real:
 // the same logits as predict() on 100 MNIST images, one training step that matches scratchnet's,
-// and the file PyTorch writes loaded back with loadModel.
+// and the file PyTorch writes loaded back with loadModel. The training step is also compared, on
+// every machine, with one PyTorch took when the fixture was recorded (test/fixtures/pytorch-sgd-step.safetensors;
+// SCRATCHNET_RECORD_FIXTURES=1 rewrites it where torch is available).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  exportPytorch, init, layers as L, loadMnist, loadModel, pytorchSource, saveModel, Sequential, serialize, SGD, tensor, Trainer,
+  deserialize, exportPytorch, init, layers as L, loadMnist, loadModel, pytorchSource, saveModel, Sequential, serialize, SGD, tensor, Trainer,
   TwoLayerNet, type Architecture, type Tensor,
 } from '../src/index.js';
 import { tempDir } from './scripts.js';
 
 await init();
+
+const FIXTURE = 'test/fixtures/pytorch-sgd-step.safetensors';
+
+// The network of the one-step comparison: convolution, max pooling, batch norm, weight decay.
+const stepNet = () => new Sequential({
+  inputShape: [1, 28, 28], seed: 3, weightDecayLambda: 0.01,
+  layers: [L.conv2d({ filters: 3, kernelSize: 6, stride: 2 }), L.relu(), L.maxPool2d({ size: 2 }), L.batchNorm(), L.dense({ units: 30 }), L.relu(), L.dense({ units: 10 })],
+});
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+
+test("one SGD step matches the one PyTorch took (a recorded fixture: runs without torch)", async () => {
+  const { xTest: x, tTest: t } = await loadMnist({ flatten: false, trainSize: 1, testSize: 100 });
+  const { arrays, metadata } = deserialize(readFileSync(FIXTURE));
+  const net = stepNet(), initial = net.params.W1.toArray();
+  const grads = net.gradient(x, t);
+  const ourLoss = net.lastLoss;
+  new SGD({ lr: 0.1 }).update(net.params, grads);
+  expect(Math.abs(Number(metadata.torchLoss) - ourLoss)).toBeLessThanOrEqual(1e-5);
+  const ours = { ...net.params, ...net.buffers };
+  expect(Object.keys(arrays).sort()).toEqual(Object.keys(ours).sort());
+  for (const [name, p] of Object.entries(ours)) expect(maxAbsDiff(arrays[name].data, p.data), name).toBeLessThanOrEqual(1e-5);
+  expect(maxAbsDiff(initial, arrays.W1.data)).toBeGreaterThan(1e-4); // the recorded step moved the weights
+  net.dispose();
+});
 
 const small: Architecture = {
   kind: 'Sequential', inputShape: [1, 8, 8], loss: 'softmax-cross-entropy', weightDecayLambda: 0.01,
@@ -92,13 +124,6 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
     const out = execFileSync(PYTHON, ['-c', script], { encoding: 'utf8', cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     return JSON.parse(out.trim().split('\n').at(-1)!);
   }
-  const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    expect(a.length).toBe(b.length);
-    let m = 0;
-    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-    return m;
-  };
-
   test('eval() gives the logits predict() gives on 100 MNIST images (every layer kind, after training)', async () => {
     const net = new Sequential({
       inputShape: [1, 28, 28], seed: 1, weightDecayLambda: 0.001,
@@ -127,11 +152,7 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
   });
 
   test("one SGD step in PyTorch matches scratchnet's, and the file PyTorch writes loads back into scratchnet", async () => {
-    const make = () => new Sequential({
-      inputShape: [1, 28, 28], seed: 3, weightDecayLambda: 0.01,
-      layers: [L.conv2d({ filters: 3, kernelSize: 6, stride: 2 }), L.relu(), L.maxPool2d({ size: 2 }), L.batchNorm(), L.dense({ units: 30 }), L.relu(), L.dense({ units: 10 })],
-    });
-    const net = make();
+    const net = stepNet();
     const file = join(dir, 'step-before.safetensors'), after = join(dir, 'step-after.safetensors');
     await saveModel(net, file);
     const torchLoss = python(exportPytorch(net), `model = m.build_model(${JSON.stringify(file)})\nmodel.train()\n` +
@@ -144,6 +165,10 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
     expect(Math.abs(torchLoss - ourLoss)).toBeLessThanOrEqual(1e-5);
     const loaded = await loadModel(after);
     expect(loaded.architecture).toEqual(net.architecture);
+    if (process.env.SCRATCHNET_RECORD_FIXTURES) {
+      const state = Object.entries({ ...loaded.params, ...loaded.buffers }).map(([k, p]) => [k, { shape: [...p.shape], data: p.data.slice() }]);
+      writeFileSync(FIXTURE, serialize(Object.fromEntries(state), { torchLoss: String(torchLoss), torch: torchVersion! }));
+    }
     let worst = 0;
     for (const [name, p] of [...Object.entries(net.params), ...Object.entries(net.buffers)]) worst = Math.max(worst, maxAbsDiff(loaded.params[name]?.data ?? loaded.buffers[name].data, p.data));
     console.log(`pytorch.test: one SGD step, loss ${ourLoss.toFixed(6)} here / ${torchLoss.toFixed(6)} in torch; max |parameter difference| ${worst.toExponential(2)}`);
@@ -154,8 +179,9 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
     for (const n of [net, loaded, before]) n.dispose();
   });
 
-  test.each(['softmax-cross-entropy', 'mean-squared-error', 'sigmoid-cross-entropy'] as const)('loss(): %s as the network computes it, weight decay included', async (lossName) => {
-    const net = new Sequential({ inputShape: [1, 28, 28], seed: 5, loss: lossName, weightDecayLambda: 0.05, layers: [L.dense({ units: 32 }), L.relu(), L.dense({ units: 10 })] });
+  test.each(['softmax-cross-entropy', 'mean-squared-error', 'sigmoid-cross-entropy'] as const)('loss(): %s as the network computes it, weight decay and L1 included', async (lossName) => {
+    const net = new Sequential({ inputShape: [1, 28, 28], seed: 5, loss: lossName, weightDecayLambda: 0.05, l1Lambda: 0.01,
+      layers: [L.dense({ units: 32 }), L.relu(), L.dense({ units: 10 })] });
     const file = join(dir, `${lossName}.safetensors`);
     await saveModel(net, file);
     const target = lossName === 'sigmoid-cross-entropy' ? "batch['t1']" : 't';

@@ -308,8 +308,8 @@ describe('bad specs are clear errors, before anything is allocated', () => {
   test('targets that do not match the output', () => {
     const net = new Sequential({ inputShape: [4], layers: [L.dense({ units: 3 })] });
     const x = randn([2, 4]);
-    expect(() => net.loss(x, tensor([0, 3]))).toThrow(/^Sequential\.loss: labels must be integers in \[0, 3\), got 3 at index 1$/);
-    expect(() => net.loss(x, tensor([0, 1, 0, 0, 1, 0, 0, 1], [2, 4]))).toThrow(/^Sequential\.loss: one-hot t must have 3 columns/);
+    expect(() => net.loss(x, tensor([0, 3]))).toThrow(/^Sequential\.loss: softmax-cross-entropy needs class labels \(N\) in \[0, 3\) or one-hot rows \(N, 3\); got \(N\) with 3 at index 1$/);
+    expect(() => net.loss(x, tensor([0, 1, 0, 0, 1, 0, 0, 1], [2, 4]))).toThrow(/^Sequential\.loss: softmax-cross-entropy needs .*; got \(N, 4\)$/);
     net.dispose();
   });
 });

@@ -232,7 +232,7 @@ test('bad data and bad companions fail at construction, before any parameter cha
   const before = state(net);
   const labels = Array.from(t.data);
   labels[5] = 3;
-  expect(() => new Trainer(net, x, tensor(labels), xTest, tTest)).toThrow('Trainer: tTrain: labels must be integers in [0, 3), got 3 at index 5');
+  expect(() => new Trainer(net, x, tensor(labels), xTest, tTest)).toThrow('Trainer: tTrain: softmax-cross-entropy needs class labels (N) in [0, 3) or one-hot rows (N, 3); got (N) with 3 at index 5');
   const pixels = Array.from(xTest.data);
   pixels[41] = NaN;
   expect(() => new Trainer(net, x, t, tensor(pixels, xTest.shape), tTest)).toThrow('Trainer: xTest: x must be finite, got NaN at flat index 41 (sample 10)');
@@ -243,7 +243,7 @@ test('bad data and bad companions fail at construction, before any parameter cha
     .toThrow('Trainer: validation.x and validation.t must hold the same number N >= 1 of samples, got validation.x (30, 4) and validation.t (20,)');
   const oneHot = tensor(Array.from({ length: 90 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [30, 3]);
   expect(() => new Trainer(net, x, t, xTest, tTest, { validation: { x: x5, t: oneHot } }))
-    .toThrow('Trainer: validation.t has labels of shape (3,) per sample but tTrain has ()');
+    .toThrow('Trainer: validation.t has targets of shape (3,) per sample but tTrain has ()');
   expect(() => new Trainer(net, x, t, xTest, tTest, { validation: { x: x5, t: rows(t, 0, 30) }, validationSplit: 0.1 }))
     .toThrow('Trainer: give validation or validationSplit, not both');
   expect(() => new Trainer(net, x, t, xTest, tTest, { earlyStopping: { patience: 2 } }))

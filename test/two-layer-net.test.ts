@@ -71,14 +71,14 @@ describe('bad input is a clear error that changes nothing', () => {
 
   test('x and t with different batch sizes', () => {
     const before = net.params.W1.toArray();
-    expect(() => net.gradient(x, tensor([0, 1, 2]))).toThrow('TwoLayerNet.gradient: x has 2 samples but t has 3 labels');
-    expect(() => net.accuracy(x, tensor([0]))).toThrow('TwoLayerNet.accuracy: x has 2 samples but t has 1 labels');
+    expect(() => net.gradient(x, tensor([0, 1, 2]))).toThrow('TwoLayerNet.gradient: softmax-cross-entropy needs class labels (N) in [0, 3) or one-hot rows (N, 3); got (3) for the 2 samples of x');
+    expect(() => net.accuracy(x, tensor([0]))).toThrow('TwoLayerNet.accuracy: softmax-cross-entropy needs class labels (N) in [0, 3) or one-hot rows (N, 3); got (1) for the 2 samples of x');
     expect(net.params.W1.toArray()).toEqual(before);
   });
 
   test('labels outside [0, C)', () => {
-    expect(() => net.loss(x, tensor([0, 3]))).toThrow('TwoLayerNet.loss: labels must be integers in [0, 3), got 3 at index 1');
-    expect(() => net.loss(x, tensor([-1, 0]))).toThrow(/got -1 at index 0/);
+    expect(() => net.loss(x, tensor([0, 3]))).toThrow('TwoLayerNet.loss: softmax-cross-entropy needs class labels (N) in [0, 3) or one-hot rows (N, 3); got (N) with 3 at index 1');
+    expect(() => net.loss(x, tensor([-1, 0]))).toThrow(/got \(N\) with -1 at index 0/);
   });
 
   test('the wrong feature count for W1', () => {

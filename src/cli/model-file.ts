@@ -3,6 +3,7 @@
 import { deserializeModel, saveModel } from '../io/model.js';
 import { deserialize } from '../io/safetensors.js';
 import type { Sequential } from '../networks/sequential.js';
+import { networkFromParams } from './params-file.js';
 import { readInput } from './read-input.js';
 import { FileFormatError } from '../errors.js';
 
@@ -27,6 +28,7 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
     throw new FileFormatError(`${path} is not a scratchnet model (${(e as Error).message.replace(`${path}: `, '')})`);
   }
   if (metadata.format !== 'scratchnet') throw new FileFormatError(`${path} is not a scratchnet model (a safetensors file written by something else)`);
+  if (!Object.hasOwn(metadata, 'architecture')) return networkFromParams(path, bytes);
   const network = deserializeModel(bytes, path);
   return { model: metadata.model ?? network.architecture.kind, network };
 }

@@ -67,10 +67,11 @@ async function train(o: TrainOptions): Promise<void> {
   console.log(`${o.model}: ${epochs} epoch${epochs === 1 ? '' : 's'} on ${o.trainSize} images, ${optimizer} lr ${lr}, batch ${o.batch}, seed ${o.seed}`);
   const trainer = new Trainer(network, xTrain, tTrain, xTest, tTest, {
     epochs, miniBatchSize: o.batch, optimizer, optimizerParam: { lr }, evaluateSampleNumPerEpoch: model.evalSamples, seed: o.seed + 1,
+    evaluateAt: 'epoch-end', // the accuracies of each epoch's trained network, the last one's included
   });
   const start = performance.now();
   const result = await trainer.train();
-  const { testAcc } = result;
+  const testAcc = result.testAcc!; // a classifier's, with test data
   const seconds = (performance.now() - start) / 1000;
   await saveModelFile(file, network, o.model, {
     training: JSON.stringify({ epochs, optimizer, lr, batch: o.batch, seed: o.seed, trainSize: o.trainSize, testSize: o.testSize, testAcc }),

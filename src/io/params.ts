@@ -9,6 +9,8 @@ import { nodeModules, writeFileAtomic } from './atomic-file.js';
 import { deserialize, serialize, type NamedArray } from './safetensors.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { StatefulOptimizer, type OptimizerCheckpoint } from '../optimizers/stateful.js';
+import { options as checkOptions } from '../options.js';
+import { describe } from '../shape.js';
 import { FileFormatError, ValueError } from '../errors.js';
 
 /** Everything a network needs to compute the same outputs again, by name. */
@@ -27,6 +29,7 @@ function networkName(network: Network): string {
  *  metadata (an epoch count, a note) stored beside it. Refuses a state holding NaN or Infinity
  *  (a diverged network), which would load as a network that predicts NaN. */
 export function serializeParams(network: Network, metadata: Record<string, string> = {}, optimizer?: Optimizer): Uint8Array {
+  checkMetadata('serializeParams', metadata);
   return serializeState('serializeParams', network, metadata, optimizer);
 }
 
@@ -56,6 +59,21 @@ function serializeState(caller: string, network: Network, metadata: Record<strin
   return serialize(arrays, { ...metadata, ...extra, format: 'scratchnet', network: networkName(network) });
 }
 
+// Metadata is a record of strings; an optimizer in its place (serializeParams(net, optimizer))
+// would otherwise be saved as its fields, and its state not at all.
+function checkMetadata(caller: string, metadata: unknown): void {
+  if (isOptimizer(metadata)) {
+    throw new ValueError(`${caller}: the metadata argument is a record of strings, got an optimizer (${metadata.constructor.name}); ` +
+      'pass it after the metadata: ({}, optimizer)');
+  }
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new ValueError(`${caller}: metadata must be a record of strings, got ${describe(metadata)}`);
+  }
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') throw new ValueError(`${caller}: metadata.${key} must be a string, got ${describe(value)}`);
+  }
+}
+
 function checkpointOf(caller: string, optimizer: Optimizer): OptimizerCheckpoint {
   if (optimizer instanceof StatefulOptimizer) return optimizer.exportState();
   if (optimizer !== null && typeof optimizer === 'object' && typeof optimizer.update === 'function') return { tensors: {}, values: {} };
@@ -75,9 +93,22 @@ function checkFinite(caller: string, name: string, data: Float32Array, why = '')
   }
 }
 
+/** Options of deserializeParams. */
+export interface DeserializeParamsOptions {
+  /** The name errors give the bytes (a file name); default 'deserializeParams'. */
+  source?: string;
+  /** An optimizer to restore the file's optimizer state into (saved by serializeParams or
+   *  saveParams with one): a fresh one, or one used only on this network. */
+  optimizer?: Optimizer;
+}
+
 /** Loads safetensors bytes into the network (and, if given, the optimizer's saved state), all or
- *  nothing; returns the file's metadata. */
-export function deserializeParams(network: Network, bytes: Uint8Array, source = 'deserializeParams', optimizer?: Optimizer): Record<string, string> {
+ *  nothing; returns the file's metadata. Takes `{ source, optimizer }`, or (as before) the source
+ *  and the optimizer as third and fourth arguments. */
+export function deserializeParams(network: Network, bytes: Uint8Array, options?: string | DeserializeParamsOptions,
+                                  optimizer?: Optimizer): Record<string, string> {
+  let source: string;
+  [source, optimizer] = readDeserializeArguments(options, optimizer);
   const state = stateOf(network);
   const decoded = deserialize(bytes, source);
   const metadata = decoded.metadata;
@@ -113,6 +144,30 @@ export function deserializeParams(network: Network, bytes: Uint8Array, source = 
   return metadata;
 }
 
+// deserializeParams' third and fourth arguments, checked: [source, optimizer]. NOTE: an optimizer
+// passed third (by analogy with loadParams(net, path, optimizer)) would otherwise be taken for the
+// source and restore nothing, silently.
+function readDeserializeArguments(options: unknown, optimizer: unknown): [string, Optimizer | undefined] {
+  const caller = 'deserializeParams';
+  if (options === undefined || typeof options === 'string') {
+    if (optimizer !== undefined) checkpointOf(caller, optimizer as Optimizer);
+    return [options ?? caller, optimizer as Optimizer | undefined];
+  }
+  if (isOptimizer(options)) {
+    throw new ValueError(`${caller}: the third argument is an options object { source, optimizer } (or the source's name), got ` +
+      `an optimizer (${options.constructor.name}); pass { optimizer } to restore its state`);
+  }
+  const o = checkOptions(caller, options as DeserializeParamsOptions, ['source', 'optimizer']);
+  if (optimizer !== undefined) throw new ValueError(`${caller}: give the optimizer in the options object, not as a fourth argument too`);
+  if (o.source !== undefined && typeof o.source !== 'string') throw new ValueError(`${caller}: source must be a string, got ${describe(o.source)}`);
+  if (o.optimizer !== undefined) checkpointOf(caller, o.optimizer);
+  return [o.source ?? caller, o.optimizer];
+}
+
+function isOptimizer(value: unknown): value is Optimizer {
+  return value !== null && typeof value === 'object' && typeof (value as Partial<Optimizer>).update === 'function';
+}
+
 // Checks the optimizer entries of a file against the optimizer and the network; returns the
 // function that applies them (run only once everything has been checked).
 function checkOptimizerState(source: string, network: Network, optimizer: Optimizer, arrays: Record<string, NamedArray>,
@@ -123,6 +178,10 @@ function checkOptimizerState(source: string, network: Network, optimizer: Optimi
     throw new FileFormatError(`${source}: the file holds ${metadata.optimizer ? `the state of a ${metadata.optimizer}` : 'no optimizer state'}, not of a ${name}`);
   }
   if (!(optimizer instanceof StatefulOptimizer)) return () => {};
+  if (optimizer.holdsStateOutside(Object.values(network.params))) {
+    throw new ValueError(`${source}: the ${name} holds the state of parameters that are not this network's (it was used on another ` +
+      'network); restore into a fresh optimizer');
+  }
   const slots: Record<string, Float32Array[]> = Object.create(null);
   for (const [key, a] of Object.entries(arrays)) {
     const dot = key.lastIndexOf('.');
@@ -161,6 +220,7 @@ const BROWSER_ALTERNATIVE = 'serializeParams/deserializeParams';
  * processes that died mid-save are cleaned up by the next successful save.
  */
 export async function saveParams(network: Network, path: string, metadata: Record<string, string> = {}, optimizer?: Optimizer): Promise<void> {
+  checkMetadata('saveParams', metadata);
   const bytes = serializeState('saveParams', network, metadata, optimizer);
   await writeFileAtomic('saveParams', BROWSER_ALTERNATIVE, path, bytes);
 }
@@ -168,6 +228,7 @@ export async function saveParams(network: Network, path: string, metadata: Recor
 /** Reads a .safetensors file into the network; on any error the network is left as it was.
  *  Returns the file's metadata. */
 export async function loadParams(network: Network, path: string, optimizer?: Optimizer): Promise<Record<string, string>> {
+  if (optimizer !== undefined) checkpointOf('loadParams', optimizer);
   const { fs } = await nodeModules('loadParams', BROWSER_ALTERNATIVE);
   let bytes: Uint8Array;
   try {

@@ -104,10 +104,12 @@ export class Elu extends Activation {
 }
 
 // The kinds. NOTE: ONNX's LeakyRelu and Elu are ours (Elu(0) = 0 either side), alpha a float as in the kernels.
+/** The spec of an activation without options: relu(), sigmoid(), tanh(). */
 export interface ActivationSpec {
   kind: 'relu' | 'sigmoid' | 'tanh';
 }
 
+/** The spec of leakyRelu({ alpha }) (slope below zero, default 0.01) or elu({ alpha }) (default 1). */
 export interface AlphaSpec {
   kind: 'leakyRelu' | 'elu';
   alpha?: number;

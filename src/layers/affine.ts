@@ -96,6 +96,7 @@ export class Affine implements Layer {
   }
 }
 
+/** The spec of dense({ units, init }). */
 export interface DenseSpec {
   kind: 'dense';
   units: number;

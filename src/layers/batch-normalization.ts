@@ -124,6 +124,7 @@ export class BatchNormalization implements Layer {
   }
 }
 
+/** The spec of batchNorm({ momentum, eps }): the book's batch normalization per feature. */
 export interface BatchNormSpec {
   kind: 'batchNorm';
   momentum?: number;

@@ -196,6 +196,7 @@ export function convBackward(caller: string, conv: Convolution, x: Tensor, dWtBu
   kernels().f32_transpose(dWt.offset, conv.dW.offset, K, FN);
 }
 
+/** The spec of conv2d({ filters, kernelSize, stride, pad, init }). */
 export interface Conv2dSpec {
   kind: 'conv2d';
   filters: number;

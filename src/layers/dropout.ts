@@ -89,6 +89,7 @@ export function checkDropoutRatio(caller: string, dropoutRatio: unknown, name = 
   return dropoutRatio;
 }
 
+/** The spec of dropout({ ratio }). */
 export interface DropoutSpec {
   kind: 'dropout';
   ratio?: number;

@@ -44,6 +44,7 @@ export class Flatten implements Layer {
   }
 }
 
+/** The spec of flatten(). */
 export interface FlattenSpec {
   kind: 'flatten';
 }

@@ -10,9 +10,6 @@ export interface LossLayer {
   forward(x: Tensor, t: Tensor): number;
   /** d(loss)/dx · dout, in the shape of x (owned by the layer). */
   backward(dout?: number): Tensor;
-  /** For losses whose predictions are not the argmax over classes (independent sigmoid units):
-   *  the correct decisions among the scores (N, C) for targets t, and how many there were. */
-  countCorrect?(scores: Tensor, t: Tensor): { correct: number; total: number };
   dispose(): void;
 }
 

@@ -69,6 +69,7 @@ export class Maxout implements Layer {
   }
 }
 
+/** The spec of maxout({ pieces }). */
 export interface MaxoutSpec {
   kind: 'maxout';
   /** k: the size of each group of consecutive channels (features of a vector input). */

@@ -3,25 +3,27 @@
 // (The book's mean_squared_error function does not divide by N; this layer does, as
 // SoftmaxWithLoss does, so both losses scale the same with the batch size.)
 import { kernels } from '../backend/runtime.js';
-import { checkLabels, type LabelForm } from '../labels.js';
+import { checkLabels } from '../labels.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import { checkTargets, type TargetForm } from './targets.js';
 import { backwardState, type LossLayer } from './loss.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError } from '../errors.js';
 
 /** Loss layer: identity output with the mean squared error 0.5·Σ(y − t)², summed over each
  *  sample's outputs and averaged over the batch (Sequential's loss 'mean-squared-error'). */
 export class MeanSquaredError implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  #state: { y: Tensor; t: Tensor; form: LabelForm } | undefined;
+  #state: { y: Tensor; t: Tensor; form: TargetForm } | undefined;
   /** The mean loss of the last forward. */
   loss = NaN;
 
-  /** Targets are (N, C) reals or integer labels (N) standing for one-hot rows. */
+  /** Targets are reals shaped like the output (N, C), or (N) when C = 1; with C > 1, integer
+   *  labels (N) stand for one-hot rows. */
   checkTargets(caller: string, t: unknown, n: number, outputs: number): void {
-    targetForm(caller, t, n, outputs);
+    checkTargets(caller, 'mean-squared-error', t, n, outputs);
   }
 
   /** The outputs x (N, C) as they are (identity) and the mean loss against t: (N, C) real
@@ -32,7 +34,7 @@ export class MeanSquaredError implements LossLayer {
       throw new ShapeError(`MeanSquaredError.forward: x must be (N, C) outputs with N, C >= 1, got ${formatShape(x.shape)}`);
     }
     const [n, outputs] = x.shape;
-    const form = targetForm('MeanSquaredError.forward', t, n, outputs);
+    const form = checkTargets('MeanSquaredError.forward', 'mean-squared-error', t, n, outputs);
     const y = this.#y.get(x.shape, x, t);
     const k = kernels();
     k.f32_copy(x.offset, y.offset, x.size);
@@ -69,18 +71,4 @@ export class MeanSquaredError implements LossLayer {
     this.#dx.dispose();
     this.#state = undefined;
   }
-}
-
-function targetForm(caller: string, t: unknown, n: number, outputs: number): LabelForm {
-  const targets = checkTensor(`${caller}: t`, t);
-  if (targets.shape.length === 2 && (targets.shape[0] !== n || targets.shape[1] !== outputs)) {
-    throw new ShapeError(`${caller}: t must be (${n}, ${outputs}) targets like x, or (${n}) labels, got ${formatShape(targets.shape)}`);
-  }
-  if (targets.shape.length !== 2) return checkLabels(caller, targets, n, outputs);
-  // (N, C) targets are any finite values (a regression's), not only one-hot rows
-  const data = targets.data;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new ValueError(`${caller}: t must be finite, got ${data[i]} at flat index ${i}`);
-  }
-  return 'onehot';
 }

@@ -134,6 +134,7 @@ export class AvgPooling extends Pool2d {
   }
 }
 
+/** The spec of maxPool2d({ size, stride, pad }) and avgPool2d(...). */
 export interface PoolSpec {
   kind: 'maxPool2d' | 'avgPool2d';
   /** The window: a number or [h, w]. */

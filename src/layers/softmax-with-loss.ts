@@ -1,9 +1,10 @@
 // Softmax followed by the cross-entropy loss, as one layer: its backward is simply (y - t) / N.
 import { kernels } from '../backend/runtime.js';
-import { checkLabels, type LabelForm } from '../labels.js';
+import { checkLabels } from '../labels.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { LayerBuffer } from './buffer.js';
+import { checkTargets, type TargetForm } from './targets.js';
 import { backwardState, type LossLayer } from './loss.js';
 import { ShapeError } from '../errors.js';
 
@@ -15,13 +16,13 @@ import { ShapeError } from '../errors.js';
 export class SoftmaxWithLoss implements LossLayer {
   readonly #y = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  #state: { y: Tensor; t: Tensor; form: LabelForm } | undefined;
+  #state: { y: Tensor; t: Tensor; form: TargetForm } | undefined;
   /** The mean loss of the last forward. */
   loss = NaN;
 
   /** Targets are class indices (N) or one-hot rows (N, C). */
   checkTargets(caller: string, t: unknown, n: number, classes: number): void {
-    checkLabels(caller, t, n, classes);
+    checkTargets(caller, 'softmax-cross-entropy', t, n, classes);
   }
 
   /** Softmax of the scores x (N, C) and the mean cross-entropy against t. */
@@ -31,7 +32,7 @@ export class SoftmaxWithLoss implements LossLayer {
       throw new ShapeError(`SoftmaxWithLoss.forward: x must be (N, C) scores with N, C >= 1, got ${formatShape(x.shape)}`);
     }
     const [n, classes] = x.shape;
-    const form = checkLabels('SoftmaxWithLoss.forward', t, n, classes);
+    const form = checkTargets('SoftmaxWithLoss.forward', 'softmax-cross-entropy', t, n, classes);
     const y = this.#y.get(x.shape, x, t);
     const k = kernels();
     k.f32_softmax_fwd(x.offset, y.offset, n, classes);

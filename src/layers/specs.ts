@@ -10,7 +10,9 @@ import type { FlattenSpec } from './flatten.js';
 import type { MaxoutSpec } from './maxout.js';
 import type { PoolSpec } from './pooling.js';
 
-type Options<S> = Omit<S, 'kind'>;
+/** A layer's options: its spec without the `kind` (which the factory sets). */
+export type Options<S> = Omit<S, 'kind'>;
+export type { ActivationSpec, AlphaSpec, BatchNormSpec, Conv2dSpec, DenseSpec, DropoutSpec, FlattenSpec, MaxoutSpec, PoolSpec };
 
 /** A fully connected layer of `units` outputs (an Affine with W (in, units)); `init` defaults to 'he'. */
 export const dense = (o: Options<DenseSpec>): DenseSpec => ({ kind: 'dense', ...o });

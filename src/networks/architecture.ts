@@ -50,10 +50,20 @@ export interface Plan {
 
 const KEYS = ['inputShape', 'layers', 'loss', 'weightDecayLambda', 'l1Lambda', 'seed'] as const;
 
+// What Keras and PyTorch users type for these options.
+const L2 = 'weightDecayLambda (the L2 penalty 0.5·λ·ΣW²)', L1 = 'l1Lambda (the penalty λ·Σ|W|)';
+const HINTS: Record<string, string> = {
+  input_shape: 'inputShape', inputDim: 'inputShape', inputSize: 'inputShape: [inputSize]',
+  weight_decay: L2, l2: L2, kernel_regularizer: `${L2} or ${L1}`, l1: L1, l1_lambda: L1,
+  criterion: "loss: 'softmax-cross-entropy' | 'mean-squared-error' | 'sigmoid-cross-entropy'",
+  lossFunction: "loss: 'softmax-cross-entropy' | 'mean-squared-error' | 'sigmoid-cross-entropy'",
+  optimizer: 'an option of fit() and the Trainer, not of the network',
+};
+
 /** Checks every option and layer of a Sequential; allocates nothing. */
 export function plan(caller: string, o: SequentialOptions): Plan {
   if (o === null || typeof o !== 'object') throw new ValueError(`${caller}: expected an options object { ${KEYS.join(', ')} }, got ${describe(o)}`);
-  const { inputShape, layers, loss = 'softmax-cross-entropy', weightDecayLambda = 0, l1Lambda = 0, seed } = options(caller, o, KEYS);
+  const { inputShape, layers, loss = 'softmax-cross-entropy', weightDecayLambda = 0, l1Lambda = 0, seed } = options(caller, o, KEYS, HINTS);
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
     throw new ValueError(`${caller}: inputShape must be one sample's shape, a non-empty array of positive integers, got ${Array.isArray(inputShape) ? JSON.stringify(inputShape) : describe(inputShape)}`);
   }

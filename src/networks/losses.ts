@@ -4,9 +4,7 @@ import { MeanSquaredError } from '../layers/mean-squared-error.js';
 import { SigmoidWithLoss } from '../layers/sigmoid-with-loss.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 
-/** The loss a Sequential ends in: softmax with cross-entropy (classes), mean squared error
- *  (regression), or sigmoid with binary cross-entropy (two classes or multi-label). */
-export type LossName = 'softmax-cross-entropy' | 'mean-squared-error' | 'sigmoid-cross-entropy';
+export type { LossName } from '../layers/targets.js';
 
 const LOSSES = new Map<string, () => LossLayer>([
   ['softmax-cross-entropy', () => new SoftmaxWithLoss()],

@@ -2,11 +2,12 @@
 // top, predict/loss/accuracy, and gradient() as one backward sweep in reverse.
 import { kernels } from '../backend/runtime.js';
 import { numericalGradient } from '../gradient.js';
-import { checkLabels, labelIndices } from '../labels.js';
-import { LayerBuffer } from '../layers/buffer.js';
 import type { Layer } from '../layers/layer.js';
 import type { LossLayer } from '../layers/loss.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
+import { checkTargets, type LossName } from '../layers/targets.js';
+import { tally, toProbabilities, type Evaluation, type Tally } from './evaluation.js';
+import { checkFinite } from './check-finite.js';
 import { executionOrder } from './execution-order.js';
 import { createRng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
@@ -41,6 +42,15 @@ export interface Network {
   numericalGradient(x: Tensor, t: Tensor, h?: number): Record<string, Tensor>;
   /** The loss of the last loss() or gradient() call. */
   readonly lastLoss: number;
+  /** One sample's output shape, e.g. [10], where the network knows it (from its plan). */
+  readonly outputShape?: readonly number[];
+  /** The loss it ends in, which says what targets it takes (see checkTargets). */
+  readonly lossName?: LossName;
+  /** The mean loss and, by the loss, the accuracy or the mean absolute error, over all of x
+   *  (batched inside). */
+  evaluate?(x: Tensor, t: Tensor): Evaluation;
+  /** The probabilities the scores stand for (softmax or sigmoid), shape (N, k). */
+  probabilities?(x: Tensor): Tensor;
   /** Restarts the random streams of the network's stochastic layers (dropout masks) from one
    *  seed; the Trainer calls it with its `seed`, so a run is reproducible from its options. */
   reseed?(seed: number): void;
@@ -54,6 +64,8 @@ interface Binding {
   local: string; // the layer's own name for it: W, b, gamma, ...
 }
 
+export { checkFinite } from './check-finite.js';
+
 export abstract class LayerNet implements Network {
   readonly params: Record<string, Tensor> = {};
   readonly buffers: Record<string, Tensor> = {};
@@ -61,13 +73,18 @@ export abstract class LayerNet implements Network {
   #order: Layer[] = []; // the layers as they run (execution-order.ts)
   readonly #bindings: Binding[] = [];
   readonly #grads: Record<string, Tensor> = {};
-  readonly #predicted = new LayerBuffer();
   #lastLoss = NaN;
   #disposed = false;
 
-  /** `inputShape` is one sample's shape: [784] or [1, 28, 28]. */
+  /** `inputShape` is one sample's shape: [784] or [1, 28, 28]; `classes` the output's width. */
   protected constructor(private readonly name: string, readonly inputShape: Shape, readonly classes: number,
-                        protected readonly lastLayer: LossLayer = new SoftmaxWithLoss()) {}
+                        protected readonly lastLayer: LossLayer = new SoftmaxWithLoss(),
+                        readonly lossName: LossName = 'softmax-cross-entropy') {}
+
+  /** One sample's output shape: [classes] (the width of the last layer). */
+  get outputShape(): readonly number[] {
+    return [this.classes];
+  }
 
   /** Appends a layer; `names` maps its parameters to the network's names ({ W: 'W1', b: 'b1' }),
    *  `bufferNames` its buffers ({ runningMean: 'runningMean1' }). */
@@ -123,36 +140,76 @@ export abstract class LayerNet implements Network {
     return this.#lastLoss;
   }
 
-  /** Fraction of samples whose highest score is their label (in chunks, as predict); for
-   *  independent sigmoid units, the fraction of correct unit decisions. */
+  /** The fraction of samples whose highest score is their label (softmax-cross-entropy), or
+   *  of units whose decision at ½ is right (sigmoid-cross-entropy); in chunks, as predict. A
+   *  mean-squared-error network has no accuracy: evaluate() gives its mean absolute error. */
   accuracy(x: Tensor, t: Tensor): number {
     const caller = `${this.name}.accuracy`;
-    const n = this.#checkInput(caller, x, false);
-    if (this.lastLayer.countCorrect) {
-      this.lastLayer.checkTargets(caller, t, n, this.classes);
-      const scores = this.predict(x);
-      try {
-        const { correct, total } = this.lastLayer.countCorrect(scores, t);
-        return correct / total;
-      } finally {
-        scores.dispose();
-      }
+    if (this.lossName === 'mean-squared-error') {
+      throw new ValueError(`${caller}: a mean-squared-error network's outputs are values, not classes, so it has no accuracy; ` +
+        'use evaluate(x, t) for its loss and meanAbsoluteError');
     }
-    const labels = labelIndices(t, checkLabels(caller, t, n, this.classes));
-    const size = this.#evalChunk(caller);
-    const predicted = this.#predicted.get([n]);
-    const k = kernels();
-    this.#chunks(x, size, (chunk, start) => {
-      const y = this.scores(chunk, false);
-      k.f32_argmax_rows(y.offset, predicted.offset + start * 4, chunk.shape[0], this.classes);
-    });
-    const p = predicted.data;
-    let correct = 0;
-    for (let i = 0; i < n; i++) if (p[i] === labels[i]) correct++;
-    return correct / n;
+    return this.#measure(caller, x, t, false).metric;
   }
 
-  /** Samples per forward pass in predict() and accuracy(): the usual training batch, so the
+  /**
+   * The mean loss as loss() computes it (regularization included) and, by the loss, the accuracy
+   * (`{ loss, accuracy }`) or the mean absolute error over all N·k outputs (`{ loss,
+   * meanAbsoluteError }`, mean-squared-error), over all of x in chunks of evalBatchSize samples.
+   */
+  evaluate(x: Tensor, t: Tensor): Evaluation {
+    const { loss, metric } = this.#measure(`${this.name}.evaluate`, x, t, true);
+    return this.lossName === 'mean-squared-error' ? { loss, meanAbsoluteError: metric } : { loss, accuracy: metric };
+  }
+
+  // One evaluation-mode pass over x in chunks: the mean loss (when asked) and the tally's mean.
+  #measure(caller: string, x: Tensor, t: Tensor, withLoss: boolean): { loss: number; metric: number } {
+    const n = this.#checkInput(caller, x, false);
+    const form = checkTargets(caller, this.lossName, t, n, this.classes);
+    const size = this.#evalChunk(caller);
+    const total: Tally = { sum: 0, count: 0 };
+    let lossSum = 0;
+    this.#chunks(x, size, (chunk, start) => {
+      const count = chunk.shape[0];
+      const targets = rowsView(t, start, count);
+      try {
+        const y = this.scores(chunk, false);
+        // NOTE: the loss layer keeps y for a backward that will not come; it only reads it
+        if (withLoss) lossSum += this.lastLayer.forward(y, targets) * count;
+        const { sum, count: seen } = tally(this.lossName, y, targets, form, 0);
+        total.sum += sum;
+        total.count += seen;
+      } finally {
+        targets.dispose();
+      }
+    });
+    return { loss: withLoss ? lossSum / n + this.penalty() : NaN, metric: total.sum / total.count };
+  }
+
+  /** The probabilities the scores stand for, (N, k), as a new tensor: softmax over each row
+   *  (softmax-cross-entropy) or σ of each unit (sigmoid-cross-entropy). */
+  probabilities(x: Tensor): Tensor {
+    if (this.lossName === 'mean-squared-error') {
+      throw new ValueError(`${this.name}.probabilities: a mean-squared-error network's outputs are values, not probabilities; ` +
+        'predict(x) gives them');
+    }
+    const scores = this.predict(x);
+    toProbabilities(this.lossName, scores);
+    return scores;
+  }
+
+  /** The correct decisions (or, for mean-squared-error, the sum of absolute errors) of the last
+   *  gradient() call's batch against its targets t, from the outputs it computed: what training
+   *  measures "as trained", without another forward pass. Undefined before any gradient(). */
+  batchTally(t: Tensor): Tally | undefined {
+    const y = (this.lastLayer as { y?: Tensor }).y;
+    if (!y || y.disposed || t.shape[0] !== y.shape[0]) return undefined;
+    const form = checkTargets(`${this.name}.batchTally`, this.lossName, t, y.shape[0], this.classes);
+    // the loss layer's y: softmax or sigmoid probabilities, or the outputs themselves
+    return tally(this.lossName, y, t, form, 0.5);
+  }
+
+  /** Samples per forward pass in predict(), accuracy() and evaluate(): the usual training batch, so the
    *  layers reuse the buffers training already sized (a convolution over 10 000 images at once
    *  would need gigabytes for its im2col matrix). */
   evalBatchSize = 100;
@@ -219,7 +276,6 @@ export abstract class LayerNet implements Network {
     for (const p of Object.values(this.params)) p.dispose();
     for (const b of Object.values(this.buffers)) b.dispose();
     this.lastLayer.dispose();
-    this.#predicted.dispose();
   }
 
   /** Extra loss terms (weight decay); none by default. */
@@ -241,6 +297,11 @@ export abstract class LayerNet implements Network {
   // a boolean train flag, x of the input shape (checkX) and finite (checkFinite).
   #checkInput(caller: string, x: Tensor, train: boolean): number {
     if (this.#disposed) throw new ValueError(`${caller}: the network was disposed`);
+    // NOTE: a tensor the user disposed (net.params.W2.dispose()) would otherwise be reported by the
+    // layer that reads it, not by the call the user made
+    for (const [kind, record] of [['parameter', this.params], ['buffer', this.buffers]] as const) {
+      for (const [name, t] of Object.entries(record)) if (t.disposed) throw new ValueError(`${caller}: ${kind} ${name} was disposed`);
+    }
     if (typeof train !== 'boolean') throw new ValueError(`${caller}: train must be a boolean, got ${describe(train)}`);
     const n = this.checkX(caller, x);
     checkFinite(caller, x, n);
@@ -260,24 +321,5 @@ export abstract class LayerNet implements Network {
         `(${features} features per sample), got ${formatShape(x.shape)}`);
     }
     return n;
-  }
-}
-
-/**
- * Throws unless every value of x (N samples) is finite: NaN or Infinity in the data would
- * otherwise come out as a NaN loss, NaN gradients and NaN parameters after the next update (and
- * NaN batch-norm running statistics already in the forward pass).
- * NOTE: one SIMD pass (f32_all_finite); only bad data pays for the element-by-element scan that
- * finds the culprit. Measured on a batch of 100 MNIST images (78 400 floats): 6 µs, against 18 µs
- * for a sum of squares (one dependent chain of additions) and 75-90 µs for a loop over x.data in
- * JS; a TwoLayerNet 784-50-10 step takes ~450 µs.
- */
-export function checkFinite(caller: string, x: Tensor, n: number): void {
-  if (kernels().f32_all_finite(x.offset, x.size)) return;
-  const data = x.data;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new ValueError(`${caller}: x must be finite, got ${data[i]} at flat index ${i} (sample ${Math.floor(i / (data.length / n))})`);
-    }
   }
 }

@@ -49,7 +49,7 @@ export class Sequential extends LayerNet {
   constructor(options: SequentialOptions, preset?: Preset) {
     const name = preset?.name ?? 'Sequential';
     const p = plan(name, options);
-    super(name, p.inputShape, p.outputs, createLoss(p.loss)!);
+    super(name, p.inputShape, p.outputs, createLoss(p.loss)!, p.loss);
     this.#plan = p;
     this.#preset = preset;
     const rng = createRng(p.seed);

@@ -8,6 +8,7 @@ import { ValueError } from '../errors.js';
 interface Entry {
   name: string; // the parameter's name in the last update, for checkpoints
   slots: Tensor[];
+  step: number; // updates of this parameter so far (PyTorch's state['step'])
 }
 
 export class OptimizerState {
@@ -19,11 +20,29 @@ export class OptimizerState {
   get(name: string, param: Tensor): Tensor[] {
     let entry = this.#entries.get(param);
     if (!entry) {
-      entry = { name, slots: Array.from({ length: this.perParam }, () => zeros(param.shape)) };
+      entry = { name, slots: Array.from({ length: this.perParam }, () => zeros(param.shape)), step: 0 };
       this.#entries.set(param, entry);
     }
     entry.name = name;
     return entry.slots;
+  }
+
+  /** Counts one more update of `param` (whose state get() made); returns its step, from 1. */
+  advance(param: Tensor): number {
+    return ++this.#entries.get(param)!.step;
+  }
+
+  /** Each parameter's step count, by its name (for checkpoints). */
+  steps(): Record<string, number> {
+    this.prune();
+    return Object.fromEntries([...this.#entries.values()].map((e) => [e.name, e.step]));
+  }
+
+  /** True if some live parameter with state is not among `params`. */
+  holdsOutside(params: readonly Tensor[]): boolean {
+    this.prune();
+    const mine = new Set(params);
+    return [...this.#entries.keys()].some((p) => !mine.has(p));
   }
 
   /** Frees the state of parameters that were disposed (a network that is gone). */
@@ -54,9 +73,10 @@ export class OptimizerState {
     return this.perParam;
   }
 
-  /** Replaces the state of `param` with copies of `values` (one per slot, of its size). */
-  set(name: string, param: Tensor, values: Float32Array[]): void {
+  /** Replaces the state of `param` with copies of `values` (one per slot, of its size) and its step count. */
+  set(name: string, param: Tensor, values: Float32Array[], step: number): void {
     this.get(name, param).forEach((t, i) => t.data.set(values[i]));
+    this.#entries.get(param)!.step = step;
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import { options } from '../options.js';
 import { axes, el, frame, legend, numbers, PALETTE, scale, svgDocument, type ChartOptions } from './svg.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** Options of decisionBoundary. */
 export interface DecisionBoundaryOptions extends ChartOptions {
   /** The plane shown: [min, max] on each axis. */
   xRange: [number, number];

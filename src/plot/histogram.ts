@@ -3,6 +3,7 @@ import { options } from '../options.js';
 import { axes, el, extent, frame, legend, numbers, PALETTE, scale, svgDocument, type ChartOptions } from './svg.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** Options of histogram. */
 export interface HistogramOptions extends ChartOptions {
   /** Number of equal bins (default 30). */
   bins?: number;

@@ -10,6 +10,7 @@ export interface ImageBatch {
   shape: readonly number[];
 }
 
+/** Options of imageGrid. */
 export interface ImageGridOptions {
   title?: string;
   /** Images per row (default up to 10). */
@@ -29,6 +30,7 @@ export interface ImageGridOptions {
 
 const KNOWN: (keyof ImageGridOptions)[] = ['title', 'columns', 'scale', 'imageShape', 'normalize', 'invert', 'labels'];
 
+/** A grid of grey-scale images (MNIST digits, convolution filters) as an SVG string. */
 export function imageGrid(images: ImageBatch, opts?: ImageGridOptions): string {
   const o = options('imageGrid', opts, KNOWN);
   const [n, h, w] = geometry(images, o.imageShape);

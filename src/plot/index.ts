@@ -1,3 +1,9 @@
+/**
+ * Charts as SVG strings (anywhere, no DOM), and savePlot to write them as SVG or PNG files in Node.
+ * Nothing here loads the wasm kernels. `import { lineChart, savePlot } from 'scratchnet/plot'`.
+ * @packageDocumentation
+ * @module scratchnet/plot
+ */
 // scratchnet/plot: charts as SVG strings (anywhere, no DOM), and savePlot to write them as SVG or
 // PNG files in Node. Nothing here loads the wasm kernels.
 export { lineChart } from './line-chart.js';

@@ -4,6 +4,7 @@ import { smoothCurve } from './smooth.js';
 import { axes, el, extent, fmt, frame, legend, numbers, PALETTE, scale, svgDocument, type ChartOptions, type ScaleKind } from './svg.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** One line of a lineChart: its values, their x positions, a name for the legend. */
 export interface Series {
   /** The legend's name of the run. */
   name?: string;
@@ -17,6 +18,7 @@ export interface Series {
   markers?: boolean;
 }
 
+/** Options of lineChart. */
 export interface LineChartOptions extends ChartOptions {
   /** Smooth every curve as the book's smooth_curve does (an 11-point Kaiser window). */
   smooth?: boolean;

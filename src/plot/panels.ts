@@ -3,6 +3,7 @@ import { options } from '../options.js';
 import { el, escapeXml, FONT, svgDocument } from './svg.js';
 import { ValueError } from '../errors.js';
 
+/** Options of panels. */
 export interface PanelsOptions {
   /** Charts per row (default: all in one row). */
   columns?: number;

@@ -4,12 +4,14 @@ import { options } from '../options.js';
 import { axes, el, extent, frame, legend, numbers, PALETTE, scale, svgDocument, type ChartOptions, type ScaleKind } from './svg.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** One set of points of a scatter plot, with a name for the legend. */
 export interface PointSet {
   name?: string;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
 }
 
+/** Options of scatter. */
 export interface ScatterOptions extends ChartOptions {
   xScale?: ScaleKind;
   yScale?: ScaleKind;
@@ -19,6 +21,7 @@ export interface ScatterOptions extends ChartOptions {
 
 const KNOWN: (keyof ScatterOptions)[] = ['title', 'xLabel', 'yLabel', 'width', 'height', 'xScale', 'yScale', 'radius'];
 
+/** A scatter plot of one or more point sets, as an SVG string. */
 export function scatter(data: PointSet | PointSet[], opts?: ScatterOptions): string {
   const o = options('scatter', opts, KNOWN);
   const sets = (Array.isArray(data) ? data : [data]).map((s, i) => {

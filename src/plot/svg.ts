@@ -2,6 +2,7 @@
 // ticks, a frame with axes, a title and a legend, and the colours of the runs.
 import { ValueError } from '../errors.js';
 
+/** Options every chart takes: its title, axis labels and size in pixels. */
 export interface ChartOptions {
   title?: string;
   xLabel?: string;

@@ -3,6 +3,7 @@
 import type { Network } from '../networks/network.js';
 import { options } from '../options.js';
 import { describe } from '../shape.js';
+import { EARLY_STOPPING_HINTS, MONITOR_HINTS } from './foreign-names.js';
 import { StateSnapshot } from './snapshot.js';
 import { ValueError } from '../errors.js';
 
@@ -21,9 +22,10 @@ export interface EarlyStoppingOptions {
 export function checkEarlyStopping(value: EarlyStoppingOptions | undefined): Required<EarlyStoppingOptions> | undefined {
   if (value === undefined) return undefined;
   const { monitor = 'valLoss', patience = 3, restoreBest = false } =
-    options('Trainer: earlyStopping', value, ['monitor', 'patience', 'restoreBest']);
+    options('Trainer: earlyStopping', value, ['monitor', 'patience', 'restoreBest'], EARLY_STOPPING_HINTS);
   if (monitor !== 'valLoss' && monitor !== 'valAcc') {
-    throw new ValueError(`Trainer: earlyStopping.monitor must be 'valLoss' or 'valAcc', got ${describe(monitor)}`);
+    const hint = typeof monitor === 'string' && Object.hasOwn(MONITOR_HINTS, monitor) ? ` (scratchnet calls it '${MONITOR_HINTS[monitor]}')` : '';
+    throw new ValueError(`Trainer: earlyStopping.monitor must be 'valLoss' or 'valAcc', got ${describe(monitor)}${hint}`);
   }
   if (!Number.isInteger(patience) || patience < 1) {
     throw new ValueError(`Trainer: earlyStopping.patience must be a positive integer, got ${describe(patience)}`);

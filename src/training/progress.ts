@@ -30,12 +30,15 @@ async function terminalBar(label: string, total: number, fields: string[]): Prom
   // NOTE: a variable module name keeps browser bundlers from pulling a Node-only package in.
   const name = 'cli-progress';
   const { MultiBar, Presets } = (await import(/* @vite-ignore */ name)) as typeof import('cli-progress');
+  // NOTE: cli-progress fills only {word} tokens: a field named 'it/s' is shown under a token 'it_s'
+  const token = (field: string) => field.replace(/\W/g, '_');
+  const tokens = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [token(k), v]));
   const bars = new MultiBar({
-    format: `${label} |{bar}| {value}/{total}${fields.map((f) => ` | ${f} {${f}}`).join('')} | ETA {eta_formatted}`,
+    format: `${label} |{bar}| {value}/{total}${fields.map((f) => ` | ${f} {${token(f)}}`).join('')} | ETA {eta_formatted}`,
     hideCursor: true,
     barsize: 25, // the line is cut at the terminal's width: 25 keeps the ETA on 80 columns
   }, Presets.shades_classic);
-  const bar = bars.create(total, 0, Object.fromEntries(fields.map((f) => [f, '-'])));
+  const bar = bars.create(total, 0, Object.fromEntries(fields.map((f) => [token(f), '-'])));
   // NOTE: cli-progress redraws (and prints logged lines) from a timer, which never fires while a
   // synchronous training loop holds the thread, and stop() drops lines still waiting: so redraw
   // here, at most every REDRAW_MS on updates, at once on log lines and before stopping.
@@ -46,8 +49,8 @@ async function terminalBar(label: string, total: number, fields: string[]): Prom
     bars.update();
   };
   return {
-    update(value, values) {
-      bar.update(value, values);
+    update(value, values = {}) {
+      bar.update(value, tokens(values));
       if (Date.now() - drawn >= REDRAW_MS) redraw();
     },
     log(line) {

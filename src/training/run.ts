@@ -4,6 +4,7 @@
 // first step() called on its own.
 import { MiniBatches, type Sampling } from '../data/batches.js';
 import { kernels } from '../backend/runtime.js';
+import type { Tally } from '../networks/evaluation.js';
 import type { Network } from '../networks/network.js';
 import { createRng } from '../rng.js';
 import { rowsView, type Tensor } from '../tensor.js';
@@ -34,6 +35,8 @@ export class Run {
   /** The first iteration (1-based) whose loss or buffers were not finite, and its loss. */
   diverged: { iteration: number; loss: number } | undefined;
   readonly backup: StateSnapshot | undefined;
+  /** The epoch's correct decisions (or absolute errors) on its batches as trained, and how many. */
+  readonly tally: Tally = { sum: 0, count: 0 };
   readonly #batches: MiniBatches;
   readonly #owned: Tensor[] = [];
   readonly #buffers: [string, Tensor][];
@@ -77,6 +80,13 @@ export class Run {
     const k = kernels();
     for (const [name, b] of this.#buffers) if (!Number.isFinite(k.f32_sum_squares(b.offset, b.size))) return name;
     return undefined;
+  }
+
+  /** Adds a batch's tally to the epoch's. */
+  count(batch: Tally | undefined): void {
+    if (!batch) return;
+    this.tally.sum += batch.sum;
+    this.tally.count += batch.count;
   }
 
   dispose(): void {

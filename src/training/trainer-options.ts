@@ -8,6 +8,7 @@ import { describe } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkEarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import type { LrSchedule } from './schedules.js';
+import { TRAINER_HINTS } from './foreign-names.js';
 import { defaultYieldEvery } from './yield.js';
 import { ValueError } from '../errors.js';
 
@@ -91,31 +92,52 @@ export interface TrainerEvent {
   testAcc?: number;
 }
 
-/** What onEpochEnd receives about the epoch just finished. */
+/** One epoch of training, as onEpochEnd receives it and `history` keeps it. Which fields are
+ *  present depends on the network's loss (accuracies for classifiers, mean absolute errors for
+ *  mean-squared-error), on validation data, and on fit or the Trainer. */
 export interface EpochMetrics {
   /** 1-based. */
   epoch: number;
-  /** Mean training loss of the epoch's iterations. */
+  /** Mean training loss of the epoch's iterations (its mini-batches, as trained). */
   trainLoss: number;
-  /** The epoch's evaluation (at its start or end, see evaluateAt). */
-  trainAcc: number;
-  testAcc: number;
+  /** Classifiers. The Trainer: the epoch's evaluation pass (at its start or end, see evaluateAt);
+   *  fit: the accuracy over the epoch's mini-batches as they were trained (no extra pass). */
+  trainAcc?: number;
+  /** Mean-squared-error networks in fit: the mean absolute error over the epoch's mini-batches
+   *  as trained. */
+  trainMeanAbsoluteError?: number;
+  /** The Trainer's evaluation pass on the test data: accuracy (classifiers), or loss and mean
+   *  absolute error (mean-squared-error). Absent in fit, which has no test data. */
+  testAcc?: number;
+  testLoss?: number;
+  testMeanAbsoluteError?: number;
+  /** With validation data, measured at the end of the epoch. */
   valLoss?: number;
   valAcc?: number;
+  valMeanAbsoluteError?: number;
+  /** The optimizer's lr at the epoch's last update. */
+  lr: number;
 }
 
-/** What train() resolves with: the histories of the run and the final test accuracy. */
+/** What train() and fit() resolve with: the histories of the run and the final test metrics. */
 export interface TrainResult {
+  /** One entry per completed epoch. */
+  history: EpochMetrics[];
   /** The loss of every iteration's mini-batch. */
   trainLossList: number[];
-  /** Train and test accuracy, in [0, 1], at every evaluation (one per epoch, see evaluateAt). */
+  /** Train and test accuracy, in [0, 1], at every evaluation (one per epoch, see evaluateAt);
+   *  the Trainer's, for classifiers (empty otherwise and in fit). */
   trainAccList: number[];
   testAccList: number[];
   /** Present when validating: one entry per completed epoch, measured at its end. */
   valLossList?: number[];
   valAccList?: number[];
-  /** Accuracy on the whole test set after training. */
-  testAcc: number;
+  /** The Trainer: accuracy on the whole test set after training (classifiers; absent in fit). */
+  testAcc?: number;
+  /** The Trainer with a mean-squared-error network: loss and mean absolute error on the whole
+   *  test set after training. */
+  testLoss?: number;
+  testMeanAbsoluteError?: number;
   /** Why training ended before its last epoch, if it did. */
   stopped?: 'aborted' | 'early-stopping';
   /** With earlyStopping: the best epoch (1-based) by the monitored metric. */
@@ -153,59 +175,59 @@ export interface TrainerSettings {
 }
 
 /** Checks every option (unknown keys included) and fills in the defaults; changes nothing. */
-export function readTrainerOptions(value: TrainerOptions | undefined): TrainerSettings {
-  const o = checkKeys('Trainer', value, KNOWN);
+export function readTrainerOptions(value: TrainerOptions | undefined, owner = 'Trainer', fitting = false): TrainerSettings {
+  const o = checkKeys(owner, value, KNOWN, TRAINER_HINTS);
   const { epochs = 20, miniBatchSize = 100, optimizer = 'SGD', optimizerParam = { lr: 0.01 }, evaluateSampleNumPerEpoch } = o;
   const positiveInteger = (name: string, v: unknown) => {
-    if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`Trainer: ${name} must be a positive integer, got ${String(v)}`);
+    if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`${owner}: ${name} must be a positive integer, got ${String(v)}`);
   };
   positiveInteger('epochs', epochs);
   positiveInteger('miniBatchSize', miniBatchSize);
   if (evaluateSampleNumPerEpoch !== undefined) positiveInteger('evaluateSampleNumPerEpoch', evaluateSampleNumPerEpoch);
-  oneOf('evaluateAt', o.evaluateAt, ['epoch-start', 'epoch-end']);
-  oneOf('sampling', o.sampling, ['with-replacement', 'epoch-shuffle']);
-  oneOf('onDivergence', o.onDivergence, ['stop', 'continue']);
-  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new ValueError(`Trainer: verbose must be a boolean, got ${describe(o.verbose)}`);
+  oneOf(owner, 'evaluateAt', o.evaluateAt, ['epoch-start', 'epoch-end']);
+  oneOf(owner, 'sampling', o.sampling, ['with-replacement', 'epoch-shuffle']);
+  oneOf(owner, 'onDivergence', o.onDivergence, ['stop', 'continue']);
+  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') throw new ValueError(`${owner}: verbose must be a boolean, got ${describe(o.verbose)}`);
   for (const name of ['onProgress', 'onEpochEnd', 'lrSchedule'] as const) {
-    if (o[name] !== undefined && typeof o[name] !== 'function') throw new ValueError(`Trainer: ${name} must be a function, got ${describe(o[name])}`);
+    if (o[name] !== undefined && typeof o[name] !== 'function') throw new ValueError(`${owner}: ${name} must be a function, got ${describe(o[name])}`);
   }
-  checkSeed('Trainer', o.seed);
+  checkSeed(owner, o.seed);
   if (typeof optimizer !== 'string') {
     const opt = optimizer as Partial<Optimizer> | null;
     if (opt === null || typeof opt !== 'object' || typeof opt.update !== 'function' || typeof opt.lr !== 'number') {
-      throw new ValueError(`Trainer: optimizer must be a name ('SGD', 'Adam', ...) or an optimizer (an object with update() and a numeric lr), ` +
+      throw new ValueError(`${owner}: optimizer must be a name ('SGD', 'Adam', ...) or an optimizer (an object with update() and a numeric lr), ` +
         `got ${describe(optimizer)}`);
     }
   }
-  if (o.validation !== undefined) checkKeys('Trainer: validation', o.validation, ['x', 't']);
+  if (o.validation !== undefined) checkKeys(`${owner}: validation`, o.validation, ['x', 't']);
   if (o.validation !== undefined && o.validationSplit !== undefined) {
-    throw new ValueError('Trainer: give validation or validationSplit, not both');
+    throw new ValueError(`${owner}: give validation or validationSplit, not both`);
   }
   const earlyStopping = checkEarlyStopping(o.earlyStopping);
   if (earlyStopping && o.validation === undefined && o.validationSplit === undefined) {
-    throw new ValueError('Trainer: earlyStopping watches validation metrics: give validation: { x, t } or validationSplit too');
+    throw new ValueError(`${owner}: earlyStopping watches validation metrics: give validation: { x, t } or validationSplit too`);
   }
   const signal = o.signal;
   if (signal !== undefined) {
     if (signal === null || typeof signal !== 'object' || typeof (signal as Partial<AbortSignal>).aborted !== 'boolean') {
-      throw new ValueError(`Trainer: signal must be an AbortSignal, got ${describe(signal)}`);
+      throw new ValueError(`${owner}: signal must be an AbortSignal, got ${describe(signal)}`);
     }
-    if (signal.aborted) throw new ValueError('Trainer: the signal is already aborted; pass a fresh AbortController\'s signal');
+    if (signal.aborted) throw new ValueError(`${owner}: the signal is already aborted; pass a fresh AbortController's signal`);
   }
   const yieldEvery = o.yieldEvery ?? defaultYieldEvery(signal !== undefined);
   if (typeof yieldEvery !== 'number' || !(yieldEvery >= 0) || yieldEvery === Infinity) {
-    throw new ValueError(`Trainer: yieldEvery must be a number of milliseconds >= 0 (0: never), got ${describe(yieldEvery)}`);
+    throw new ValueError(`${owner}: yieldEvery must be a number of milliseconds >= 0 (0: never), got ${describe(yieldEvery)}`);
   }
   return {
-    epochs, miniBatchSize, optimizer, optimizerParam, evaluateSampleNumPerEpoch, evaluateAt: o.evaluateAt ?? 'epoch-start',
+    epochs, miniBatchSize, optimizer, optimizerParam, evaluateSampleNumPerEpoch, evaluateAt: o.evaluateAt ?? (fitting ? 'epoch-end' : 'epoch-start'),
     verbose: o.verbose ?? true, onProgress: o.onProgress, onEpochEnd: o.onEpochEnd, lrSchedule: o.lrSchedule, seed: o.seed,
-    sampling: o.sampling ?? 'with-replacement', validation: o.validation, validationSplit: o.validationSplit, earlyStopping,
+    sampling: o.sampling ?? (fitting ? 'epoch-shuffle' : 'with-replacement'), validation: o.validation, validationSplit: o.validationSplit, earlyStopping,
     signal, yieldEvery, onDivergence: o.onDivergence ?? 'stop',
   };
 }
 
-function oneOf(name: string, value: unknown, allowed: string[]): void {
+function oneOf(owner: string, name: string, value: unknown, allowed: string[]): void {
   if (value !== undefined && !allowed.includes(value as string)) {
-    throw new ValueError(`Trainer: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(value)}`);
+    throw new ValueError(`${owner}: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(value)}`);
   }
 }

@@ -7,35 +7,30 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { createOptimizer } from '../optimizers/registry.js';
 import { describe } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { accuracyOn, checkDataSet, checkSameKind, meanLoss, validationCount } from './data-set.js';
+import type { Evaluation, Tally } from '../networks/evaluation.js';
+import { accuracyOn, checkDataSet, checkSameKind, evaluateOn, validationCount } from './data-set.js';
 import { EarlyStopping } from './early-stopping.js';
 import { createProgress, type Progress } from './progress.js';
+import { divergenceMessage, TrainingDivergedError } from './divergence.js';
 import { Run } from './run.js';
 import { readTrainerOptions, type EpochMetrics, type TrainerEvent, type TrainerOptions, type TrainerSettings, type TrainResult } from './trainer-options.js';
 import { Pacer } from './yield.js';
-import { ScratchnetError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 
 export type { EpochMetrics, TrainerEvent, TrainerOptions, TrainResult } from './trainer-options.js';
+export { TrainingDivergedError } from './divergence.js';
 
-/**
- * train() rejects with this (code `'ERR_TRAINING_DIVERGED'`) when training diverges (the loss or a buffer becomes NaN or
- * infinite) and onDivergence is 'stop'. The network holds the parameters (and batch-norm
- * statistics) the last healthy iteration started from. NOTE: the optimizer's own state (momentum, Adam's moments) is not rolled back:
- * to resume, make a new optimizer with a lower lr.
- */
-export class TrainingDivergedError extends ScratchnetError {
-  override readonly name = 'TrainingDivergedError';
 
-  constructor(message: string,
-              /** The iteration (1-based) that diverged. */
-              readonly iteration: number,
-              /** Its loss: NaN or ±Infinity, or finite if a buffer overflowed first. */
-              readonly loss: number,
-              /** The lr of the update that produced the diverged parameters (NaN at iteration 1). */
-              readonly lr: number,
-              /** What train() had gathered so far, with `diverged` set. */
-              readonly result: TrainResult) {
-    super(message, 'ERR_TRAINING_DIVERGED');
+// Set while fit() builds its Trainer: one without test data (see createFitTrainer).
+let fitting = false;
+
+/** The Trainer fit() runs: x and t to train on, no test data, fit's defaults and names in errors. */
+export function createFitTrainer(network: Network, x: Tensor, t: Tensor, options: TrainerOptions): Trainer {
+  fitting = true;
+  try {
+    return new Trainer(network, x, t, undefined as never, undefined as never, options);
+  } finally {
+    fitting = false;
   }
 }
 
@@ -53,23 +48,35 @@ export class Trainer {
   readonly maxIter: number;
   readonly #settings: TrainerSettings;
   readonly #trainSize: number; // samples trained on: xTrain's, less those validationSplit sets aside
+  readonly #fitting: boolean; // made by fit(): no test data, the batches' scores as trained
+  readonly #name: string; // the caller errors and log lines name: 'Trainer' or 'fit'
+  readonly #classifier: boolean; // a network with accuracies (not mean-squared-error)
   #run: Run | undefined; // the run of iterations under way (train(), or step() on its own)
   #progress: Progress | undefined; // train()'s display, while it runs
+  #testEvaluation: Evaluation | undefined; // a regression's last evaluation pass on the test data
 
   /** Checks the options and the whole data set (every value finite, every label valid) before
    *  anything changes. */
   constructor(private readonly network: Network, private readonly xTrain: Tensor, private readonly tTrain: Tensor,
               private readonly xTest: Tensor, private readonly tTest: Tensor, options: TrainerOptions = {}) {
-    checkNetwork(network);
-    const s = readTrainerOptions(options);
-    checkDataSet(network, ['xTrain', 'tTrain'], xTrain, tTrain);
-    checkDataSet(network, ['xTest', 'tTest'], xTest, tTest);
+    this.#fitting = fitting;
+    const name = this.#name = fitting ? 'fit' : 'Trainer';
+    checkNetwork(name, network);
+    const s = readTrainerOptions(options, name, fitting);
+    const names = fitting ? ['x', 't'] as const : ['xTrain', 'tTrain'] as const;
+    checkDataSet(name, network, [...names], xTrain, tTrain);
+    if (!fitting) checkDataSet(name, network, ['xTest', 'tTest'], xTest, tTest);
     if (s.validation) {
-      checkDataSet(network, ['validation.x', 'validation.t'], s.validation.x, s.validation.t);
-      checkSameKind(s.validation.x, s.validation.t, xTrain, tTrain);
+      checkDataSet(name, network, ['validation.x', 'validation.t'], s.validation.x, s.validation.t);
+      checkSameKind(name, s.validation.x, s.validation.t, xTrain, tTrain, names);
+    }
+    this.#classifier = network.lossName !== 'mean-squared-error';
+    if (!this.#classifier && s.earlyStopping?.monitor === 'valAcc') {
+      throw new ValueError(`${name}: earlyStopping.monitor 'valAcc' needs accuracies, and a mean-squared-error network has none; ` +
+        "monitor 'valLoss'");
     }
     const n = xTrain.shape[0];
-    this.#trainSize = s.validationSplit === undefined ? n : n - validationCount('Trainer', n, s.validationSplit);
+    this.#trainSize = s.validationSplit === undefined ? n : n - validationCount(name, n, s.validationSplit);
     this.epochs = s.epochs;
     this.batchSize = s.miniBatchSize;
     this.optimizer = typeof s.optimizer === 'string' ? createOptimizer(s.optimizer, s.optimizerParam) : s.optimizer;
@@ -95,12 +102,13 @@ export class Trainer {
    */
   async train(): Promise<TrainResult> {
     const s = this.#settings;
-    if (s.signal?.aborted) throw new ValueError('Trainer.train: the signal is already aborted; nothing was trained');
+    if (s.signal?.aborted) throw new ValueError(`${this.#fitting ? 'fit' : 'Trainer.train'}: the signal is already aborted; nothing was trained`);
     this.dispose(); // a run begun by step() alone
     const run = this.#open();
     const { xTrain, tTrain, xVal, tVal } = run;
-    const result: TrainResult = { trainLossList: run.losses, trainAccList: [], testAccList: [], testAcc: NaN };
-    if (xVal) [result.valLossList, result.valAccList] = [[], []];
+    const result: TrainResult = { history: [], trainLossList: run.losses, trainAccList: [], testAccList: [] };
+    if (xVal) result.valLossList = [];
+    if (xVal && this.#classifier) result.valAccList = [];
     let early: EarlyStopping | undefined, progress: Progress | undefined;
     const pacer = new Pacer(s.yieldEvery);
     const started = Date.now();
@@ -115,7 +123,7 @@ export class Trainer {
         if (s.signal?.aborted) {
           result.stopped = 'aborted';
           midEpoch = i % this.iterPerEpoch !== 0;
-          progress?.log(`Trainer: aborted after ${i} of ${this.maxIter} iterations`);
+          progress?.log(`${this.#name}: aborted after ${i} of ${this.maxIter} iterations`);
           break;
         }
         let loss: number;
@@ -130,16 +138,18 @@ export class Trainer {
         const epochNumber = Math.floor(i / this.iterPerEpoch) + 1;
         const event: TrainerEvent = { iteration: i + 1, maxIter: this.maxIter, epoch: epochNumber, loss, lr: this.optimizer.lr };
         const last = (i + 1) % this.iterPerEpoch === 0;
-        if (s.evaluateAt === 'epoch-start' ? i % this.iterPerEpoch === 0 : last) await this.#evaluate(event, result, xTrain, tTrain, pacer, progress);
+        const evaluation = this.xTest && (s.evaluateAt === 'epoch-start' ? i % this.iterPerEpoch === 0 : last);
+        if (evaluation) await this.#evaluate(event, result, xTrain, tTrain, pacer, progress);
         progress?.update(i + 1, { epoch: String(epochNumber), loss: loss.toFixed(4), 'it/s': ((i + 1) / ((Date.now() - started) / 1000)).toFixed(1) });
         s.onProgress?.(event);
         if (!last) continue;
         epoch = epochNumber;
-        const metrics = await this.#epochMetrics(epoch, result, xVal, tVal, pacer, progress);
+        const metrics = await this.#epochMetrics(epoch, run, result, xVal, tVal, pacer, progress);
+        result.history.push(metrics);
         await s.onEpochEnd?.(metrics, result);
         if (early?.observe(epoch, metrics as Required<EpochMetrics>)) {
           result.stopped = 'early-stopping';
-          progress?.log(`Trainer: early stopping after epoch ${epoch}: ${s.earlyStopping!.monitor} has not improved for ` +
+          progress?.log(`${this.#name}: early stopping after epoch ${epoch}: ${s.earlyStopping!.monitor} has not improved for ` +
             `${s.earlyStopping!.patience} epoch(s) since epoch ${early.bestEpoch} (${early.best.toFixed(4)})`);
           break;
         }
@@ -147,10 +157,9 @@ export class Trainer {
       if (early) {
         result.bestEpoch = early.bestEpoch;
         // NOTE: after an abort in the middle of an epoch the network has moved on from every epoch's end
-        if (early.restoreBest(midEpoch ? NaN : epoch)) progress?.log(`Trainer: restored the parameters of epoch ${early.bestEpoch}, the best`);
+        if (early.restoreBest(midEpoch ? NaN : epoch)) progress?.log(`${this.#name}: restored the parameters of epoch ${early.bestEpoch}, the best`);
       }
-      result.testAcc = await accuracyOn(this.network, this.xTest, this.tTest, pacer);
-      progress?.log(`=============== Final Test Accuracy ===============\ntest acc: ${result.testAcc.toFixed(4)}`);
+      if (this.xTest && this.tTest) await this.#finalTest(result, pacer, progress);
       return result;
     } finally {
       progress?.stop();
@@ -158,6 +167,19 @@ export class Trainer {
       early?.dispose();
       this.dispose();
     }
+  }
+
+  // The test metrics after training, on the whole test set: accuracy, or loss and mean absolute error.
+  async #finalTest(result: TrainResult, pacer: Pacer, progress: Progress | undefined): Promise<void> {
+    if (this.#classifier) {
+      result.testAcc = await accuracyOn(this.network, this.xTest!, this.tTest!, pacer);
+      progress?.log(`=============== Final Test Accuracy ===============\ntest acc: ${result.testAcc.toFixed(4)}`);
+      return;
+    }
+    const e = await evaluateOn(this.network, this.xTest!, this.tTest!, pacer);
+    [result.testLoss, result.testMeanAbsoluteError] = [e.loss, e.meanAbsoluteError];
+    progress?.log(`=============== Final Test Metrics ===============\ntest loss: ${e.loss.toFixed(4)}, ` +
+      `test mean absolute error: ${e.meanAbsoluteError!.toFixed(4)}`);
   }
 
   /**
@@ -213,6 +235,7 @@ export class Trainer {
     // NOTE: the loss recorded is the one computed on the way to the gradient (before the
     // update, in training mode), which saves the book's extra forward pass per iteration.
     const loss = this.network.lastLoss;
+    if (this.#fitting) run.count((this.network as { batchTally?(t: Tensor): Tally | undefined }).batchTally?.(t));
     run.losses.push(loss);
     run.iteration++;
     const buffer = Number.isFinite(loss) ? run.badBuffer() : undefined;
@@ -220,12 +243,13 @@ export class Trainer {
       run.diverged ??= { iteration: i + 1, loss };
       if (run.backup) {
         run.backup.restore();
-        const message = this.#divergenceMessage(i + 1, loss, buffer, run.lastLr, x, run.losses);
-        const result: TrainResult = { trainLossList: run.losses, trainAccList: [], testAccList: [], testAcc: NaN, diverged: run.diverged };
+        const message = divergenceMessage(this.#name, { iteration: i + 1, maxIter: this.maxIter, loss, buffer, lr: run.lastLr, x, losses: run.losses,
+          optimizer: this.optimizer });
+        const result: TrainResult = { history: [], trainLossList: run.losses, trainAccList: [], testAccList: [], diverged: run.diverged };
         throw new TrainingDivergedError(message, i + 1, loss, run.lastLr, result);
       }
       if (run.diverged.iteration === i + 1) {
-        this.#progress?.log(`Trainer: ${buffer === undefined ? `the loss is ${loss}` : `the buffer '${buffer}' is no longer finite`} ` +
+        this.#progress?.log(`${this.#name}: ${buffer === undefined ? `the loss is ${loss}` : `the buffer '${buffer}' is no longer finite`} ` +
           `at iteration ${i + 1}; training on (onDivergence: 'continue')`);
       }
     } else {
@@ -236,61 +260,51 @@ export class Trainer {
     return loss;
   }
 
-  // Train and test accuracy (on the first evaluateSampleNumPerEpoch samples), into the event,
-  // the histories and the log.
+  // The book's evaluation (on the first evaluateSampleNumPerEpoch samples): train and test
+  // accuracy, into the event, the histories and the log; for a mean-squared-error network, the
+  // test loss and mean absolute error (kept for the epoch's metrics).
   async #evaluate(event: TrainerEvent, result: TrainResult, xTrain: Tensor, tTrain: Tensor, pacer: Pacer, progress: Progress | undefined): Promise<void> {
     const limit = this.#settings.evaluateSampleNumPerEpoch;
+    if (!this.#classifier) {
+      this.#testEvaluation = await evaluateOn(this.network, this.xTest!, this.tTest!, pacer, limit);
+      progress?.log(`=== epoch ${event.epoch}, test loss ${this.#testEvaluation.loss.toFixed(4)}, ` +
+        `test mean absolute error ${this.#testEvaluation.meanAbsoluteError!.toFixed(4)} ===`);
+      return;
+    }
     event.trainAcc = await accuracyOn(this.network, xTrain, tTrain, pacer, limit);
-    event.testAcc = await accuracyOn(this.network, this.xTest, this.tTest, pacer, limit);
+    event.testAcc = await accuracyOn(this.network, this.xTest!, this.tTest!, pacer, limit);
     result.trainAccList.push(event.trainAcc);
     result.testAccList.push(event.testAcc);
     progress?.log(`=== epoch ${event.epoch}, train acc ${event.trainAcc.toFixed(4)}, test acc ${event.testAcc.toFixed(4)} ===`);
   }
 
-  // The metrics of a finished epoch, measuring the validation data (into the histories) if any.
-  async #epochMetrics(epoch: number, result: TrainResult, xVal: Tensor | undefined, tVal: Tensor | undefined, pacer: Pacer,
-                      progress: Progress | undefined): Promise<EpochMetrics> {
-    const losses = result.trainLossList.slice(-this.iterPerEpoch);
-    const metrics: EpochMetrics = {
-      epoch, trainLoss: losses.reduce((a, b) => a + b, 0) / losses.length,
-      trainAcc: result.trainAccList.at(-1)!, testAcc: result.testAccList.at(-1)!,
-    };
+  // The metrics of a finished epoch: the mean of its losses, the last evaluation (the Trainer) or
+  // what the batches as trained scored (fit), and the validation data's (into the histories) if any.
+  async #epochMetrics(epoch: number, run: Run, result: TrainResult, xVal: Tensor | undefined, tVal: Tensor | undefined,
+                      pacer: Pacer, progress: Progress | undefined): Promise<EpochMetrics> {
+    const losses = run.losses.slice(-this.iterPerEpoch);
+    const metrics: EpochMetrics = { epoch, trainLoss: losses.reduce((a, b) => a + b, 0) / losses.length, lr: run.lastLr };
+    const { tally } = run;
+    if (tally.count > 0) metrics[this.#classifier ? 'trainAcc' : 'trainMeanAbsoluteError'] = tally.sum / tally.count;
+    [tally.sum, tally.count] = [0, 0];
+    if (this.xTest && this.#classifier) [metrics.trainAcc, metrics.testAcc] = [result.trainAccList.at(-1), result.testAccList.at(-1)];
+    if (this.xTest && !this.#classifier) [metrics.testLoss, metrics.testMeanAbsoluteError] = [this.#testEvaluation?.loss, this.#testEvaluation?.meanAbsoluteError];
+    const line = [`epoch ${epoch}: loss ${metrics.trainLoss.toFixed(4)}`];
     if (xVal && tVal) {
-      metrics.valLoss = await meanLoss(this.network, xVal, tVal, pacer);
-      metrics.valAcc = await accuracyOn(this.network, xVal, tVal, pacer);
-      result.valLossList!.push(metrics.valLoss);
-      result.valAccList!.push(metrics.valAcc);
-      progress?.log(`    epoch ${epoch}: val loss ${metrics.valLoss.toFixed(4)}, val acc ${metrics.valAcc.toFixed(4)}`);
+      const e = await evaluateOn(this.network, xVal, tVal, pacer);
+      metrics.valLoss = e.loss;
+      result.valLossList!.push(e.loss);
+      if (e.accuracy !== undefined) result.valAccList!.push(metrics.valAcc = e.accuracy);
+      else metrics.valMeanAbsoluteError = e.meanAbsoluteError;
     }
+    for (const key of ['trainAcc', 'trainMeanAbsoluteError', 'valLoss', 'valAcc', 'valMeanAbsoluteError'] as const) {
+      if (metrics[key] !== undefined && (key.startsWith('val') || this.#fitting)) line.push(`${LABELS[key]} ${metrics[key]!.toFixed(4)}`);
+    }
+    if (line.length > 1 || this.#fitting) progress?.log(`    ${line.join(', ')}`);
     return metrics;
   }
 
-  // What went wrong at `iteration`, its likely cause, and what was done about it.
-  #divergenceMessage(iteration: number, loss: number, buffer: string | undefined, lr: number, x: Tensor, losses: number[]): string {
-    const what = buffer === undefined
-      ? `the loss is ${loss}` // NaN, Infinity or -Infinity
-      : `the buffer '${buffer}' is no longer finite (loss ${loss.toPrecision(4)})`;
-    const head = `Trainer: ${what} at iteration ${iteration} of ${this.maxIter}`;
-    const restored = iteration === 1
-      ? 'The parameters were left as they were.'
-      : `Training stopped and the parameters were restored to the ones iteration ${iteration - 1} started from, the last healthy one.`;
-    const xs = x.data;
-    for (let j = 0; j < xs.length; j++) {
-      if (!Number.isFinite(xs[j])) {
-        const sample = Math.floor(j / (xs.length / x.shape[0]));
-        return `${head}: its mini-batch holds a non-finite input (NaN or Infinity in sample ${sample} of the batch); ` +
-          `check the training data. ${restored}`;
-      }
-    }
-    if (iteration === 1) {
-      return `${head}, before any update, so the learning rate is not the cause: check the training data, the labels and ` +
-        `the initial parameters (weight scale). ${restored}`;
-    }
-    const name = this.optimizer.constructor?.name ?? 'the optimizer';
-    return `${head} (loss ${losses[iteration - 2].toPrecision(4)} at iteration ${iteration - 1}): training diverged, most likely ` +
-      `because the learning rate is too high for ${name} (lr ${lr}). ${restored} Lower the lr, or pass ` +
-      `onDivergence: 'continue' to train on anyway.`;
-  }
+
 }
 
 /** The seed the Trainer gives network.reseed for its `seed`. NOTE: dropout gets a stream of its
@@ -299,12 +313,15 @@ export function dropoutSeed(seed: number): number {
   return (Math.trunc(seed) ^ 0x5eed5eed) >>> 0;
 }
 
+const LABELS = { trainAcc: 'acc', trainMeanAbsoluteError: 'mean absolute error', valLoss: 'val loss', valAcc: 'val acc',
+  valMeanAbsoluteError: 'val mean absolute error' } as const;
+
 // The Trainer calls params, gradient(), lastLoss and accuracy(): a clear error now rather than a
 // TypeError in the middle of train().
-function checkNetwork(network: unknown): void {
+function checkNetwork(name: string, network: unknown): void {
   const n = network as Partial<Network> | null;
   if (n === null || typeof n !== 'object' || n.params === null || typeof n.params !== 'object' ||
       typeof n.gradient !== 'function' || typeof n.accuracy !== 'function') {
-    throw new ValueError(`Trainer: network: expected a network (params, gradient(), accuracy()), got ${describe(network)}`);
+    throw new ValueError(`${name}: network: expected a network (params, gradient(), accuracy()), got ${describe(network)}`);
   }
 }
