@@ -60,7 +60,7 @@ const post = serve<ToWorker, FromWorker>(async (m) => {
       try {
         const result = await trainer.train();
         if (result.stopped === 'aborted') return;
-        post({ type: 'trial', run: m.run, index, lr, lambda, valAcc: result.testAcc, trainAcc: net.accuracy(x, t) });
+        post({ type: 'trial', run: m.run, index, lr, lambda, valAcc: result.testAcc ?? net.accuracy(xVal, tVal), trainAcc: net.accuracy(x, t) });
       } finally {
         trainer.optimizer.dispose();
         net.dispose();
