@@ -3,10 +3,10 @@
 // MNIST images by SGD (lr 0.01, batch 100); train accuracy on the 1000 after each epoch of 10
 // iterations. The page asks for one weight scale, or for a sweep over many; for the one scale it
 // also gets each hidden layer's activations at the start, with and without batch norm.
-import { createRng, MiniBatches, MultiLayerNetExtend, Relu, SGD, tensor, type Tensor } from 'scratchnet';
+import { MultiLayerNetExtend, Relu, tensor, type Tensor } from 'scratchnet';
 import { binned } from './binned.js';
 import { fetchMnist } from './mnist.js';
-import { type Contender, trainTogether } from './training.js';
+import { type Contender, contender, disposeContenders, trainTogether } from './training.js';
 import { Runs, serve } from './worker-base.js';
 
 export type Kind = 'focus' | 'sweep';
@@ -62,10 +62,7 @@ const post = serve<ToWorker, FromWorker>(async (m) => {
         batch.dispose();
         post({ type: 'activations', run: m.run, bn, plain });
       }
-      const contenders: Contender[] = [true, false].map((useBatchnorm) => ({
-        net: new MultiLayerNetExtend({ ...options, useBatchnorm }), optimizer: new SGD({ lr: 0.01 }),
-      }));
-      const batches = new MiniBatches(x, t, BATCH, createRng(1));
+      const contenders: Contender[] = [true, false].map((useBatchnorm) => contender(new MultiLayerNetExtend({ ...options, useBatchnorm }), x, t, 0.01, BATCH));
       const report = (epoch: number): void => {
         const [bn, plain] = contenders.map((c) => c.net.accuracy(x, t));
         post({ type: 'epoch', run: m.run, kind: m.kind, index, epoch, bn, plain });
@@ -73,16 +70,12 @@ const post = serve<ToWorker, FromWorker>(async (m) => {
       try {
         report(0);
         const done = await trainTogether({
-          contenders, batches, iterations: m.epochs * ITERATIONS_PER_EPOCH, live, every: ITERATIONS_PER_EPOCH,
+          contenders, iterations: m.epochs * ITERATIONS_PER_EPOCH, live, every: ITERATIONS_PER_EPOCH,
           onProgress: (iteration) => report(iteration / ITERATIONS_PER_EPOCH),
         });
         if (!done) return;
       } finally {
-        batches.dispose();
-        for (const c of contenders) {
-          c.net.dispose();
-          c.optimizer.dispose();
-        }
+        disposeContenders(contenders);
       }
     }
     post({ type: 'finished', run: m.run, kind: m.kind });

@@ -2,10 +2,10 @@
 // page's weight scale and activation (weight_init_activation_histogram.py); and MNIST losses of
 // the same deep network under three initial weight scales (weight_init_compare.py); and a network
 // whose weights all start at 0, whose units stay identical however long it trains.
-import { createRng, MiniBatches, matmul, MultiLayerNet, randn, Relu, SGD, Sigmoid, Tanh, Trainer, type Tensor } from 'scratchnet';
+import { createRng, matmul, MultiLayerNet, randn, Relu, Sigmoid, Tanh, Trainer, type Tensor } from 'scratchnet';
 import { binned } from './binned.js';
 import { fetchMnist } from './mnist.js';
-import { type Contender, trainTogether } from './training.js';
+import { type Contender, contender, disposeContenders, trainTogether } from './training.js';
 import { Runs, serve } from './worker-base.js';
 
 export type Activation = 'sigmoid' | 'tanh' | 'relu';
@@ -122,24 +122,17 @@ const post = serve<ToWorker, FromWorker>(async (m) => {
   }
   runs.start(async (live) => {
     // weight_init_compare.py: 784-100×4-10, SGD lr 0.01, batch 128, the same batches for all three
-    const contenders: Contender[] = COMPARED.map((scale) => ({
-      net: new MultiLayerNet({ inputSize: 784, hiddenSizeList: [100, 100, 100, 100], outputSize: 10, activation: m.activation,
-        weightInitStd: scale === 'std=0.01' ? 0.01 : scale, seed: 0 }),
-      optimizer: new SGD({ lr: 0.01 }),
-    }));
-    const batches = new MiniBatches(xTrain, tTrain, 128, createRng(1));
+    const contenders: Contender[] = COMPARED.map((scale) => contender(new MultiLayerNet({
+      inputSize: 784, hiddenSizeList: [100, 100, 100, 100], outputSize: 10, activation: m.activation, weightInitStd: scale === 'std=0.01' ? 0.01 : scale, seed: 0,
+    }), xTrain, tTrain, 0.01, 128));
     try {
       const done = await trainTogether({
-        contenders, batches, iterations: m.iterations, live, every: 10,
+        contenders, iterations: m.iterations, live, every: 10,
         onProgress: (iteration, losses) => post({ type: 'losses', run: m.run, iteration, losses }),
       });
       if (done) post({ type: 'compared', run: m.run });
     } finally {
-      batches.dispose();
-      for (const c of contenders) {
-        c.net.dispose();
-        c.optimizer.dispose();
-      }
+      disposeContenders(contenders);
     }
   });
 });

@@ -3,9 +3,9 @@
 // (SGD lr 0.01, batch 100, the same batches): one plain, one with the page's weight decay λ and
 // dropout ratio; train and test accuracy of both after each epoch of 3 iterations. The sweeps
 // train one regularized copy per λ and per dropout ratio with the library's Trainer.
-import { createRng, MiniBatches, MultiLayerNetExtend, SGD, Trainer, type Tensor } from 'scratchnet';
+import { MultiLayerNetExtend, Trainer, type Tensor } from 'scratchnet';
 import { fetchMnist } from './mnist.js';
-import { type Contender, trainTogether } from './training.js';
+import { type Contender, contender, disposeContenders, trainTogether } from './training.js';
 import { Runs, serve } from './worker-base.js';
 
 /** A setting of a sweep: λ and the dropout ratio (0: no dropout). */
@@ -62,8 +62,7 @@ const post = serve<ToWorker, FromWorker>(async (m) => {
     const contenders: Contender[] = [
       new MultiLayerNetExtend(options),
       new MultiLayerNetExtend({ ...options, weightDecayLambda: m.lambda, useDropout: m.dropout > 0, dropoutRatio: m.dropout || 0.5 }),
-    ].map((net) => ({ net, optimizer: new SGD({ lr: 0.01 }) }));
-    const batches = new MiniBatches(x, t, BATCH, createRng(1));
+    ].map((net) => contender(net, x, t, 0.01, BATCH));
     const report = (epoch: number): void => {
       const [plain, regularized] = contenders.map(({ net }) => [net.accuracy(x, t), net.accuracy(xTest, tTest)] as [number, number]);
       post({ type: 'epoch', run: m.run, epoch, plain, regularized });
@@ -71,16 +70,12 @@ const post = serve<ToWorker, FromWorker>(async (m) => {
     try {
       report(0);
       const done = await trainTogether({
-        contenders, batches, iterations: m.epochs * ITERATIONS_PER_EPOCH, live, every: ITERATIONS_PER_EPOCH,
+        contenders, iterations: m.epochs * ITERATIONS_PER_EPOCH, live, every: ITERATIONS_PER_EPOCH,
         onProgress: (iteration) => report(iteration / ITERATIONS_PER_EPOCH),
       });
       if (done) post({ type: 'finished', run: m.run });
     } finally {
-      batches.dispose();
-      for (const c of contenders) {
-        c.net.dispose();
-        c.optimizer.dispose();
-      }
+      disposeContenders(contenders);
     }
   });
 });
