@@ -33,6 +33,11 @@ function drawPanel(i: number): void {
     values.forEach((a, e) => ctx.lineTo((e / sweepEpochs) * (width - 4) + 2, height - 2 - a * (height - 4)));
     ctx.stroke();
   }
+  // the axes: accuracy 0 to 1 up, epochs 0 to N across
+  ctx.fillStyle = '#636c76';
+  ctx.font = '9px system-ui';
+  ctx.fillText('acc 1', 2, 10);
+  ctx.fillText(`epoch ${sweepEpochs} →`, width - 52, height - 3);
   const last = (v: number[]) => v[v.length - 1]?.toFixed(2) ?? '–';
   $(`caption-${i}`).textContent = `std ${SWEEP[i].toPrecision(2)}: ${last(sweep[i].bn)} / ${last(sweep[i].plain)}`;
 }

@@ -27,6 +27,7 @@ function drawUnits(canvas: HTMLCanvasElement, diff: number[], kink: number[], st
     ctx.fillRect(0, y, width, 0.5);
     ctx.fillText(`1e${e}`, 2, y - 2);
   }
+  ctx.fillText(`hidden unit 1 … ${diff.length} →`, width - 110, 10);
   diff.forEach((d, j) => {
     // a difference of exactly 0 has no logarithm: a grey stub at the bottom stands for it
     const v = d === 0 ? lo + 0.3 : Math.max(lo, Math.min(hi, Math.log10(d)));

@@ -36,8 +36,8 @@ const send = connect<ToWorker, FromWorker>(new Worker(new URL('./initialization.
     m.layers.forEach((layer, i) => {
       drawHistogram($<HTMLCanvasElement>(`layer-${i + 1}`), layer.histogram, m.range);
       const what = activation.value === 'relu' ? 'exactly 0 (not drawn)' : 'within 0.05 of the ends';
-      const beyond = layer.beyond > 0.0005 ? `, ${(100 * layer.beyond).toFixed(1)}% beyond ${m.range[1]}` : '';
-      $(`stats-${i + 1}`).textContent = `layer ${i + 1}: std ${layer.std.toPrecision(2)}, ${(100 * layer.saturated).toFixed(0)}% ${what}${beyond}`;
+      const beyond = layer.beyond > 0.0005 ? `, past ${m.range[1]}: ${(100 * layer.beyond).toFixed(1)}%` : '';
+      $(`stats-${i + 1}`).textContent = `layer ${i + 1}: std ${layer.std.toPrecision(2)}${beyond}, ${what}: ${(100 * layer.saturated).toFixed(0)}%`;
     });
   },
   losses(m) {

@@ -88,6 +88,14 @@ function draw(): void {
     shade(ctx, w, h);
     ctx.fillStyle = '#1f2328';
     ctx.fillText('+', px(0) - 3, py(0) + 4);
+    ctx.fillStyle = '#636c76';
+    ctx.font = '10px system-ui';
+    ctx.fillText(`x from ${X[0]} to ${X[1]} →`, 4, h - 4);
+    ctx.save();
+    ctx.translate(11, h - 4);
+    ctx.rotate(-Math.PI / 2);
+    ctx.fillText(`y from ${Y[0]} to ${Y[1]} →`, 100, 0);
+    ctx.restore();
     const path = paths[name] ?? [];
     ctx.strokeStyle = ctx.fillStyle = color;
     ctx.lineWidth = 1.5;

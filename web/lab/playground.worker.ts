@@ -94,10 +94,17 @@ class Session {
     this.#tensors = [x, t, grid, ...(xTest && tTest ? [xTest, tTest] : [])];
   }
 
-  /** One pass over the training points in mini-batches. */
+  /** One pass over the training points in mini-batches. A diverging run (the Trainer stops it and
+   *  puts back the last healthy parameters) pauses, with the Trainer's message in the error box. */
   trainEpoch(): void {
-    for (let i = 0; i < this.stepper.stepsPerEpoch; i++) this.stepper.step();
-    this.epoch++;
+    try {
+      for (let i = 0; i < this.stepper.stepsPerEpoch; i++) this.stepper.step();
+      this.epoch++;
+    } catch (e) {
+      report(e);
+      this.playing = false;
+      return;
+    }
     if (this.epoch >= this.untilEpoch) this.playing = false;
   }
 
