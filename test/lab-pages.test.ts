@@ -3,31 +3,18 @@
 // and explanation; overfitting's sweeps; batch norm's activations; initialization's histograms
 // without the zero bin and its all-zero network; the search's seeds, ranges and narrowing. Each
 // waits on the page's own state (body[data-*]), never on the clock.
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, numberIn, openPage, runsStarted, screenshot, setControl, startLab, waitForRun } from './lab-browser.js';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, test } from 'vitest';
+import { numberIn, openPage, runsStarted, screenshot, setControl, useLab, waitForRun } from './lab-browser.js';
 
 describe('lab pages', { timeout: 240_000 }, () => {
-  let server: ViteDevServer;
-  let base: string;
-  let browser: Browser;
+  const lab = useLab();
   const errors: string[] = [];
-
-  beforeAll(async () => {
-    ({ server, base } = await startLab());
-    browser = await launchBrowser();
-  }, 40_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    expect(errors).toEqual([]);
-  });
+  afterAll(() => expect(errors).toEqual([]));
 
   /** Opens a page of the lab at desktop size; its console errors go to `errors`. */
   async function open(path: string): Promise<Page> {
-    const p = await openPage(browser, base + path, { width: 1280, height: 800 });
+    const p = await openPage(lab.browser(), lab.base() + path, { width: 1280, height: 800 });
     p.page.on('close', () => errors.push(...p.errors));
     return p.page;
   }
@@ -52,7 +39,7 @@ describe('lab pages', { timeout: 240_000 }, () => {
     expect(await page.textContent('#inputs-note')).toMatch(/^Not computed: orange needs a number/);
     expect(await page.getAttribute('#orange', 'aria-invalid')).toBe('true');
     expect(await page.textContent('#ao-v-price')).toBe(price); // not recomputed with 0
-    await screenshot(page, 'graph');
+    await screenshot(page, 'graph-steps');
     await page.close();
   });
 
@@ -93,7 +80,7 @@ describe('lab pages', { timeout: 240_000 }, () => {
     await waitForRun(page, before);
     expect(await numberIn(page, '#final-Adam')).not.toBe(bowlConstant);
     expect(await page.textContent('#why')).toMatch(/cosine/);
-    await screenshot(page, 'optimizers');
+    await screenshot(page, 'optimizers-schedule');
     await page.close();
   });
 
@@ -108,7 +95,7 @@ describe('lab pages', { timeout: 240_000 }, () => {
     const starred = rows.filter((r) => r[0].endsWith('★'));
     expect(starred.length).toBeGreaterThanOrEqual(1);
     for (const r of starred) expect(Number(r[1])).toBe(Math.max(...tests));
-    await screenshot(page, 'overfitting');
+    await screenshot(page, 'overfitting-sweeps');
     await page.close();
   });
 
@@ -122,7 +109,7 @@ describe('lab pages', { timeout: 240_000 }, () => {
     expect(std(plain[4])).toBeLessThan(1e-3);
     expect(std(bn[4])).toBeGreaterThan(0.3);
     expect(await page.textContent('#focus-why')).toMatch(/std 0\.01/);
-    await screenshot(page, 'batch-norm');
+    await screenshot(page, 'batch-norm-activations');
     await page.close();
   });
 
@@ -136,7 +123,7 @@ describe('lab pages', { timeout: 240_000 }, () => {
     expect(await page.textContent('#zeros-caption-0')).toMatch(/: 0 — all 20 units are the same\.$/);
     expect(await numberIn(page, '#zeros-caption-1')).toBeGreaterThan(0.01); // Xavier's units differ
     expect(await page.$$('#compare-activation option[value="sigmoid"]')).toHaveLength(0);
-    await screenshot(page, 'initialization');
+    await screenshot(page, 'initialization-zeros');
     await page.close();
   });
 
@@ -197,7 +184,7 @@ describe('lab pages', { timeout: 240_000 }, () => {
     // mistakes in the grid are marked and say the right label
     const grid = await page.$$eval('#predictions figure', (fs) => fs.map((f) => [f.classList.contains('wrong'), f.textContent!] as const));
     for (const [wrong, text] of grid) expect(wrong).toBe(/\(is \d\)/.test(text));
-    await screenshot(page, 'mnist');
+    await screenshot(page, 'mnist-live');
     // TwoLayerNet: the panels say why they have no maps and no filters
     await setControl(page, '#model', 'TwoLayerNet');
     await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });

@@ -3,10 +3,9 @@
 // the training ones; batch size, input features, a width per layer, L1/L2, regression, and the
 // drawings of units and weights; a link restores all of it, paused. Waits are on the page's own
 // state (body[data-state], the epoch shown), never on the clock.
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, numberIn, openPage, runsStarted, screenshot, setControl, startLab, waitForRun } from './lab-browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { numberIn, openPage, runsStarted, screenshot, setControl, useLab, waitForRun } from './lab-browser.js';
 
 const epoch = (page: Page): Promise<number> => numberIn(page, '#pg-epoch');
 const untilEpoch = (page: Page, n: number): Promise<unknown> =>
@@ -29,26 +28,17 @@ async function rebuilt(page: Page, change: () => Promise<void>): Promise<void> {
 }
 
 describe('playground', { timeout: 180_000 }, () => {
-  let server: ViteDevServer;
-  let base: string;
-  let browser: Browser;
+  const lab = useLab();
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    ({ server, base } = await startLab());
-    browser = await launchBrowser();
-    const opened = await openPage(browser, `${base}playground.html`, { width: 1280, height: 800 });
+    const opened = await openPage(lab.browser(), `${lab.base()}playground.html`, { width: 1280, height: 800 });
     page = opened.page;
     errors.push(...opened.errors);
     opened.errors.length = 0;
     page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
   }, 40_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test('it opens paused at epoch 0, with test loss and accuracy beside the training ones', async () => {
     await waitForRun(page);
@@ -150,7 +140,7 @@ describe('playground', { timeout: 180_000 }, () => {
 
   test('the link restores the settings and opens paused, on a phone too', async () => {
     const url = page.url();
-    const phone = await openPage(browser, url, { width: 390, height: 844 });
+    const phone = await openPage(lab.browser(), url, { width: 390, height: 844 });
     try {
       await waitForRun(phone.page);
       expect(await phone.page.textContent('#play')).toBe('Play');

@@ -3,9 +3,8 @@
 // a query of HTML payloads in every field runs nothing and is refused visibly; unknown names are
 // ignored; body[data-state] says 'running' or 'done'; "Copy link" gives the page's link.
 import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, openPage, setControl, startLab } from './lab-browser.js';
+import { describe, expect, test } from 'vitest';
+import { openPage, setControl, useLab } from './lab-browser.js';
 
 const DESKTOP = { width: 1280, height: 800 }, PHONE = { width: 390, height: 844 };
 
@@ -33,22 +32,11 @@ const valueOf = (page: Page, name: string): Promise<string> => page.$eval(`[name
   (el) => (el instanceof HTMLInputElement && el.type === 'checkbox' ? (el.checked ? '1' : '0') : (el as HTMLInputElement).value));
 
 describe('the lab keeps each page in its URL', { timeout: 120_000 }, () => {
-  let server: ViteDevServer;
-  let base: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ server, base } = await startLab());
-    browser = await launchBrowser();
-  }, 40_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const lab = useLab();
+  const browser = (): Browser => lab.browser();
 
   test.each(CHANGES)('%s.html: a change of %s lands in the URL, and the URL restores it on a desktop and a phone', async (file, name, value) => {
-    const { page, errors } = await openPage(browser, `${base}${file}.html`, DESKTOP);
+    const { page, errors } = await openPage(browser(), `${lab.base()}${file}.html`, DESKTOP);
     await started(page);
     expect(await valueOf(page, name)).not.toBe(value); // a real change
     await setControl(page, `[name="${name}"]`, value);
@@ -56,7 +44,7 @@ describe('the lab keeps each page in its URL', { timeout: 120_000 }, () => {
     expect(new URL(url).searchParams.get(name)).toBe(value);
     await page.close();
     for (const viewport of [DESKTOP, PHONE]) {
-      const again = await openPage(browser, url, viewport);
+      const again = await openPage(browser(), url, viewport);
       await started(again.page);
       expect(await valueOf(again.page, name)).toBe(value);
       expect(await again.page.isHidden('#url-note')).toBe(true); // nothing refused
@@ -67,13 +55,13 @@ describe('the lab keeps each page in its URL', { timeout: 120_000 }, () => {
   });
 
   test.each(CHANGES.map(([file]) => file))('%s.html: HTML in every field of the query runs nothing and is refused visibly', async (file) => {
-    const { page, errors } = await openPage(browser, `${base}${file}.html`, DESKTOP);
+    const { page, errors } = await openPage(browser(), `${lab.base()}${file}.html`, DESKTOP);
     await started(page);
     const names = await page.$$eval('input[name], select[name], textarea[name]', (els) => els.map((e) => (e as HTMLInputElement).name));
     await page.close();
     const query = new URLSearchParams(names.map((n, i) => [n, PAYLOADS[i % PAYLOADS.length]]));
     query.set('no-such-control', PAYLOADS[0]);
-    const attacked = await openPage(browser, `${base}${file}.html?${query}`, DESKTOP);
+    const attacked = await openPage(browser(), `${lab.base()}${file}.html?${query}`, DESKTOP);
     try {
       await started(attacked.page);
       await attacked.page.waitForTimeout(300); // an image's error handler would have fired by now
@@ -94,7 +82,7 @@ describe('the lab keeps each page in its URL', { timeout: 120_000 }, () => {
   });
 
   test('body[data-state] goes running → done, and a playground link opens paused', async () => {
-    const { page, errors } = await openPage(browser, `${base}graph.html?apple=300`, DESKTOP);
+    const { page, errors } = await openPage(browser(), `${lab.base()}graph.html?apple=300`, DESKTOP);
     await page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 30_000 });
     expect(await page.textContent('#ao-v-price')).toBe(String(Number(((300 * 2 + 150 * 3) * 1.1).toPrecision(6))));
     await page.close();
@@ -102,7 +90,7 @@ describe('the lab keeps each page in its URL', { timeout: 120_000 }, () => {
   });
 
   test('"Copy link" gives the page\'s link with its settings', async () => {
-    const { page, errors } = await openPage(browser, `${base}gradient-check.html`, DESKTOP);
+    const { page, errors } = await openPage(browser(), `${lab.base()}gradient-check.html`, DESKTOP);
     await started(page);
     await setControl(page, '[name="seed"]', '5');
     await page.click('#copy-link');
@@ -116,7 +104,7 @@ describe('the lab keeps each page in its URL', { timeout: 120_000 }, () => {
   });
 
   test('a refused range value leaves the default and says so', async () => {
-    const { page, errors } = await openPage(browser, `${base}overfitting.html?lambda=7&epochs=abc&dropout=0.2`, DESKTOP);
+    const { page, errors } = await openPage(browser(), `${lab.base()}overfitting.html?lambda=7&epochs=abc&dropout=0.2`, DESKTOP);
     await started(page);
     expect(await valueOf(page, 'lambda')).toBe('0.1');
     expect(await valueOf(page, 'dropout')).toBe('0.2');

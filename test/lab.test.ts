@@ -1,31 +1,17 @@
 // End-to-end tests of the lab (web/*.html): Vite serves it, a real Chromium runs each page, and
 // each test uses a page as a learner would: its experiment runs to a stated result, a control
 // changes the run, nothing logs an error; a screenshot of each page goes to out/artifacts/lab/.
-import type { Browser } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type LabPage, launchBrowser, numberIn, openPage, runsStarted, screenshot, setControl, startLab, waitForRun } from './lab-browser.js';
+import { type LabPage, numberIn, openPage, runsStarted, screenshot, setControl, useLab, waitForRun } from './lab-browser.js';
 
 // NOTE: a test's own waits bound it; the timeout only catches a hang (the machine may be busy)
 describe('lab', { timeout: 300_000 }, () => {
-  let server: ViteDevServer;
-  let base: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ server, base } = await startLab());
-    browser = await launchBrowser();
-  }, 40_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const lab = useLab();
 
   /** Opens a page of the lab for the tests of one describe block, and closes it after them. */
   function labPage(file: string): () => LabPage {
     let p: LabPage | undefined;
-    beforeAll(async () => void (p = await openPage(browser, base + file)), 30_000);
+    beforeAll(async () => void (p = await openPage(lab.browser(), lab.base() + file)), 30_000);
     afterAll(async () => p?.page.close());
     return () => p!;
   }
@@ -406,7 +392,7 @@ describe('lab', { timeout: 300_000 }, () => {
     const pages = ['graph', 'gradient-check', 'optimizers', 'initialization', 'batch-norm', 'overfitting', 'search', 'playground', 'index', 'speed'];
 
     test.each(pages)('%s.html fits the width and shows no error', async (file) => {
-      const { page, errors } = await openPage(browser, `${base}${file}.html`, { width: 390, height: 844 });
+      const { page, errors } = await openPage(lab.browser(), `${lab.base()}${file}.html`, { width: 390, height: 844 });
       try {
         await page.waitForTimeout(1500); // its first drawing
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

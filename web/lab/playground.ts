@@ -62,6 +62,8 @@ const chart = new Lines($('pg-chart'), [{ label: 'train loss', color: '#2563eb' 
 function drawMain(): void {
   const regression = isRegression(dataset.value as DatasetName);
   drawOutput($<HTMLCanvasElement>('boundary'), last?.output, GRID, regression, data.train, checkbox('showtest').checked ? data.test : undefined);
+  $('bar-low').textContent = regression ? 'output −1' : 'P(blue) 0';
+  $('bar-high').textContent = regression ? '+1' : '1';
   $('boundary-note').textContent = (regression ? 'Shading: the network\'s output, blue positive, orange negative. Points: their targets.'
     : 'Shading: P(blue) as the network says it, white at 0.5.') + ` ${data.train.t.length} training points (white edge)` +
     (checkbox('showtest').checked ? `, ${data.test.t.length} test points (black edge).` : `; ${data.test.t.length} test points hidden.`);
