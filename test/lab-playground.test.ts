@@ -138,6 +138,22 @@ describe('playground', { timeout: 180_000 }, () => {
     }
   });
 
+  test('maxout, batch norm and dropout build and train; the summary lists their layers', async () => {
+    await rebuilt(page, () => page.check('#batchnorm'));
+    await rebuilt(page, () => setControl(page, '#dropout', '0.1'));
+    await rebuilt(page, () => setControl(page, '#activation', 'maxout'));
+    const summary = await page.textContent('#summary');
+    expect(summary).toMatch(/dense W1, b1 +\(10,\)/); // 5 maxout units of 2 pieces each
+    expect(summary).toMatch(/batchNorm gamma1, beta1/);
+    expect(summary).toMatch(/maxout/);
+    expect(summary).toMatch(/dropout/);
+    await playTo(page, 10);
+    expect(await numberIn(page, '#pg-loss')).toBeLessThan(0.69); // below chance (ln 2)
+    await rebuilt(page, () => setControl(page, '#activation', 'tanh'));
+    await rebuilt(page, () => setControl(page, '#dropout', '0'));
+    await rebuilt(page, () => page.uncheck('#batchnorm'));
+  });
+
   test('the link restores the settings and opens paused, on a phone too', async () => {
     const url = page.url();
     const phone = await openPage(lab.browser(), url, { width: 390, height: 844 });

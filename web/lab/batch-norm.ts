@@ -13,7 +13,7 @@ const BN = '#2563eb', PLAIN = '#ea580c';
 const scale = slider('scale', (v) => String(v), () => start('focus'), (x) => Number((10 ** x).toPrecision(2)));
 const epochs = $<HTMLSelectElement>('epochs');
 epochs.addEventListener('change', () => start('focus'));
-const chart = new Lines($('focus-chart'), ['with batch norm', 'without'], { x: 'epoch', yTitle: 'train accuracy (share right)', y: { range: [0, 1] }, points: true });
+const chart = new Lines($('focus-chart'), ['with batch norm', 'without'], { x: 'epoch', yTitle: 'train accuracy', y: { range: [0, 1] }, points: true });
 const focus: number[][] = [[], [], []];
 const sweep = SWEEP.map(() => ({ bn: [] as number[], plain: [] as number[] }));
 let sweepEpochs = Number(epochs.value); // the running sweep's, fixed when it starts
