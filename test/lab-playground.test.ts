@@ -105,6 +105,17 @@ describe('playground', { timeout: 180_000 }, () => {
     expect(await page.$$eval('#network .column', (cs) => cs.map((c) => c.querySelectorAll('canvas.unit').length))).toEqual([4, 5, 1]);
   });
 
+  test('a new lr applies to the network as it is: no rebuild, the epoch goes on', async () => {
+    await playTo(page, 3);
+    const at = await epoch(page);
+    const runs = await runsStarted(page);
+    await setControl(page, '#lr', '-2');
+    await waitForRun(page, runs);
+    expect(await epoch(page)).toBe(at); // not back to 0
+    expect(new URL(page.url()).searchParams.get('lr')).toBe('-2');
+    await rebuilt(page, () => page.click('#reset'));
+  });
+
   test('batch size sets the iterations an epoch', async () => {
     await rebuilt(page, () => setControl(page, '#batch', '25'));
     const runs = await runsStarted(page);

@@ -10,6 +10,8 @@ export interface Stepper {
   readonly iteration: number;
   /** Runs one iteration; returns its mini-batch's loss. */
   step(): number;
+  /** Sets the optimizer's lr for the next steps (the training goes on from where it is). */
+  setLr(lr: number): void;
   dispose(): void;
 }
 
@@ -32,6 +34,9 @@ export function createStepper(net: Sequential, optimizer: OptimizerName, lr: num
       const loss = trainer.step();
       iteration++;
       return loss;
+    },
+    setLr(lr) {
+      trainer.optimizer.lr = lr;
     },
     dispose() {
       trainer.dispose();

@@ -20,7 +20,8 @@ const noise = slider('noise', (v) => v.toFixed(2), () => rebuild());
 const testShare = slider('test', (v) => `${Math.round(100 * v)}%`, () => rebuild());
 const batch = slider('batch', String, () => rebuild());
 const dropout = slider('dropout', (v) => (v ? v.toFixed(2) : 'off'), () => rebuild());
-const lr = slider('lr', (v) => String(v), () => rebuild(), (x) => Number((10 ** x).toPrecision(2)));
+// the lr changes on the network as it trains (trainer.optimizer.lr); the other settings rebuild it
+const lr = slider('lr', (v) => String(v), () => send({ type: 'lr', id: 'main', request: runStarted(), lr: lr() }), (x) => Number((10 ** x).toPrecision(2)));
 const select = (id: string): HTMLSelectElement => $<HTMLSelectElement>(id);
 const [dataset, activation, init, optimizer, reg, rate, speed] = ['dataset', 'activation', 'init', 'optimizer', 'reg', 'rate', 'speed'].map(select);
 for (const s of [dataset, activation, init, optimizer, reg, rate]) s.addEventListener('change', () => rebuild());

@@ -33,6 +33,8 @@ export type ToWorker =
   | { type: 'build'; id: string; request: number; config: NetConfig; features: number; train: Rows; test: Rows; grid: Float32Array; untilEpoch?: number }
   | { type: 'play'; id: string; request: number; epochsPerFrame: number }
   | { type: 'pause'; id: string; request: number }
+  /** A new learning rate for the network as it is, at once (trainer.optimizer.lr). */
+  | { type: 'lr'; id: string; request: number; lr: number }
   /** One epoch, then paused. */
   | { type: 'step'; id: string; request: number };
 
@@ -211,11 +213,17 @@ const post = serve<ToWorker, FromWorker>((m) => {
     }
   } else {
     const s = sessions.get(m.id);
-    if (!s) return;
+    if (!s) {
+      post({ type: 'failed', id: m.id, request: m.request }); // no network: its build failed
+      return;
+    }
     s.request = m.request;
     if (m.type === 'play') {
       s.playing = true;
       s.epochsPerFrame = m.epochsPerFrame;
+    } else if (m.type === 'lr') {
+      s.stepper.setLr(m.lr);
+      if (!s.playing) s.snapshot();
     } else {
       s.playing = false;
       if (m.type === 'step') s.trainEpoch();
