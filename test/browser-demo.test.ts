@@ -55,9 +55,10 @@ describe('browser demo', { timeout: 60_000 }, () => {
     await server?.close();
   });
 
-  test('the page is cross-origin isolated, trains on two kernel threads, and starts from chance accuracy', async () => {
+  test('the page is cross-origin isolated, takes two kernel threads where they measure faster, and starts from chance accuracy', async () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    expect(await page.textContent('#recipe')).toMatch(/; 2 threads$/);
+    // two threads are on offer; the worker keeps them only if they time faster than one here
+    expect(await page.textContent('#recipe')).toMatch(/; (2 threads|one thread \(two measured slower on this device\))$/);
     // the first evaluation follows the 'ready' message that enabled Start
     await page.waitForFunction(() => document.getElementById('eval-iteration')!.textContent !== '–', null, { timeout: 20_000 });
     expect(await page.textContent('#eval-iteration')).toBe('0');

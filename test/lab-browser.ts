@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import { launchChromium } from './chromium.js';
 
@@ -20,6 +21,22 @@ export async function startLab(): Promise<{ server: ViteDevServer; base: string 
   });
   await server.listen();
   return { server, base: `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}/` };
+}
+
+/** The lab's dev server and one browser shared by the tests of the calling describe block (started
+ *  before them, closed after); the getters read them once started. */
+export function useLab(): { base: () => string; browser: () => Browser } {
+  let lab: { server: ViteDevServer; base: string } | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    lab = await startLab();
+    browser = await launchBrowser();
+  }, 40_000);
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.server.close();
+  });
+  return { base: () => lab!.base, browser: () => browser! };
 }
 
 export interface LabPage {

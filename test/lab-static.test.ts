@@ -46,6 +46,26 @@ describe('built lab', { timeout: 90_000 }, () => {
     expect((await readdir(join(dir, 'assets'))).filter((f) => f.endsWith('.wasm'))).toHaveLength(4);
   });
 
+  // Each page with a link that keeps its first run short; the run must finish with no error logged.
+  const QUICK: Record<string, string> = {
+    graph: '', 'gradient-check': '', optimizers: '', initialization: '?iterations=500', 'batch-norm': '?epochs=10',
+    overfitting: '?epochs=20', search: '?trials=4&epochs=5', playground: '', index: '', speed: '?seconds=1',
+  };
+
+  test.each([['without', {}], ['with', ISOLATION]] as const)('every page, from a host %s COOP/COEP, finishes its first run with no console error', { timeout: 300_000 }, async (_, headers) => {
+    const base = await serve(headers);
+    for (const [file, query] of Object.entries(QUICK)) {
+      const { page, errors } = await openPage(browser, `${base}${file}.html${query}`, { width: 1280, height: 800 });
+      try {
+        await waitForRun(page, 0, 60_000);
+        expect(errors, file).toEqual([]);
+        expect(await page.isHidden('#error'), file).toBe(true);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   test('from a host without COOP/COEP: one thread; MNIST loads and the demo trains', async () => {
     const base = await serve();
     const { page, errors } = await openPage(browser, `${base}speed.html`);

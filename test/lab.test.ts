@@ -1,31 +1,17 @@
 // End-to-end tests of the lab (web/*.html): Vite serves it, a real Chromium runs each page, and
 // each test uses a page as a learner would: its experiment runs to a stated result, a control
 // changes the run, nothing logs an error; a screenshot of each page goes to out/artifacts/lab/.
-import type { Browser } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type LabPage, launchBrowser, numberIn, openPage, runsStarted, screenshot, setControl, startLab, waitForRun } from './lab-browser.js';
+import { type LabPage, numberIn, openPage, runsStarted, screenshot, setControl, useLab, waitForRun } from './lab-browser.js';
 
 // NOTE: a test's own waits bound it; the timeout only catches a hang (the machine may be busy)
 describe('lab', { timeout: 300_000 }, () => {
-  let server: ViteDevServer;
-  let base: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ server, base } = await startLab());
-    browser = await launchBrowser();
-  }, 40_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const lab = useLab();
 
   /** Opens a page of the lab for the tests of one describe block, and closes it after them. */
   function labPage(file: string): () => LabPage {
     let p: LabPage | undefined;
-    beforeAll(async () => void (p = await openPage(browser, base + file)), 30_000);
+    beforeAll(async () => void (p = await openPage(lab.browser(), lab.base() + file)), 30_000);
     afterAll(async () => p?.page.close());
     return () => p!;
   }
@@ -67,74 +53,6 @@ describe('lab', { timeout: 300_000 }, () => {
       expect(x).toBeCloseTo(5, 0);
       expect(y).toBeCloseTo(2.5, 0);
       expect(await numberIn(page, '#final-Adam')).toBeLessThan(0.2); // f(5, 2.5) = 7.5 at the start
-    });
-
-    test('nothing went wrong on the page', async () => {
-      expect(get().errors).toEqual([]);
-      expect(await get().page.isHidden('#error')).toBe(true);
-    });
-  });
-  describe('8. playground', () => {
-    const get = labPage('playground.html');
-
-    test('one affine layer cannot separate XOR; one hidden layer of 8 tanh units does', async () => {
-      const { page } = get();
-      await page.waitForSelector('body[data-pair="done"]', { timeout: 30_000 });
-      expect(await page.textContent('#acc-linear')).toMatch(/^iteration 600:/);
-      expect(await numberIn(page, '#acc-linear')).toBeLessThan(0.8); // a line gets three quadrants of four at best
-      expect(await numberIn(page, '#acc-mlp')).toBeGreaterThan(0.97);
-    });
-
-    test('the default 2×8 tanh network separates the circles, and with no hidden layer it cannot', async () => {
-      const { page } = get();
-      await waitForRun(page);
-      expect(await page.textContent('#summary')).toMatch(/dense W3, b3/);
-      expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.97);
-      await screenshot(page, 'playground');
-      const runs = await runsStarted(page);
-      await setControl(page, '#hidden', '0');
-      await waitForRun(page, runs);
-      expect(await page.textContent('#summary')).not.toMatch(/W2/);
-      expect(await numberIn(page, '#pg-accuracy')).toBeLessThan(0.75);
-    });
-
-    test('spirals with batch norm and dropout train too, and the summary lists those layers', async () => {
-      const { page } = get();
-      await setControl(page, '#hidden', '2');
-      await setControl(page, '#width', '24');
-      await page.check('#batchnorm');
-      await setControl(page, '#dropout', '0.1');
-      const runs = await runsStarted(page);
-      await setControl(page, '#dataset', 'spirals');
-      await waitForRun(page, runs);
-      const summary = await page.textContent('#summary');
-      expect(summary).toMatch(/batchNorm gamma1, beta1/);
-      expect(summary).toMatch(/dropout/);
-      expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.8);
-    });
-
-    test("PyTorch's default initialization (kaiming uniform, a = √5) trains the circles too", async () => {
-      const { page } = get();
-      await setControl(page, '#dataset', 'circles');
-      const runs = await runsStarted(page);
-      await setControl(page, '#init', 'pytorch');
-      await waitForRun(page, runs);
-      expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.95);
-    });
-
-    test('maxout units (the largest of two affine pieces) separate the moons', async () => {
-      const { page } = get();
-      await page.uncheck('#batchnorm');
-      await setControl(page, '#dropout', '0');
-      await setControl(page, '#width', '8');
-      await setControl(page, '#dataset', 'moons');
-      const runs = await runsStarted(page);
-      await setControl(page, '#activation', 'maxout');
-      await waitForRun(page, runs);
-      const summary = await page.textContent('#summary');
-      expect(summary).toMatch(/maxout/);
-      expect(summary).toMatch(/dense W1, b1 +\(16,\)/);
-      expect(await numberIn(page, '#pg-accuracy')).toBeGreaterThan(0.95);
     });
 
     test('nothing went wrong on the page', async () => {
@@ -262,7 +180,7 @@ describe('lab', { timeout: 300_000 }, () => {
 
     test('at weight std 0.01 the batch-norm run beats the plain one', async () => {
       const { page } = get();
-      await waitForRun(page, 0, 120_000, 'focus');
+      await waitForRun(page, 0, 120_000);
       expect(await page.textContent('#focus-epoch')).toBe('20');
       const [bn, plain] = [await numberIn(page, '#focus-bn'), await numberIn(page, '#focus-plain')];
       expect(bn).toBeGreaterThan(0.8);
@@ -285,9 +203,9 @@ describe('lab', { timeout: 300_000 }, () => {
 
     test('moving the slider reruns the pair at the new scale', async () => {
       const { page } = get();
-      const runs = await runsStarted(page, 'focus');
+      const runs = await runsStarted(page);
       await setControl(page, '#scale', '-0.5'); // std 0.32
-      await waitForRun(page, runs, 120_000, 'focus');
+      await waitForRun(page, runs, 120_000);
       expect(await page.textContent('#scale + output')).toBe('0.32');
       expect(await page.textContent('#focus-epoch')).toBe('10'); // as the sweep's test left the epochs
     });
@@ -339,7 +257,7 @@ describe('lab', { timeout: 300_000 }, () => {
     test('25 random trials: the best validation accuracy comes from a learning rate above 1e-3', async () => {
       const { page } = get();
       await waitForRun(page, 0, 180_000);
-      expect(await page.textContent('#status')).toBe('All 25 trials done.');
+      expect(await page.textContent('#status')).toMatch(/^All 25 trials done/);
       const { valAcc, lr } = await best(page);
       expect(valAcc).toBeGreaterThan(0.5);
       expect(lr).toBeGreaterThan(1e-3);
@@ -353,7 +271,7 @@ describe('lab', { timeout: 300_000 }, () => {
       await setControl(page, '#trials', '9');
       await setControl(page, '#mode', 'grid');
       await waitForRun(page, runs + 1, 180_000);
-      expect(await page.textContent('#status')).toBe('All 9 trials done.');
+      expect(await page.textContent('#status')).toMatch(/^All 9 trials done/);
       const lrs = await page.$$eval('#best td:nth-child(4)', (tds) => tds.map((td) => td.textContent));
       expect(new Set(lrs).size).toBeLessThanOrEqual(3);
       // 10^-5.3, 10^-4 and 10^-2.7: none in the region above 10^-2.5 where the best random trials are
@@ -474,7 +392,7 @@ describe('lab', { timeout: 300_000 }, () => {
     const pages = ['graph', 'gradient-check', 'optimizers', 'initialization', 'batch-norm', 'overfitting', 'search', 'playground', 'index', 'speed'];
 
     test.each(pages)('%s.html fits the width and shows no error', async (file) => {
-      const { page, errors } = await openPage(browser, `${base}${file}.html`, { width: 390, height: 844 });
+      const { page, errors } = await openPage(lab.browser(), `${lab.base()}${file}.html`, { width: 390, height: 844 });
       try {
         await page.waitForTimeout(1500); // its first drawing
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -1,4 +1,5 @@
-// Live charts of the loss and the accuracies, with uPlot.
+// Live charts of the loss and the accuracies, with uPlot: axis titles on both axes, legends that
+// show each line's style, log axes gridded by decades, tick labels short enough to fit.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -7,21 +8,56 @@ const MAX_POINTS = 4000;
 
 const cssColor = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-// A uPlot chart over iterations (or `xLabel`) that fills `target` and follows its size.
-function plotIn(target: HTMLElement, series: uPlot.Series[], y: uPlot.Scale = {}, xLabel = 'iteration'): uPlot {
+/** A tick label short enough for the axis: plain from 0.01 to 9999, else in exponent form (2e-5, 1.3e14). */
+export function tickLabel(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 0.01 && a < 1e4) return String(Number(v.toPrecision(3)));
+  return v.toExponential(1).replace('.0e', 'e').replace('e+', 'e');
+}
+
+const isDecade = (v: number): boolean => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+
+/** The axes' titles (with units) and the y scale. */
+export interface ChartAxes { xTitle?: string; yTitle?: string; y?: uPlot.Scale }
+
+// A uPlot chart that fills `target` and follows its size; a vertical marker at `marker.x` when set.
+function plotIn(target: HTMLElement, series: uPlot.Series[], { xTitle = 'iteration', yTitle = '', y = {} }: ChartAxes, marker: { x?: number } = {}): uPlot {
   const size = () => ({ width: target.clientWidth, height: target.clientHeight - LEGEND_PX });
+  const log = y.distr === 3;
+  // NOTE: uPlot passes null for ticks it leaves unlabelled; a log axis keeps only its decades, as
+  // the minor lines of 2…9 in every decade make dense bands
+  const decades = (_u: uPlot, splits: number[]): (number | null)[] => splits.map((v) => (isDecade(v) ? v : null));
+  const values = (_u: uPlot, ticks: (number | null)[]): string[] => ticks.map((v) => (v === null ? '' : tickLabel(v)));
+  const grid = { stroke: '#eaeef2', ...(log ? { filter: decades } : {}) };
   const plot = new uPlot({
     ...size(),
     scales: { x: { time: false }, y },
-    series: [{ label: xLabel }, ...series],
-    axes: [{ grid: { stroke: '#eaeef2' } }, {
-      grid: { stroke: '#eaeef2' }, size: 50,
-      // a log scale's small values in powers of ten, which uPlot's default would print as 0
-      // (uPlot passes null for ticks it leaves unlabelled)
-      ...(y.distr === 3 ? { values: (_u: uPlot, ticks: (number | null)[]) => ticks.map((v) => (v === null ? '' : v >= 0.01 && v <= 1000 ? String(v) : v.toExponential(0))) } : {}),
-    }],
+    series: [{ label: xTitle }, ...series],
+    axes: [
+      { grid: { stroke: '#eaeef2' }, values, label: xTitle, labelSize: 18, labelFont: '12px system-ui', font: '11px system-ui' },
+      { grid, ticks: log ? { filter: decades } : {}, ...(log ? { filter: decades } : {}), values, size: 46, label: yTitle, labelSize: 18, labelFont: '12px system-ui', font: '11px system-ui' },
+    ],
     cursor: { drag: { x: false, y: false } },
-    legend: { live: false }, // names only: values under the cursor would jump while data streams in
+    // names only (values under the cursor would jump while data streams in); each marker a short
+    // line in its series' colour and dash (lab.css draws it)
+    legend: { live: false, markers: { width: 3, fill: 'transparent', dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
+    hooks: {
+      draw: [(u) => {
+        if (marker.x === undefined) return;
+        const left = u.valToPos(marker.x, 'x', true);
+        const { ctx, bbox } = u;
+        ctx.save();
+        ctx.strokeStyle = '#dc2626';
+        ctx.lineWidth = 2 * devicePixelRatio;
+        ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+        ctx.beginPath();
+        ctx.moveTo(left, bbox.top);
+        ctx.lineTo(left, bbox.top + bbox.height);
+        ctx.stroke();
+        ctx.restore();
+      }],
+    },
   }, [[], ...series.map(() => [])], target);
   new ResizeObserver(() => plot.setSize(size())).observe(target);
   return plot;
@@ -41,7 +77,8 @@ export class LossChart {
   #count = 0;
 
   constructor(target: HTMLElement) {
-    this.#plot = plotIn(target, [{ label: 'loss', stroke: cssColor('--train'), width: 1.5 }], { range: (_u, _min, max) => [0, Math.max(max, 0.5)] });
+    this.#plot = plotIn(target, [{ label: 'loss', stroke: cssColor('--train'), width: 1.5 }],
+      { yTitle: 'loss (cross-entropy)', y: { range: (_u, _min, max) => [0, Math.max(max, 0.5)] } });
   }
 
   add(iterations: number[], losses: number[]): void {
@@ -87,7 +124,7 @@ export class AccuracyChart {
 
   constructor(target: HTMLElement) {
     const line = (label: string, color: string): uPlot.Series => ({ label, stroke: color, width: 2, points: { show: true, size: 5, fill: color } });
-    this.#plot = plotIn(target, [line('train', cssColor('--train')), line('test', cssColor('--test'))], { range: [0, 1] });
+    this.#plot = plotIn(target, [line('train', cssColor('--train')), line('test', cssColor('--test'))], { yTitle: 'accuracy (share right)', y: { range: [0, 1] } });
   }
 
   add(iteration: number, trainAcc: number, testAcc: number): void {
@@ -109,18 +146,26 @@ export const PALETTE = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '
 /** Several lines over one x axis, redrawn whole by set() (null where a series has no value). */
 export class Lines {
   readonly #plot: uPlot;
+  readonly #marker: { x?: number } = {};
 
-  /** Each line a label (coloured from PALETTE in order) or a label with its own colour and dash. */
+  /** Each line a label (coloured from PALETTE in order) or a label with its own colour and dash;
+   *  `x` and `xTitle` alike name the x axis. */
   constructor(target: HTMLElement, lines: (string | { label: string; color: string; dash?: number[] })[],
-              options: { x?: string; y?: uPlot.Scale; points?: boolean } = {}) {
+              options: ChartAxes & { x?: string; points?: boolean } = {}) {
     const series = lines.map((line, i): uPlot.Series => {
       const { label, color, dash } = typeof line === 'string' ? { label: line, color: PALETTE[i % PALETTE.length], dash: undefined } : line;
       return { label, stroke: color, dash, width: 2, spanGaps: true, points: { show: options.points ?? false, size: 5, fill: color } };
     });
-    this.#plot = plotIn(target, series, options.y, options.x);
+    this.#plot = plotIn(target, series, { ...options, xTitle: options.xTitle ?? options.x }, this.#marker);
   }
 
   set(x: number[], ys: (number | null)[][]): void {
     this.#plot.setData([x, ...ys] as uPlot.AlignedData);
+  }
+
+  /** Marks the value `x` the page is at (e.g. the h of a sweep over h) with a dashed red line. */
+  mark(x: number | undefined): void {
+    this.#marker.x = x;
+    this.#plot.redraw(false);
   }
 }

@@ -56,6 +56,37 @@ export function drawMistakes(container: HTMLElement, images: Float32Array, label
   }));
 }
 
+/** A vector's values as a strip of gray cells (dark = large), scaled to its own range. */
+function drawStrip(canvas: HTMLCanvasElement, values: Float32Array): void {
+  const cell = Math.max(2, Math.floor(WIDTH_PX / values.length));
+  canvas.width = values.length * cell;
+  canvas.height = 14;
+  const ctx = canvas.getContext('2d')!;
+  let min = Infinity, max = -Infinity;
+  for (const v of values) [min, max] = [Math.min(min, v), Math.max(max, v)];
+  const range = max - min || 1;
+  values.forEach((v, i) => {
+    const g = 255 - Math.round(((v - min) / range) * 255);
+    ctx.fillStyle = `rgb(${g},${g},${g})`;
+    ctx.fillRect(i * cell, 0, cell, 14);
+  });
+}
+
+/** Test images in a grid, each captioned with the network's answer; mistakes marked. */
+export function drawPredictions(container: HTMLElement, images: Float32Array, labels: number[], predicted: number[]): void {
+  container.replaceChildren(...labels.map((label, i) => {
+    const figure = document.createElement('figure');
+    const canvas = document.createElement('canvas');
+    drawDigit(canvas, images.subarray(i * 784, (i + 1) * 784));
+    const caption = document.createElement('figcaption');
+    const wrong = predicted[i] !== label;
+    caption.textContent = wrong ? `${predicted[i]} (is ${label})` : String(predicted[i]);
+    figure.classList.toggle('wrong', wrong);
+    figure.append(canvas, caption);
+    return figure;
+  }));
+}
+
 /** Each layer's feature maps as a captioned grid in `container`. */
 export function drawMaps(container: HTMLElement, maps: Filters[]): void {
   container.replaceChildren(...maps.map((m) => {
@@ -63,7 +94,8 @@ export function drawMaps(container: HTMLElement, maps: Filters[]): void {
     const caption = document.createElement('figcaption');
     caption.textContent = m.caption;
     const canvas = document.createElement('canvas');
-    drawFilters(canvas, m);
+    if (m.height === 1) drawStrip(canvas, m.data);
+    else drawFilters(canvas, m);
     figure.append(caption, canvas);
     return figure;
   }));

@@ -1,9 +1,10 @@
 // The page: controls, numbers, charts, filters and the drawing pad, all fed by the training worker.
 import { AccuracyChart, LossChart } from './charts.js';
 import { drawingPad } from './draw.js';
-import { drawDigit, drawFilters, drawMaps, drawMistakes } from './images.js';
+import { drawDigit, drawFilters, drawMaps, drawMistakes, drawPredictions } from './images.js';
 import { renderNav } from './lab/shell.js';
-import type { FromWorker, ModelName, ToWorker } from './protocol.js';
+import { restoreState, saveControl } from './lab/url-state.js';
+import { BOOK_TRAINING, type FromWorker, type ModelName, type ToWorker, type Training } from './protocol.js';
 
 renderNav();
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -16,7 +17,17 @@ const el = {
   layers: $<HTMLTextAreaElement>('layers'), build: $<HTMLButtonElement>('build'), custom: $<HTMLDetailsElement>('custom'),
   mistakes: $('mistakes'), mistakesCaption: $('mistakes-caption'), maps: $('maps'), pad: $<HTMLCanvasElement>('pad'),
   input: $<HTMLCanvasElement>('input'), clear: $<HTMLButtonElement>('clear'), predicted: $('predicted'), probabilities: $('probabilities'),
+  optimizer: $<HTMLSelectElement>('optimizer'), lr: $<HTMLSelectElement>('lr'), batch: $<HTMLSelectElement>('batch'), probe: $<HTMLSelectElement>('probe'),
 };
+
+/** The training settings the controls say. */
+const training = (): Training => ({ optimizer: el.optimizer.value as Training['optimizer'], lr: Number(el.lr.value), batch: Number(el.batch.value) });
+// the book's settings for a network, into the controls (and the URL)
+function bookTraining(model: ModelName): void {
+  const t = BOOK_TRAINING[model];
+  [el.optimizer.value, el.lr.value, el.batch.value] = [t.optimizer, String(t.lr), String(t.batch)];
+  for (const c of [el.optimizer, el.lr, el.batch]) saveControl(c);
+}
 
 function showError(message: string): void {
   el.error.hidden = false;
@@ -68,10 +79,18 @@ function setEnabled(enabled: boolean): void {
   el.loadLabel.classList.toggle('disabled', !enabled);
 }
 
+// body[data-state]: 'running' while MNIST loads, a network is built or training runs; 'done'
+// otherwise; body[data-run] counts the times it started running (as the other pages' runs)
+function setState(state: 'running' | 'done'): void {
+  if (state === 'running' && document.body.dataset.state !== 'running') document.body.dataset.run = String(Number(document.body.dataset.run ?? 0) + 1);
+  document.body.dataset.state = state;
+}
+
 const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }>) => void } = {
   ready(m) {
+    setState('done');
     el.model.value = current = m.model;
-    el.recipe.textContent = `${m.description}; ${m.threads === 1 ? 'one thread' : `${m.threads} threads`}`;
+    el.recipe.textContent = `${m.description}; ${m.threads === 1 ? (m.isolated ? 'one thread (two measured slower on this device)' : 'one thread') : `${m.threads} threads`}`;
     el.trainSize.textContent = m.trainSize.toLocaleString('en');
     el.status.textContent = `Ready: ${m.trainSize.toLocaleString('en')} training and ${m.testSize.toLocaleString('en')} test images loaded.`;
     el.iteration.textContent = el.loss.textContent = el.speed.textContent = '–';
@@ -112,6 +131,7 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   },
   running(m) {
     running = m.running;
+    setState(running ? 'running' : 'done');
     el.start.textContent = running ? 'Stop' : 'Start';
     el.status.textContent = running ? 'Training…' : 'Stopped.';
     speed = 0;
@@ -120,6 +140,19 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
     drawDigit(el.input, m.pixels);
     showProbabilities(m.probabilities);
     drawMaps(el.maps, m.maps);
+    $('maps-note').textContent = m.maps.length ? '' : `${current} has no convolution or pooling layer: every layer's output is a ` +
+      'vector (e.g. TwoLayerNet\'s 50 hidden values), not an image, so there are no feature maps to show. "Inside the network" draws them as strips.';
+  },
+  inside(m) {
+    drawDigit($<HTMLCanvasElement>('probe-image'), m.pixels);
+    $('probe-label').textContent = `label ${m.label}`;
+    drawMaps($('inside'), m.maps);
+    drawMaps($('conv-filters'), m.filters);
+    $('conv-filters-note').textContent = m.filters.length ? 'Each filter scaled to its own range, dark = large; redrawn at every evaluation.'
+      : `${current} has no convolution layer, so no filters: its first layer's weights are drawn above as 28×28 images.`;
+  },
+  predictions(m) {
+    drawPredictions($('predictions'), m.images, m.labels, m.predicted);
   },
   saved(m) {
     const link = document.createElement('a');
@@ -134,10 +167,15 @@ const handlers: { [K in FromWorker['type']]: (m: Extract<FromWorker, { type: K }
   },
   error(m) {
     showError(m.message);
+    if (!running) setState('done');
     // a network that could not be built leaves the one before it
     if (current) {
       el.model.value = current;
       setEnabled(true);
+    } else if (el.model.value !== 'TwoLayerNet') {
+      // the first network (e.g. a link's layers) could not be built: the default one, so the page has one
+      setState('running');
+      send({ type: 'reset', model: (el.model.value = 'TwoLayerNet'), training: training() });
     }
   },
 };
@@ -156,13 +194,20 @@ function reset(): void {
     try {
       layers = JSON.parse(el.layers.value);
     } catch (e) {
+      if (current) setState('done');
       return showError(`Your layers are not valid JSON: ${(e as Error).message}`);
     }
   }
   setEnabled(false);
-  send({ type: 'reset', model, layers });
+  setState('running');
+  send({ type: 'reset', model, layers, training: training() });
 }
-el.model.addEventListener('change', reset);
+el.model.addEventListener('change', () => {
+  bookTraining(el.model.value as ModelName);
+  reset();
+});
+for (const c of [el.optimizer, el.lr, el.batch]) c.addEventListener('change', () => send({ type: 'training', training: training() }));
+el.probe.addEventListener('change', () => send({ type: 'probe', index: Number(el.probe.value) }));
 el.build.addEventListener('click', () => {
   el.model.value = 'Sequential';
   reset();
@@ -182,4 +227,16 @@ el.clear.addEventListener('click', () => {
   el.maps.replaceChildren();
 });
 
-send({ type: 'reset', model: el.model.value as ModelName });
+setState('running');
+const restored = restoreState();
+// settings the link does not give are the book's for its network
+const book = BOOK_TRAINING[el.model.value as ModelName];
+if (!restored.has('optimizer')) el.optimizer.value = book.optimizer;
+if (!restored.has('lr')) el.lr.value = String(book.lr);
+if (!restored.has('batch')) el.batch.value = String(book.batch);
+if (el.model.value === 'Sequential') {
+  reset();
+  // layers that cannot be read: the default network, so the page has one
+  if (!current && document.body.dataset.state === 'running' && el.error.textContent) send({ type: 'reset', model: (el.model.value = 'TwoLayerNet'), training: training() });
+} else send({ type: 'reset', model: el.model.value as ModelName, training: training() });
+if (el.probe.value !== '0') send({ type: 'probe', index: Number(el.probe.value) });

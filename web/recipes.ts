@@ -1,5 +1,5 @@
 // The demo's networks and how each one trains (the page's "Network" choice).
-import { Adam, DeepConvNet, layers, Sequential, SGD, SimpleConvNet, TwoLayerNet, type LayerSpec, type Optimizer } from 'scratchnet';
+import { DeepConvNet, layers, Sequential, SimpleConvNet, TwoLayerNet, type LayerSpec } from 'scratchnet';
 import type { ModelName } from './protocol.js';
 
 export interface Recipe {
@@ -7,7 +7,6 @@ export interface Recipe {
   inputShape: number[];
   /** Accuracies are measured on the first evalSize train and test images. */
   evalSize: number;
-  optimizer(): Optimizer;
   /** A network with the sizes of the given parameter shapes, or the default one. */
   network(shapes?: Record<string, number[]>): Sequential;
 }
@@ -17,19 +16,17 @@ export interface Recipe {
 // training iterations).
 export const RECIPES: Record<ModelName, Recipe> = {
   TwoLayerNet: {
-    description: 'TwoLayerNet 784-50-10 (Affine-ReLU-Affine), SGD lr 0.1, batch 100',
+    description: 'TwoLayerNet 784-50-10 (Affine-ReLU-Affine)',
     inputShape: [784],
     evalSize: 10_000,
-    optimizer: () => new SGD({ lr: 0.1 }),
     network: (shapes) => new TwoLayerNet({
       inputSize: 784, hiddenSize: shapes?.W1?.[1] ?? 50, outputSize: 10, seed: 0,
     }),
   },
   SimpleConvNet: {
-    description: 'SimpleConvNet (conv 30×5×5-ReLU-pool-Affine 100-ReLU-Affine), Adam lr 0.001, batch 100',
+    description: 'SimpleConvNet (conv 30×5×5-ReLU-pool-Affine 100-ReLU-Affine)',
     inputShape: [1, 28, 28],
     evalSize: 1_000,
-    optimizer: () => new Adam({ lr: 0.001 }),
     network: (shapes) => new SimpleConvNet({
       convParam: { filterNum: shapes?.W1?.[0] ?? 30, filterSize: shapes?.W1?.[2] ?? 5, pad: 0, stride: 1 },
       hiddenSize: shapes?.W2?.[1] ?? 100, seed: 0,
@@ -37,17 +34,15 @@ export const RECIPES: Record<ModelName, Recipe> = {
   },
   // deep_convnet.py's chapter-8 network: six 3×3 convolutions, Adam lr 0.001
   DeepConvNet: {
-    description: 'DeepConvNet (6 conv 3×3, 3 pools, Affine 50, dropout, Affine), Adam lr 0.001, batch 100',
+    description: 'DeepConvNet (6 conv 3×3, 3 pools, Affine 50, dropout, Affine)',
     inputShape: [1, 28, 28],
     evalSize: 1_000,
-    optimizer: () => new Adam({ lr: 0.001 }),
     network: () => new DeepConvNet({ seed: 0 }),
   },
   Sequential: {
-    description: 'Sequential of your layers and a dense layer of 10, Adam lr 0.001, batch 100',
+    description: 'Sequential of your layers and a dense layer of 10',
     inputShape: [1, 28, 28],
     evalSize: 1_000,
-    optimizer: () => new Adam({ lr: 0.001 }),
     network: () => {
       throw new Error('a Sequential is built from its layers (customNetwork)');
     },

@@ -1,19 +1,21 @@
-// The training worker: holds MNIST and the network in scratchnet's linear memory and trains in
-// slices of about 100 ms, reading the page's messages (stop, predict, save, load) between slices,
-// so neither the page nor a prediction waits for more than one slice.
+// The training worker: holds MNIST and the network in scratchnet's linear memory and trains it
+// with the library's Trainer (trainer.step()) in slices of about 100 ms, reading the page's
+// messages (stop, new training settings, predict, save, load) between slices, so neither the page
+// nor a prediction waits for more than one slice.
 import {
-  MiniBatches, createRng, deserialize, deserializeModel, deserializeParams, init, preprocessDigit, rgbaToGray, serializeModel,
-  tensor, threadCount, type Optimizer, type Sequential, type Tensor,
+  deserialize, deserializeModel, deserializeParams, preprocessDigit, rgbaToGray, serializeModel,
+  tensor, threadCount, Trainer, type Sequential, type Tensor,
 } from 'scratchnet';
 import { fetchMnist } from './lab/mnist.js';
-import type { Filters, FromWorker, ModelName, ToWorker } from './protocol.js';
+import { initThreads } from './lab/threads.js';
+import { BOOK_TRAINING, type Filters, type FromWorker, type ModelName, type ToWorker, type Training } from './protocol.js';
 import { customNetwork, RECIPES } from './recipes.js';
 
 // NOTE: a subset keeps the start short and the memory small (10 000 images are 31 MB of float32
 // in linear memory; all 60 000 would be 188 MB). The test set is used whole.
 const TRAIN_SIZE = 10_000;
-const BATCH_SIZE = 100;
-const EVAL_EVERY = TRAIN_SIZE / BATCH_SIZE; // one epoch of the subset, where the book evaluates
+const EVAL_EVERY = 100; // iterations: one epoch of the subset at the book's batch of 100
+const PREDICTIONS_SHOWN = 40;
 const SLICE_MS = 100;
 const UNITS_SHOWN = 16; // TwoLayerNet hidden units drawn as images
 const MISTAKES_SHOWN = 16;
@@ -30,23 +32,49 @@ interface Data { xTrain: Tensor; tTrain: Tensor; xTest: Tensor; tTest: Tensor }
 
 /** A network and everything its training needs. */
 class Session {
-  readonly optimizer: Optimizer;
-  readonly batches: MiniBatches;
+  trainer: Trainer;
+  training: Training;
+  probe = 0; // the test image whose layers the page shows
   readonly #xTrain: Tensor; // data.xTrain reshaped to the network's input
+  readonly #tTrain: Tensor;
   // (x, t) pairs the accuracies are measured on
   readonly #evalSets: { train: [Tensor, Tensor]; test: [Tensor, Tensor] };
   iteration = 0;
 
-  constructor(readonly model: ModelName, readonly net: Sequential, data: Data) {
+  constructor(readonly model: ModelName, readonly net: Sequential, data: Data, training: Training) {
     const recipe = RECIPES[model];
-    this.optimizer = recipe.optimizer();
     const head = (x: Tensor, t: Tensor): [Tensor, Tensor] => {
       const n = Math.min(recipe.evalSize, x.shape[0]);
       return [tensor(x.data.subarray(0, n * 784), [n, ...recipe.inputShape]), tensor(t.data.subarray(0, n), [n])];
     };
     this.#evalSets = { train: head(data.xTrain, data.tTrain), test: head(data.xTest, data.tTest) };
     this.#xTrain = data.xTrain.reshape([-1, ...recipe.inputShape]);
-    this.batches = new MiniBatches(this.#xTrain, data.tTrain, BATCH_SIZE, createRng(1));
+    this.#tTrain = data.tTrain;
+    this.training = training;
+    this.trainer = this.#trainerFor(training);
+  }
+
+  #trainerFor({ optimizer, lr, batch }: Training): Trainer {
+    return new Trainer(this.net, this.#xTrain, this.#tTrain, ...this.#evalSets.test, {
+      miniBatchSize: batch, optimizer, optimizerParam: { lr }, seed: 1, verbose: false,
+    });
+  }
+
+  /** New settings: the lr on the optimizer as it is; another optimizer or batch size, a new Trainer (fresh optimizer state). */
+  setTraining(training: Training): void {
+    if (training.optimizer === this.training.optimizer && training.batch === this.training.batch) {
+      this.trainer.optimizer.lr = training.lr;
+    } else {
+      const next = this.#trainerFor(training); // built first: settings it refuses leave the old one
+      this.#disposeTrainer();
+      this.trainer = next;
+    }
+    this.training = training;
+  }
+
+  #disposeTrainer(): void {
+    this.trainer.dispose();
+    this.trainer.optimizer.dispose();
   }
 
   /** Trains for about SLICE_MS, ending early where an evaluation is due. */
@@ -54,11 +82,10 @@ class Session {
     const iterations: number[] = [], losses: number[] = [];
     const start = performance.now();
     do {
-      const [x, t] = this.batches.sample();
-      this.optimizer.update(this.net.params, this.net.gradient(x, t));
+      const loss = this.trainer.step(); // computed on the way to the gradient, before this update
       this.iteration++;
       iterations.push(this.iteration);
-      losses.push(this.net.lastLoss); // computed by gradient(), before this update
+      losses.push(loss);
     } while (this.iteration % EVAL_EVERY !== 0 && performance.now() - start < SLICE_MS);
     return { iterations, losses, seconds: (performance.now() - start) / 1000 };
   }
@@ -71,6 +98,53 @@ class Session {
     const filters = filtersOf(this.net.params.W1);
     post({ type: 'filters', filters }, [filters.data.buffer]);
     this.#postMistakes(test[0], test[1]);
+    this.postInside();
+    this.#postPredictions(test[0], test[1]);
+  }
+
+  // The first test images with the network's answers, for the page's grid.
+  #postPredictions(x: Tensor, t: Tensor): void {
+    const n = Math.min(PREDICTIONS_SHOWN, x.shape[0]);
+    const head = tensor(x.data.slice(0, n * 784), [n, ...x.shape.slice(1)]);
+    const scores = this.net.predict(head);
+    const predicted = Array.from({ length: n }, (_, i) => {
+      const row = scores.data.subarray(i * 10, i * 10 + 10);
+      return row.indexOf(Math.max(...row));
+    });
+    const images = head.data.slice();
+    for (const a of [head, scores]) a.dispose();
+    post({ type: 'predictions', images, labels: Array.from(t.data.subarray(0, n)), predicted }, [images.buffer]);
+  }
+
+  /** Every layer's output for the probe test image, and every convolution layer's filters. */
+  postInside(): void {
+    const [x, t] = this.#evalSets.test;
+    const i = Math.min(this.probe, x.shape[0] - 1);
+    const pixels = x.data.slice(i * 784, (i + 1) * 784);
+    const maps: Filters[] = [];
+    const kinds = this.net.architecture.layers.map((l) => l.kind);
+    let out: Tensor = tensor(pixels, [1, ...RECIPES[this.model].inputShape]);
+    const input = out;
+    this.net.layerList.forEach((layer, k) => {
+      out = layer.forward(out, false);
+      if (out.shape.length === 4) {
+        const [, channels, height, width] = out.shape;
+        const count = Math.min(MAPS_SHOWN, channels);
+        maps.push({ caption: `${k + 1}. ${kinds[k]}: ${channels} maps of ${height}×${width}`, count, width, height, data: out.data.slice(0, count * height * width) });
+      } else {
+        // a vector: its values in a strip, one pixel each
+        const width = Math.min(out.size, 100);
+        maps.push({ caption: `${k + 1}. ${kinds[k]}: ${out.size} values${out.size > width ? ` (the first ${width})` : ''}`, count: 1, width, height: 1, data: out.data.slice(0, width) });
+      }
+    });
+    input.dispose();
+    const filters: Filters[] = Object.entries(this.net.params).filter(([, w]) => w.shape.length === 4).map(([name, w]) => {
+      const [count, channels, height, width] = w.shape;
+      const data = new Float32Array(count * height * width);
+      for (let f = 0; f < count; f++) data.set(w.data.subarray(f * channels * height * width, f * channels * height * width + height * width), f * height * width);
+      return { caption: `${name}: ${count} filters of ${channels}×${height}×${width}${channels > 1 ? ' (input channel 1 shown)' : ''}`, count, width, height, data };
+    });
+    post({ type: 'inside', index: i, label: t.data[i], pixels, maps, filters }, [pixels.buffer, ...maps.map((m) => m.data.buffer), ...filters.map((f) => f.data.buffer)]);
   }
 
   // The first test images of the evaluation set the network gets wrong.
@@ -111,9 +185,8 @@ class Session {
   }
 
   dispose(): void {
+    this.#disposeTrainer();
     for (const t of [...this.#evalSets.train, ...this.#evalSets.test, this.#xTrain]) t.dispose();
-    this.batches.dispose();
-    this.optimizer.dispose();
     this.net.dispose();
   }
 }
@@ -161,12 +234,14 @@ let running = false; // cleared by 'stop'; the loop ends at its next slice
 let loop: Promise<void> | undefined;
 
 // Replaces the session by one training `net` from `iteration` on; stops training.
-function start(model: ModelName, net: Sequential, iteration = 0): void {
+function start(model: ModelName, net: Sequential, iteration = 0, training = session?.training ?? BOOK_TRAINING[model]): void {
   running = false;
+  const probe = session?.probe ?? 0;
   session?.dispose();
-  session = new Session(model, net, data!);
+  session = new Session(model, net, data!, training);
   session.iteration = iteration;
-  post({ type: 'ready', model, description: RECIPES[model].description, trainSize: TRAIN_SIZE, testSize: data!.xTest.shape[0], threads: threadCount() });
+  session.probe = probe;
+  post({ type: 'ready', model, description: RECIPES[model].description, trainSize: TRAIN_SIZE, testSize: data!.xTest.shape[0], threads: threadCount(), isolated: crossOriginIsolated });
   session.evaluate();
 }
 
@@ -176,7 +251,7 @@ async function train(): Promise<void> {
     while (running) {
       const s = session!;
       const { iterations, losses, seconds } = s.trainSlice();
-      post({ type: 'progress', iteration: s.iteration, iterations, losses, imagesPerSecond: (iterations.length * BATCH_SIZE) / seconds });
+      post({ type: 'progress', iteration: s.iteration, iterations, losses, imagesPerSecond: (iterations.length * s.training.batch) / seconds });
       if (s.iteration % EVAL_EVERY === 0) s.evaluate();
       await nextTask();
     }
@@ -223,7 +298,15 @@ function handle(message: ToWorker): void {
   switch (message.type) {
     case 'reset':
       // built before the current network goes, so that bad layers leave it as it was
-      start(message.model, message.model === 'Sequential' ? customNetwork(message.layers) : RECIPES[message.model].network());
+      start(message.model, message.model === 'Sequential' ? customNetwork(message.layers) : RECIPES[message.model].network(), 0, message.training);
+      break;
+    case 'training':
+      session?.setTraining(message.training);
+      break;
+    case 'probe':
+      if (!session) break;
+      session.probe = message.index;
+      session.postInside();
       break;
     case 'start':
       running = true;
@@ -256,8 +339,8 @@ const report = (e: unknown): void => post({ type: 'error', message: e instanceof
 
 // Messages that arrive while the data loads wait for it, in order.
 const ready = (async () => {
-  // two kernel threads where the page is cross-origin isolated (the dev server sends the headers)
-  await init({ threads: crossOriginIsolated ? 2 : 1 });
+  // two kernel threads where the page is cross-origin isolated and two measure faster than one
+  await initThreads();
   data = await loadData();
 })();
 scope.onmessage = (event) => {

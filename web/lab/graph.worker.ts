@@ -7,8 +7,8 @@ export interface Prices { apple: number; appleNum: number; orange: number; orang
 /** Forward value and backward gradient of each edge, by the edge's name. */
 export type Edges = Record<string, { value: number; grad: number }>;
 
-export type ToWorker = { type: 'compute'; run: number; prices: Prices; x: number };
-export type FromWorker = { type: 'computed'; run: number; apple: Edges; sigmoid: Edges; library: { y: number; dx: number } };
+export type ToWorker = { type: 'compute'; run: number; prices: Prices; x: number; chain: { x: number; y: number } };
+export type FromWorker = { type: 'computed'; run: number; apple: Edges; sigmoid: Edges; library: { y: number; dx: number }; chain: Edges };
 
 // buy_apple_orange.py: (apple × appleNum + orange × orangeNum) × tax, then backward(1)
 function appleOrange(p: Prices): Edges {
@@ -45,6 +45,18 @@ function sigmoidNodes(x: number): Edges {
   return { x: { value: x, grad: dx }, a: { value: a, grad: da }, b: { value: b, grad: db }, c: { value: c, grad: dc }, y: { value: y, grad: 1 } };
 }
 
+// The chain rule (§5.2): z = t², t = x + y, so ∂z/∂x = ∂z/∂t · ∂t/∂x = 2t · 1. The square is a
+// MulLayer of t by itself: its backward gives t's gradient through each of its two inputs, which add.
+function chainRule(x: number, y: number): Edges {
+  const add = new AddLayer(), square = new MulLayer();
+  const t = add.forward(x, y);
+  const z = square.forward(t, t);
+  const [dt1, dt2] = square.backward(1);
+  const dt = dt1 + dt2;
+  const [dx, dy] = add.backward(dt);
+  return { x: { value: x, grad: dx }, y: { value: y, grad: dy }, t: { value: t, grad: dt }, z: { value: z, grad: 1 } };
+}
+
 // The library's Sigmoid layer (float32, one element), forward then backward(1).
 function librarySigmoid(x: number): { y: number; dx: number } {
   const layer = new Sigmoid();
@@ -57,5 +69,5 @@ function librarySigmoid(x: number): { y: number; dx: number } {
 }
 
 const post = serve<ToWorker, FromWorker>((m) => {
-  post({ type: 'computed', run: m.run, apple: appleOrange(m.prices), sigmoid: sigmoidNodes(m.x), library: librarySigmoid(m.x) });
+  post({ type: 'computed', run: m.run, apple: appleOrange(m.prices), sigmoid: sigmoidNodes(m.x), library: librarySigmoid(m.x), chain: chainRule(m.chain.x, m.chain.y) });
 });

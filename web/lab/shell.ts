@@ -2,6 +2,7 @@
 // connection to the page's worker, and sliders that show their value.
 import '../style.css';
 import './lab.css';
+import { keepStateInUrl } from './url-state.js';
 
 /** The lab's pages in the book's order: file, short title, chapter. */
 export const PAGES = [
@@ -26,10 +27,11 @@ export const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 /** Fills <nav id="lab-nav"> with links to the pages, this one marked. */
 export function renderNav(): void {
   const nav = document.getElementById('lab-nav');
-  if (!nav) return;
+  if (!nav) return keepStateInUrl(null);
   const here = location.pathname.split('/').pop() || 'index.html';
   nav.innerHTML = '<span class="lab-name">scratchnet lab</span>' + PAGES.map(([file, title], i) =>
     `<a href="./${file}"${file === here ? ' aria-current="page"' : ''}>${i + 1}. ${title}</a>`).join('');
+  keepStateInUrl(nav);
 }
 
 /** Shows a message in the page's #error box (click to dismiss). */
@@ -41,6 +43,7 @@ export function showError(message: string): void {
 
 /** Sets up a lab page: the navigation and the error box, fed by uncaught errors too. */
 export function labPage(): void {
+  document.body.dataset.state = 'running'; // until the page's first run is done
   renderNav();
   const box = $('error');
   box.addEventListener('click', () => {

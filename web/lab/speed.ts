@@ -2,6 +2,7 @@
 // speed of the book's networks on each: wasm with one and two threads, and the pure-JS kernels.
 import { PALETTE } from '../charts.js';
 import { $, connect, isCurrentRun, labPage, runFinished, runStarted } from './shell.js';
+import { restoreState } from './url-state.js';
 import type { Config, FromWorker, Model, ToWorker } from './speed.worker.js';
 
 labPage();
@@ -49,4 +50,5 @@ function measure(): void {
 model.addEventListener('change', measure);
 seconds.addEventListener('change', measure);
 $('again').addEventListener('click', measure);
+restoreState();
 send({ type: 'info' });

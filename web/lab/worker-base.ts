@@ -1,7 +1,7 @@
-// What every lab page's worker shares: the kernels started once (two threads where the page is
-// cross-origin isolated, one where not), the page's messages handled in order once they are,
+// What every lab page's worker shares: the kernels started once (threads.ts: two threads only where
+// the page is cross-origin isolated and two measure faster), the page's messages handled in order once they are,
 // errors sent to the page, and runs that a newer run or a stop cancels.
-import { init } from 'scratchnet';
+import { initThreads } from './threads.js';
 
 // The DOM lib types `self` as a Window; in a worker it is the worker's global scope.
 const scope = self as unknown as {
@@ -28,7 +28,7 @@ export const report = (e: unknown): void => scope.postMessage({ type: 'error', m
 /** Handles the page's messages in order, after init(); returns the function that posts to the page. */
 export function serve<In, Out>(handle: (message: In) => void | Promise<void>, prepare?: () => Promise<void>): (message: Out, transfer?: Transferable[]) => void {
   const ready = (async () => {
-    await init({ threads: crossOriginIsolated ? 2 : 1 });
+    await initThreads();
     await prepare?.();
   })();
   let queue = ready;
