@@ -20,7 +20,10 @@ import { tempDir } from './scripts.js';
 const KERNEL_BUILDS = ['build/scratchnet.wasm', 'build/scratchnet-threads.wasm', 'build/scratchnet-relaxed.wasm', 'build/scratchnet-threads-relaxed.wasm'];
 const TIMEOUT = 300_000; // npm, tsc, vite and a browser, on a busy CI machine
 const INSTALL_LIMIT_KB = 5 * 1024; // the library and its dependencies, without MNIST
-const TRAIN_BUNDLE_LIMIT = 25 * 1024; // gzipped JavaScript of a page that trains TwoLayerNet
+// gzipped JavaScript of a page that trains TwoLayerNet. NOTE: a preset is a Sequential, which finds
+// layer kinds by name in the registry, so every kind ships (with its ONNX nodes and PyTorch
+// module): 22.5 kB before chapter 8's kinds, GELU and the op layer, 28.1 kB after.
+const TRAIN_BUNDLE_LIMIT = 30 * 1024;
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/consumer', import.meta.url));
 // The consumer's TypeScript and Vite are the repo's own (what `npm ci` installed): installing

@@ -325,7 +325,7 @@ function handle(message: ToWorker): void {
     }
     case 'save': {
       const s = session!;
-      const bytes = serializeModel(s.net, { iterations: String(s.iteration) });
+      const bytes = serializeModel(s.net, { metadata: { iterations: String(s.iteration) } });
       post({ type: 'saved', bytes, fileName: `${s.model.toLowerCase()}-${s.iteration}.safetensors` }, [bytes.buffer]);
       break;
     }
