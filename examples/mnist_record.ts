@@ -4,7 +4,7 @@
 // as an ensemble. Each network is saved when it finishes (and loaded instead of trained when its
 // file exists, so an interrupted run resumes); output/mnist_record.json gets the results:
 // { testAcc, seconds, threads, ensembleTestAcc?, networks: [...], wrong: [...] }.
-//   node out/examples/mnist_record.js [--arch deep-bn|resnet] [--networks 1] [--epochs 15] [--lr 0.001]
+//   node out/examples/mnist_record.js [--arch deep-bn|resnet] [--networks 3] [--epochs 15] [--lr 0.001]
 //     [--shift 2] [--rotate 10] [--scale 0.1] [--dropout 0] [--train-size 60000] [--test-size 10000] [--out output] [--seed 0] [--fresh]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { integerOption, mnistSizeOptions, mnistSizes, positiveIntegerOption } fr
 const { values } = parseArgs({
   options: {
     arch: { type: 'string', default: 'deep-bn' },
-    networks: { type: 'string', default: '1' },
+    networks: { type: 'string', default: '3' },
     epochs: { type: 'string', default: '15' },
     lr: { type: 'string', default: '0.001' },
     shift: { type: 'string', default: '2' },
