@@ -1,6 +1,7 @@
 // The convolution whose column matrix (one sample's im2col) is 2.15 GB: its size once
-// overflowed 32 bits, the kernel wrote over other memory. Its own file: the scratch stays
-// allocated for later calls, so it does not share a process with large-memory.test.ts.
+// overflowed 32 bits, the kernel wrote over other memory. Its own file: the memory grows by the
+// 2.15 GB (the scratch is given back after the call, the memory never shrinks), so it does not
+// share a process with large-memory.test.ts.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Convolution, init, ones, setBackend, tensor, zeros } from '../src/index.js';
 
