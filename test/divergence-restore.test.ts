@@ -5,13 +5,17 @@
 // threads, with SGD, Adam and an optimizer of the user's own.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  Adam, init, layers as L, MultiLayerNetExtend, Sequential, setThreads, SGD, tensor, Trainer, TrainingDivergedError,
+  Adam, init, layers as L, MultiLayerNetExtend, Sequential, setBackend, setThreads, SGD, tensor, Trainer, TrainingDivergedError,
   TwoLayerNet, type Network, type Optimizer, type Tensor,
 } from '../src/index.js';
+import { backendKernels } from '../src/backend/runtime.js';
 import { blobs } from './fixtures-data.js';
 
 await init({ threads: 2 });
-afterAll(() => setThreads(2));
+afterAll(() => {
+  setBackend('wasm');
+  setThreads(2);
+});
 
 type State = Map<string, Float32Array>;
 const copy = (tensors: Record<string, Tensor>): State => new Map(Object.entries(tensors).map(([k, v]) => [k, v.toFloat32Array()]));
@@ -161,4 +165,56 @@ describe.each([1, 2])('%i thread(s)', (threads) => {
     expectRestored(net, trace);
     trainer.dispose();
   });
+  test.each(['SGD', 'Adam', 'Momentum'] as const)('with the guard, %s trains to the bits it gives without it (dense, conv, batch norm)', (optimizer) => {
+    const images = tensor(Array.from({ length: 40 * 36 }, (_, i) => Math.sin(i * 0.37)), [40, 1, 6, 6]);
+    const labels = tensor(Array.from({ length: 40 }, (_, i) => i % 3), [40]);
+    const make = () => new Sequential({ inputShape: [1, 6, 6], layers: [L.conv2d({ filters: 4, kernelSize: 3, pad: 1 }), L.batchNorm2d(),
+      L.relu(), L.maxPool2d({ size: 2 }), L.dense({ units: 8 }), L.batchNorm(), L.relu(), L.dense({ units: 3 })], seed: 9 });
+    const run = (onDivergence: 'stop' | 'continue') => {
+      const net = make();
+      const trainer = new Trainer(net, images, labels, images, labels, { epochs: 3, miniBatchSize: 10, optimizer, optimizerParam: { lr: 0.01 },
+        verbose: false, seed: 1, onDivergence });
+      const losses = Array.from({ length: 12 }, () => trainer.step());
+      trainer.dispose();
+      return { state: copy({ ...net.params, ...net.buffers }), losses, net };
+    };
+    const [guarded, plain] = [run('stop'), run('continue')];
+    expect(differing(guarded.state, plain.state)).toEqual([]);
+    expect(guarded.losses).toEqual(plain.losses);
+    // the network computes with what its params show
+    const x = images;
+    expect(Array.from(guarded.net.predict(x).data)).toEqual(Array.from(plain.net.predict(x).data));
+  });
+});
+
+test('per step the guard copies the buffers and no parameter', () => {
+  setBackend('js'); // the same kernel calls as wasm, on a kernels object that can be spied on
+  const k = backendKernels('js') as unknown as Record<string, (...a: number[]) => void>;
+  const original = k.f32_copy;
+  let floats = 0, calls = 0;
+  k.f32_copy = (from, to, n) => {
+    calls++;
+    floats += n;
+    original(from, to, n);
+  };
+  try {
+    for (const [make, buffers] of [
+      [() => new TwoLayerNet({ inputSize: 4, hiddenSize: 16, outputSize: 3, seed: 3 }), 0],
+      [() => new MultiLayerNetExtend({ inputSize: 4, hiddenSizeList: [16, 16], outputSize: 3, useBatchnorm: true, seed: 5 }), 4 * 16],
+    ] as const) {
+      for (const optimizer of ['SGD', 'Adam'] as const) {
+        const net = make();
+        const trainer = new Trainer(net, x, t, x, t, { epochs: 5, miniBatchSize: 30, optimizer, verbose: false, seed: 4 });
+        trainer.step();
+        [floats, calls] = [0, 0];
+        for (let i = 0; i < 4; i++) trainer.step();
+        expect(floats).toBe(4 * buffers);
+        expect(calls).toBe(buffers ? 4 * 4 : 0);
+        trainer.dispose();
+      }
+    }
+  } finally {
+    k.f32_copy = original;
+    setBackend('wasm');
+  }
 });
