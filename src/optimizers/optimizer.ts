@@ -17,7 +17,7 @@ export interface Optimizer {
 /** Internal: the method of the library's optimizers that writes the updated parameters into other
  *  tensors (`into`, by name, shaped as params and sharing no memory with them), leaving params as
  *  they were; the optimizer's state advances as in update(). The Trainer's divergence guard uses it
- *  to keep the parameters before an update without copying them (src/training/run.ts). */
+ *  to keep the parameters before an update without copying them (src/training/rollback.ts). */
 export const UPDATE_INTO = Symbol('scratchnet.updateInto');
 
 /** An optimizer that has UPDATE_INTO. */

@@ -1,5 +1,5 @@
 // What one run of training iterations keeps between them: the training and validation data (views
-// where validationSplit sets samples aside), the mini-batch draw, the copy of the state a
+// where validationSplit sets samples aside), the mini-batch draw, the state a
 // divergence rolls back to, and the iteration count. The Trainer opens one for train(), or at the
 // first step() called on its own.
 import { Augmenter, augmentSeed, type AugmentOptions } from '../data/augment.js';
