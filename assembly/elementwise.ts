@@ -23,14 +23,14 @@ export function f32_scale(x: usize, y: usize, n: i32, alpha: f32): void {
   for (; i < n; i++) store<f32>(y + off(i), load<f32>(x + off(i)) * alpha);
 }
 
-// y[i] += alpha·x[i]
-export function f32_axpy(x: usize, y: usize, n: i32, alpha: f32): void {
+// out[i] = y[i] + alpha·x[i]; out is y (in place) or overlaps neither
+export function f32_axpy(x: usize, y: usize, out: usize, n: i32, alpha: f32): void {
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    v128.store(y + off(i), f32x4.add(v128.load(y + off(i)), f32x4.mul(v128.load(x + off(i)), va)));
+    v128.store(out + off(i), f32x4.add(v128.load(y + off(i)), f32x4.mul(v128.load(x + off(i)), va)));
   }
-  for (; i < n; i++) store<f32>(y + off(i), load<f32>(y + off(i)) + load<f32>(x + off(i)) * alpha);
+  for (; i < n; i++) store<f32>(out + off(i), load<f32>(y + off(i)) + load<f32>(x + off(i)) * alpha);
 }
 
 // z[i] = x[i]·y[i]; z may alias x or y

@@ -8,6 +8,7 @@ import { ResourceError, ShapeError, ValueError } from './errors.js';
 // them is disposed (or garbage-collected without being disposed).
 interface Storage {
   offset: number;
+  bytes: number;
   refs: number;
 }
 
@@ -23,6 +24,7 @@ const MAX_ARRAY_VALUES = 2 ** 26;
 
 let viewOfStorage: (base: Tensor, start: number, shape: Shape) => Tensor;
 let isTensor: (value: unknown) => value is Tensor;
+let storageOf: (t: Tensor) => Storage | undefined; // undefined unless t covers its whole block
 
 // NOTE: the constructor takes this module's token: a tensor made elsewhere could name any offset
 // (another tensor's block, the kernels' static data) and free it on dispose() or collection.
@@ -39,6 +41,7 @@ export class Tensor {
     viewOfStorage = (base, start, shape) => new Tensor(base.#storage, shape, base.#start + start, INTERNAL);
     // a brand check: `instanceof` also holds for Object.create(Tensor.prototype)
     isTensor = (value): value is Tensor => typeof value === 'object' && value !== null && #storage in value;
+    storageOf = (t) => (!t.#disposed && t.#start === 0 && t.size * 4 === t.#storage.bytes ? t.#storage : undefined);
   }
 
   readonly shape: Shape;
@@ -75,7 +78,7 @@ export class Tensor {
   get data(): Float32Array {
     const offset = this.offset;
     const buffer = memoryBuffer();
-    if (this.#view === undefined || this.#view.buffer !== buffer) {
+    if (this.#view === undefined || this.#view.buffer !== buffer || this.#view.byteOffset !== offset) {
       this.#view = new Float32Array(buffer, offset, this.size);
     }
     return this.#view;
@@ -180,6 +183,24 @@ export function rowsView(base: Tensor, start: number, count: number): Tensor {
   return viewOfStorage(base, start * rowSize, [count, ...base.shape.slice(1)]);
 }
 
+/** Internal: whether exchangeMemory may be used on these tensors: each live and the whole of its
+ *  block (no view of a part of another's), no two sharing one. */
+export function exchangeable(tensors: readonly Tensor[]): boolean {
+  const blocks = tensors.map(storageOf);
+  return blocks.every((b) => b !== undefined) && new Set(blocks).size === blocks.length;
+}
+
+/**
+ * Internal: swaps the memory of two tensors of the same size (see exchangeable()): each, with every
+ * view of it, then reads and writes what the other did. No values move. NOTE: a Float32Array taken
+ * from `data` before the swap still shows the old block (read `data` again, as after any call).
+ */
+export function exchangeMemory(a: Tensor, b: Tensor): void {
+  const [x, y] = [storageOf(a), storageOf(b)];
+  if (!x || !y || x === y || x.bytes !== y.bytes) throw new ValueError(`exchangeMemory: ${a} and ${b} are not two whole blocks of one size`);
+  [x.offset, y.offset] = [y.offset, x.offset];
+}
+
 /** Throws unless `value` is a live Tensor; `what` names it in the message (e.g. "Affine.forward: x"). */
 export function checkTensor(what: string, value: unknown): Tensor {
   if (!isTensor(value)) throw new ValueError(`${what}: expected a Tensor, got ${describe(value)}`);
@@ -196,7 +217,7 @@ export function sharesMemory(a: Tensor, b: Tensor): boolean {
 /** A tensor with uninitialized contents (whatever the memory held). */
 export function empty(shape: readonly number[]): Tensor {
   const s = checkShape('empty', shape);
-  const storage: Storage = { offset: allocator().alloc(shapeSize(s) * 4), refs: 0 };
+  const storage: Storage = { offset: allocator().alloc(shapeSize(s) * 4), bytes: shapeSize(s) * 4, refs: 0 };
   return new Tensor(storage, s, 0, INTERNAL);
 }
 

@@ -96,8 +96,12 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       expectClose(read(y, n), Array.from(xv, (v) => -3 * v), 1e-7, 0, 'scale');
       const yv = randomValues(n);
       write(y, yv);
-      k.f32_axpy(x, y, n, 0.5);
-      expectClose(read(y, n), Array.from(xv, (v, i) => yv[i] + 0.5 * v), 1e-6, 1e-7, 'axpy');
+      const z = region(n, 4);
+      k.f32_axpy(x, y, z, n, 0.5);
+      expectClose(read(z, n), Array.from(xv, (v, i) => yv[i] + 0.5 * v), 1e-6, 1e-7, 'axpy out of place');
+      expectClose(read(y, n), yv, 0, 0, 'axpy leaves y');
+      k.f32_axpy(x, y, y, n, 0.5);
+      expectClose(read(y, n), read(z, n), 0, 0, 'axpy in place');
       k.f32_mul(x, y, y, n);
       expectClose(read(y, n), Array.from(xv, (v, i) => (yv[i] + 0.5 * v) * v), 1e-6, 1e-7, 'mul in place');
     }

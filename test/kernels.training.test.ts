@@ -14,27 +14,27 @@ const LR = 0.05, M = 0.9, DECAY = 0.99, B1 = 0.9, B2 = 0.999;
 const OPTIMIZERS = [
   {
     name: 'momentum', states: 1,
-    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number) => k.f32_momentum_step(p, g, s[0], n, LR, M),
+    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number, out = p) => k.f32_momentum_step(p, out, g, s[0], n, LR, M),
     ref: (p: number, g: number, [v]: number[]) => { v = M * v - LR * g; return [p + v, v]; },
   },
   {
     name: 'nesterov', states: 1,
-    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number) => k.f32_nesterov_step(p, g, s[0], n, LR, M),
+    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number, out = p) => k.f32_nesterov_step(p, out, g, s[0], n, LR, M),
     ref: (p: number, g: number, [v]: number[]) => { p += M * M * v; p -= (1 + M) * LR * g; v = M * v - LR * g; return [p, v]; },
   },
   {
     name: 'adagrad', states: 1,
-    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number) => k.f32_adagrad_step(p, g, s[0], n, LR),
+    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number, out = p) => k.f32_adagrad_step(p, out, g, s[0], n, LR),
     ref: (p: number, g: number, [h]: number[]) => { h += g * g; return [p - LR * g / (Math.sqrt(h) + 1e-7), h]; },
   },
   {
     name: 'rmsprop', states: 1,
-    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number) => k.f32_rmsprop_step(p, g, s[0], n, LR, DECAY),
+    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number, out = p) => k.f32_rmsprop_step(p, out, g, s[0], n, LR, DECAY),
     ref: (p: number, g: number, [h]: number[]) => { h = DECAY * h + (1 - DECAY) * g * g; return [p - LR * g / (Math.sqrt(h) + 1e-7), h]; },
   },
   {
     name: 'adam', states: 2,
-    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number) => k.f32_adam_step(p, g, s[0], s[1], n, LR, B1, B2),
+    call: (k: ReturnType<typeof backendKernels>, p: number, g: number, s: number[], n: number, out = p) => k.f32_adam_step(p, out, g, s[0], s[1], n, LR, B1, B2),
     ref: (p: number, g: number, [m, v]: number[]) => {
       m += (1 - B1) * (g - m);
       v += (1 - B2) * (g * g - v);
@@ -60,6 +60,23 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       }
       expectClose(read(p, n), expected.map((e) => e[0]), 1e-5, 1e-6, 'params');
       s.forEach((o, j) => expectClose(read(o, n), expected.map((e) => e[j + 1]), 1e-5, 1e-6, `state ${j}`));
+    });
+
+    test.each(EDGE_SIZES)('out of place: the in-place bits at out, p unchanged, for n = %i', (n) => {
+      const k = backendKernels(backend);
+      const pv = randomValues(n), gv = randomValues(n), sv = Array.from({ length: states }, () => randomValues(n, 0, 0.5));
+      const [p, q, out, g] = [region(n, 4), region(n), region(n, 12), region(n, 8)];
+      const [s, t] = [sv.map((_, j) => region(n, 4 * j)), sv.map(() => region(n))];
+      write(p, pv);
+      write(q, pv);
+      write(g, gv);
+      sv.forEach((v, j) => [write(s[j], v), write(t[j], v)]);
+      call(k, p, g, s, n); // in place
+      call(k, q, g, t, n, out);
+      const bits = (o: number) => Array.from(new Uint32Array(read(o, n).buffer));
+      expect(bits(out)).toEqual(bits(p));
+      expect(Array.from(read(q, n))).toEqual(Array.from(pv));
+      s.forEach((o, j) => expect(bits(t[j])).toEqual(bits(o)));
     });
   });
 

@@ -232,7 +232,7 @@ describe('elementwise', () => {
       k.f32_scale(xr, scaled, n, a);
       k.f32_mul(xr, yr, prod, n);
       const out = { filled: m.read(filled, n), copied: m.read(copied, n), overlap: m.read(ov, n + 8), scaled: m.read(scaled, n), prod: m.read(prod, n) };
-      k.f32_axpy(xr, yr, n, a); // y += a·x
+      k.f32_axpy(xr, yr, yr, n, a); // y += a·x
       k.f32_scale(xr, xr, n, a); // in place
       return { ...out, axpy: m.read(yr, n), scaledInPlace: m.read(xr, n) };
     });
@@ -781,7 +781,7 @@ describe('optimizer steps', () => {
 
   property('f32_momentum_step agrees', sized((n) => fc.record({ p: vec(n), g: vec(n), v: vec(n), lr: rate, momentum: unit(0, 0.99), mis: misalign })),
     ({ p, g, v, lr, momentum, mis }) => {
-      const r = step('momentum', p, g, [v], mis, (k, pr, gr, [vr], n) => k.f32_momentum_step(pr, gr, vr, n, lr, momentum));
+      const r = step('momentum', p, g, [v], mis, (k, pr, gr, [vr], n) => k.f32_momentum_step(pr, pr, gr, vr, n, lr, momentum));
       // v' = m·v − lr·g: two products and a difference on wasm, one rounding on js: 3U·A with
       // A = |m·v| + |lr·g|; p' = p + v' (js adds its own stored v'): that plus 2U·|p'|: 6U·(A + |p|)
       const A = (i: number) => Math.abs(momentum * f32(v[i])) + Math.abs(lr * f32(g[i]));
@@ -791,7 +791,7 @@ describe('optimizer steps', () => {
 
   property('f32_nesterov_step agrees', sized((n) => fc.record({ p: vec(n), g: vec(n), v: vec(n), lr: rate, momentum: unit(0, 0.99), mis: misalign })),
     ({ p, g, v, lr, momentum, mis }) => {
-      const r = step('nesterov', p, g, [v], mis, (k, pr, gr, [vr], n) => k.f32_nesterov_step(pr, gr, vr, n, lr, momentum));
+      const r = step('nesterov', p, g, [v], mis, (k, pr, gr, [vr], n) => k.f32_nesterov_step(pr, pr, gr, vr, n, lr, momentum));
       // p' = p + m²·v − (1 + m)·lr·g: wasm rounds m², (1 + m)·lr (two), both products and both sums:
       // at most 4U on each term plus 1U on the result; js once: 7U·(|p| + |m²·v| + |(1 + m)·lr·g|)
       const A = (i: number) => Math.abs(momentum * f32(v[i])) + Math.abs(lr * f32(g[i]));
@@ -804,7 +804,7 @@ describe('optimizer steps', () => {
   // root, the root, + 1e-7, the product and the quotient; js reads its stored h back and rounds once.
   property('f32_adagrad_step agrees', sized((n) => fc.record({ p: vec(n), g: vec(n), h: nonNeg(n), lr: rate, mis: misalign })),
     ({ p, g, h, lr, mis }) => {
-      const r = step('adagrad', p, g, [h], mis, (k, pr, gr, [hr], n) => k.f32_adagrad_step(pr, gr, hr, n, lr));
+      const r = step('adagrad', p, g, [h], mis, (k, pr, gr, [hr], n) => k.f32_adagrad_step(pr, pr, gr, hr, n, lr));
       // h' = h + g² (positive terms): 2U on wasm, U on js: 3U·h'
       const hNew = (i: number) => f32(h[i]) + f32(g[i]) ** 2;
       expectClose('h', r.wasm.state[0], r.js.state[0], (i) => 3 * U * hNew(i) + TINY);
@@ -815,7 +815,7 @@ describe('optimizer steps', () => {
 
   property('f32_rmsprop_step agrees', sized((n) => fc.record({ p: vec(n), g: vec(n), h: nonNeg(n), lr: rate, decay: unit(0.5, 0.999), mis: misalign })),
     ({ p, g, h, lr, decay, mis }) => {
-      const r = step('rmsprop', p, g, [h], mis, (k, pr, gr, [hr], n) => k.f32_rmsprop_step(pr, gr, hr, n, lr, decay));
+      const r = step('rmsprop', p, g, [h], mis, (k, pr, gr, [hr], n) => k.f32_rmsprop_step(pr, pr, gr, hr, n, lr, decay));
       // h' = d·h + (1 − d)·g² (positive terms): d·h, 1 − d (exact for d >= 0.5), g², the product and
       // the sum on wasm, once on js: 5U·h'
       const hNew = (i: number) => decay * f32(h[i]) + (1 - decay) * f32(g[i]) ** 2;
@@ -828,7 +828,7 @@ describe('optimizer steps', () => {
   property('f32_adam_step agrees', sized((n) => fc.record({
     p: vec(n), g: vec(n), m: vec(n), v: nonNeg(n), lrT: rate, beta1: unit(0.5, 0.99), beta2: unit(0.5, 0.9999), mis: misalign,
   })), ({ p, g, m, v, lrT, beta1, beta2, mis }) => {
-    const r = step('adam', p, g, [m, v], mis, (k, pr, gr, [mr, vr], n) => k.f32_adam_step(pr, gr, mr, vr, n, lrT, beta1, beta2));
+    const r = step('adam', p, g, [m, v], mis, (k, pr, gr, [mr, vr], n) => k.f32_adam_step(pr, pr, gr, mr, vr, n, lrT, beta1, beta2));
     // m' = m + (1 − β1)·(g − m): g − m, 1 − β1, the product and the sum: 4U·(|m| + |(1 − β1)(g − m)|)
     const mTol = (i: number) => 4 * U * (Math.abs(f32(m[i])) + Math.abs((1 - beta1) * (f32(g[i]) - f32(m[i])))) + TINY;
     // v' = v + (1 − β2)·(g² − v): one more rounding (g²): 5U·(|v| + (1 − β2)·(g² + v))

@@ -32,7 +32,7 @@ interface Runtime {
   active: BackendName;
   chosen: boolean; // a backend was set by a successful init() or by setBackend()
   heap: Float32Array;
-  workspaces: { offset: number; bytes: number }[]; // one per thread
+  workspaces: Workspace[]; // one per thread
   threads: number; // as asked at the first init(), where available
   shared: boolean; // the memory is a SharedArrayBuffer (the kernels are a threads build)
   threadsAsked: boolean; // by the user, rather than by default
@@ -124,7 +124,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean, gemmKerne
     active: 'js',
     chosen: false,
     heap: new Float32Array(memory.buffer),
-    workspaces: Array.from({ length: threads }, () => ({ offset: 0, bytes: 0 })),
+    workspaces: Array.from({ length: threads }, () => ({ kept: { offset: 0, bytes: 0 }, large: { offset: 0, bytes: 0 } })),
     threads,
     shared,
     usedThreads: threads,
@@ -318,35 +318,71 @@ export type KernelArgs<K extends keyof Kernels> = Parameters<Kernels[K]>;
 export function runParallel<K extends keyof Kernels>(name: K, parts: readonly KernelArgs<K>[]): void {
   const state = runtime('runParallel');
   const lists = parts as readonly number[][];
-  if (lists.length === 1 || !state.pool || state.active !== 'wasm') {
-    const kernel = kernels()[name] as (...args: number[]) => unknown;
-    for (const part of lists) kernel(...part);
-    return;
+  try {
+    if (lists.length === 1 || !state.pool || state.active !== 'wasm') {
+      const kernel = kernels()[name] as (...args: number[]) => unknown;
+      for (const part of lists) kernel(...part);
+    } else {
+      state.pool.run(state.wasm!, name, lists);
+    }
+  } finally {
+    releaseLargeWorkspaces(state);
   }
-  state.pool.run(state.wasm!, name, lists);
 }
 
-/** Scratch space for kernels (GEMM packing, a convolution's columns), one block per thread,
- *  grown when a call needs more; reused. `caller` names the operation in the error when the
- *  memory cannot hold `bytes` more (the thread keeps a block of the old size). */
+/** Kernel scratch a thread keeps between calls. Training's calls need far less (a GEMM's packing
+ *  is at most 2.2 MiB, an MNIST convolution's columns tens of KiB); a call that needs more (a
+ *  convolution over a 1024² image, whose columns are 100 MiB) has a block of its own for that call. */
+export const KEPT_WORKSPACE_BYTES = 64 * 2 ** 20;
+
+/** A thread's scratch: the block kept between calls, and one for a call that needs more. */
+interface Workspace {
+  kept: Block;
+  large: Block;
+}
+
+interface Block {
+  offset: number;
+  bytes: number;
+}
+
+// Gives the allocator back every thread's block for a large call, at the end of the kernel run that
+// used it, so live memory returns to training's level and the next large call reuses the space.
+// NOTE: scratch holds nothing between calls (kernels are pure); the kept blocks stay, so a training
+// step neither frees nor allocates scratch.
+function releaseLargeWorkspaces(state: Runtime): void {
+  for (const { large } of state.workspaces) {
+    if (large.bytes === 0) continue;
+    state.allocator.free(large.offset);
+    [large.offset, large.bytes] = [0, 0];
+  }
+}
+
+/** Scratch space for kernels (GEMM packing, a convolution's columns), one block per thread, grown
+ *  when a call needs more and kept, up to KEPT_WORKSPACE_BYTES; above that, a block for the call,
+ *  given back when its kernel run (runParallel) ends. `caller` names the operation in the error
+ *  when the memory cannot hold `bytes` more (the thread keeps the block it had). */
 export function workspace(bytes: number, thread = 0, caller = 'workspace'): number {
   const state = runtime('workspace');
   const ws = state.workspaces[thread];
   if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new ValueError(`${caller}: kernel scratch must be a whole number of bytes, got ${bytes}`);
-  if (bytes > ws.bytes) {
+  if (bytes <= ws.kept.bytes) return ws.kept.offset;
+  const block = bytes <= KEPT_WORKSPACE_BYTES ? ws.kept : ws.large;
+  if (bytes > block.bytes) {
     const size = Math.ceil(bytes / ALIGN) * ALIGN;
     // NOTE: the old block goes back first, so the new one may reuse its space; if the new one does
     // not fit, a block of the old size is taken again (the space just freed holds it)
-    if (ws.bytes > 0) state.allocator.free(ws.offset);
+    if (block.bytes > 0) state.allocator.free(block.offset);
     try {
-      ws.offset = state.allocator.alloc(size);
-      ws.bytes = size;
+      block.offset = state.allocator.alloc(size);
+      block.bytes = size;
     } catch (e) {
-      if (ws.bytes > 0) ws.offset = state.allocator.alloc(ws.bytes);
+      if (block.bytes > 0) block.offset = state.allocator.alloc(block.bytes);
+      releaseLargeWorkspaces(state); // the blocks other threads took for the call that now fails
       throw new ResourceError(`${caller}: needs ${bytes} bytes of kernel scratch: ${(e as Error).message}`);
     }
   }
-  return ws.offset;
+  return block.offset;
 }
 
 /** What memoryStats() reports about the WebAssembly memory that holds every tensor. */

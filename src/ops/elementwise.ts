@@ -11,7 +11,7 @@ export function copyInto(from: Tensor, to: Tensor): void {
 /** y = a + b over same-sized tensors (the caller checked the sizes); y may be a or b. */
 export function add(a: Tensor, b: Tensor, y: Tensor): void {
   if (y !== a) copyInto(a, y);
-  kernels().f32_axpy((y === b ? a : b).offset, y.offset, a.size, 1);
+  kernels().f32_axpy((y === b ? a : b).offset, y.offset, y.offset, a.size, 1);
 }
 
 /** Copies `from` into `to` starting at row `row` of `to` (rows of to's second dimension and on). */
@@ -21,7 +21,7 @@ export function copyIntoRows(from: Tensor, to: Tensor, row: number): void {
 
 /** y += alpha·x over same-sized tensors. */
 export function addScaled(x: Tensor, y: Tensor, alpha: number): void {
-  kernels().f32_axpy(x.offset, y.offset, x.size, alpha);
+  kernels().f32_axpy(x.offset, y.offset, y.offset, x.size, alpha);
 }
 
 /** Σ x², in float32 (not finite when x holds a NaN or an Infinity, or values beyond 1.8e19). */

@@ -14,6 +14,21 @@ export interface Optimizer {
   dispose(): void;
 }
 
+/** Internal: the method of the library's optimizers that writes the updated parameters into other
+ *  tensors (`into`, by name, shaped as params and sharing no memory with them), leaving params as
+ *  they were; the optimizer's state advances as in update(). The Trainer's divergence guard uses it
+ *  to keep the parameters before an update without copying them (src/training/rollback.ts). */
+export const UPDATE_INTO = Symbol('scratchnet.updateInto');
+
+/** An optimizer that has UPDATE_INTO. */
+export interface OutOfPlaceOptimizer extends Optimizer {
+  [UPDATE_INTO](params: Record<string, Tensor>, grads: Record<string, Tensor>, into: Record<string, Tensor>): void;
+}
+
+export function updatesOutOfPlace(optimizer: Optimizer): optimizer is OutOfPlaceOptimizer {
+  return typeof (optimizer as Partial<OutOfPlaceOptimizer>)[UPDATE_INTO] === 'function';
+}
+
 /** Checks that params and grads name the same tensors with the same shapes, and that lr (which
  *  schedules write between updates) is a finite number >= 0; returns the names. Throws before
  *  anything is updated. */

@@ -3,7 +3,7 @@
 import { axpyUpdate } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
 import { options, positive } from '../options.js';
-import { checkUpdate, type Optimizer } from './optimizer.js';
+import { checkUpdate, UPDATE_INTO, type Optimizer } from './optimizer.js';
 
 /** Stochastic gradient descent: `p -= lr·g`. Options: lr (default 0.01). Keeps no state. */
 export class SGD implements Optimizer {
@@ -15,8 +15,13 @@ export class SGD implements Optimizer {
   }
 
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
+    this[UPDATE_INTO](params, grads, params);
+  }
+
+  /** @internal update() with the new values written into `into` (see UPDATE_INTO). */
+  [UPDATE_INTO](params: Record<string, Tensor>, grads: Record<string, Tensor>, into: Record<string, Tensor>): void {
     const names = checkUpdate('SGD.update', params, grads, this.lr);
-    for (const name of names) axpyUpdate(grads[name], params[name], -this.lr);
+    for (const name of names) axpyUpdate(grads[name], params[name], -this.lr, into[name]);
   }
 
   dispose(): void {}

@@ -3,7 +3,7 @@
 // between the threads for big parameters (the kernels are elementwise: the same bits either way).
 import { statefulUpdate, type UpdateKernel } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
-import { checkUpdate, type Optimizer } from './optimizer.js';
+import { checkUpdate, UPDATE_INTO, type Optimizer } from './optimizer.js';
 import { OptimizerState } from './state.js';
 import { FileFormatError } from '../errors.js';
 
@@ -89,6 +89,11 @@ export abstract class StatefulOptimizer implements Optimizer {
   protected loadStateValues(_values: Record<string, number>): void {}
 
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
+    this[UPDATE_INTO](params, grads, params);
+  }
+
+  /** @internal update() with the new values written into `into` (see UPDATE_INTO). */
+  [UPDATE_INTO](params: Record<string, Tensor>, grads: Record<string, Tensor>, into: Record<string, Tensor>): void {
     const names = checkUpdate(`${this.name}.update`, params, grads, this.lr);
     this.#state.prune();
     this.beginUpdate();
@@ -96,7 +101,7 @@ export abstract class StatefulOptimizer implements Optimizer {
       const p = params[name];
       const state = this.#state.get(name, p);
       const { name: kernel, scalars } = this.kernel(this.#state.advance(p));
-      statefulUpdate(kernel, p, grads[name], state, scalars);
+      statefulUpdate(kernel, p, grads[name], state, scalars, into[name]);
     }
   }
 

@@ -1,5 +1,5 @@
 // What one run of training iterations keeps between them: the training and validation data (views
-// where validationSplit sets samples aside), the mini-batch draw, the copy of the state a
+// where validationSplit sets samples aside), the mini-batch draw, the state a
 // divergence rolls back to, and the iteration count. The Trainer opens one for train(), or at the
 // first step() called on its own.
 import { Augmenter, augmentSeed, type AugmentOptions } from '../data/augment.js';
@@ -9,7 +9,7 @@ import type { Tally } from '../networks/evaluation.js';
 import type { Network } from '../networks/network.js';
 import { createRng } from '../rng.js';
 import { rowsView, type Tensor } from '../tensor.js';
-import { StateSnapshot } from './snapshot.js';
+import { RollbackPoint } from './rollback.js';
 
 export interface RunSettings {
   batchSize: number;
@@ -37,7 +37,8 @@ export class Run {
   lastLr = NaN;
   /** The first iteration (1-based) whose loss or buffers were not finite, and its loss. */
   diverged: { iteration: number; loss: number } | undefined;
-  readonly backup: StateSnapshot | undefined;
+  /** What a divergence rolls back to (src/training/rollback.ts); its update() is the iteration's update. */
+  readonly backup: RollbackPoint | undefined;
   /** The epoch's correct decisions (or absolute errors) on its batches as trained, and how many. */
   readonly tally: Tally = { sum: 0, count: 0 };
   readonly #batches: MiniBatches;
@@ -59,12 +60,7 @@ export class Run {
     try {
       this.#batches = new MiniBatches(this.xTrain, this.tTrain, s.batchSize, createRng(s.seed), s.sampling);
       this.#augmenter = s.augment && new Augmenter(s.augment, createRng(augmentSeed(s.seed)));
-      // The state a divergence rolls back to: the parameters and buffers (batch-norm statistics)
-      // the last healthy iteration left before its update. The loss of iteration i is computed on
-      // the parameters update i - 1 made, so a non-finite loss there means update i - 1 broke
-      // them: the copy taken just before it (in iteration i - 1) is the one to put back.
-      this.backup = s.backup ? new StateSnapshot(network) : undefined;
-      this.backup?.save(); // iteration 1 may already fail, and its forward pass moves the buffers
+      this.backup = s.backup ? new RollbackPoint(network) : undefined;
     } catch (e) {
       this.dispose();
       throw e;

@@ -1,5 +1,5 @@
 // A copy of a network's state (parameters and buffers, such as batch-norm statistics), to put
-// back later: the last healthy iteration when training diverges, the best epoch for early stopping.
+// back later: the best epoch for early stopping.
 import type { Network } from '../networks/network.js';
 import { copyInto } from '../ops/elementwise.js';
 import { empty, type Tensor } from '../tensor.js';

@@ -67,8 +67,11 @@ export interface TrainerOptions {
    * usual cause is a learning rate too high for the optimizer.
    * - 'stop' (default): put back the last good parameters and buffers (those the last iteration
    *   that was still healthy started from) and reject with a {@link TrainingDivergedError} that names
-   *   the iteration, the optimizer and its lr. Costs one copy of the parameters per iteration
-   *   (a SIMD copy into tensors allocated once per train() call) and that much extra memory.
+   *   the iteration, the optimizer and its lr. Costs one more set of parameter tensors (allocated
+   *   once per run) and, per iteration, a copy of the buffers; the library's optimizers write each
+   *   update into the spare set, and the two exchange their memory, so no parameter is copied (an
+   *   optimizer of your own updates in place after a copy of the parameters). A parameter's `data`
+   *   is then a view of other memory after each iteration: read it again rather than keeping it.
    * - 'continue': train on regardless, as the book's Trainer does (no copy is kept); the first
    *   such iteration is reported in `result.diverged`.
    */

@@ -191,7 +191,9 @@ export class Trainer {
    * may change between steps; an lrSchedule sets the lr before each. The first step opens a run
    * (the mini-batch order from `seed`); call dispose() when done stepping.
    * Throws a {@link TrainingDivergedError} when the loss is no longer finite and onDivergence is
-   * 'stop' (the parameters are put back as the last healthy step left them).
+   * 'stop' (the parameters are put back as the last healthy step left them). With onDivergence
+   * 'stop' a parameter's memory moves at each step (see onDivergence): read `params.W1.data` again
+   * after a step rather than keeping the array.
    */
   step(): number {
     this.#run ??= this.#open();
@@ -254,10 +256,10 @@ export class Trainer {
         this.#progress?.log(`${this.#name}: ${buffer === undefined ? `the loss is ${loss}` : `the buffer '${buffer}' is no longer finite`} ` +
           `at iteration ${i + 1}; training on (onDivergence: 'continue')`);
       }
-    } else {
-      run.backup?.save();
     }
-    this.optimizer.update(this.network.params, grads);
+    // with the guard (then healthy): the update that keeps the parameters before it
+    if (run.backup) run.backup.update(this.optimizer, this.network.params, grads);
+    else this.optimizer.update(this.network.params, grads);
     run.lastLr = this.optimizer.lr;
     return loss;
   }

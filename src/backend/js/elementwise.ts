@@ -14,11 +14,11 @@ export function elementwiseKernels(heap: Heap) {
       const a = Math.fround(alpha);
       for (let i = x >>> 2, o = y >>> 2, end = i + n; i < end; i++, o++) h[o] = h[i] * a;
     },
-    f32_axpy(x, y, n, alpha) {
+    f32_axpy(x, y, out, n, alpha) {
       const h = heap();
       const a = Math.fround(alpha);
-      const xi = x >>> 2, yi = y >>> 2;
-      for (let i = 0; i < n; i++) h[yi + i] += a * h[xi + i];
+      const xi = x >>> 2, yi = y >>> 2, oi = out >>> 2;
+      for (let i = 0; i < n; i++) h[oi + i] = h[yi + i] + a * h[xi + i];
     },
     f32_mul(x, y, z, n) {
       const h = heap();
