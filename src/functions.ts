@@ -1,5 +1,5 @@
 // The book's common/functions.py and common/util.py on tensors: each returns a new tensor (or a
-// number) the caller owns, computed by the same kernels the layers use.
+// number) the caller owns, computed by the ops the layers use.
 import { integer } from './options.js';
 import { allocator, memoryBuffer } from './backend/runtime.js';
 import { checkLabels } from './labels.js';
@@ -25,12 +25,12 @@ export function stepFunction(x: Tensor): Tensor {
   return y;
 }
 
-/** 1 / (1 + e^−x), elementwise (the Sigmoid layer's kernel). */
+/** 1 / (1 + e^−x), elementwise (the Sigmoid layer's op). */
 export function sigmoid(x: Tensor): Tensor {
   return elementwise('functions.sigmoid', x, sigmoidOp);
 }
 
-/** max(0, x), elementwise (the Relu layer's kernel). */
+/** max(0, x), elementwise (the Relu layer's op). */
 export function relu(x: Tensor): Tensor {
   return elementwise('functions.relu', x, reluOp);
 }
