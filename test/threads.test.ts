@@ -5,9 +5,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { AdaGrad, Adam, AvgPooling, Maxout, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, functions, gemm, init, memoryStats, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
+import { AdaGrad, Adam, AvgPooling, Maxout, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, memoryStats, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
 import { runParallel } from '../src/backend/runtime.js';
 import { splitRange } from '../src/backend/split.js';
+import { functions } from '../src/index.js';
 import { randomValues } from './helpers.js';
 
 beforeAll(() => init({ threads: 2 }));
