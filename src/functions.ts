@@ -1,8 +1,11 @@
 // The book's common/functions.py and common/util.py on tensors: each returns a new tensor (or a
-// number) the caller owns, computed by the same kernels the layers use.
+// number) the caller owns, computed by the ops the layers use.
 import { integer } from './options.js';
-import { allocator, kernels, memoryBuffer } from './backend/runtime.js';
+import { allocator, memoryBuffer } from './backend/runtime.js';
 import { checkLabels } from './labels.js';
+import { relu as reluOp, sigmoid as sigmoidOp, type ActivationOp } from './ops/activation.js';
+import { gatherRows } from './ops/data.js';
+import { crossEntropy, halfSquaredError, softmax as softmaxOp } from './ops/loss.js';
 import { createRng, type Rng } from './rng.js';
 import { checkTensor, empty, type Tensor } from './tensor.js';
 import { describe, formatShape, sameShape } from './shape.js';
@@ -22,20 +25,20 @@ export function stepFunction(x: Tensor): Tensor {
   return y;
 }
 
-/** 1 / (1 + e^−x), elementwise (the Sigmoid layer's kernel). */
+/** 1 / (1 + e^−x), elementwise (the Sigmoid layer's op). */
 export function sigmoid(x: Tensor): Tensor {
-  return elementwise('functions.sigmoid', x, 'f32_sigmoid_fwd');
+  return elementwise('functions.sigmoid', x, sigmoidOp);
 }
 
-/** max(0, x), elementwise (the Relu layer's kernel). */
+/** max(0, x), elementwise (the Relu layer's op). */
 export function relu(x: Tensor): Tensor {
-  return elementwise('functions.relu', x, 'f32_relu_fwd');
+  return elementwise('functions.relu', x, reluOp);
 }
 
-function elementwise(caller: string, x: Tensor, kernel: 'f32_sigmoid_fwd' | 'f32_relu_fwd'): Tensor {
+function elementwise(caller: string, x: Tensor, op: ActivationOp): Tensor {
   checkTensor(`${caller}: x`, x);
   const y = empty(x.shape);
-  kernels()[kernel](x.offset, y.offset, x.size);
+  op.forward(x, y);
   return y;
 }
 
@@ -46,9 +49,8 @@ export function softmax(x: Tensor): Tensor {
   if ((x.shape.length !== 1 && x.shape.length !== 2) || x.size === 0) {
     throw new ShapeError(`functions.softmax: x must be a (C) vector or (N, C) rows, not empty, got ${formatShape(x.shape)}`);
   }
-  const [rows, cols] = x.shape.length === 1 ? [1, x.shape[0]] : x.shape;
   const y = empty(x.shape);
-  kernels().f32_softmax_fwd(x.offset, y.offset, rows, cols);
+  softmaxOp(x, y);
   return y;
 }
 
@@ -68,10 +70,7 @@ export function crossEntropyError(y: Tensor, t: Tensor): number {
   if (t.size !== y.size && t.size !== n) throw new ShapeError(`${caller}: y has ${n} samples but t has ${t.size} labels`);
   const labels = t.size === y.size ? t.reshape([n, classes]) : t.reshape([t.size]);
   try {
-    const form = checkLabels(caller, labels, n, classes);
-    const k = kernels();
-    const sum = form === 'indices' ? k.f32_xent_labels_fwd(y.offset, labels.offset, n, classes) : k.f32_xent_onehot_fwd(y.offset, labels.offset, n, classes);
-    return sum / n;
+    return crossEntropy(y, labels, checkLabels(caller, labels, n, classes)) / n;
   } finally {
     labels.dispose();
   }
@@ -88,7 +87,7 @@ export function meanSquaredError(y: Tensor, t: Tensor): number {
   if (!sameShape(y.shape, t.shape)) {
     throw new ShapeError(`functions.meanSquaredError: t must have y's shape ${formatShape(y.shape)}, got ${formatShape(t.shape)}`);
   }
-  return kernels().f32_mse_fwd(y.offset, t.offset, y.size);
+  return halfSquaredError(y, t);
 }
 
 /**
@@ -132,9 +131,8 @@ export function shuffleDataset(x: Tensor, t: Tensor, rng: Rng = createRng()): [T
       const j = rng.int(i + 1);
       [order[i], order[j]] = [order[j], order[i]];
     }
-    const k = kernels();
-    k.f32_gather_rows(x.offset, at, xs.offset, n, x.size / n);
-    k.f32_gather_rows(t.offset, at, ts.offset, n, t.size / n);
+    gatherRows(x, at, n, xs);
+    gatherRows(t, at, n, ts);
   } finally {
     allocator().free(at);
   }

@@ -1,9 +1,9 @@
 // Weight initialization: Gaussian weights with a standard deviation given as a number, or by name
 // from the layer's fan-in n (the inputs of each unit; for a convolution C·FH·FW): Xavier √(1/n)
 // for sigmoid and tanh, He √(2/n) for ReLU, as the book's MultiLayerNet.
-import { kernels } from './backend/runtime.js';
 import type { Rng } from './rng.js';
 import { randn, type Tensor } from './tensor.js';
+import { scaleInto } from './ops/elementwise.js';
 import { ValueError } from './errors.js';
 
 /** A weight initialization: a standard deviation, Xavier `√(1/n)` (`'xavier'` or `'sigmoid'`) or He
@@ -33,7 +33,7 @@ export function gaussian(shape: readonly number[], std: number, rng: Rng): Tenso
     throw new ValueError(`weight init: std must be a finite number >= 0, got ${String(std)}`);
   }
   const w = randn(shape, rng);
-  kernels().f32_scale(w.offset, w.offset, w.size, std);
+  scaleInto(w, w, std);
   return w;
 }
 

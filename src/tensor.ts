@@ -1,4 +1,6 @@
 // Tensor: a shape plus a block of float32 in the linear memory the kernels work on.
+// NOTE: clone() and full() call their kernels (f32_copy, f32_fill) directly, the only calls outside
+// ops/ and the backend: ops take tensors, so they sit above this file and it cannot import them.
 import { allocator, kernels, memoryBuffer } from './backend/runtime.js';
 import { createRng, type Rng } from './rng.js';
 import { checkShape, describe, formatShape, shapeSize, type Shape } from './shape.js';

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { AdaGrad, Adam, AvgPooling, Maxout, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, memoryStats, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
 import { runParallel } from '../src/backend/runtime.js';
 import { splitRange } from '../src/backend/split.js';
+import { functions } from '../src/index.js';
 import { randomValues } from './helpers.js';
 
 beforeAll(() => init({ threads: 2 }));
@@ -134,6 +135,20 @@ describe('two threads', () => {
     const [one, two] = oneAndTwo(() => [layer.forward(x).data.slice(), layer.backward(dout).data]);
     expectSameBits(one, two, 'activation');
     layer.dispose();
+  });
+
+  // the book's functions run the layers' split passes
+  test.each(['relu', 'sigmoid'] as const)('functions.%s: the same bits on one and two threads', (name) => {
+    const n = 300_017;
+    const x = tensor(randomValues(n, -3, 3), [n]);
+    const [one, two] = oneAndTwo(() => {
+      const y = functions[name](x);
+      const values = y.data.slice();
+      y.dispose();
+      return [values];
+    });
+    expectSameBits(one, two, name);
+    x.dispose();
   });
 
   test.each([['SGD', () => new SGD({ lr: 0.1 })], ['Momentum', () => new Momentum({ lr: 0.1 })], ['Nesterov', () => new Nesterov({ lr: 0.1 })],

@@ -3,9 +3,10 @@
 // drawing of any size, dark on light or light on dark, works.
 import { Command } from 'commander';
 import { PNG } from 'pngjs';
-import { init, kernels } from '../backend/runtime.js';
+import { init } from '../backend/runtime.js';
 import { preprocessDigit, rgbaToGray } from '../data/digit-image.js';
 import type { Network } from '../networks/network.js';
+import { softmax } from '../ops/loss.js';
 import { tensor } from '../tensor.js';
 import { loadModelFile } from './model-file.js';
 import { checkPngSize } from './png-header.js';
@@ -58,7 +59,7 @@ function classify(network: Network, pixels: Float32Array): number[] {
   const x = tensor(pixels, [1, ...(network.inputShape ?? [pixels.length])]);
   const scores = network.predict(x);
   try {
-    kernels().f32_softmax_fwd(scores.offset, scores.offset, 1, scores.size);
+    softmax(scores, scores);
     return Array.from(scores.data);
   } finally {
     x.dispose();

@@ -3,7 +3,8 @@
 // epoch in a fresh random order ('epoch-shuffle'). The batch tensors and the index block are
 // reused, so drawing a batch allocates nothing (but the views of an epoch's shorter last batch).
 import { positiveInteger } from '../options.js';
-import { allocator, kernels, memoryBuffer } from '../backend/runtime.js';
+import { allocator, memoryBuffer } from '../backend/runtime.js';
+import { gatherRows } from '../ops/data.js';
 import type { Rng } from '../rng.js';
 import { checkTensor, empty, rowsView, type Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
@@ -23,8 +24,6 @@ export class MiniBatches {
   readonly x: Tensor;
   readonly t: Tensor;
   readonly #indices: number; // byte offset of batchSize i32 indices
-  readonly #rowX: number;
-  readonly #rowT: number;
   // epoch-shuffle: this epoch's order, the next position in it, and the last batch's views
   #order: Int32Array | undefined;
   #next = 0;
@@ -49,8 +48,6 @@ export class MiniBatches {
       this.#order = Int32Array.from({ length: n }, (_, i) => i);
       this.#next = n; // the first sample() shuffles
     }
-    this.#rowX = xAll.size / n;
-    this.#rowT = tAll.size / n;
     this.x = empty([batchSize, ...xAll.shape.slice(1)]);
     this.t = empty([batchSize, ...tAll.shape.slice(1)]);
     this.#indices = allocator().alloc(batchSize * 4);
@@ -77,9 +74,8 @@ export class MiniBatches {
     } else {
       for (let i = 0; i < indices.length; i++) indices[i] = this.#draw(n);
     }
-    const k = kernels();
-    k.f32_gather_rows(this.xAll.offset, this.#indices, this.x.offset, count, this.#rowX);
-    k.f32_gather_rows(this.tAll.offset, this.#indices, this.t.offset, count, this.#rowT);
+    gatherRows(this.xAll, this.#indices, count, this.x);
+    gatherRows(this.tAll, this.#indices, count, this.t);
     this.#disposeViews();
     if (count === this.batchSize) return [this.x, this.t];
     this.#views = [rowsView(this.x, 0, count), rowsView(this.t, 0, count)];

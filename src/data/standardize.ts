@@ -1,6 +1,6 @@
 // Feature standardization: (x - mean) / std per feature, with mean and std fitted on the training
 // set and applied unchanged to the test set.
-import { kernels } from '../backend/runtime.js';
+import { columnMeanVar, normalizeColumns } from '../ops/norm.js';
 import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { ShapeError, ValueError } from '../errors.js';
@@ -18,9 +18,9 @@ export class Standardizer {
 
   /** Learns each feature's mean and std from x (N, ...features). */
   fit(x: Tensor): this {
-    const [n, d] = rows('Standardizer.fit', x);
+    const d = features('Standardizer.fit', x);
     const mean = empty([d]), variance = empty([d]);
-    kernels().f32_col_mean_var(x.offset, mean.offset, variance.offset, n, d);
+    columnMeanVar(x, mean, variance);
     const m = mean.data, v = variance.data;
     // NaN in x makes a mean NaN; values past ~1e19 overflow float32 squares (an infinite variance
     // would scale the feature to 0): both are refused, before the old statistics go
@@ -43,12 +43,12 @@ export class Standardizer {
   transform(x: Tensor): Tensor {
     const stats = this.#stats;
     if (!stats) throw new ValueError('Standardizer.transform: call fit() first');
-    const [n, d] = rows('Standardizer.transform', x);
+    const d = features('Standardizer.transform', x);
     if (d !== stats.mean.size) {
       throw new ShapeError(`Standardizer.transform: fitted on ${stats.mean.size} features, got ${formatShape(x.shape)}`);
     }
     const y = empty(x.shape);
-    kernels().f32_batchnorm_fwd(x.offset, stats.mean.offset, stats.variance.offset, stats.ones.offset, stats.zeros.offset, 0, y.offset, n, d, 0);
+    normalizeColumns(x, stats.mean, stats.variance, stats.ones, stats.zeros, undefined, y, 0);
     return y;
   }
 
@@ -69,9 +69,10 @@ export class Standardizer {
   }
 }
 
-function rows(caller: string, x: Tensor): [number, number] {
+// The number of features of each sample of x (N, ...features), checked.
+function features(caller: string, x: Tensor): number {
   checkTensor(`${caller}: x`, x);
   const n = x.shape[0];
   if (x.shape.length < 2 || !(n >= 1)) throw new ShapeError(`${caller}: x must be (N, ...features) with N >= 1, got ${formatShape(x.shape)}`);
-  return [n, x.size / n];
+  return x.size / n;
 }

@@ -2,8 +2,8 @@
 // Loading checks every name, shape and byte range before it changes anything; saving writes a
 // temporary file, fsyncs it and renames it into place, so a crash never leaves a half-written file
 // (test/crash-save.test.ts kills a saving process at random moments to check it).
-import { kernels } from '../backend/runtime.js';
 import type { Network } from '../networks/network.js';
+import { sumOfSquares } from '../ops/elementwise.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { nodeModules, writeFileAtomic } from '../formats/atomic-file.js';
 import { deserialize, serialize, type NamedArray } from '../formats/safetensors.js';
@@ -41,7 +41,6 @@ const OPTIMIZER_PREFIX = 'optimizer.';
 /** The network's state (and an optimizer's) as safetensors bytes, stored as float32 or float16. */
 export function serializeState(caller: string, network: Network, metadata: Record<string, string>, optimizer?: Optimizer, dtype: 'F32' | 'F16' = 'F32'): Uint8Array {
   const arrays: Record<string, NamedArray> = {};
-  const k = kernels();
   const entries = Object.entries(stateOf(network));
   const extra: Record<string, string> = {};
   if (optimizer !== undefined) {
@@ -54,7 +53,7 @@ export function serializeState(caller: string, network: Network, metadata: Recor
     checkTensor(`${caller}: ${name}`, t);
     // NOTE: one SIMD pass; a finite Σv² means every value is finite. Only a non-finite sum (or
     // values beyond ~1.8e19, whose squares overflow float32) pays for the scan that finds the culprit.
-    if (!Number.isFinite(k.f32_sum_squares(t.offset, t.size))) checkFinite(caller, name, t.data, ' (a diverged network?); nothing was written');
+    if (!Number.isFinite(sumOfSquares(t))) checkFinite(caller, name, t.data, ' (a diverged network?); nothing was written');
     arrays[name] = { shape: [...t.shape], data: t.data };
   }
   return serialize(arrays, { ...metadata, ...extra, format: 'scratchnet', network: networkName(network) }, { dtype, caller });

@@ -8,12 +8,33 @@ import type { Tensor } from '../tensor.js';
 /** How targets are laid out: integer labels (N), or values shaped like the scores. */
 export type TargetForm = 'indices' | 'values' | 'onehot';
 
+// x as rows: a vector is one row, anything else shape[0] rows of the rest of each sample
+function rowsOf(x: Tensor): [number, number] {
+  const rows = x.shape.length === 1 ? 1 : x.shape[0]!;
+  return [rows, x.size / rows];
+}
+
+/** y = softmax(x) over each row of x (a vector is one row); y may be x. */
+export function softmax(x: Tensor, y: Tensor): void {
+  kernels().f32_softmax_fwd(x.offset, y.offset, ...rowsOf(x));
+}
+
+/** Σ −log(y[i, tᵢ] + 1e-7) over the rows of probabilities y (a vector is one row). */
+export function crossEntropy(y: Tensor, t: Tensor, form: TargetForm): number {
+  const k = kernels();
+  const [n, classes] = rowsOf(y);
+  return form === 'indices' ? k.f32_xent_labels_fwd(y.offset, t.offset, n, classes) : k.f32_xent_onehot_fwd(y.offset, t.offset, n, classes);
+}
+
+/** Σ ½(y − t)² over same-sized tensors. */
+export function halfSquaredError(y: Tensor, t: Tensor): number {
+  return kernels().f32_mse_fwd(y.offset, t.offset, y.size);
+}
+
 /** y = softmax(x) by rows (x, y: (n, classes)); returns Σ −log(y[i, tᵢ] + 1e-7). */
 export function softmaxCrossEntropy(x: Tensor, y: Tensor, t: Tensor, form: TargetForm): number {
-  const k = kernels();
-  const [n, classes] = x.shape as [number, number];
-  k.f32_softmax_fwd(x.offset, y.offset, n, classes);
-  return form === 'indices' ? k.f32_xent_labels_fwd(y.offset, t.offset, n, classes) : k.f32_xent_onehot_fwd(y.offset, t.offset, n, classes);
+  softmax(x, y);
+  return crossEntropy(y, t, form);
 }
 
 /** y = x; returns Σ ½(y − t)² (labels stand for one-hot rows). */
@@ -21,7 +42,7 @@ export function squaredError(x: Tensor, y: Tensor, t: Tensor, form: TargetForm):
   const k = kernels();
   const [n, outputs] = x.shape as [number, number];
   k.f32_copy(x.offset, y.offset, x.size);
-  return form === 'indices' ? k.f32_mse_labels_fwd(y.offset, t.offset, n, outputs) : k.f32_mse_fwd(y.offset, t.offset, y.size);
+  return form === 'indices' ? k.f32_mse_labels_fwd(y.offset, t.offset, n, outputs) : halfSquaredError(y, t);
 }
 
 /** y = σ(x); returns Σ of the binary cross-entropy of each unit, computed from x (finite where σ(x) rounds to 0 or 1). */

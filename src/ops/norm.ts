@@ -1,5 +1,6 @@
-// Batch normalization: the book's over the features of (n, d) rows (assembly/batchnorm.ts), and per
-// channel with global average pooling (assembly/batchnorm2d.ts): the typed calls of their kernels.
+// Batch normalization: the book's over the features of (n, d) rows (assembly/batchnorm.ts, also the
+// data's standardization), and per channel with global average pooling (assembly/batchnorm2d.ts):
+// the typed calls of their kernels.
 // Callers have checked the shapes; these read the geometry off them.
 // NOTE: single-threaded: each pass reads its tensor once or twice (memory-bound, about a tenth of a
 // convolution's time on the same activation), so a hand-off to a thread would not pay for itself
@@ -63,21 +64,33 @@ export interface BatchNormState {
   variance: Tensor;
 }
 
+/** Per feature of x, read as rows of mean.size features: the mean and the biased variance over the rows. */
+export function columnMeanVar(x: Tensor, mean: Tensor, variance: Tensor): void {
+  const d = mean.size;
+  kernels().f32_col_mean_var(x.offset, mean.offset, variance.offset, x.size / d, d);
+}
+
+/** y = γ·(x − mean)/√(variance + ε) + β per feature of x, read as rows of mean.size features; xn
+ *  (the normalized x) is kept if given. */
+export function normalizeColumns(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, beta: Tensor,
+                                 xn: Tensor | undefined, y: Tensor, eps: number): void {
+  const d = mean.size;
+  kernels().f32_batchnorm_fwd(x.offset, mean.offset, variance.offset, gamma.offset, beta.offset, xn?.offset ?? 0, y.offset, x.size / d, d, eps);
+}
+
 /** Training: the batch's mean and biased variance per feature, y = γ·xn + β with xn kept, and the
  *  running estimates moved: running = m·running + (1 − m)·batch. */
 export function batchNormTrain(x: Tensor, s: BatchNormState, xn: Tensor, y: Tensor, eps: number, momentum: number): void {
+  columnMeanVar(x, s.mean, s.variance);
+  normalizeColumns(x, s.mean, s.variance, s.gamma, s.beta, xn, y, eps);
   const k = kernels();
-  const d = s.gamma.size, n = x.size / d;
-  k.f32_col_mean_var(x.offset, s.mean.offset, s.variance.offset, n, d);
-  k.f32_batchnorm_fwd(x.offset, s.mean.offset, s.variance.offset, s.gamma.offset, s.beta.offset, xn.offset, y.offset, n, d, eps);
-  k.f32_ema(s.mean.offset, s.runningMean.offset, d, momentum);
-  k.f32_ema(s.variance.offset, s.runningVar.offset, d, momentum);
+  k.f32_ema(s.mean.offset, s.runningMean.offset, s.mean.size, momentum);
+  k.f32_ema(s.variance.offset, s.runningVar.offset, s.variance.size, momentum);
 }
 
 /** Inference: y = γ·(x − running mean)/√(running var + ε) + β. */
 export function batchNormInfer(x: Tensor, s: BatchNormState, y: Tensor, eps: number): void {
-  const d = s.gamma.size, n = x.size / d;
-  kernels().f32_batchnorm_fwd(x.offset, s.runningMean.offset, s.runningVar.offset, s.gamma.offset, s.beta.offset, 0, y.offset, n, d, eps);
+  normalizeColumns(x, s.runningMean, s.runningVar, s.gamma, s.beta, undefined, y, eps);
 }
 
 /** dx, dγ and dβ from dout and the training pass's xn and batch variance. */
