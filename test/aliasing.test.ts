@@ -2,11 +2,15 @@
 // dx as dout) computes what it computes on a copy, and gemm refuses a c that overlaps a or b.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+import { threadsReady } from '../src/backend/runtime.js';
   Affine, AvgPooling, BatchNormalization, Convolution, createRng, Dropout, Elu, gemm, init, LeakyRelu, Pooling, Relu,
   setBackend, setThreads, Sigmoid, SoftmaxWithLoss, Tanh, tensor, type Layer, type Tensor,
 } from '../src/index.js';
 
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 afterAll(() => {
   setBackend('wasm');
   setThreads(2);

@@ -1,0 +1,67 @@
+// The default thread count: from the core count, then a short measurement once the kernel threads
+// are up, so that the default never runs slower than one thread (a second core that is busy, or a
+// container's CPU quota of one core that the core count does not show).
+import type { Allocator } from './allocator.js';
+import type { Kernels } from './kernels.js';
+import type { ThreadPool } from './threads.js';
+
+// NOTE: two threads won on every training step measured in Node (bench/results/threads.md:
+// SimpleConvNet 1.7×, TwoLayerNet 1.45×, DeepConvNet 1.8×) when a second core is free; more were
+// never measured, so the default stops at two.
+const MAX_DEFAULT_THREADS = 2;
+
+/** Threads to start by default on a machine with `cores` logical cores (Node's
+ *  os.availableParallelism(), a browser's navigator.hardwareConcurrency: 0 or undefined where
+ *  unknown): up to two where a shared memory is available, else one. */
+export function defaultThreadCount(cores: number | undefined, sharedMemory: boolean): number {
+  if (!sharedMemory || !Number.isFinite(cores) || cores! < 2) return 1;
+  return Math.min(MAX_DEFAULT_THREADS, Math.floor(cores!));
+}
+
+// NOTE: the second thread must save this share of the time to be kept: a split product on two free
+// cores takes 0.5–0.6 of one thread's time, one whose second core is busy ~1.0.
+const MIN_SAVING = 0.1;
+
+/** Whether the times of the same products on one thread and on two (best of a few rounds each, in
+ *  ms) earn the second thread its place. */
+export function secondThreadPays(oneThreadMs: number, twoThreadsMs: number): boolean {
+  return Number.isFinite(oneThreadMs) && Number.isFinite(twoThreadsMs) && twoThreadsMs < oneThreadMs * (1 - MIN_SAVING);
+}
+
+// A product that fills both threads (about 0.4 ms on one here), by rows of C: 64 each.
+const [M, K, N] = [128, 256, 256];
+const ROUNDS = 5;
+
+/** The best of ROUNDS times of one product on the calling thread alone and split over the pool's
+ *  two threads (the pool hands off while it is timed). About 3 ms in all on a free machine. */
+export function timeThreads(k: Kernels, alloc: Allocator, pool: ThreadPool): { oneThreadMs: number; twoThreadsMs: number } {
+  const floats = M * K + K * N + M * N;
+  const data = alloc.alloc(floats * 4);
+  const halves = [[0, M / 2], [M / 2, M / 2]];
+  const works = halves.map(([, rows]) => alloc.alloc(k.f32_gemm_workspace_bytes(rows, N, K)));
+  const whole = alloc.alloc(k.f32_gemm_workspace_bytes(M, N, K));
+  const [a, b, c] = [data, data + 4 * M * K, data + 4 * (M * K + K * N)];
+  const handOff = pool.handOff;
+  try {
+    k.f32_fill(data, floats, 0.5);
+    const parts = halves.map(([start, rows], i) => [0, 0, rows, N, K, 1, a + 4 * start * K, K, b, N, 0, c + 4 * start * N, N, works[i]]);
+    const time = (run: () => void) => {
+      const t = performance.now();
+      run();
+      return performance.now() - t;
+    };
+    pool.handOff = true;
+    let oneThreadMs = Infinity, twoThreadsMs = Infinity;
+    for (let round = 0; round <= ROUNDS; round++) {
+      const one = time(() => k.f32_gemm(0, 0, M, N, K, 1, a, K, b, N, 0, c, N, whole));
+      const two = time(() => pool.run(k, 'f32_gemm', parts));
+      if (round === 0) continue; // the first wakes the kernel thread and warms caches
+      oneThreadMs = Math.min(oneThreadMs, one);
+      twoThreadsMs = Math.min(twoThreadsMs, two);
+    }
+    return { oneThreadMs, twoThreadsMs };
+  } finally {
+    pool.handOff = handOff;
+    for (const block of [whole, ...works, data]) alloc.free(block);
+  }
+}
