@@ -2,7 +2,7 @@
 // timed and stored (Node), else the fastest as timed now (stored for the next run where it settled).
 import type { Allocator } from './allocator.js';
 import { GEMM_KERNELS, type GemmKernelName, type WasmExports } from './kernels.js';
-import { loadGemmChoice, saveGemmChoice, storeDir, storeKey, type GemmChoice } from './gemm-choice-store.js';
+import type { GemmChoice } from './gemm-choice-store.js';
 import { selectGemmKernel, warmUp } from './wasm-setup.js';
 
 /** How the choice was made: named by init() (or the environment), read from the store, or timed now
@@ -24,11 +24,11 @@ export interface StoreContext {
 export async function chooseGemmKernels(k: WasmExports, alloc: Allocator, named: GemmKernelName | undefined, context: StoreContext): Promise<GemmKernelChoice> {
   if (named) return set(k, alloc, { fewRows: named, manyRows: named }, false, false);
   const place = await storePlace(context);
-  const stored = place && await loadGemmChoice(place.dir, place.key);
+  const stored = place && await place.store.loadGemmChoice(place.dir, place.key);
   if (stored) return set(k, alloc, stored, true, true);
   // the timing runs every candidate until V8 has optimized it: no warm-up needed after it
   const selection = await selectGemmKernel(k, alloc);
-  if (place && selection.settled) await saveGemmChoice(place.dir, place.key, selection.kernels);
+  if (place && selection.settled) await place.store.saveGemmChoice(place.dir, place.key, selection.kernels);
   return { kernels: selection.kernels, timed: selection.settled, stored: false };
 }
 
@@ -40,12 +40,14 @@ function set(k: WasmExports, alloc: Allocator, kernels: GemmChoice, timed: boole
 
 // The store's directory and this build's key there; none outside Node, without the kernels' bytes,
 // or when the store is turned off. Never throws: init() does not depend on the store.
-async function storePlace(context: StoreContext): Promise<{ dir: string; key: string } | undefined> {
-  if (!context.bytes) return undefined;
+async function storePlace(context: StoreContext) {
+  if (!context.bytes || typeof process === 'undefined' || !process.versions?.node) return undefined;
   try {
-    const dir = await storeDir(context.cacheDir);
+    // a module of its own: browsers, which have no store, never load it
+    const store = await import('./gemm-choice-store.js');
+    const dir = await store.storeDir(context.cacheDir);
     if (!dir) return undefined;
-    return { dir, key: await storeKey({ version: await libraryVersion(), threads: context.threads, fma: context.fma, wasm: context.bytes }) };
+    return { store, dir, key: await store.storeKey({ version: await libraryVersion(), threads: context.threads, fma: context.fma, wasm: context.bytes }) };
   } catch {
     return undefined;
   }
