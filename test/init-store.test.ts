@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadGemmChoice, saveGemmChoice, STORE_FILE, storeDir } from '../src/backend/gemm-choice-store.js';
-import { defaultThreadCount, secondThreadPays } from '../src/backend/thread-check.js';
+import { defaultThreadCount } from '../src/backend/init-options.js';
+import { secondThreadPays } from '../src/backend/thread-check.js';
 import { init } from '../src/index.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'scratchnet-store-'));

@@ -2,7 +2,6 @@
 import { GEMM_KERNELS, type BackendName, type GemmKernelName } from './kernels.js';
 import type { WasmSource } from './load.js';
 import { boolean, integerIn, options as checkOptions } from '../options.js';
-import { defaultThreadCount } from './thread-check.js';
 import { describe } from '../shape.js';
 import { ValueError } from '../errors.js';
 
@@ -75,6 +74,19 @@ export function isNode(): boolean {
 
 function checkThreads(threads: unknown): number | undefined {
   return threads === undefined ? undefined : integerIn('init', 'threads', threads, 1, 64);
+}
+
+// NOTE: two threads won on every training step measured in Node (bench/results/threads.md:
+// SimpleConvNet 1.7×, TwoLayerNet 1.45×, DeepConvNet 1.8×) when a second core is free; more were
+// never measured, so the default stops at two.
+const MAX_DEFAULT_THREADS = 2;
+
+/** Threads to start by default on a machine with `cores` logical cores (Node's
+ *  os.availableParallelism(), a browser's navigator.hardwareConcurrency: 0 or undefined where
+ *  unknown): up to two where a shared memory is available, else one. */
+export function defaultThreadCount(cores: number | undefined, sharedMemory: boolean): number {
+  if (!sharedMemory || !Number.isFinite(cores) || cores! < 2) return 1;
+  return Math.min(MAX_DEFAULT_THREADS, Math.floor(cores!));
 }
 
 /** The thread count init() starts without a `threads` option: $SCRATCHNET_THREADS in Node where set

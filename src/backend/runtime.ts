@@ -11,7 +11,6 @@ import type { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
 import { abortFrom, checkExports } from './wasm-setup.js';
 import { chooseGemmKernels } from './gemm-choice.js';
-import { secondThreadPays, timeThreads } from './thread-check.js';
 import { FileFormatError, NotInitializedError, ResourceError, ValueError } from '../errors.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
@@ -46,6 +45,7 @@ interface Runtime {
   gemmKernelStored: boolean; // that timing was read from the store (gemm-choice.ts)
   cacheDir: string | false | undefined; // the first init()'s option
   measureThreads: boolean; // the default thread count: the second thread waits for timeThreads()
+  threadCheck?: typeof import('./thread-check.js'); // loaded where measureThreads and a pool
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
   winograd: boolean; // init()'s winograd
@@ -186,6 +186,7 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
 async function startThreads(state: Runtime, module: WebAssembly.Module, exports: WasmExports): Promise<void> {
   // a module of its own: pages on one thread (the browser default) never load it
   const { ThreadPool } = await import('./threads.js');
+  if (state.measureThreads) state.threadCheck = await import('./thread-check.js');
   const oneThread = (e: unknown) => {
     // threads the user asked for must start; the default quietly degrades to one
     if (state.threadsAsked) throw e;
@@ -350,11 +351,11 @@ export type KernelArgs<K extends keyof Kernels> = Parameters<Kernels[K]>;
 export function runParallel<K extends keyof Kernels>(name: K, parts: readonly KernelArgs<K>[]): void {
   const state = runtime('runParallel');
   const lists = parts as readonly number[][];
-  if (state.measureThreads && state.pool?.allReady && state.wasm) {
+  if (state.measureThreads && state.threadCheck && state.pool?.allReady && state.wasm) {
     state.measureThreads = false;
     try {
-      const { oneThreadMs, twoThreadsMs } = timeThreads(state.wasm, state.allocator, state.pool);
-      state.pool.handOff = secondThreadPays(oneThreadMs, twoThreadsMs);
+      const { oneThreadMs, twoThreadsMs } = state.threadCheck.timeThreads(state.wasm, state.allocator, state.pool);
+      state.pool.handOff = state.threadCheck.secondThreadPays(oneThreadMs, twoThreadsMs);
     } catch {
       state.pool.handOff = false; // no memory for the check's operands: one thread, as before it
     }

@@ -1,22 +1,10 @@
-// The default thread count: from the core count, then a short measurement once the kernel threads
-// are up, so that the default never runs slower than one thread (a second core that is busy, or a
-// container's CPU quota of one core that the core count does not show).
+// The default thread count's measurement: once the kernel threads are up, a product on one thread
+// and on two, so that the default never runs slower than one thread (a second core that is busy, or
+// a container's CPU quota of one core that the core count does not show). Loaded only where a
+// default of two or more threads starts.
 import type { Allocator } from './allocator.js';
 import type { Kernels } from './kernels.js';
 import type { ThreadPool } from './threads.js';
-
-// NOTE: two threads won on every training step measured in Node (bench/results/threads.md:
-// SimpleConvNet 1.7×, TwoLayerNet 1.45×, DeepConvNet 1.8×) when a second core is free; more were
-// never measured, so the default stops at two.
-const MAX_DEFAULT_THREADS = 2;
-
-/** Threads to start by default on a machine with `cores` logical cores (Node's
- *  os.availableParallelism(), a browser's navigator.hardwareConcurrency: 0 or undefined where
- *  unknown): up to two where a shared memory is available, else one. */
-export function defaultThreadCount(cores: number | undefined, sharedMemory: boolean): number {
-  if (!sharedMemory || !Number.isFinite(cores) || cores! < 2) return 1;
-  return Math.min(MAX_DEFAULT_THREADS, Math.floor(cores!));
-}
 
 // NOTE: the second thread must save this share of the time to be kept: a split product on two free
 // cores takes 0.5–0.6 of one thread's time, one whose second core is busy ~1.0.
