@@ -11,6 +11,7 @@ import type { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
 import { abortFrom, checkExports } from './wasm-setup.js';
 import { chooseGemmKernels } from './gemm-choice.js';
+import { checkSecondThread, startThreads } from './thread-start.js';
 import { FileFormatError, NotInitializedError, ResourceError, ValueError } from '../errors.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
@@ -174,38 +175,9 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   state.gemmKernelTimed = choice.timed;
   state.gemmKernelStored = choice.stored;
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
-  if (state.threads > 1) await startThreads(state, module, exports);
+  if (state.threads > 1) await startThreads(state, module);
   state.wasm = guardTraps(exports, WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
   state.fma = exports.build_fma() === 1; // a wasm source the caller gave may be either build
-}
-
-// Spawns the kernel threads without waiting for them: init() resolves while they start, and the
-// calling thread runs every range until they are ready (the same bits: see ThreadPool.handOff).
-// Then threads asked for take work at once; the default's second thread only where timeThreads()
-// finds that it saves time (checked by the first runParallel() that finds them ready).
-async function startThreads(state: Runtime, module: WebAssembly.Module, exports: WasmExports): Promise<void> {
-  // a module of its own: pages on one thread (the browser default) never load it
-  const { ThreadPool } = await import('./threads.js');
-  if (state.measureThreads) state.threadCheck = await import('./thread-check.js');
-  const oneThread = (e: unknown) => {
-    // threads the user asked for must start; the default quietly degrades to one
-    if (state.threadsAsked) throw e;
-    console.warn(`scratchnet: running on one thread: ${(e as Error).message}`);
-    state.threads = state.usedThreads = 1;
-  };
-  let pool: ThreadPool;
-  try {
-    pool = await ThreadPool.start(state.threads, module, state.memory, [GEMM_KERNELS[state.gemmKernels.fewRows].id, GEMM_KERNELS[state.gemmKernels.manyRows].id]);
-  } catch (e) {
-    return oneThread(e);
-  }
-  state.pool = pool;
-  pool.handOff = !state.measureThreads; // the default's second thread waits for runParallel's check
-  pool.ready.catch((e: unknown) => {
-    if (state.pool === pool) state.pool = undefined;
-    console.warn(`scratchnet: running on one thread: ${(e as Error).message}`);
-    state.threads = state.usedThreads = 1;
-  });
 }
 
 function runtime(caller: string): Runtime {
@@ -351,15 +323,7 @@ export type KernelArgs<K extends keyof Kernels> = Parameters<Kernels[K]>;
 export function runParallel<K extends keyof Kernels>(name: K, parts: readonly KernelArgs<K>[]): void {
   const state = runtime('runParallel');
   const lists = parts as readonly number[][];
-  if (state.measureThreads && state.threadCheck && state.pool?.allReady && state.wasm) {
-    state.measureThreads = false;
-    try {
-      const { oneThreadMs, twoThreadsMs } = state.threadCheck.timeThreads(state.wasm, state.allocator, state.pool);
-      state.pool.handOff = state.threadCheck.secondThreadPays(oneThreadMs, twoThreadsMs);
-    } catch {
-      state.pool.handOff = false; // no memory for the check's operands: one thread, as before it
-    }
-  }
+  if (state.measureThreads) checkSecondThread(state);
   if (lists.length === 1 || !state.pool || state.active !== 'wasm') {
     const kernel = kernels()[name] as (...args: number[]) => unknown;
     for (const part of lists) kernel(...part);
