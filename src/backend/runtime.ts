@@ -306,13 +306,18 @@ export async function threadsReady(): Promise<void> {
   await runtime('threadsReady').pool?.ready.catch(() => undefined);
 }
 
-/** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. */
+/** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. An
+ *  explicit choice: the default's second thread then takes work whether or not its check found
+ *  that it saves time (see init's `threads`). */
 export function setThreads(n: number): void {
   const state = runtime('setThreads');
   if (!Number.isInteger(n) || n < 1 || n > state.threads) {
     throw new ValueError(`setThreads: expected an integer from 1 to ${state.threads} (the threads init() started), got ${String(n)}`);
   }
   state.usedThreads = n;
+  // an explicit choice: the default's check of its second thread no longer applies
+  state.measureThreads = false;
+  if (state.pool) state.pool.handOff = true;
 }
 
 /** The arguments of kernel K, as its binding declares them. */
