@@ -44,9 +44,13 @@ export async function storeDir(cacheDir: string | false | undefined): Promise<st
 /** The key of an entry: whatever changes which micro-kernel is fastest (the CPU, V8's compiler,
  *  the kernels' bytes and build: threads, FMA) or what the names mean (the library's version). */
 export async function storeKey(parts: { version: string; threads: boolean; fma: boolean; wasm: Uint8Array }): Promise<string> {
-  const { os, crypto } = await node();
+  const { fs, os, crypto } = await node();
   const digest = crypto.createHash('sha256').update(parts.wasm).digest('hex').slice(0, 16);
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown cpu';
+  // NOTE: virtual machines often name the CPU by its brand alone ("AMD EPYC"), which covers
+  // generations that time differently; Linux's family and model tell them apart
+  const info = await fs.readFile('/proc/cpuinfo', 'utf8').catch(() => '');
+  const family = /^cpu family\s*:\s*(\d+)/m.exec(info)?.[1], model = /^model\s*:\s*(\d+)/m.exec(info)?.[1];
+  const cpu = (os.cpus()[0]?.model.trim() ?? 'unknown cpu') + (family && model ? ` (family ${family}, model ${model})` : '');
   return [cpu, `v8 ${process.versions.v8}`, `scratchnet ${parts.version}`, parts.threads ? 'threads' : 'single', parts.fma ? 'fma' : 'unfused', `wasm ${digest}`].join(' | ');
 }
 

@@ -40,8 +40,9 @@ export interface InitOptions {
    *  e.g. to compare them. Default: $SCRATCHNET_GEMM_KERNEL where set. Fixed by the first init(). */
   gemmKernel?: GemmKernelName;
   /** Node: the directory where init() keeps its timed GEMM choice between runs (one small JSON
-   *  file, gemm-kernels.json, keyed by the CPU model, V8's version, the kernels' build and bytes
-   *  and this library's version), or false to keep nothing and time at every start. A file that
+   *  file, gemm-kernels.json, keyed by the CPU model, with Linux's family and model, V8's version,
+   *  the kernels' build and bytes and this library's version), or false to keep nothing and time
+   *  at every start. A file that
    *  cannot be read or written, or that does not check out, is ignored (init() never fails for
    *  it). Default: $SCRATCHNET_CACHE_DIR ('off': none), else $XDG_CACHE_HOME/scratchnet, else
    *  ~/.cache/scratchnet. Browsers have no store: they time at every start. */
