@@ -43,7 +43,7 @@ interface Runtime {
   gemmKernelAsked: GemmKernelName | undefined; // the first init()'s option (or the environment's)
   gemmKernels: Record<GemmProductKind, GemmKernelName>; // the GEMM micro-kernels every thread runs
   gemmKernelTimed: boolean; // chosen by timing the candidates, not named
-  gemmKernelStored: boolean; // that timing was read from the store (gemm-choice.ts)
+  gemmKernelCached: boolean; // that timing was read from the store (gemm-choice.ts)
   cacheDir: string | false | undefined; // the first init()'s option
   measureThreads: boolean; // the default thread count: the second thread waits for timeThreads()
   threadCheck?: typeof import('./thread-check.js'); // loaded where measureThreads and a pool
@@ -144,7 +144,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean, gemmKerne
     gemmKernelAsked: gemmKernel,
     gemmKernels: { fewRows: gemmKernel ?? '4x8', manyRows: gemmKernel ?? '4x8' },
     gemmKernelTimed: false,
-    gemmKernelStored: false,
+    gemmKernelCached: false,
     cacheDir: undefined,
     measureThreads: false,
     winograd: true,
@@ -173,7 +173,7 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   const choice = await chooseGemmKernels(exports, state.allocator, state.gemmKernelAsked, { cacheDir: state.cacheDir, threads: state.shared, fma, bytes });
   state.gemmKernels = choice.kernels;
   state.gemmKernelTimed = choice.timed;
-  state.gemmKernelStored = choice.stored;
+  state.gemmKernelCached = choice.stored;
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
   if (state.threads > 1) await startThreads(state, module);
   state.wasm = guardTraps(exports, WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
@@ -292,7 +292,7 @@ export function kernelInfo(): KernelInfo {
   const kernel = (name: GemmKernelName) => ({ name, rows: GEMM_KERNELS[name].rows, columns: GEMM_KERNELS[name].columns });
   const { fewRows, manyRows } = state.gemmKernels;
   return { backend: state.active, fma: usesFma(), gemmKernels: { fewRows: kernel(fewRows), manyRows: kernel(manyRows) },
-    gemmKernelTimed: state.gemmKernelTimed, gemmKernelCached: state.gemmKernelStored, threads: threadCount(), winograd: state.winograd };
+    gemmKernelTimed: state.gemmKernelTimed, gemmKernelCached: state.gemmKernelCached, threads: threadCount(), winograd: state.winograd };
 }
 
 /** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */
