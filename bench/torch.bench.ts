@@ -159,7 +159,7 @@ publish('torch', {
       `${peak < gemmTarget ? `, below the ${gemmTarget} GFLOP/s GEMM target: no kernel can meet it here` : ''}.`,
     'Share of ceiling: the step\'s direct FLOPs (bench/flops.ts: 2·M·N·K for each convolution and dense product, forward, weight ' +
       'gradient and input gradient but the first layer\'s; ' + ITEMS.filter((item) => !item.gflops && item.winograd !== false)
-      .map((item) => `${item.name} ${(item.flops! / 1e6).toFixed(1)} M`).join(', ') + ') per second over that peak, one thread. ' +
+      .map((item) => `${item.name} ${item.flops! >= 1e9 ? `${(item.flops! / 1e9).toFixed(2)} G` : `${(item.flops! / 1e6).toFixed(1)} M`}`).join(', ') + ') per second over that peak, one thread. ' +
       'Winograd convolutions do fewer multiplications than the direct count, so the share can exceed 1.',
     ...(missed.length ? [`Below target in this run: ${missed.join('; ')}.`] : ['Every target met in this run.']),
   ],
