@@ -15,7 +15,7 @@ export interface InitOptions {
    *  has two cores or more (Node: os.availableParallelism(); browsers: navigator.hardwareConcurrency)
    *  and a shared memory is available, else one; in Node $SCRATCHNET_THREADS sets it instead. The
    *  default's second thread takes work only once a short measurement (a product on one thread and
-   *  on two, about 3 ms, when the threads are up) shows that it saves time, so the default never
+   *  on two, a few ms, when the threads are up) shows that it saves time, so the default never
    *  runs slower than one thread; setThreads() is an explicit choice that overrides it. More than one needs SharedArrayBuffer: Node, or a cross-origin
    *  isolated page; elsewhere it falls back to 1 with a warning. init() resolves before the kernel
    *  threads have started: work runs on the calling thread until they are ready (a thread that

@@ -10,18 +10,22 @@ import type { ThreadPool } from './threads.js';
 // cores takes 0.5–0.6 of one thread's time, one whose second core is busy ~1.0.
 const MIN_SAVING = 0.1;
 
-/** Whether the times of the same products on one thread and on two (best of a few rounds each, in
- *  ms) earn the second thread its place. */
+/** Whether the times of the same products on one thread and on two (the median of a few rounds
+ *  each, in ms) earn the second thread its place. */
 export function secondThreadPays(oneThreadMs: number, twoThreadsMs: number): boolean {
   return Number.isFinite(oneThreadMs) && Number.isFinite(twoThreadsMs) && twoThreadsMs < oneThreadMs * (1 - MIN_SAVING);
 }
 
-// A product that fills both threads (about 0.4 ms on one here), by rows of C: 64 each.
-const [M, K, N] = [128, 256, 256];
-const ROUNDS = 5;
+// NOTE: a hand-off costs most, relatively, on the smallest work that is split (TwoLayerNet's
+// products, 2–8 MFLOP): the product is of that size, 8.4 MFLOP (about 0.2 ms on one thread here),
+// cut by rows of C, 64 each.
+const [M, K, N] = [128, 256, 128];
+// NOTE: medians, not bests: a second thread that is often descheduled has a good best and a bad
+// median, and the verdict holds for the whole process
+const ROUNDS = 7;
 
-/** The best of ROUNDS times of one product on the calling thread alone and split over the pool's
- *  two threads (the pool hands off while it is timed). About 3 ms in all on a free machine. */
+/** The median of ROUNDS times of one product on the calling thread alone and split over the
+ *  pool's two threads (the pool hands off while it is timed), taken in turns. A few ms in all. */
 export function timeThreads(k: Kernels, alloc: Allocator, pool: ThreadPool): { oneThreadMs: number; twoThreadsMs: number } {
   const floats = M * K + K * N + M * N;
   const data = alloc.alloc(floats * 4);
@@ -39,15 +43,16 @@ export function timeThreads(k: Kernels, alloc: Allocator, pool: ThreadPool): { o
       return performance.now() - t;
     };
     pool.handOff = true;
-    let oneThreadMs = Infinity, twoThreadsMs = Infinity;
+    const ones: number[] = [], twos: number[] = [];
     for (let round = 0; round <= ROUNDS; round++) {
       const one = time(() => k.f32_gemm(0, 0, M, N, K, 1, a, K, b, N, 0, c, N, whole));
       const two = time(() => pool.run(k, 'f32_gemm', parts));
       if (round === 0) continue; // the first wakes the kernel thread and warms caches
-      oneThreadMs = Math.min(oneThreadMs, one);
-      twoThreadsMs = Math.min(twoThreadsMs, two);
+      ones.push(one);
+      twos.push(two);
     }
-    return { oneThreadMs, twoThreadsMs };
+    const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1];
+    return { oneThreadMs: median(ones), twoThreadsMs: median(twos) };
   } finally {
     pool.handOff = handOff;
     for (const block of [whole, ...works, data]) alloc.free(block);
