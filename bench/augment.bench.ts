@@ -4,10 +4,11 @@
 // Writes bench/results/augment.{json,md} with the load average at the start and the end.
 import { loadavg } from 'node:os';
 import { augmentImages, createRng, init, tensor, threadCount } from 'scratchnet';
-import { CONV_IN, randomArray, simpleConvNetStep, size } from './fixtures.js';
+import { CONV_IN, randomArray, simpleConvNetStep, size, threadsReady } from './fixtures.js';
 import { fmtMs, medians, publish } from './report.js';
 
 await init();
+await threadsReady();
 const loadBefore = loadavg()[0];
 const images = randomArray(size(CONV_IN));
 const x = tensor(images, CONV_IN);

@@ -46,6 +46,13 @@ export async function rawKernels(): Promise<Record<BackendName, Kernels>> {
   return { wasm: runtime.backendKernels('wasm'), js: runtime.backendKernels('js') };
 }
 
+/** Resolves once the kernel threads init() started take work: init() does not wait for them, and
+ *  a benchmark of two threads must not time the calling thread alone. */
+export async function threadsReady(): Promise<void> {
+  const runtime = (await import(new URL('../../dist/backend/runtime.js', import.meta.url).href)) as typeof Runtime;
+  await runtime.threadsReady();
+}
+
 /** A writer of a convolution pass's geometry into the kernels' params block (the runtime's, as
  *  rawKernels); it returns the block's offset, for a raw call of a convolution kernel. */
 export async function geometryWriter(): Promise<(...args: Parameters<typeof Geometry.convGeometry>) => number> {

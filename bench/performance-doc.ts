@@ -16,7 +16,9 @@ interface Suite {
 
 const SUITES: Suite[] = [
   { file: 'torch', title: 'Against PyTorch on the CPU',
-    about: '`npm run bench:torch`: the book\'s three training steps and a 512³ GEMM in scratchnet and PyTorch, in turns, one and two threads; the targets are issue 19\'s.' },
+    about: '`npm run bench:torch`: the book\'s three training steps and a 512³ GEMM in scratchnet and PyTorch, in turns, one and two threads; ' +
+      'each step\'s share of this CPU\'s one-thread wasm SIMD ceiling (its direct FLOPs per second over bench/fma-peak.ts\' peak, measured in the ' +
+      'same run) and each side\'s two-thread speed-up; the targets are issue 19\'s.' },
   { file: 'peers', title: 'Against TensorFlow.js, one thread each',
     about: '`npm run bench:peers`: the products and layers of the book\'s networks, and their training steps, in scratchnet and in TensorFlow.js\'s wasm (XNNPACK) and cpu backends.' },
   { file: 'threads', title: 'One kernel thread against two',
@@ -45,6 +47,7 @@ export function performanceDoc(dir: string): string {
   const kinds = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   for (const kind of kinds) {
     const suites = SUITES.filter((suite) => existsSync(join(dir, kind, `${suite.file}.json`)));
+    if (!suites.length) continue; // a folder of some other run's files
     const cpu = (JSON.parse(readFileSync(join(dir, kind, `${suites[0]!.file}.json`), 'utf8')) as { machine: { cpu: string } }).machine.cpu;
     lines.push(`## ${cpu}`, '');
     for (const suite of suites) {

@@ -4,11 +4,11 @@
 // Writes bench/results/threads.{json,md}.
 import { Convolution, gemm, init, Pooling, randn, Relu, setThreads, threadCount, zeros } from 'scratchnet';
 import {
-  AFFINE_GEMMS, CONV_FLOPS, CONV_IN, CONV_OUT, CONV_W, deepConvNetStep, randomTensor, simpleConvNetStep, twoLayerNetStep,
-} from './fixtures.js';
+  AFFINE_GEMMS, CONV_FLOPS, CONV_IN, CONV_OUT, CONV_W, deepConvNetStep, randomTensor, simpleConvNetStep, twoLayerNetStep, threadsReady } from './fixtures.js';
 import { fmtMs, gflops, machine, medians, publish, speedup, type Cell } from './report.js';
 
 await init({ threads: 2 });
+await threadsReady();
 setThreads(2);
 if (threadCount() !== 2) throw new Error(`threads bench: expected 2 kernel threads, got ${threadCount()}`);
 

@@ -3,10 +3,11 @@
 // turns call by call (the machine's speed drifts on shared hosts), and each row gives the medians
 // and the median of the per-round ratios to im2col. Writes bench/results/winograd.{json,md}.
 import { Convolution, init, randn, setThreads, threadCount, type Tensor } from 'scratchnet';
-import { deepConvNetStep } from './fixtures.js';
+import { deepConvNetStep, threadsReady } from './fixtures.js';
 import { fmtMs, publish, quick, type Cell } from './report.js';
 
 await init({ threads: 2 });
+await threadsReady();
 const threadCounts = threadCount() === 2 ? [1, 2] : [1];
 const PAIRS = quick ? 3 : 15;
 

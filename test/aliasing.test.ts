@@ -1,12 +1,16 @@
 // Inputs that share memory with what a call writes: a layer fed its own output (or given its own
 // dx as dout) computes what it computes on a copy, and gemm refuses a c that overlaps a or b.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { threadsReady } from '../src/backend/runtime.js';
 import {
   Affine, AvgPooling, BatchNormalization, Convolution, createRng, Dropout, Elu, gemm, init, LeakyRelu, Pooling, Relu,
   setBackend, setThreads, Sigmoid, SoftmaxWithLoss, Tanh, tensor, type Layer, type Tensor,
 } from '../src/index.js';
 
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 afterAll(() => {
   setBackend('wasm');
   setThreads(2);

@@ -6,9 +6,11 @@ import { expect, test, vi } from 'vitest';
 vi.mock('wasm-feature-detect', () => ({ relaxedSimd: async () => false }));
 
 const { init, matmul, tensor, threadCount, usesFma } = await import('../src/index.js');
+const { threadsReady } = await import('../src/backend/runtime.js');
 
 test('without relaxed SIMD, init() loads the unfused build and the products round twice', async () => {
   await init({ threads: 2 });
+  await threadsReady();
   expect(threadCount()).toBe(2);
   expect(usesFma()).toBe(false);
   // fma.test.ts's probe: (1 + 2⁻¹²)² rounds to 1 + 2⁻¹¹ before it meets −(1 + 2⁻¹¹)

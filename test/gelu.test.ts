@@ -11,12 +11,15 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import {
   deserializeModel, exportPytorch, Gelu, gradientCheck, init, layers as L, randn, Sequential, serializeModel, setThreads, tensor, threadCount, toOnnx,
 } from '../src/index.js';
-import { backendKernels } from '../src/backend/runtime.js';
+import { backendKernels, threadsReady } from '../src/backend/runtime.js';
 import { createRng } from '../src/rng.js';
 import { EDGE_SIZES, MISALIGNMENTS, expectClose, randomValues, read, region, write } from './helpers.js';
 import { tempDir } from './scripts.js';
 
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 
 const C = Math.sqrt(2 / Math.PI);
 const gelu = (x: number) => 0.5 * x * (1 + Math.tanh(C * (x + 0.044715 * x ** 3)));

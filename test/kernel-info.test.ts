@@ -19,7 +19,7 @@ test('kernelInfo reports the backend, FMA, the GEMM micro-kernel and its tile, t
     expect({ rows, columns }).toEqual({ rows: GEMM_KERNELS[name].rows, columns: GEMM_KERNELS[name].columns });
   }
   expect(kernelInfo()).toEqual({ backend: 'wasm', fma: usesFma(), gemmKernels: { fewRows: expect.any(Object), manyRows: expect.any(Object) },
-    gemmKernelTimed: expect.any(Boolean), threads, winograd: true });
+    gemmKernelTimed: expect.any(Boolean), gemmKernelCached: expect.any(Boolean), threads, winograd: true });
   await init({ winograd: false });
   setThreads(1);
   expect(kernelInfo()).toMatchObject({ threads: 1, winograd: false });

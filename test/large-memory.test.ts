@@ -5,10 +5,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Adam, empty, init, matmul, MultiLayerNetExtend, ones, Relu, setBackend, SimpleConvNet, tensor, threadCount, type Tensor } from '../src/index.js';
 import { createRng } from '../src/rng.js';
+import { threadsReady } from '../src/backend/runtime.js';
 
 const TWO_GIB = 2 ** 31;
 
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 afterAll(() => setBackend('wasm'));
 
 /** A few training steps of two small networks (convolution, pooling, affine, batch norm,

@@ -2,12 +2,15 @@
 // clear Error that leaves the runtime computing what it computed before. (Running such sizes,
 // above 2 GiB, is in large-memory.test.ts.)
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { backendKernels } from '../src/backend/runtime.js';
+import { backendKernels, threadsReady } from '../src/backend/runtime.js';
 import { trapError } from '../src/backend/trap-guard.js';
 import { Convolution, ConvMaxPool, createRng, empty, im2col, init, ones, Pooling, setBackend, setThreads, SimpleConvNet, tensor, zeros } from '../src/index.js';
 import { memoryStats } from '../src/index.js';
 
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 afterAll(() => {
   setBackend('wasm');
   setThreads(2);

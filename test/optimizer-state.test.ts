@@ -7,8 +7,12 @@ import {
   serializeParams, setBackend, setThreads, tensor, type Optimizer, type Tensor,
 } from '../src/index.js';
 import { randomValues } from './helpers.js';
+import { threadsReady } from '../src/backend/runtime.js';
 
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 afterAll(() => {
   setBackend('wasm');
   setThreads(2);

@@ -6,12 +6,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { AdaGrad, Adam, AvgPooling, Maxout, Momentum, Nesterov, RMSprop, SGD, Convolution, Elu, LeakyRelu, Pooling, Relu, Sigmoid, Tanh, createRng, empty, gemm, init, memoryStats, MiniBatches, setBackend, setThreads, SimpleConvNet, tensor, threadCount } from '../src/index.js';
-import { runParallel } from '../src/backend/runtime.js';
+import { runParallel, threadsReady } from '../src/backend/runtime.js';
 import { splitRange } from '../src/backend/split.js';
 import { functions } from '../src/index.js';
 import { randomValues } from './helpers.js';
 
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 
 /** Runs `f` on one thread and on two; returns both results (copied out of memory). */
 function oneAndTwo(f: () => Float32Array[]): [Float32Array[], Float32Array[]] {

@@ -9,9 +9,13 @@ import { winogradBackwardFilter } from '../src/ops/winograd.js';
 import { empty } from '../src/tensor.js';
 import { randomValues, rng } from './helpers.js';
 import { expectWithin, filterReference, gamma } from './winograd-reference.js';
+import { threadsReady } from '../src/backend/runtime.js';
 
 // two kernel threads whatever the machine's cores, so the determinism test always compares
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 afterAll(() => {
   setBackend('wasm');
   setThreads(2);

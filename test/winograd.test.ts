@@ -12,9 +12,13 @@ import { winogradBackwardData, winogradForward, winogradFits, winogradTile } fro
 import { empty } from '../src/tensor.js';
 import { randomValues, rng } from './helpers.js';
 import { expectWithin, flipped, gamma, reference } from './winograd-reference.js';
+import { threadsReady } from '../src/backend/runtime.js';
 
 // two kernel threads whatever the machine's cores, so the determinism tests always compare
-beforeAll(() => init({ threads: 2 }));
+beforeAll(async () => {
+  await init({ threads: 2 });
+  await threadsReady(); // the kernel threads run the two-thread halves of every comparison
+});
 afterAll(() => {
   setBackend('wasm');
   setThreads(2);

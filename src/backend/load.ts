@@ -19,21 +19,34 @@ export function defaultWasmUrl({ threads, fma }: WasmBuild): URL {
   return threads ? new URL('../../build/scratchnet-threads.wasm', import.meta.url) : new URL('../../build/scratchnet.wasm', import.meta.url);
 }
 
-export async function compileWasm(source: WasmSource | undefined, build: WasmBuild): Promise<WebAssembly.Module> {
+/** The compiled kernels, and their bytes where they were read here (a file, or bytes given):
+ *  init() keys its stored GEMM choice by them. */
+export interface CompiledWasm {
+  module: WebAssembly.Module;
+  bytes?: Uint8Array;
+}
+
+export async function compileWasm(source: WasmSource | undefined, build: WasmBuild): Promise<CompiledWasm> {
   source ??= defaultWasmUrl(build);
-  if (source instanceof WebAssembly.Module) return source;
-  if (typeof source !== 'string' && !(source instanceof URL)) return WebAssembly.compile(source);
+  if (source instanceof WebAssembly.Module) return { module: source };
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    const bytes = ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source);
+    return { module: await WebAssembly.compile(source), bytes };
+  }
   const url = new URL(source, import.meta.url);
-  if (url.protocol === 'file:') return WebAssembly.compile(await readLocalFile(url));
+  if (url.protocol === 'file:') {
+    const bytes = await readLocalFile(url);
+    return { module: await WebAssembly.compile(bytes), bytes };
+  }
   // NOTE: compileStreaming needs the server to send application/wasm; fall back to bytes if not.
   if (typeof WebAssembly.compileStreaming === 'function') {
     try {
-      return await WebAssembly.compileStreaming(fetchOk(url));
+      return { module: await WebAssembly.compileStreaming(fetchOk(url)) };
     } catch {
       // fall through
     }
   }
-  return WebAssembly.compile(await (await fetchOk(url)).arrayBuffer());
+  return { module: await WebAssembly.compile(await (await fetchOk(url)).arrayBuffer()) };
 }
 
 async function fetchOk(url: URL): Promise<Response> {

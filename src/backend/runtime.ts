@@ -9,7 +9,9 @@ import { GEOMETRY_BYTES, writeGeometry, type ConvGeometry } from './conv-geometr
 import { relaxedSimdAvailable } from './relaxed-simd.js';
 import type { ThreadPool } from './threads.js';
 import { guardTraps } from './trap-guard.js';
-import { abortFrom, checkExports, selectGemmKernel, warmUp } from './wasm-setup.js';
+import { abortFrom, checkExports } from './wasm-setup.js';
+import { chooseGemmKernels } from './gemm-choice.js';
+import { checkSecondThread, startThreads } from './thread-start.js';
 import { FileFormatError, NotInitializedError, ResourceError, ValueError } from '../errors.js';
 
 // NOTE: the module's static data (constants, no heap: the AssemblyScript runtime is the stub
@@ -41,6 +43,10 @@ interface Runtime {
   gemmKernelAsked: GemmKernelName | undefined; // the first init()'s option (or the environment's)
   gemmKernels: Record<GemmProductKind, GemmKernelName>; // the GEMM micro-kernels every thread runs
   gemmKernelTimed: boolean; // chosen by timing the candidates, not named
+  gemmKernelCached: boolean; // that timing was read from the store (gemm-choice.ts)
+  cacheDir: string | false | undefined; // the first init()'s option
+  measureThreads: boolean; // the default thread count: the second thread waits for timeThreads()
+  threadCheck?: typeof import('./thread-check.js'); // loaded where measureThreads and a pool
   pool?: ThreadPool;
   usedThreads: number; // setThreads(): at most `threads`
   winograd: boolean; // init()'s winograd
@@ -74,9 +80,13 @@ export async function init(opts: InitOptions = {}): Promise<void> {
 
 async function initOnce(backend: BackendName, threads: number | undefined, options: InitOptions): Promise<void> {
   // NOTE: awaited before the check below, so that concurrent first calls create one runtime
-  const byDefault = rt || threads !== undefined ? 1 : await defaultThreads();
+  const byDefault = rt || threads !== undefined ? { threads: 1, measured: false } : await defaultThreads();
   const first = !rt;
-  if (!rt) createRuntime(threads ?? byDefault, threads !== undefined, options.fma ?? defaultFma(), options.gemmKernel ?? defaultGemmKernel());
+  if (!rt) {
+    createRuntime(threads ?? byDefault.threads, threads !== undefined, options.fma ?? defaultFma(), options.gemmKernel ?? defaultGemmKernel());
+    rt!.measureThreads = byDefault.measured;
+    rt!.cacheDir = options.cacheDir;
+  }
   else if (threads !== undefined && threads !== rt.threads && sharedMemoryAvailable()) {
     throw new ValueError(`init: threads is fixed by the first init() (${rt.threads}); got ${threads}`);
   } else if (options.fma !== undefined && options.fma !== rt.fmaAsked) {
@@ -134,6 +144,9 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean, gemmKerne
     gemmKernelAsked: gemmKernel,
     gemmKernels: { fewRows: gemmKernel ?? '4x8', manyRows: gemmKernel ?? '4x8' },
     gemmKernelTimed: false,
+    gemmKernelCached: false,
+    cacheDir: undefined,
+    measureThreads: false,
     winograd: true,
   };
   rt = state;
@@ -142,7 +155,7 @@ function createRuntime(asked: number, explicit: boolean, fma: boolean, gemmKerne
 async function loadWasm(source: WasmSource | undefined): Promise<void> {
   const state = rt!;
   const fma = state.fmaAsked && await relaxedSimdAvailable();
-  const module = await compileWasm(source, { threads: state.shared, fma }).catch((e: unknown) => {
+  const { module, bytes } = await compileWasm(source, { threads: state.shared, fma }).catch((e: unknown) => {
     throw e instanceof WebAssembly.CompileError ? new FileFormatError(`init: the kernels' bytes are not a WebAssembly module this engine compiles: ${e.message}`) : e;
   });
   checkExports(module, state.js);
@@ -157,28 +170,12 @@ async function loadWasm(source: WasmSource | undefined): Promise<void> {
   if (heapBase > PARAMS_OFFSET) {
     throw new FileFormatError(`init: the kernels' static data ends at byte ${heapBase}, past the ${PARAMS_OFFSET} bytes reserved for it`);
   }
-  if (state.gemmKernelAsked) {
-    exports.gemm_set_kernel(GEMM_KERNELS[state.gemmKernelAsked].id, GEMM_KERNELS[state.gemmKernelAsked].id);
-    warmUp(exports, state.allocator);
-  } else {
-    // the timing runs every candidate until V8 has optimized it: no warm-up needed after it
-    const selection = await selectGemmKernel(exports, state.allocator);
-    state.gemmKernels = selection.kernels;
-    state.gemmKernelTimed = selection.settled;
-  }
+  const choice = await chooseGemmKernels(exports, state.allocator, state.gemmKernelAsked, { cacheDir: state.cacheDir, threads: state.shared, fma, bytes });
+  state.gemmKernels = choice.kernels;
+  state.gemmKernelTimed = choice.timed;
+  state.gemmKernelCached = choice.stored;
   // NOTE: the threads get the compiled module after the warm-up, whose optimized code V8 shares
-  if (state.threads > 1) {
-    try {
-      // a module of its own: pages on one thread (the browser default) never load it
-      const { ThreadPool } = await import('./threads.js');
-      state.pool = await ThreadPool.start(state.threads, module, state.memory, [GEMM_KERNELS[state.gemmKernels.fewRows].id, GEMM_KERNELS[state.gemmKernels.manyRows].id]);
-    } catch (e) {
-      // threads the user asked for must start; the default quietly degrades to one
-      if (state.threadsAsked) throw e;
-      console.warn(`scratchnet: running on one thread: ${(e as Error).message}`);
-      state.threads = state.usedThreads = 1;
-    }
-  }
+  if (state.threads > 1) await startThreads(state, module);
   state.wasm = guardTraps(exports, WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name));
   state.fma = exports.build_fma() === 1; // a wasm source the caller gave may be either build
 }
@@ -277,9 +274,11 @@ export interface KernelInfo {
    *  The candidates give the same results: the choice changes only the speed. On the JS backend:
    *  those the wasm kernels would run. */
   gemmKernels: Record<GemmProductKind, { name: GemmKernelName; rows: number; columns: number }>;
-  /** Whether init() chose gemmKernels by timing the candidates (false: they were named, or the
-   *  timing did not settle and the default 4x8 runs). */
+  /** Whether init() chose gemmKernels by timing the candidates, now or in an earlier run (false:
+   *  they were named, or the timing did not settle and the default 4x8 runs). */
   gemmKernelTimed: boolean;
+  /** Whether that timing was an earlier run's, read from init()'s cache (see its cacheDir). */
+  gemmKernelCached: boolean;
   /** Threads the kernels may use now (threadCount()). */
   threads: number;
   /** init()'s `winograd`: the default of Convolution's. */
@@ -293,7 +292,7 @@ export function kernelInfo(): KernelInfo {
   const kernel = (name: GemmKernelName) => ({ name, rows: GEMM_KERNELS[name].rows, columns: GEMM_KERNELS[name].columns });
   const { fewRows, manyRows } = state.gemmKernels;
   return { backend: state.active, fma: usesFma(), gemmKernels: { fewRows: kernel(fewRows), manyRows: kernel(manyRows) },
-    gemmKernelTimed: state.gemmKernelTimed, threads: threadCount(), winograd: state.winograd };
+    gemmKernelTimed: state.gemmKernelTimed, gemmKernelCached: state.gemmKernelCached, threads: threadCount(), winograd: state.winograd };
 }
 
 /** init()'s `winograd`: whether 3×3 stride-1 convolutions run as Winograd unless a layer says. */
@@ -301,13 +300,24 @@ export function winogradByDefault(): boolean {
   return runtime('winogradByDefault').winograd;
 }
 
-/** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. */
+/** Resolves once the kernel threads init() started are ready to take work (at once without any),
+ *  e.g. for a test that must see them run. */
+export async function threadsReady(): Promise<void> {
+  await runtime('threadsReady').pool?.ready.catch(() => undefined);
+}
+
+/** Uses `n` of the threads init() started (1 = the calling thread alone), e.g. to compare. An
+ *  explicit choice: the default's second thread then takes work whether or not its check found
+ *  that it saves time (see init's `threads`). */
 export function setThreads(n: number): void {
   const state = runtime('setThreads');
   if (!Number.isInteger(n) || n < 1 || n > state.threads) {
     throw new ValueError(`setThreads: expected an integer from 1 to ${state.threads} (the threads init() started), got ${String(n)}`);
   }
   state.usedThreads = n;
+  // an explicit choice: the default's check of its second thread no longer applies
+  state.measureThreads = false;
+  if (state.pool) state.pool.handOff = true;
 }
 
 /** The arguments of kernel K, as its binding declares them. */
@@ -318,6 +328,7 @@ export type KernelArgs<K extends keyof Kernels> = Parameters<Kernels[K]>;
 export function runParallel<K extends keyof Kernels>(name: K, parts: readonly KernelArgs<K>[]): void {
   const state = runtime('runParallel');
   const lists = parts as readonly number[][];
+  if (state.measureThreads) checkSecondThread(state);
   try {
     if (lists.length === 1 || !state.pool || state.active !== 'wasm') {
       const kernel = kernels()[name] as (...args: number[]) => unknown;

@@ -1,7 +1,7 @@
 // The control block the calling thread and the kernel threads share: one 256-byte slot per kernel
 // thread (its own cache lines, so the threads never write the same line), holding a job counter,
 // the counter of the last job done, an error flag, the kernel's index, the counter of the last job
-// claimed and its numeric arguments. NOTE: whoever claims a job first runs it: the kernel thread
+// claimed, whether the thread is ready, and its numeric arguments. NOTE: whoever claims a job first runs it: the kernel thread
 // when it is awake, else the caller once its own part is done, so a kernel thread the system has
 // not scheduled (a busy machine) delays nothing. Either runs the same kernel on the same arguments.
 export const SLOT_BYTES = 256;
@@ -11,6 +11,7 @@ export const ERROR = 2; // 1 when the job threw (a wasm trap)
 export const KERNEL = 3; // index into the sorted export names
 export const ARGC = 4;
 export const CLAIM = 5; // the last job counter claimed (compare-exchange): by the kernel thread, or by the caller
+export const READY = 6; // set to 1 by the kernel thread once it has its kernels and waits for jobs
 
 export const ARGS_BYTE = 64; // Float64 arguments start here within a slot
 export const MAX_ARGS = (SLOT_BYTES - ARGS_BYTE) / 8;

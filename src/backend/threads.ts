@@ -3,7 +3,7 @@
 // itself, then waits until every thread is done. Splitting is the caller's business (src/ops,
 // src/layers): it decides which kernels are big enough to be worth a hand-off.
 import type { Kernels } from './kernels.js';
-import { ARGC, CLAIM, DONE, ERROR, KERNEL, MAX_ARGS, SEQ, SLOT_BYTES, slotViews, type ThreadStart } from './thread-control.js';
+import { ARGC, CLAIM, DONE, ERROR, KERNEL, MAX_ARGS, READY, SEQ, SLOT_BYTES, slotViews, type ThreadStart } from './thread-control.js';
 import { ScratchnetError, ValueError } from '../errors.js';
 
 interface KernelThread {
@@ -23,16 +23,30 @@ export class ThreadPool {
   readonly #slots: ReturnType<typeof slotViews>[];
   readonly #index: Map<string, number>;
   readonly #seq: number[];
+  /** Resolves once every kernel thread has its kernels and waits for work; rejects if one fails to start. */
+  readonly ready: Promise<void>;
+  /** Whether run() hands ranges to the kernel threads that are ready; while it is false, and for a
+   *  thread not ready yet, the calling thread runs the ranges itself, one after the other. Results
+   *  are the same bits either way. */
+  handOff = true;
+  #allReady = false;
 
   private constructor(threads: KernelThread[], slots: ReturnType<typeof slotViews>[], names: string[]) {
     this.#threads = threads;
     this.#slots = slots;
     this.#index = new Map(names.map((name, i) => [name, i]));
     this.#seq = slots.map(() => 0);
+    this.ready = Promise.all(threads.map((t) => t.ready)).then(() => undefined, (e: unknown) => {
+      for (const t of threads) t.terminate();
+      throw new Error(`init: could not start kernel threads: ${(e as Error).message}`);
+    });
+    this.ready.catch(() => undefined); // the owner decides what a failed start means; no unhandled rejection
   }
 
   /** Starts `size − 1` kernel threads (the calling thread is the first of `size`), each running
-   *  the GEMM micro-kernels `gemmKernels` (gemm_set_kernel's ids), as the calling thread does. */
+   *  the GEMM micro-kernels `gemmKernels` (gemm_set_kernel's ids), as the calling thread does.
+   *  Returns once they are spawned, not started: their start-up (worker start, instantiation)
+   *  overlaps the caller's first work; see `ready` and `handOff`. */
   static async start(size: number, module: WebAssembly.Module, memory: WebAssembly.Memory, gemmKernels: [number, number]): Promise<ThreadPool> {
     const names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name).sort();
     const control = new SharedArrayBuffer(SLOT_BYTES * (size - 1));
@@ -42,7 +56,6 @@ export class ThreadPool {
         const thread = await spawn();
         threads.push(thread);
         thread.post({ module, memory, control, slot, names, gemmKernels });
-        await thread.ready;
       }
     } catch (e) {
       for (const t of threads) t.terminate();
@@ -50,6 +63,13 @@ export class ThreadPool {
     }
     const slots = threads.map((_, slot) => slotViews(control, slot));
     return new ThreadPool(threads, slots, names);
+  }
+
+  /** Whether every kernel thread has started (read from their control slots, so it is seen by a
+   *  caller that never returns to its event loop). */
+  get allReady(): boolean {
+    this.#allReady ||= this.#slots.every(({ ints }) => Atomics.load(ints, READY) === 1);
+    return this.#allReady;
   }
 
   /** Threads that run kernels, the calling one included. */
@@ -62,6 +82,11 @@ export class ThreadPool {
     if (parts.length > this.size) throw new ValueError(`ThreadPool.run: ${parts.length} parts for ${this.size} threads`);
     const kernel = this.#index.get(name);
     if (kernel === undefined) throw new ValueError(`ThreadPool.run: no kernel named ${name}`);
+    const kernelFn = kernels[name] as (...a: number[]) => unknown;
+    if (!this.handOff || !this.allReady) {
+      for (const part of parts) kernelFn(...part);
+      return;
+    }
     for (let w = 1; w < parts.length; w++) {
       const { ints, args } = this.#slots[w - 1];
       const part = parts[w];
@@ -72,7 +97,6 @@ export class ThreadPool {
       Atomics.store(ints, SEQ, ++this.#seq[w - 1]);
       Atomics.notify(ints, SEQ);
     }
-    const kernelFn = kernels[name] as (...a: number[]) => unknown;
     try {
       kernelFn(...parts[0]);
       // parts no kernel thread has claimed yet run here: a thread the system has not scheduled

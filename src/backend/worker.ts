@@ -3,7 +3,7 @@
 // thread posts into its control slot until told to stop. It never returns to its event loop: it
 // waits on the slot with Atomics, which is what lets a hand-off take microseconds, not a message.
 import { ScratchnetError } from '../errors.js';
-import { ARGC, CLAIM, DONE, ERROR, KERNEL, SEQ, slotViews, type ThreadStart } from './thread-control.js';
+import { ARGC, CLAIM, DONE, ERROR, KERNEL, READY, SEQ, slotViews, type ThreadStart } from './thread-control.js';
 
 // NOTE: kernels of a training step arrive microseconds apart, and waking a sleeping thread costs
 // tens of microseconds; so after each job the thread polls its slot for a while before sleeping.
@@ -37,6 +37,9 @@ async function begin(start: ThreadStart, post: (message: string) => void): Promi
   const exports = instance.exports as Record<string, Kernel>;
   const kernels = start.names.map((name) => exports[name]);
   if (!exports.gemm_set_kernel(...start.gemmKernels)) throw new ScratchnetError(`scratchnet: kernel thread: no GEMM micro-kernels ${start.gemmKernels.join(', ')}`, 'ERR_INTERNAL');
+  // NOTE: the flag, not the message, is what the calling thread reads: a caller busy in a loop of
+  // kernel calls never returns to its event loop to receive a message
+  Atomics.store(slotViews(start.control, start.slot).ints, READY, 1);
   post('ready');
   serve(start, kernels);
 }
