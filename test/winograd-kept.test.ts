@@ -4,8 +4,10 @@
 // pooling, on one and two threads, with batches that end in a partial chunk of samples.
 import { afterAll, expect, test } from 'vitest';
 import { Convolution, ConvMaxPool, createRng, init, memoryStats, Pooling, Relu, setThreads, tensor, threadCount, type Tensor } from '../src/index.js';
+import { threadsReady } from '../src/backend/runtime.js';
 
 await init({ threads: 2 });
+await threadsReady(); // the kernel thread runs the two-thread halves
 afterAll(() => setThreads(threadCount()));
 
 const bits = (t: Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.data).buffer));
