@@ -25,23 +25,21 @@ import { inputTransform4, rowFloats4, tiles4 } from './winograd4-tiles';
 // NOTE (rounding): 2 roundings in dM, 2 in V, one per tile summed and one per chunk merged, 4 in
 // Gᵀ dU G: |error| ≤ γ(N·T + N + 8)·S, T tiles per sample, S the computation on absolute values
 // (F(4×4): assembly/winograd4-filter.ts).
-// `kept` (not 0): the V of every sample as the forward pass kept it (f32_winograd_fwd's `kept`),
-// read instead of transforming x again; the same values, so the same bits.
 export function f32_winograd_bwd_filter(x: usize, dout: usize, dw: usize, db: usize, scratch: usize,
-                                        N: i32, g: usize, f0: i32, fCount: i32, kept: usize): void {
+                                        N: i32, g: usize, f0: i32, fCount: i32): void {
   const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
     pad = field(g, GEOMETRY_PAD), tile = field(g, GEOMETRY_TILE);
-  filterGradient(x, dout, 0, dw, db, scratch, N, C, H, W, FN, pad, 0, 0, 0, 0, f0, fCount, tile, kept);
+  filterGradient(x, dout, 0, dw, db, scratch, N, C, H, W, FN, pad, 0, 0, 0, 0, f0, fCount, tile);
 }
 
 // f32_winograd_bwd_filter where the convolution was followed by a max pooling: dy and argmax are
 // the pooling's, and each sample's dout planes [f0, f0 + fCount) are rebuilt from them in scratch.
 export function f32_maxpool_winograd_bwd_filter(x: usize, dy: usize, argmax: usize, dw: usize, db: usize, scratch: usize,
-                                                N: i32, g: usize, f0: i32, fCount: i32, kept: usize): void {
+                                                N: i32, g: usize, f0: i32, fCount: i32): void {
   const C = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FN = field(g, GEOMETRY_FN),
     pad = field(g, GEOMETRY_PAD), PH = field(g, GEOMETRY_POOL_H), PW = field(g, GEOMETRY_POOL_W),
     poolStride = field(g, GEOMETRY_POOL_STRIDE), poolPad = field(g, GEOMETRY_POOL_PAD), tile = field(g, GEOMETRY_TILE);
-  filterGradient(x, dy, argmax, dw, db, scratch, N, C, H, W, FN, pad, PH, PW, poolStride, poolPad, f0, fCount, tile, kept);
+  filterGradient(x, dy, argmax, dw, db, scratch, N, C, H, W, FN, pad, PH, PW, poolStride, poolPad, f0, fCount, tile);
 }
 
 // The tiling of a filter gradient by tile m (2 or 4 outputs a side): tiles along an output side,
@@ -65,8 +63,7 @@ export function f32_winograd_bwd_filter_scratch_bytes(C: i32, H: i32, W: i32, FN
 }
 
 @inline function filterGradient(x: usize, dout: usize, argmax: usize, dw: usize, db: usize, scratch: usize, N: i32, C: i32, H: i32, W: i32,
-                                FN: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, f0: i32, fCount: i32, tile: i32,
-                                kept: usize): void {
+                                FN: i32, pad: i32, PH: i32, PW: i32, poolStride: i32, poolPad: i32, f0: i32, fCount: i32, tile: i32): void {
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
   const four = tile == 4, m = four ? 4 : 2, planes = (m + 2) * (m + 2);
   const TH = tilesOf(OH, m), TW = tilesOf(OW, m), T = TH * TW;
@@ -75,8 +72,8 @@ export function f32_winograd_bwd_filter_scratch_bytes(C: i32, H: i32, W: i32, FN
   const Dh = m * TH, Dw = dyColumns(TW, m), inputBytes = off(inputFloats(C, W, TH, TW, m));
   const pooled = argmax ? outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad) : 0;
   const input = scratch;
-  const vScratch = input + inputBytes;
-  const dm = vScratch + off(planes * C * ld);
+  const v = input + inputBytes;
+  const dm = v + off(planes * C * ld);
   const dyPlane = dm + off(planes * FN * ld);
   const rebuilt = dyPlane + off(Dh * Dw); // one plane of dout, zero past its edges
   const du = rebuilt + off(FN * OH * OW);
@@ -84,15 +81,14 @@ export function f32_winograd_bwd_filter_scratch_bytes(C: i32, H: i32, W: i32, FN
   const tmp = sums + off(5 * FN);
   const work = tmp + 384;
   memory.fill(sums, 0, off(5 * fCount));
-  if (four && !kept) memory.fill(input, 0, inputBytes);
+  if (four) memory.fill(input, 0, inputBytes);
   for (let n0 = 0; n0 < N; n0 += nb) {
     const count = min(nb, N - n0);
-    const v = kept ? kept + <usize>(n0 / nb) * off(planes * C * ld) : vScratch;
     for (let s = 0; s < count; s++) {
       const n = n0 + s;
-      if (!kept && four) {
+      if (four) {
         inputTransform4(x + <usize>n * off(C * H * W), v, C, H, W, pad, TH, TW, s * T, ld, input, input + off(6 * rowFloats4(TW)));
-      } else if (!kept) {
+      } else {
         padSample(x + <usize>n * off(C * H * W), input, C, H, W, pad, Hp, Wp);
         inputTransform(input, v, C, Hp, Wp, TH, TW, s * T, ld);
       }

@@ -27,7 +27,7 @@ import {
 import { f32_maxpool_bwd, f32_maxpool_fwd } from './pool';
 import { reluKeepingArgmax } from './conv-parts';
 import { chunkSamples, inputTransform, outputTransform, padSample, roundUp, tiles } from './winograd-tiles';
-import { chunkSamples4, keptChunkFloats4, winograd4, winogradFilter4, winogradScratchBytes4 } from './winograd4';
+import { chunkSamples4, winograd4, winogradFilter4, winogradScratchBytes4 } from './winograd4';
 
 @inline function off(i: i32): usize { return <usize>i << 2; }
 
@@ -79,16 +79,16 @@ export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i
 
 // out (N, FO, OH, OW) = the 3×3 convolution, stride 1, of x (N, CI, H, W) padded by pad, whose
 // filters U are f32_winograd_filter's, + b[f] (b = 0: no bias); OH = H + 2·pad − 2.
-export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, g: usize, kept: usize): void {
+export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, g: usize): void {
   const CI = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FO = field(g, GEOMETRY_FN),
     pad = field(g, GEOMETRY_PAD), tile = field(g, GEOMETRY_TILE);
-  convolve(x, u, b, out, scratch, N, CI, H, W, FO, pad, tile, kept);
+  convolve(x, u, b, out, scratch, N, CI, H, W, FO, pad, tile);
 }
 
 @inline function convolve(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
-                          FO: i32, pad: i32, tile: i32, kept: usize): void {
-  if (tile == 4) winograd4(x, u, b, out, scratch, N, CI, H, W, FO, pad, kept);
-  else winograd(x, u, b, out, scratch, N, CI, H, W, FO, pad, kept);
+                          FO: i32, pad: i32, tile: i32): void {
+  if (tile == 4) winograd4(x, u, b, out, scratch, N, CI, H, W, FO, pad);
+  else winograd(x, u, b, out, scratch, N, CI, H, W, FO, pad);
 }
 
 // Samples per chunk of a convolution whose output is OH × OW.
@@ -100,7 +100,7 @@ export function f32_winograd_fwd(x: usize, u: usize, b: usize, out: usize, scrat
 // (kept in scratch, never written out) and, with relu = 1, a ReLU: y and argmax as
 // f32_conv_maxpool_fwd gives them for the same convolution output.
 export function f32_winograd_maxpool_fwd(x: usize, u: usize, b: usize, y: usize, argmax: usize, scratch: usize,
-                                         N: i32, g: usize, kept: usize): void {
+                                         N: i32, g: usize): void {
   const CI = field(g, GEOMETRY_C), H = field(g, GEOMETRY_H), W = field(g, GEOMETRY_W), FO = field(g, GEOMETRY_FN),
     pad = field(g, GEOMETRY_PAD), PH = field(g, GEOMETRY_POOL_H), PW = field(g, GEOMETRY_POOL_W),
     poolStride = field(g, GEOMETRY_POOL_STRIDE), poolPad = field(g, GEOMETRY_POOL_PAD), relu = field(g, GEOMETRY_RELU),
@@ -111,8 +111,7 @@ export function f32_winograd_maxpool_fwd(x: usize, u: usize, b: usize, y: usize,
   const planes = scratch + <usize>f32_winograd_scratch_bytes(CI, H, W, FO, pad, tile);
   for (let n0 = 0; n0 < N; n0 += nb) {
     const count = min(nb, N - n0);
-    const keptChunk = kept ? kept + <usize>(n0 / nb) * off(keptChunkFloats(CI, OH, OW, tile)) : 0;
-    convolve(x + <usize>n0 * off(CI * H * W), u, b, planes, scratch, count, CI, H, W, FO, pad, tile, keptChunk);
+    convolve(x + <usize>n0 * off(CI * H * W), u, b, planes, scratch, count, CI, H, W, FO, pad, tile);
     const o = <usize>n0 * off(FO * pooled);
     f32_maxpool_fwd(planes, y + o, argmax + o, count, FO, OH, OW, PH, PW, poolStride, poolPad);
     if (relu) reluKeepingArgmax(y + o, argmax + o, count * FO * pooled);
@@ -135,7 +134,7 @@ export function f32_maxpool_winograd_bwd_data(u: usize, dy: usize, argmax: usize
     const count = min(nb, N - n0);
     const o = <usize>n0 * off(FN * pooled);
     f32_maxpool_bwd(dy + o, argmax + o, planes, count, FN, OH, OW, PH, PW, poolStride, poolPad);
-    convolve(planes, u, 0, dx + <usize>n0 * off(C * H * W), scratch, count, FN, OH, OW, C, 2 - pad, tile, 0);
+    convolve(planes, u, 0, dx + <usize>n0 * off(C * H * W), scratch, count, FN, OH, OW, C, 2 - pad, tile);
   }
 }
 
@@ -149,19 +148,18 @@ export function f32_winograd_pooled_scratch_bytes(CI: i32, H: i32, W: i32, FO: i
 }
 
 @inline function winograd(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
-                          FO: i32, pad: i32, kept: usize): void {
+                          FO: i32, pad: i32): void {
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
   const TH = tiles(OH), TW = tiles(OW), T = TH * TW;
   const nb = chunkSamples(T), ld = nb * T + 4;
   const Hp = 2 * TH + 2, Wp = 2 * roundUp(TW, 4) + 2;
   const padded = scratch;
-  const vScratch = padded + off(CI * Hp * Wp);
-  const m = vScratch + off(16 * CI * ld);
+  const v = padded + off(CI * Hp * Wp);
+  const m = v + off(16 * CI * ld);
   const edge = m + off(16 * FO * ld);
   const work = edge + 32;
   for (let n0 = 0; n0 < N; n0 += nb) {
     const count = min(nb, N - n0);
-    const v = kept ? kept + <usize>(n0 / nb) * off(16 * CI * ld) : vScratch;
     for (let s = 0; s < count; s++) {
       padSample(x + <usize>(n0 + s) * off(CI * H * W), padded, CI, H, W, pad, Hp, Wp);
       inputTransform(padded, v, CI, Hp, Wp, TH, TW, s * T, ld);
@@ -173,26 +171,6 @@ export function f32_winograd_pooled_scratch_bytes(CI: i32, H: i32, W: i32, FO: i
       outputTransform(m, b, out + <usize>(n0 + s) * off(FO * OH * OW), edge, FO, OH, OW, TH, TW, s * T, ld);
     }
   }
-}
-
-// Samples per chunk of a convolution of x (·, ·, H, W) padded by pad: the alignment of the samples
-// a thread's f32_winograd_fwd may start at when it keeps V.
-export function f32_winograd_chunk_samples(H: i32, W: i32, pad: i32, tile: i32): i32 {
-  return samplesPerChunk(H + 2 * pad - 2, W + 2 * pad - 2, tile);
-}
-
-// Bytes of the V that f32_winograd_fwd and f32_winograd_maxpool_fwd keep (their `kept`) for N samples
-// of x (N, CI, H, W), chunk after chunk, for f32_winograd_bwd_filter (and its pooled twin) to read.
-export function f32_winograd_kept_bytes(CI: i32, H: i32, W: i32, pad: i32, tile: i32, N: i32): f64 {
-  const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
-  const nb = samplesPerChunk(OH, OW, tile);
-  return <f64>((N + nb - 1) / nb) * <f64>keptChunkFloats(CI, OH, OW, tile) * 4;
-}
-
-// Floats of one chunk's kept V.
-@inline function keptChunkFloats(CI: i32, OH: i32, OW: i32, tile: i32): i32 {
-  if (tile == 4) return keptChunkFloats4(CI, OH, OW);
-  return 16 * CI * (chunkSamples(tiles(OH) * tiles(OW)) * tiles(OH) * tiles(OW) + 4);
 }
 
 // Bytes of scratch f32_winograd_fwd needs: a padded sample, V and M of a chunk, the GEMM's workspace.

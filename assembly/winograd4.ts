@@ -79,24 +79,21 @@ export function winogradFilter4(w: usize, u: usize, FN: i32, C: i32, flip: i32):
 }
 
 // out (N, FO, OH, OW) = the 3×3 convolution, stride 1, of x (N, CI, H, W) padded by pad, whose
-// filters U are winogradFilter4's, + b[f] (b = 0: no bias); OH = H + 2·pad − 2. With `kept` (not 0),
-// each chunk's V is written there, chunk after chunk (keptChunkFloats4 floats each), instead of
-// in scratch: the filter gradient reads it back rather than transforming x again.
+// filters U are winogradFilter4's, + b[f] (b = 0: no bias); OH = H + 2·pad − 2.
 export function winograd4(x: usize, u: usize, b: usize, out: usize, scratch: usize, N: i32, CI: i32, H: i32, W: i32,
-                          FO: i32, pad: i32, kept: usize): void {
+                          FO: i32, pad: i32): void {
   const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
   const TH = tiles4(OH), TW = tiles4(OW), T = TH * TW;
   const nb = chunkSamples4(OH, OW), ld = nb * T + 4;
   const rows = scratch, Wp = rowFloats4(TW);
   const zero = rows + off(6 * Wp);
-  const vScratch = zero + off(W + 4 & ~3);
-  const m = vScratch + off(36 * CI * ld);
+  const v = zero + off(W + 4 & ~3);
+  const m = v + off(36 * CI * ld);
   const tmp = m + off(36 * FO * ld);
   const work = tmp + 384;
   memory.fill(rows, 0, off(6 * Wp + W));
   for (let n0 = 0; n0 < N; n0 += nb) {
     const count = min(nb, N - n0);
-    const v = kept ? kept + <usize>(n0 / nb) * off(36 * CI * ld) : vScratch;
     for (let s = 0; s < count; s++) {
       inputTransform4(x + <usize>(n0 + s) * off(CI * H * W), v, CI, H, W, pad, TH, TW, s * T, ld, rows, zero);
     }
@@ -107,11 +104,6 @@ export function winograd4(x: usize, u: usize, b: usize, out: usize, scratch: usi
       outputTransform4(m, b, out + <usize>(n0 + s) * off(FO * OH * OW), tmp, FO, OH, OW, TH, TW, s * T, ld);
     }
   }
-}
-
-// Floats of one chunk's V (36, CI, ld), as winograd4 keeps it.
-export function keptChunkFloats4(CI: i32, OH: i32, OW: i32): i32 {
-  return 36 * CI * (chunkSamples4(OH, OW) * tiles4(OH) * tiles4(OW) + 4);
 }
 
 // Bytes of scratch winograd4 needs: the combined rows and a zero row, V and M of a chunk, the

@@ -7,7 +7,7 @@
 // pass of its own: max pooling then ReLU is max pooling whose windows hold one more value, a zero
 // that wins ties. Same kernels' arithmetic, same bits as the three layers one after another
 // (test/conv-maxpool.test.ts). The layers keep their parameters and gradients.
-import { convBackward, convMaxPoolForward, keptFloats, outputSize, type JoinedPool } from '../ops/conv.js';
+import { convBackward, convMaxPoolForward, outputSize, type JoinedPool } from '../ops/conv.js';
 import { checkTensor, type Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
 import type { PoolWindow } from '../ops/pool.js';
@@ -30,23 +30,19 @@ export class ConvMaxPool implements Layer {
   readonly #argmax = new LayerBuffer(); // i32 indices (−1: no gradient passes), in a float tensor's bytes
   readonly #dWt = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  readonly #kept = new LayerBuffer();
-  #cache: { x: Tensor; y: Tensor; argmax: Tensor; kept: Tensor | undefined } | undefined;
+  #cache: { x: Tensor; y: Tensor; argmax: Tensor } | undefined;
 
   constructor(readonly conv: JoinableConvolution, readonly pool: Layer & PoolWindow, readonly relu?: Layer) {}
 
-  /** `train` (default true): keep what the backward pass can reuse, as Convolution.forward. */
-  forward(x: Tensor, train = true): Tensor {
+  forward(x: Tensor): Tensor {
     const caller = 'ConvMaxPool.forward';
     const [N, FN, OH, OW] = this.conv.outputShape(caller, x);
     const { poolH, poolW, stride, pad } = this.pool;
     const [PH, PW] = outputSize(`${caller} (Pooling)`, [N, FN, OH, OW], { FH: poolH, FW: poolW, stride, pad });
     const y = this.#y.get([N, FN, PH, PW], x);
     const argmax = this.#argmax.get(y.shape, x);
-    const keptSize = train ? keptFloats(this.conv, x) : 0;
-    const kept = keptSize ? this.#kept.get([keptSize], x) : undefined;
-    this.#cache = { x, y, argmax, kept };
-    convMaxPoolForward(caller, this.conv, this.#joined(), x, y, argmax, kept);
+    this.#cache = { x, y, argmax };
+    convMaxPoolForward(caller, this.conv, this.#joined(), x, y, argmax);
     return y;
   }
 
@@ -73,7 +69,7 @@ export class ConvMaxPool implements Layer {
     const dx = needDx ? this.#dx.get(cache.x.shape, dout) : undefined;
     const [FN, C, FH, FW] = this.conv.W.shape as [number, number, number, number];
     convBackward(caller, this.conv, cache.x, { dy: dout, argmax: cache.argmax, pool: this.#joined() }, this.conv.dW, this.conv.db,
-      this.#dWt.get([C * FH * FW, FN]), dx, cache.kept);
+      this.#dWt.get([C * FH * FW, FN]), dx);
     return dx;
   }
 
@@ -83,7 +79,7 @@ export class ConvMaxPool implements Layer {
   }
 
   dispose(): void {
-    for (const b of [this.#y, this.#argmax, this.#dWt, this.#dx, this.#kept]) b.dispose();
+    for (const b of [this.#y, this.#argmax, this.#dWt, this.#dx]) b.dispose();
     this.#cache = undefined;
   }
 }

@@ -6,7 +6,7 @@
 // whole batch's col (45 MB for DeepConvNet's second layer) would be written to memory and read
 // back, and the backward pass rebuilds col_n rather than keeping it.
 // With threads, the forward pass and dx split the samples, dW splits the filters.
-import { convBackward, convForward, convPass, keptFloats, outputSize } from '../ops/conv.js';
+import { convBackward, convForward, convPass, outputSize } from '../ops/conv.js';
 import { checkWeightInit, initWeights, type WeightInitSpec } from '../init-pytorch.js';
 import { attribute, windowOutput } from '../formats/onnx-layers.js';
 import type { WinogradTile } from '../ops/winograd.js';
@@ -49,9 +49,7 @@ export class Convolution implements Layer {
   readonly #dWt = new LayerBuffer(); // dWᵀ (K, FN), accumulated over the samples
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  readonly #keptBuffer = new LayerBuffer();
   #x: Tensor | undefined;
-  #kept: Tensor | undefined; // what the last forward kept for the backward over #x
   /** ConvolutionOptions.winograd; undefined follows init()'s. */
   winograd: boolean | undefined;
   /** ConvolutionOptions.winogradTile; undefined chooses by the layer's shape. */
@@ -82,15 +80,11 @@ export class Convolution implements Layer {
     this.winogradTile = tile;
   }
 
-  /** `train` (default true): keep what the backward pass can reuse (Winograd's transformed input);
-   *  false, as a network's predict passes, keeps nothing. */
-  forward(x: Tensor, train = true): Tensor {
+  forward(x: Tensor): Tensor {
     const [N, FN, OH, OW] = this.outputShape('Convolution.forward', x);
     const out = this.#out.get([N, FN, OH, OW], x);
     this.#x = x;
-    const kept = train ? keptFloats(this, x) : 0;
-    this.#kept = kept ? this.#keptBuffer.get([kept], x) : undefined;
-    convForward('Convolution.forward', this, x, out, this.#kept);
+    convForward('Convolution.forward', this, x, out);
     return out;
   }
 
@@ -124,15 +118,15 @@ export class Convolution implements Layer {
       throw new ShapeError(`${caller}: dout must be ${formatShape(expected)}, got ${formatShape(dout.shape)}`);
     }
     const dx = needDx ? this.#dx.get(x.shape, dout) : undefined;
-    convBackward(caller, this, x, { dout }, this.dW, this.db, this.dWtBuffer(), dx, this.#kept);
+    convBackward(caller, this, x, { dout }, this.dW, this.db, this.dWtBuffer(), dx);
     return dx;
   }
 
   dispose(): void {
-    for (const b of [this.#dWt, this.#out, this.#dx, this.#keptBuffer]) b.dispose();
+    for (const b of [this.#dWt, this.#out, this.#dx]) b.dispose();
     this.dW.dispose();
     this.db.dispose();
-    this.#x = this.#kept = undefined;
+    this.#x = undefined;
   }
 }
 

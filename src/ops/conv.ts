@@ -6,8 +6,8 @@ import { convGeometry, type ConvGeometry, type JoinedPool } from '../backend/con
 import { geometryBlock, kernels, runParallel, winogradByDefault, workspace, type KernelArgs } from '../backend/runtime.js';
 import { splitRange, threadsFor } from '../backend/split.js';
 import {
-  keptInputFloats, winogradBackwardData, winogradBackwardFilter, winogradFits, winogradForward, winogradForwardMaxPool,
-  winogradMaxPoolBackwardData, winogradTile, type WinogradTile,
+  winogradBackwardData, winogradBackwardFilter, winogradFits, winogradForward, winogradForwardMaxPool, winogradMaxPoolBackwardData,
+  winogradTile, type WinogradTile,
 } from './winograd.js';
 import { checkTensor, empty, type Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
@@ -102,19 +102,12 @@ export function tileOf(conv: ConvFilters, x: Tensor): WinogradTile {
   return conv.winogradTile ?? winogradTile(x.shape[2]! + 2 * conv.pad - 2, x.shape[3]! + 2 * conv.pad - 2);
 }
 
-/** Floats a training forward over x may keep for convBackward (Winograd's transformed input, so
- *  that dW need not transform x again); 0 where it keeps nothing. */
-export function keptFloats(conv: ConvFilters, x: Tensor): number {
-  return usesWinograd(conv) ? keptInputFloats(x.shape, conv.pad, tileOf(conv, x)) : 0;
-}
-
 /** out (N, FN, OH, OW) = the convolution of x with conv's filters, + b: Winograd or im2col + GEMM
- *  per sample (assembly/conv.ts), the samples cut between the threads. `kept` (keptFloats long):
- *  where to keep what convBackward over the same x may reuse. */
-export function convForward(caller: string, conv: ConvFilters, x: Tensor, out: Tensor, kept?: Tensor): void {
+ *  per sample (assembly/conv.ts), the samples cut between the threads. */
+export function convForward(caller: string, conv: ConvFilters, x: Tensor, out: Tensor): void {
   const { N, FN, OH, OW, flops, sampleBytes, geometry } = convPass(caller, conv, x);
   if (usesWinograd(conv)) {
-    winogradForward(x, conv.W, conv.b, out, conv.pad, tileOf(conv, x), kept);
+    winogradForward(x, conv.W, conv.b, out, conv.pad, tileOf(conv, x));
     return;
   }
   const scratch = kernels().f32_conv_scratch_bytes(...scratchArgs(geometry));
@@ -125,11 +118,10 @@ export function convForward(caller: string, conv: ConvFilters, x: Tensor, out: T
 
 /** convForward, then the joined max pooling (and ReLU) on each sample's output while it is in
  *  cache: y and argmax (N, FN, PH, PW) as the separate passes would give them. */
-export function convMaxPoolForward(caller: string, conv: ConvFilters, pool: JoinedPool, x: Tensor, y: Tensor, argmax: Tensor,
-                                   kept?: Tensor): void {
+export function convMaxPoolForward(caller: string, conv: ConvFilters, pool: JoinedPool, x: Tensor, y: Tensor, argmax: Tensor): void {
   const { N, flops, sampleBytes, geometry } = convPass(caller, conv, x, pool);
   if (usesWinograd(conv)) {
-    winogradForwardMaxPool(x, conv.W, conv.b, y, argmax, conv.pad, pool, tileOf(conv, x), kept);
+    winogradForwardMaxPool(x, conv.W, conv.b, y, argmax, conv.pad, pool, tileOf(conv, x));
     return;
   }
   const pooledBytes = (y.size / N) * 4;
@@ -148,17 +140,16 @@ export type ConvGradient = { dout: Tensor } | { dy: Tensor; argmax: Tensor; pool
  * The backward passes of `conv` over its input x, per sample: col_n again, dWᵀ (K, FN) += col_n ·
  * dout_nᵀ into `dWt` (K = C·FH·FW) and db += the channel sums of dout_n; with `dx`, dcol_n (K, P) =
  * Wᵀ · dout_n added back into the image by col2im_t. Sets dW (FN, C, FH, FW) and db. With threads,
- * dx splits the samples and dW the filters (at multiples of 8, the GEMM tile's width). `kept`: what
- * the forward pass over this x kept, if it did.
+ * dx splits the samples and dW the filters (at multiples of 8, the GEMM tile's width).
  */
 export function convBackward(caller: string, conv: ConvFilters, x: Tensor, from: ConvGradient, dW: Tensor, db: Tensor, dWt: Tensor,
-                             dx: Tensor | undefined, kept?: Tensor): void {
+                             dx: Tensor | undefined): void {
   const pooled = 'argmax' in from ? from : undefined;
   const { N, FN, OH, OW, sampleBytes, geometry } = convPass(caller, conv, x, pooled?.pool);
   const grad = pooled ? pooled.dy : (from as { dout: Tensor }).dout;
   if (usesWinograd(conv)) {
     const tile = tileOf(conv, x);
-    winogradBackwardFilter(x, grad, dW, db, conv.pad, tile, pooled, kept);
+    winogradBackwardFilter(x, grad, dW, db, conv.pad, tile, pooled);
     if (dx && pooled) winogradMaxPoolBackwardData(grad, pooled.argmax, conv.W, dx, conv.pad, pooled.pool, tile);
     else if (dx) winogradBackwardData(grad, conv.W, dx, conv.pad, tile);
     return;

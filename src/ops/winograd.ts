@@ -11,7 +11,6 @@ import { geometryBlock, kernels, runParallel, workspace, type KernelArgs } from 
 import { splitRange, threadsFor } from '../backend/split.js';
 import type { Kernels } from '../backend/kernels.js';
 import type { Tensor } from '../tensor.js';
-import { ValueError } from '../errors.js';
 
 // NOTE: below 8 channels in or out, the 16 products are too thin to pay for the transforms: the
 // first layer of DeepConvNet (1 → 16 channels, 28×28) took 7.3 ms by Winograd, 1.0 ms by im2col.
@@ -36,52 +35,26 @@ export function winogradTile(OH: number, OW: number): WinogradTile {
   return 36 * blocks(OH, 4) * blocks(OW, 4) < 16 * blocks(OH, 2) * blocks(OW, 2) ? 4 : 2;
 }
 
-/** Floats of what a training forward keeps of x (N, C, H, W) for the filter gradient: the
- *  transformed input V of every sample (0 where the kernels keep nothing: the JS twin). */
-export function keptInputFloats(xShape: readonly number[], pad: number, tile: WinogradTile): number {
-  const [N, C, H, W] = xShape as [number, number, number, number];
-  return Math.ceil(kernels().f32_winograd_kept_bytes(C, H, W, pad, tile, N) / 4);
-}
-
-/** out (N, FN, OH, OW) = the convolution of x (N, C, H, W) with W (FN, C, 3, 3), + b (FN). With
- *  `kept` (keptInputFloats long), the transformed input stays there for winogradBackwardFilter. */
-export function winogradForward(x: Tensor, W: Tensor, b: Tensor, out: Tensor, pad: number, tile: WinogradTile, kept?: Tensor): void {
+/** out (N, FN, OH, OW) = the convolution of x (N, C, H, W) with W (FN, C, 3, 3), + b (FN). */
+export function winogradForward(x: Tensor, W: Tensor, b: Tensor, out: Tensor, pad: number, tile: WinogradTile): void {
   const [N, C, H, Wd] = x.shape as [number, number, number, number];
   const FN = W.shape[0]!, OH = H + 2 * pad - 2, OW = Wd + 2 * pad - 2;
-  const parts = plan(W, FN, C, false, tile, N * OH * OW, N, (k) => k.f32_winograd_scratch_bytes(C, H, Wd, FN, pad, tile), keptAt(x, pad, tile, kept));
+  const parts = plan(W, FN, C, false, tile, N * OH * OW, N, (k) => k.f32_winograd_scratch_bytes(C, H, Wd, FN, pad, tile));
   const g = geometryBlock(convGeometry(C, H, Wd, FN, 3, 3, 1, pad, tile));
-  runParallel('f32_winograd_fwd', parts(([n0, count], scratch, u, keptPart): KernelArgs<'f32_winograd_fwd'> =>
-    [x.offset + n0 * C * H * Wd * 4, u, b.offset, out.offset + n0 * FN * OH * OW * 4, scratch, count, g, keptPart]));
+  runParallel('f32_winograd_fwd', parts(([n0, count], scratch, u): KernelArgs<'f32_winograd_fwd'> =>
+    [x.offset + n0 * C * H * Wd * 4, u, b.offset, out.offset + n0 * FN * OH * OW * 4, scratch, count, g]));
 }
 
 /** winogradForward, then the joined max pooling and ReLU: y and argmax as the im2col path's pooled
  *  kernel gives them for the same convolution output. */
 export function winogradForwardMaxPool(x: Tensor, W: Tensor, b: Tensor, y: Tensor, argmax: Tensor, pad: number,
-                                       pool: JoinedPool, tile: WinogradTile, kept?: Tensor): void {
+                                       pool: JoinedPool, tile: WinogradTile): void {
   const [N, C, H, Wd] = x.shape as [number, number, number, number];
   const FN = W.shape[0]!, pooledBytes = (y.size / N) * 4;
-  const parts = plan(W, FN, C, false, tile, N * (H + 2 * pad - 2) * (Wd + 2 * pad - 2), N,
-    (k) => k.f32_winograd_pooled_scratch_bytes(C, H, Wd, FN, pad, tile), keptAt(x, pad, tile, kept));
+  const parts = plan(W, FN, C, false, tile, N * (H + 2 * pad - 2) * (Wd + 2 * pad - 2), N, (k) => k.f32_winograd_pooled_scratch_bytes(C, H, Wd, FN, pad, tile));
   const g = geometryBlock(convGeometry(C, H, Wd, FN, 3, 3, 1, pad, tile, pool));
-  runParallel('f32_winograd_maxpool_fwd', parts(([n0, count], scratch, u, keptPart): KernelArgs<'f32_winograd_maxpool_fwd'> =>
-    [x.offset + n0 * C * H * Wd * 4, u, b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes, scratch, count, g, keptPart]));
-}
-
-/** Where a forward pass keeps V (the kernels write it chunk after chunk of samples). */
-interface KeptInput {
-  offset: number;
-  /** samples per chunk: a thread's samples start at a whole chunk */
-  chunk: number;
-  chunkBytes: number;
-}
-
-function keptAt(x: Tensor, pad: number, tile: WinogradTile, kept: Tensor | undefined): KeptInput | undefined {
-  if (!kept) return undefined;
-  const [, C, H, W] = x.shape as [number, number, number, number];
-  const floats = keptInputFloats(x.shape, pad, tile);
-  if (kept.size < floats) throw new ValueError(`winogradForward: kept holds ${kept.size} floats, V needs ${floats}`);
-  const k = kernels();
-  return floats ? { offset: kept.offset, chunk: k.f32_winograd_chunk_samples(H, W, pad, tile), chunkBytes: k.f32_winograd_kept_bytes(C, H, W, pad, tile, 1) } : undefined;
+  runParallel('f32_winograd_maxpool_fwd', parts(([n0, count], scratch, u): KernelArgs<'f32_winograd_maxpool_fwd'> =>
+    [x.offset + n0 * C * H * Wd * 4, u, b.offset, y.offset + n0 * pooledBytes, argmax.offset + n0 * pooledBytes, scratch, count, g]));
 }
 
 /** dx (N, C, H, W) of the convolution with W (FN, C, 3, 3) and pad, from dout (N, FN, OH, OW): the
@@ -93,7 +66,7 @@ export function winogradBackwardData(dout: Tensor, W: Tensor, dx: Tensor, pad: n
   // NOTE: the geometry of the convolution that gives dx: FN channels in, C out, padded by 2 − pad
   const g = geometryBlock(convGeometry(FN, OH, OW, C, 3, 3, 1, 2 - pad, tile));
   runParallel('f32_winograd_fwd', parts(([n0, count], scratch, u): KernelArgs<'f32_winograd_fwd'> =>
-    [dout.offset + n0 * FN * OH * OW * 4, u, 0, dx.offset + n0 * C * H * Wd * 4, scratch, count, g, 0]));
+    [dout.offset + n0 * FN * OH * OW * 4, u, 0, dx.offset + n0 * C * H * Wd * 4, scratch, count, g]));
 }
 
 /** dx of winogradForwardMaxPool's convolution, from the pooling's dy and argmax (`pool` as there). */
@@ -109,41 +82,38 @@ export function winogradMaxPoolBackwardData(dy: Tensor, argmax: Tensor, W: Tenso
 
 /** dW (FN, C, 3, 3) and db (FN) of the convolution of x (N, C, H, W) with pad, by the tile, from its gradient
  *  dout (N, FN, OH, OW); or, with `pooled`, from the gradient and argmax of the max pooling (`pool`)
- *  that followed it. The threads split the filters, at multiples of 8 (the GEMM tile's width). With
- *  `kept` (what the forward pass over this x kept), V is read from it instead of computed again. */
+ *  that followed it. The threads split the filters, at multiples of 8 (the GEMM tile's width). */
 export function winogradBackwardFilter(x: Tensor, dout: Tensor, dW: Tensor, db: Tensor, pad: number, tile: WinogradTile,
-                                       pooled?: { argmax: Tensor; pool: JoinedPool }, kept?: Tensor): void {
+                                       pooled?: { argmax: Tensor; pool: JoinedPool }): void {
   const k = kernels();
   const [N, C, H, Wd] = x.shape as [number, number, number, number];
   const FN = dW.shape[0]!, OH = H + 2 * pad - 2, OW = Wd + 2 * pad - 2;
   const scratch = k.f32_winograd_bwd_filter_scratch_bytes(C, H, Wd, FN, pad, tile);
   const ranges = splitRange(FN, threadsFor(2 * N * FN * C * 9 * OH * OW), 8);
   const g = geometryBlock(convGeometry(C, H, Wd, FN, 3, 3, 1, pad, tile, pooled?.pool));
-  const v = keptAt(x, pad, tile, kept)?.offset ?? 0;
   if (pooled) {
     runParallel('f32_maxpool_winograd_bwd_filter', ranges.map(([f0, count], thread): KernelArgs<'f32_maxpool_winograd_bwd_filter'> =>
-      [x.offset, dout.offset, pooled.argmax.offset, dW.offset, db.offset, workspace(scratch, thread), N, g, f0, count, v]));
+      [x.offset, dout.offset, pooled.argmax.offset, dW.offset, db.offset, workspace(scratch, thread), N, g, f0, count]));
   } else {
     runParallel('f32_winograd_bwd_filter', ranges.map(([f0, count], thread): KernelArgs<'f32_winograd_bwd_filter'> =>
-      [x.offset, dout.offset, dW.offset, db.offset, workspace(scratch, thread), N, g, f0, count, v]));
+      [x.offset, dout.offset, dW.offset, db.offset, workspace(scratch, thread), N, g, f0, count]));
   }
 }
 
 // Cuts N samples between the threads worth using for a convolution of FO × CI channels and
-// `outputs` output positions in all, gives each its scratch (and its part of `kept`), and
-// transforms the filters (flip: for dx) once, after the calling thread's scratch, where every
-// thread reads them. Returns a builder of each range's arguments.
-function plan(W: Tensor, FO: number, CI: number, flip: boolean, tile: WinogradTile, outputs: number, N: number, scratchBytes: (k: Kernels) => number,
-              kept?: KeptInput) {
+// `outputs` output positions in all, gives each its scratch, and transforms the filters (flip: for
+// dx) once, after the calling thread's scratch, where every thread reads them. Returns a builder of
+// each range's arguments.
+function plan(W: Tensor, FO: number, CI: number, flip: boolean, tile: WinogradTile, outputs: number, N: number, scratchBytes: (k: Kernels) => number) {
   const k = kernels();
   const scratch = Math.ceil(scratchBytes(k) / 64) * 64;
   // NOTE: the im2col path's flops: the threshold (src/backend/split.ts) is calibrated on those
-  const ranges = splitRange(N, threadsFor(2 * FO * CI * 9 * outputs), kept?.chunk ?? 1);
+  const ranges = splitRange(N, threadsFor(2 * FO * CI * 9 * outputs));
   const planes = tile === 4 ? 36 : 16;
   const scratches = ranges.map((_, thread) => workspace(thread === 0 ? scratch + 4 * planes * FO * CI : scratch, thread));
   const u = scratches[0]! + scratch;
   k.f32_winograd_filter(W.offset, u, flip ? CI : FO, flip ? FO : CI, +flip, tile);
-  const parts = <A>(args: (range: [number, number], scratch: number, u: number, kept: number) => A): A[] =>
-    ranges.map((range, thread) => args(range, scratches[thread]!, u, kept ? kept.offset + (range[0] / kept.chunk) * kept.chunkBytes : 0));
+  const parts = <A>(args: (range: [number, number], scratch: number, u: number) => A): A[] =>
+    ranges.map((range, thread) => args(range, scratches[thread]!, u));
   return parts;
 }

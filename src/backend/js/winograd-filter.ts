@@ -58,11 +58,11 @@ export function winogradFilterKernels(heap: Heap) {
 
   return {
     // dU[f][c] = Σ over samples and tiles of (A dy Aᵀ) ⊙ (Bᵀ d B) in float64, then dW = Gᵀ dU G
-    f32_winograd_bwd_filter(x, dout, dw, db, _scratch, N, g, f0, fCount, _kept) {
+    f32_winograd_bwd_filter(x, dout, dw, db, _scratch, N, g, f0, fCount) {
       const { C, H, W, FN, pad, tile } = readGeometry(heap().buffer, g);
       filterGradient(x, (n) => dout + (n * FN + f0) * (H + 2 * pad - 2) * (W + 2 * pad - 2) * 4, dw, db, N, C, H, W, pad, f0, fCount, tile);
     },
-    f32_maxpool_winograd_bwd_filter(x, dy, argmax, dw, db, scratch, N, g, f0, fCount, _kept) {
+    f32_maxpool_winograd_bwd_filter(x, dy, argmax, dw, db, scratch, N, g, f0, fCount) {
       const { C, H, W, FN, pad, poolH: PH, poolW: PW, poolStride, poolPad, tile } = readGeometry(heap().buffer, g);
       const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
       const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);

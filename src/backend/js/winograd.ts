@@ -85,22 +85,15 @@ export function winogradKernels(heap: Heap) {
         }
       }
     },
-    // The twin transforms x again where the wasm kernels keep V (`kept`): it keeps nothing.
-    f32_winograd_fwd(x, u, b, out, _scratch, N, g, _kept) {
+    f32_winograd_fwd(x, u, b, out, _scratch, N, g) {
       const { C, H, W, FN, pad, tile } = readGeometry(heap().buffer, g);
       convolve(x, u, b, out, N, C, H, W, FN, pad, tile);
     },
     f32_winograd_scratch_bytes() {
       return 0;
     },
-    f32_winograd_chunk_samples() {
-      return 1;
-    },
-    f32_winograd_kept_bytes() {
-      return 0;
-    },
     // The pooled passes, one sample at a time through `scratch`.
-    f32_winograd_maxpool_fwd(x, u, b, y, argmax, scratch, N, g, _kept) {
+    f32_winograd_maxpool_fwd(x, u, b, y, argmax, scratch, N, g) {
       const { C: CI, H, W, FN: FO, pad, poolH: PH, poolW: PW, poolStride, poolPad, relu, tile } = readGeometry(heap().buffer, g);
       const OH = H + 2 * pad - 2, OW = W + 2 * pad - 2;
       const pooled = outSize(OH, PH, poolStride, poolPad) * outSize(OW, PW, poolStride, poolPad);
