@@ -102,6 +102,7 @@ for (const item of ITEMS) {
   const best: Record<string, number> = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const threads of threadCounts) {
+      await settle();
       const ours = (await medians({ step: () => { setThreads(threads); step(); } }, item.budget)).step!;
       const theirs = await torchMedian(item.name, threads, item.budget);
       best[`scratchnet${threads}`] = Math.min(best[`scratchnet${threads}`] ?? Infinity, ours);
@@ -165,6 +166,12 @@ publish('torch', {
   ],
   data: { torch: torchSetup, libblas: blas, rounds: ROUNDS, simdPeakGflops: peak, simdPeakGflopsBefore: peakBefore, simdPeakGflopsAfter: peakAfter, results },
 });
+
+// NOTE: OpenBLAS's and OpenMP's threads spin for a while after PyTorch's turn, on the core our second
+// thread needs: without a pause, scratchnet's two-thread rows ran 1.1× one thread instead of 1.6×.
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 500));
+}
 
 // Where Debian's libblas.so.3 alternative points, or undefined where there is no such thing.
 function blasAlternative(): string | undefined {
