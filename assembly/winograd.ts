@@ -33,29 +33,30 @@ import { chunkSamples4, winograd4, winogradFilter4, winogradScratchBytes4 } from
 
 // U (16, FO, CI) from W (FN, C, 3, 3): flip = 0: U[ξ][f][c] = (G W[f, c] Gᵀ)[ξ], FO = FN, CI = C.
 // flip = 1 transforms the filters of the backward-data convolution: W[f, c] rotated 180°, placed at
-// U[ξ][c][f] (FO = C, CI = FN). For tile 4: U (36, FO, CI), winogradFilter4's.
-export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i32, tile: i32): void {
+// U[ξ][c][f] (FO = C, CI = FN). For tile 4: U (36, FO, CI), winogradFilter4's. Only U's entries
+// [e0, e0 + count) of each U[ξ] (entry f·C + c, or c·FN + f with flip), so that threads can share
+// the work.
+export function f32_winograd_filter(w: usize, u: usize, FN: i32, C: i32, flip: i32, tile: i32, e0: i32, count: i32): void {
   if (tile == 4) {
-    winogradFilter4(w, u, FN, C, flip);
+    winogradFilter4(w, u, FN, C, flip, e0, e0 + count);
     return;
   }
   const plane = <usize>FN * C << 2; // bytes of one U[ξ]
-  for (let f = 0; f < FN; f++) {
-    for (let c = 0; c < C; c++) {
-      const g = w + off((f * C + c) * 9);
-      const d = u + off(flip ? c * FN + f : f * C + c);
-      // t = G g (4 × 3), column by column
-      const g00 = tap(g, 0, 0, flip), g01 = tap(g, 0, 1, flip), g02 = tap(g, 0, 2, flip);
-      const g10 = tap(g, 1, 0, flip), g11 = tap(g, 1, 1, flip), g12 = tap(g, 1, 2, flip);
-      const g20 = tap(g, 2, 0, flip), g21 = tap(g, 2, 1, flip), g22 = tap(g, 2, 2, flip);
-      const t10 = half(g00, g10, g20), t11 = half(g01, g11, g21), t12 = half(g02, g12, g22);
-      const t20 = halfDiff(g00, g10, g20), t21 = halfDiff(g01, g11, g21), t22 = halfDiff(g02, g12, g22);
-      // U = t Gᵀ, row by row
-      storeRow(d, plane, 0, g00, g01, g02);
-      storeRow(d, plane, 1, t10, t11, t12);
-      storeRow(d, plane, 2, t20, t21, t22);
-      storeRow(d, plane, 3, g20, g21, g22);
-    }
+  for (let e = e0; e < e0 + count; e++) {
+    const f = flip ? e % FN : e / C, c = flip ? e / FN : e % C;
+    const g = w + off((f * C + c) * 9);
+    const d = u + off(e);
+    // t = G g (4 × 3), column by column
+    const g00 = tap(g, 0, 0, flip), g01 = tap(g, 0, 1, flip), g02 = tap(g, 0, 2, flip);
+    const g10 = tap(g, 1, 0, flip), g11 = tap(g, 1, 1, flip), g12 = tap(g, 1, 2, flip);
+    const g20 = tap(g, 2, 0, flip), g21 = tap(g, 2, 1, flip), g22 = tap(g, 2, 2, flip);
+    const t10 = half(g00, g10, g20), t11 = half(g01, g11, g21), t12 = half(g02, g12, g22);
+    const t20 = halfDiff(g00, g10, g20), t21 = halfDiff(g01, g11, g21), t22 = halfDiff(g02, g12, g22);
+    // U = t Gᵀ, row by row
+    storeRow(d, plane, 0, g00, g01, g02);
+    storeRow(d, plane, 1, t10, t11, t12);
+    storeRow(d, plane, 2, t20, t21, t22);
+    storeRow(d, plane, 3, g20, g21, g22);
   }
 }
 

@@ -32,11 +32,11 @@ const TILES = 128;
 // of the backward-data convolution, U[ξ][c][f] from W[f, c] rotated 180°), four filters (lanes) at
 // a time: those of U's entries q … q + 3 in each U[ξ].
 // NOTE: one filter at a time took 2.4 ms of DeepConvNet's 80 ms step (16 000 filters, 24 divisions each).
-export function winogradFilter4(w: usize, u: usize, FN: i32, C: i32, flip: i32): void {
+// Entries [q0, qEnd) only.
+export function winogradFilter4(w: usize, u: usize, FN: i32, C: i32, flip: i32, q0: i32, qEnd: i32): void {
   const plane = <usize>FN * C << 2; // bytes of one U[ξ]
-  const count = FN * C;
-  for (let q = 0; q < count; q += 4) {
-    const n = min(4, count - q);
+  for (let q = q0; q < qEnd; q += 4) {
+    const n = min(4, qEnd - q);
     // lanes past the last filter repeat it; they are not stored
     const s0 = source(w, q, FN, C, flip), s1 = source(w, q + min(1, n - 1), FN, C, flip);
     const s2 = source(w, q + min(2, n - 1), FN, C, flip), s3 = source(w, q + min(3, n - 1), FN, C, flip);

@@ -64,23 +64,23 @@ export function winogradKernels(heap: Heap) {
     }
 }
   const kernels = {
-    f32_winograd_filter(w, u, FN, C, flip, tile) {
+    // U's entries [e0, e0 + count) of each U[ξ]: entry f·C + c, or c·FN + f with flip
+    f32_winograd_filter(w, u, FN, C, flip, tile, e0, count) {
       const h = heap();
       const { n, G: g6 } = transformOf(tile);
       const plane = FN * C;
       const g = new Float64Array(9);
-      for (let f = 0; f < FN; f++) {
-        for (let c = 0; c < C; c++) {
-          const src = (w >> 2) + (f * C + c) * 9;
-          for (let i = 0; i < 9; i++) g[i] = h[src + (flip ? 8 - i : i)]; // 180° rotation: reversed
-          const dst = (u >> 2) + (flip ? c * FN + f : f * C + c);
-          // U = G g Gᵀ
-          for (let i = 0; i < n; i++) {
-            for (let j = 0; j < n; j++) {
-              let s = 0;
-              for (let r = 0; r < 3; r++) for (let k = 0; k < 3; k++) s += g6[i]![r]! * g[3 * r + k]! * g6[j]![k]!;
-              h[dst + (n * i + j) * plane] = s;
-            }
+      for (let e = e0; e < e0 + count; e++) {
+        const f = flip ? e % FN : Math.floor(e / C), c = flip ? Math.floor(e / FN) : e % C;
+        const src = (w >> 2) + (f * C + c) * 9;
+        for (let i = 0; i < 9; i++) g[i] = h[src + (flip ? 8 - i : i)]; // 180° rotation: reversed
+        const dst = (u >> 2) + e;
+        // U = G g Gᵀ
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let r = 0; r < 3; r++) for (let k = 0; k < 3; k++) s += g6[i]![r]! * g[3 * r + k]! * g6[j]![k]!;
+            h[dst + (n * i + j) * plane] = s;
           }
         }
       }
