@@ -3,15 +3,16 @@
 // estimates (mean from 0, variance from 1) take the unbiased variance. The momentum is the book's:
 // running = m·running + (1 − m)·batch, so m = 0.9 is PyTorch's momentum 0.1.
 import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
-import { describe, formatShape, sameShape } from '../shape.js';
+import { formatShape } from '../shape.js';
 import { attribute } from '../formats/onnx-layers.js';
 import { batchNorm2dBackward, batchNorm2dForward, channelStats, updateRunning } from '../ops/norm.js';
 import { LayerBuffer } from './buffer.js';
+import { checkNormArguments, checkNormBackward, type NormTrained } from './norm-checks.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { images, specOptions } from './spec-checks.js';
 import { boolean, finite, options as checkOptions } from '../options.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError } from '../errors.js';
 import { pyRounded } from '../formats/python.js';
 
 /** Options of BatchNorm2d. */
@@ -48,25 +49,13 @@ export class BatchNorm2d implements Layer {
   readonly #xn = new LayerBuffer();
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  #trained: { xn: Tensor; shape: readonly number[] } | undefined;
+  #trained: NormTrained | undefined;
   readonly #ownsRunning: boolean;
 
   constructor(gamma: Tensor, beta: Tensor, options: BatchNorm2dOptions = {}) {
     const { momentum = 0.9, eps = 1e-5, runningMean, runningVar } = checkOptions('BatchNorm2d', options, ['momentum', 'eps', 'runningMean', 'runningVar']);
-    checkTensor('BatchNorm2d: gamma', gamma);
-    checkTensor('BatchNorm2d: beta', beta);
+    checkNormArguments('BatchNorm2d', gamma, beta, momentum, eps, runningMean, runningVar, { entries: ' (one entry per channel)', paired: true });
     const C = gamma.size;
-    if (gamma.shape.length !== 1 || !sameShape(beta.shape, gamma.shape)) {
-      throw new ShapeError(`BatchNorm2d: gamma and beta must be 1-D of the same length (one entry per channel), got ${formatShape(gamma.shape)} and ${formatShape(beta.shape)}`);
-    }
-    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) throw new ValueError(`BatchNorm2d: momentum must be a number in [0, 1], got ${describe(momentum)}`);
-    if (typeof eps !== 'number' || !(eps > 0 && eps < 1)) throw new ValueError(`BatchNorm2d: eps must be a number in (0, 1), got ${describe(eps)}`);
-    if ((runningMean === undefined) !== (runningVar === undefined)) throw new ValueError('BatchNorm2d: give both runningMean and runningVar, or neither');
-    for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar]] as const) {
-      if (t !== undefined && (checkTensor(`BatchNorm2d: ${name}`, t), t.size !== C)) {
-        throw new ShapeError(`BatchNorm2d: ${name} must have ${C} entries like gamma, got ${formatShape(t.shape)}`);
-      }
-    }
     this.gamma = gamma;
     this.beta = beta;
     this.momentum = momentum;
@@ -110,12 +99,7 @@ export class BatchNorm2d implements Layer {
   }
 
   backward(dout: Tensor): Tensor {
-    const state = this.#trained;
-    if (!state || state.xn.disposed) throw new ValueError('BatchNorm2d.backward: call forward(x, true) first');
-    checkTensor('BatchNorm2d.backward: dout', dout);
-    if (!sameShape(dout.shape, state.shape)) {
-      throw new ShapeError(`BatchNorm2d.backward: dout must have the input's shape ${formatShape(state.shape)}, got ${formatShape(dout.shape)}`);
-    }
+    const state = checkNormBackward('BatchNorm2d', this.#trained, dout);
     const dx = this.#dx.get(dout.shape, dout);
     batchNorm2dBackward(dout, state.xn, this.#variance, this.gamma, dx, this.dgamma, this.dbeta, this.eps);
     return dx;

@@ -3,14 +3,15 @@
 // NOTE: eps = 1e-6 inside the square root (the book writes 10e-7).
 import { batchNormBackward, batchNormInfer, batchNormTrain, type BatchNormState } from '../ops/norm.js';
 import { checkTensor, empty, ones, zeros, type Tensor } from '../tensor.js';
-import { describe, formatShape, sameShape, shapeSize } from '../shape.js';
+import { formatShape, shapeSize } from '../shape.js';
 import { attribute, checkFeatures, flatten } from '../formats/onnx-layers.js';
 import { LayerBuffer } from './buffer.js';
+import { checkNormArguments, checkNormBackward, type NormTrained } from './norm-checks.js';
 import type { LayerKind } from './kind.js';
 import type { Layer } from './layer.js';
 import { specOptions } from './spec-checks.js';
 import { boolean, finite } from '../options.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError } from '../errors.js';
 import { pyNumber } from '../formats/python.js';
 
 /** The default epsilon inside the square root, √(var + eps). */
@@ -39,25 +40,12 @@ export class BatchNormalization implements Layer {
   readonly #xn = new LayerBuffer();
   readonly #out = new LayerBuffer();
   readonly #dx = new LayerBuffer();
-  #trained: { xn: Tensor; shape: readonly number[] } | undefined;
+  #trained: NormTrained | undefined;
   readonly #ownsRunning: boolean;
 
   constructor(gamma: Tensor, beta: Tensor, momentum = 0.9, runningMean?: Tensor, runningVar?: Tensor, eps = EPS) {
-    checkTensor('BatchNormalization: gamma', gamma);
-    checkTensor('BatchNormalization: beta', beta);
+    checkNormArguments('BatchNormalization', gamma, beta, momentum, eps, runningMean, runningVar);
     const d = gamma.size;
-    if (gamma.shape.length !== 1 || !sameShape(beta.shape, gamma.shape)) {
-      throw new ShapeError(`BatchNormalization: gamma and beta must be 1-D of the same length, got ${formatShape(gamma.shape)} and ${formatShape(beta.shape)}`);
-    }
-    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-      throw new ValueError(`BatchNormalization: momentum must be a number in [0, 1], got ${describe(momentum)}`);
-    }
-    if (typeof eps !== 'number' || !(eps > 0 && eps < 1)) throw new ValueError(`BatchNormalization: eps must be a number in (0, 1), got ${describe(eps)}`);
-    for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar]] as const) {
-      if (t !== undefined && (checkTensor(`BatchNormalization: ${name}`, t), t.size !== d)) {
-        throw new ShapeError(`BatchNormalization: ${name} must have ${d} entries like gamma, got ${formatShape(t.shape)}`);
-      }
-    }
     this.gamma = gamma;
     this.beta = beta;
     this.momentum = momentum;
@@ -96,12 +84,7 @@ export class BatchNormalization implements Layer {
   }
 
   backward(dout: Tensor): Tensor {
-    const state = this.#trained;
-    if (!state || state.xn.disposed) throw new ValueError('BatchNormalization.backward: call forward(x, true) first');
-    checkTensor('BatchNormalization.backward: dout', dout);
-    if (!sameShape(dout.shape, state.shape)) {
-      throw new ShapeError(`BatchNormalization.backward: dout must have the input's shape ${formatShape(state.shape)}, got ${formatShape(dout.shape)}`);
-    }
+    const state = checkNormBackward('BatchNormalization', this.#trained, dout);
     const dx = this.#dx.get(dout.shape, dout);
     batchNormBackward(dout, state.xn, this.#state(), dx, this.dgamma, this.dbeta, this.eps);
     return dx;
