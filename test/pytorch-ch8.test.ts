@@ -2,11 +2,10 @@
 // /usr/bin/python3 has torch, eval() gives predict()'s scores and one training step in PyTorch
 // (batch statistics, running estimates with the converted momentum, gradients through both paths
 // of each block) gives the parameters and buffers one step here gives.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { exportPytorch, init, layers as L, loadMnist, loadModel, saveModel, Sequential, serialize, SGD, type Tensor } from '../src/index.js';
+import { exportPytorch, init, layers as L, loadMnist, loadModel, saveModel, Sequential, SGD, type Tensor } from '../src/index.js';
+import { maxAbsDiff, PYTHON, pythonRunner, sgdStepScript, torchVersion, worstStateDiff } from './pytorch-harness.js';
 import { tempDir } from './scripts.js';
 
 await init();
@@ -35,47 +34,28 @@ test('the module text: nn.BatchNorm2d with PyTorch\'s momentum, Residual blocks,
   net.dispose();
 });
 
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-const torchVersion = probe.status === 0 ? probe.stdout.trim() : undefined;
 if (!torchVersion) console.log(`pytorch-ch8.test: skipping the PyTorch runs: ${PYTHON} with torch is not available`);
 
 describe.skipIf(!torchVersion)('in PyTorch', () => {
   const dir = tempDir('pytorch-ch8');
   let x: Tensor, t: Tensor;
+  let python: (module: string, body: string) => unknown;
   beforeAll(async () => {
     ({ xTest: x, tTest: t } = await loadMnist({ flatten: false, trainSize: 1, testSize: 100 }));
-    writeFileSync(join(dir, 'batch.safetensors'), serialize({ x: { shape: [...x.shape], data: Float32Array.from(x.data) }, t: { shape: [...t.shape], data: Float32Array.from(t.data) } }));
+    python = pythonRunner(dir, { x: { shape: [...x.shape], data: Float32Array.from(x.data) }, t: { shape: [...t.shape], data: Float32Array.from(t.data) } });
   });
-
-  function python(module: string, body: string): unknown {
-    writeFileSync(join(dir, 'exported.py'), module);
-    const script = `import json, sys\nsys.path.insert(0, ${JSON.stringify(dir)})\nimport torch\nimport exported as m\n` +
-      `batch, _ = m.read_safetensors(${JSON.stringify(join(dir, 'batch.safetensors'))})\nx, t = batch['x'], batch['t']\n${body}\n`;
-    const out = execFileSync(PYTHON, ['-c', script], { encoding: 'utf8', cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    return JSON.parse(out.trim().split('\n').at(-1)!);
-  }
-  const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    expect(a.length).toBe(b.length);
-    let m = 0;
-    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-    return m;
-  };
 
   test("one SGD step in train() mode matches scratchnet's (batch statistics, running estimates, both paths), then eval() scores match", async () => {
     const net = make();
     const file = join(dir, 'before.safetensors'), after = join(dir, 'after.safetensors');
     await saveModel(net, file);
-    const torchLoss = python(exportPytorch(net), `model = m.build_model(${JSON.stringify(file)})\nmodel.train()\n` +
-      'opt = torch.optim.SGD(model.parameters(), lr=0.1)\nvalue = m.loss(model, x, t)\nopt.zero_grad()\nvalue.backward()\nopt.step()\n' +
-      `m.save_model(model, ${JSON.stringify(after)})\nprint(json.dumps(value.item()))`) as number;
+    const torchLoss = python(exportPytorch(net), sgdStepScript(file, after)) as number;
     const grads = net.gradient(x, t);
     const ourLoss = net.lastLoss;
     new SGD({ lr: 0.1 }).update(net.params, grads);
     expect(Math.abs(torchLoss - ourLoss)).toBeLessThanOrEqual(1e-5);
     const loaded = await loadModel(after);
-    let worst = 0;
-    for (const [name, p] of [...Object.entries(net.params), ...Object.entries(net.buffers)]) worst = Math.max(worst, maxAbsDiff(loaded.params[name]?.data ?? loaded.buffers[name].data, p.data));
+    const worst = worstStateDiff(net, loaded);
     console.log(`pytorch-ch8.test: torch ${torchVersion}: one step, loss ${ourLoss.toFixed(6)} / ${torchLoss.toFixed(6)}; max |parameter or buffer difference| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThanOrEqual(1e-5);
     const logits = python(exportPytorch(loaded), `model = m.build_model(${JSON.stringify(after)})\nwith torch.no_grad():\n    print(json.dumps(model(x).flatten().tolist()))`) as number[];

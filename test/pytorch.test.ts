@@ -4,7 +4,6 @@
 // and the file PyTorch writes loaded back with loadModel. The training step is also compared, on
 // every machine, with one PyTorch took when the fixture was recorded (test/fixtures/pytorch-sgd-step.safetensors;
 // SCRATCHNET_RECORD_FIXTURES=1 rewrites it where torch is available).
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -12,6 +11,7 @@ import {
   deserialize, exportPytorch, init, layers as L, loadMnist, loadModel, pytorchSource, saveModel, Sequential, serialize, SGD, tensor, Trainer,
   TwoLayerNet, type Architecture, type Tensor,
 } from '../src/index.js';
+import { maxAbsDiff, PYTHON, pythonRunner, sgdStepScript, torchMissing, torchVersion, worstStateDiff } from './pytorch-harness.js';
 import { tempDir } from './scripts.js';
 
 await init();
@@ -23,13 +23,6 @@ const stepNet = () => new Sequential({
   inputShape: [1, 28, 28], seed: 3, weightDecayLambda: 0.01,
   layers: [L.conv2d({ filters: 3, kernelSize: 6, stride: 2 }), L.relu(), L.maxPool2d({ size: 2 }), L.batchNorm(), L.dense({ units: 30 }), L.relu(), L.dense({ units: 10 })],
 });
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
 
 test("one SGD step matches the one PyTorch took (a recorded fixture: runs without torch)", async () => {
   const { xTest: x, tTest: t } = await loadMnist({ flatten: false, trainSize: 1, testSize: 100 });
@@ -97,33 +90,22 @@ describe('pytorchSource (text only)', () => {
   });
 });
 
-// Python with torch, or the reason it cannot run
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-const torchVersion = probe.status === 0 ? probe.stdout.trim() : undefined;
-if (!torchVersion) console.log(`pytorch.test: skipping the PyTorch runs: ${PYTHON} with torch is not available (${(probe.error?.message ?? probe.stderr ?? '').trim().split('\n').at(-1)})`);
+if (!torchVersion) console.log(`pytorch.test: skipping the PyTorch runs: ${PYTHON} with torch is not available (${torchMissing})`);
 
 describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
   const dir = tempDir('pytorch');
   let x: Tensor, t: Tensor, xTrain: Tensor, tTrain: Tensor;
+  let python: (module: string, body: string) => unknown;
   beforeAll(async () => {
     ({ xTrain, tTrain, xTest: x, tTest: t } = await loadMnist({ flatten: false, trainSize: 500, testSize: 100 }));
     const oneHot = new Float32Array(100 * 10);
     t.data.forEach((label, i) => void (oneHot[i * 10 + label] = 1));
-    writeFileSync(join(dir, 'batch.safetensors'), serialize({
+    python = pythonRunner(dir, {
       x: { shape: [...x.shape], data: Float32Array.from(x.data) }, t: { shape: [...t.shape], data: Float32Array.from(t.data) },
       t1: { shape: [100, 10], data: oneHot },
-    }));
+    });
   });
 
-  // Runs `body` (Python) after importing the exported module as `m`; returns its last stdout line as JSON.
-  function python(module: string, body: string): unknown {
-    writeFileSync(join(dir, 'exported.py'), module);
-    const script = `import json, sys\nsys.path.insert(0, ${JSON.stringify(dir)})\nimport torch\nimport exported as m\n` +
-      `batch, _ = m.read_safetensors(${JSON.stringify(join(dir, 'batch.safetensors'))})\nx, t = batch['x'], batch['t']\n${body}\n`;
-    const out = execFileSync(PYTHON, ['-c', script], { encoding: 'utf8', cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    return JSON.parse(out.trim().split('\n').at(-1)!);
-  }
   test('eval() gives the logits predict() gives on 100 MNIST images (every layer kind, after training)', async () => {
     const net = new Sequential({
       inputShape: [1, 28, 28], seed: 1, weightDecayLambda: 0.001,
@@ -155,9 +137,7 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
     const net = stepNet();
     const file = join(dir, 'step-before.safetensors'), after = join(dir, 'step-after.safetensors');
     await saveModel(net, file);
-    const torchLoss = python(exportPytorch(net), `model = m.build_model(${JSON.stringify(file)})\nmodel.train()\n` +
-      'opt = torch.optim.SGD(model.parameters(), lr=0.1)\nvalue = m.loss(model, x, t)\nopt.zero_grad()\nvalue.backward()\nopt.step()\n' +
-      `m.save_model(model, ${JSON.stringify(after)})\nprint(json.dumps(value.item()))`) as number;
+    const torchLoss = python(exportPytorch(net), sgdStepScript(file, after)) as number;
     // the same step here
     const grads = net.gradient(x, t);
     const ourLoss = net.lastLoss;
@@ -169,8 +149,7 @@ describe.skipIf(!torchVersion)('the exported module in PyTorch', () => {
       const state = Object.entries({ ...loaded.params, ...loaded.buffers }).map(([k, p]) => [k, { shape: [...p.shape], data: p.data.slice() }]);
       writeFileSync(FIXTURE, serialize(Object.fromEntries(state), { torchLoss: String(torchLoss), torch: torchVersion! }));
     }
-    let worst = 0;
-    for (const [name, p] of [...Object.entries(net.params), ...Object.entries(net.buffers)]) worst = Math.max(worst, maxAbsDiff(loaded.params[name]?.data ?? loaded.buffers[name].data, p.data));
+    const worst = worstStateDiff(net, loaded);
     console.log(`pytorch.test: one SGD step, loss ${ourLoss.toFixed(6)} here / ${torchLoss.toFixed(6)} in torch; max |parameter difference| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThanOrEqual(1e-5);
     // and the step did something: the parameters moved from the file's
