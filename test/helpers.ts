@@ -52,3 +52,16 @@ export function pngHeader(width: number, height: number): Uint8Array {
   bytes.set([8, 6, 0, 0, 0], 24); // 8-bit RGBA, the CRC left zero: never read
   return bytes;
 }
+
+// The same safetensors file with another architecture string in its metadata.
+export function rewriteArchitecture(bytes: Uint8Array, architecture: string): Uint8Array {
+  const length = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  header.__metadata__.architecture = architecture;
+  const encoded = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + encoded.length + bytes.length - 8 - length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(encoded.length), true);
+  out.set(encoded, 8);
+  out.set(bytes.subarray(8 + length), 8 + encoded.length);
+  return out;
+}

@@ -8,7 +8,7 @@ import {
   ConvMaxPool, createRng, deserializeModel, gradientCheck, init, layers as L, memoryStats, randn, Residual, Sequential, serializeModel,
   setBackend, tensor, toOnnx, type LayerSpec,
 } from '../src/index.js';
-import { expectClose } from './helpers.js';
+import { expectClose, rewriteArchitecture } from './helpers.js';
 
 await init();
 
@@ -176,16 +176,3 @@ test('a residual network frees everything it allocated (branch layers, joined st
   x.dispose();
   t.dispose();
 });
-
-// The same safetensors file with another architecture string in its metadata.
-function rewriteArchitecture(bytes: Uint8Array, architecture: string): Uint8Array {
-  const length = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
-  header.__metadata__.architecture = architecture;
-  const encoded = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + encoded.length + bytes.length - 8 - length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(encoded.length), true);
-  out.set(encoded, 8);
-  out.set(bytes.subarray(8 + length), 8 + encoded.length);
-  return out;
-}

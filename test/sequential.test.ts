@@ -12,6 +12,7 @@ import {
   saveModel, saveParams, Sequential, serializeModel, setBackend, tensor, toOnnx, TwoLayerNet,
 } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
+import { rewriteArchitecture } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-sequential-'));
 beforeAll(async () => {
@@ -250,19 +251,6 @@ describe('saving and loading with the architecture', () => {
     net.dispose();
   });
 });
-
-// The same safetensors file with another architecture string in its metadata.
-function rewriteArchitecture(bytes: Uint8Array, architecture: string): Uint8Array {
-  const length = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
-  header.__metadata__.architecture = architecture;
-  const encoded = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + encoded.length + bytes.length - 8 - length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(encoded.length), true);
-  out.set(encoded, 8);
-  out.set(bytes.subarray(8 + length), 8 + encoded.length);
-  return out;
-}
 
 describe('bad specs are clear errors, before anything is allocated', () => {
   const cases: [string, () => unknown, RegExp][] = [
