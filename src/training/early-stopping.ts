@@ -4,7 +4,7 @@ import type { Network } from '../networks/network.js';
 import { boolean, options, positiveInteger } from '../options.js';
 import { describe } from '../shape.js';
 import { EARLY_STOPPING_HINTS, MONITOR_HINTS } from './foreign-names.js';
-import { StateSnapshot } from './snapshot.js';
+import { StateSnapshot, stateOf } from './snapshot.js';
 import { ValueError } from '../errors.js';
 
 /** Options of the Trainer's `earlyStopping`: stop once a validation metric has not improved for
@@ -41,7 +41,7 @@ export class EarlyStopping {
 
   constructor(network: Network, private readonly settings: Required<EarlyStoppingOptions>) {
     this.best = settings.monitor === 'valLoss' ? Infinity : -Infinity;
-    this.#snapshot = settings.restoreBest ? new StateSnapshot(network) : undefined;
+    this.#snapshot = settings.restoreBest ? new StateSnapshot(stateOf(network)) : undefined;
   }
 
   /** Records an epoch's metrics; true when training should stop. */

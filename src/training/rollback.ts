@@ -13,35 +13,33 @@ import type { Network } from '../networks/network.js';
 import { UPDATE_INTO, updatesOutOfPlace, type Optimizer } from '../optimizers/optimizer.js';
 import { copyInto } from '../ops/elementwise.js';
 import { empty, exchangeable, exchangeMemory, type Tensor } from '../tensor.js';
+import { StateSnapshot } from './snapshot.js';
 
 export class RollbackPoint {
   readonly #params: Record<string, Tensor>; // the network's, as the run began
   readonly #kept: Record<string, Tensor> = {}; // their values before the last update
-  readonly #buffers: Tensor[];
-  readonly #keptBuffers: Tensor[] = [];
+  readonly #buffers: StateSnapshot;
   readonly #exchangeable: boolean;
 
   /** Keeps the network's state as it is: iteration 1 may already fail, and its forward pass moves the buffers. */
   constructor(network: Network) {
     this.#params = { ...network.params };
-    this.#buffers = Object.values(network.buffers ?? {});
-    const params = Object.values(this.#params);
+    this.#buffers = new StateSnapshot(Object.values(network.buffers ?? {}));
     try {
       for (const [name, p] of Object.entries(this.#params)) this.#kept[name] = empty(p.shape);
-      for (const b of this.#buffers) this.#keptBuffers.push(empty(b.shape));
     } catch (e) {
       this.dispose();
       throw e;
     }
-    this.#exchangeable = exchangeable([...params, ...Object.values(this.#kept)]);
+    this.#exchangeable = exchangeable([...Object.values(this.#params), ...Object.values(this.#kept)]);
     this.#keepParams();
-    copyAll(this.#buffers, this.#keptBuffers);
+    this.#buffers.save();
   }
 
   /** A healthy iteration's update of `params` from `grads`: keeps the buffers as they are and the
    *  parameters as they were before it. */
   update(optimizer: Optimizer, params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
-    copyAll(this.#buffers, this.#keptBuffers);
+    this.#buffers.save();
     if (!(this.#exchangeable && updatesOutOfPlace(optimizer) && this.#isRunOn(params))) {
       this.#keepParams();
       optimizer.update(params, grads);
@@ -59,11 +57,12 @@ export class RollbackPoint {
   /** Copies the kept state back into the network's tensors, in place (and keeps it, for a later divergence). */
   restore(): void {
     for (const [name, p] of Object.entries(this.#params)) copyInto(this.#kept[name], p);
-    copyAll(this.#keptBuffers, this.#buffers);
+    this.#buffers.restore();
   }
 
   dispose(): void {
-    for (const t of [...Object.values(this.#kept), ...this.#keptBuffers]) t.dispose();
+    for (const t of Object.values(this.#kept)) t.dispose();
+    this.#buffers.dispose();
   }
 
   #keepParams(): void {
@@ -76,8 +75,4 @@ export class RollbackPoint {
     const names = Object.keys(params);
     return names.length === Object.keys(this.#params).length && names.every((n) => params[n] === this.#params[n]);
   }
-}
-
-function copyAll(from: Tensor[], to: Tensor[]): void {
-  for (let j = 0; j < from.length; j++) copyInto(from[j], to[j]);
 }

@@ -1,15 +1,20 @@
-// A copy of a network's state (parameters and buffers, such as batch-norm statistics), to put
-// back later: the best epoch for early stopping.
+// A copy of some of a network's tensors, to put back later: its whole state (parameters and
+// buffers, such as batch-norm statistics) for the best epoch of early stopping, its buffers for the
+// divergence guard (rollback.ts).
 import type { Network } from '../networks/network.js';
 import { copyInto } from '../ops/elementwise.js';
 import { empty, type Tensor } from '../tensor.js';
+
+/** The parameters and buffers of `network`. */
+export const stateOf = (network: Network): Tensor[] => [...Object.values(network.params), ...Object.values(network.buffers ?? {})];
 
 export class StateSnapshot {
   readonly #live: Tensor[];
   readonly #copy: Tensor[] = [];
 
-  constructor(network: Network) {
-    this.#live = [...Object.values(network.params), ...Object.values(network.buffers ?? {})];
+  /** Room for a copy of `tensors` (nothing is copied until save()). */
+  constructor(tensors: Tensor[]) {
+    this.#live = tensors;
     try {
       for (const t of this.#live) this.#copy.push(empty(t.shape));
     } catch (e) {
@@ -18,12 +23,12 @@ export class StateSnapshot {
     }
   }
 
-  /** Copies the network's state into the snapshot (one SIMD copy per tensor). */
+  /** Copies the tensors into the snapshot (one SIMD copy per tensor). */
   save(): void {
     copy(this.#live, this.#copy);
   }
 
-  /** Copies the snapshot back into the network's tensors, in place. */
+  /** Copies the snapshot back into the tensors, in place. */
   restore(): void {
     copy(this.#copy, this.#live);
   }
